@@ -1,0 +1,154 @@
+/**
+ * The one module that reads environment variables. Everything else asks `config()` (or takes
+ * options), so every backend decision (embedded or external) is made here, and every message that
+ * depends on a variable can name it.
+ *
+ * | variable | default | meaning |
+ * |---|---|---|
+ * | WORKBOOK_HOME | `<project>/.workbook` | work folder: generated data, embedded databases, state |
+ * | WORKBOOK_JOBS | number of cores | parallel notebooks in `workbook run-all`, workers in the local job pool |
+ * | KAFKA_BROKERS | (unset: embedded broker) | comma-separated `host:port` list of a real Kafka cluster |
+ * | KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD | (unset) | SASL for KAFKA_BROKERS (plain, scram-sha-256, scram-sha-512) |
+ * | KAFKA_SSL | false | TLS for KAFKA_BROKERS |
+ * | WAREHOUSE | duckdb | `duckdb` (a file in the work folder) or `bigquery` |
+ * | GOOGLE_CLOUD_PROJECT | (unset) | Google Cloud project for BigQuery and Dataproc |
+ * | BIGQUERY_DATASET | workbook | BigQuery dataset |
+ * | BIGQUERY_LOCATION | US | BigQuery location |
+ * | DATABASE_URL | (unset: PGlite) | a PostgreSQL server, e.g. postgres://user@127.0.0.1:5432/db |
+ * | JOB_RUNNER | local | `local` (worker pool) or `dataproc` |
+ * | DATAPROC_REGION | us-central1 | Dataproc region |
+ * | DATAPROC_BUCKET | (unset) | Cloud Storage bucket for staging Dataproc jobs |
+ */
+import * as os from "node:os";
+import * as path from "node:path";
+import { WorkbookError } from "./errors";
+import { projectRoot } from "./paths";
+
+export type Env = Record<string, string | undefined>;
+
+export interface KafkaConfig {
+  /** "embedded": the in-process broker; "external": a real cluster at `brokers`. */
+  mode: "embedded" | "external";
+  brokers: string[];
+  sasl?: { mechanism: "plain" | "scram-sha-256" | "scram-sha-512"; username: string; password: string };
+  ssl: boolean;
+}
+
+export interface WarehouseConfig {
+  kind: "duckdb" | "bigquery";
+  /** DuckDB database file (kind duckdb). */
+  duckdbPath: string;
+  /** Google Cloud project (kind bigquery). */
+  project?: string;
+  dataset: string;
+  location: string;
+}
+
+export interface SqlConfig {
+  kind: "pglite" | "postgres";
+  /** PGlite data folder (kind pglite). */
+  pglitePath: string;
+  /** Connection string (kind postgres). */
+  url?: string;
+}
+
+export interface JobsConfig {
+  runner: "local" | "dataproc";
+  workers: number;
+  project?: string;
+  region: string;
+  bucket?: string;
+}
+
+export interface WorkbookConfig {
+  /** The project root (where package.json is). */
+  projectRoot: string;
+  /** The git-ignored work folder for generated data and state. */
+  home: string;
+  /** Default parallelism (notebooks in run-all, workers in the job pool). */
+  jobs: number;
+  kafka: KafkaConfig;
+  warehouse: WarehouseConfig;
+  sql: SqlConfig;
+  jobRunner: JobsConfig;
+}
+
+function positiveInt(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new WorkbookError("CONFIG_INVALID", `${name}=${JSON.stringify(raw)} is not a positive integer; set it to a number such as 2, or unset it for ${fallback}.`);
+  }
+  return n;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = raw.toLowerCase() as T;
+  if (!allowed.includes(value)) {
+    throw new WorkbookError("CONFIG_INVALID", `${name}=${JSON.stringify(raw)} is not one of ${allowed.join(", ")}; set one of those, or unset it for ${fallback}.`);
+  }
+  return value;
+}
+
+function flag(env: Env, name: string): boolean {
+  const raw = (env[name] ?? "").toLowerCase();
+  if (raw === "" || raw === "0" || raw === "false" || raw === "no") return false;
+  if (raw === "1" || raw === "true" || raw === "yes") return true;
+  throw new WorkbookError("CONFIG_INVALID", `${name}=${JSON.stringify(env[name])} is not a boolean; use true or false.`);
+}
+
+/** Reads the configuration from `env` (default: process.env). Throws WorkbookError CONFIG_INVALID on a bad value. */
+export function readConfig(env: Env = process.env): WorkbookConfig {
+  const home = path.resolve(env.WORKBOOK_HOME || path.join(projectRoot, ".workbook"));
+  const jobs = positiveInt(env, "WORKBOOK_JOBS", Math.max(1, os.availableParallelism()));
+
+  const brokers = (env.KAFKA_BROKERS ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  for (const b of brokers) {
+    if (!/^[^:\s]+:\d+$/.test(b)) {
+      throw new WorkbookError("CONFIG_INVALID", `KAFKA_BROKERS contains ${JSON.stringify(b)}, which is not host:port; use e.g. KAFKA_BROKERS=broker1:9092,broker2:9092.`);
+    }
+  }
+  const mechanism = env.KAFKA_SASL_MECHANISM ? oneOf(env, "KAFKA_SASL_MECHANISM", ["plain", "scram-sha-256", "scram-sha-512"] as const, "plain") : undefined;
+  const kafka: KafkaConfig = {
+    mode: brokers.length > 0 ? "external" : "embedded",
+    brokers,
+    ssl: flag(env, "KAFKA_SSL"),
+    ...(mechanism ? { sasl: { mechanism, username: env.KAFKA_SASL_USERNAME ?? "", password: env.KAFKA_SASL_PASSWORD ?? "" } } : {}),
+  };
+
+  const warehouse: WarehouseConfig = {
+    kind: oneOf(env, "WAREHOUSE", ["duckdb", "bigquery"] as const, "duckdb"),
+    duckdbPath: path.join(home, "warehouse.duckdb"),
+    project: env.GOOGLE_CLOUD_PROJECT || undefined,
+    dataset: env.BIGQUERY_DATASET || "workbook",
+    location: env.BIGQUERY_LOCATION || "US",
+  };
+  if (warehouse.kind === "bigquery" && !warehouse.project) {
+    throw new WorkbookError("CONFIG_INVALID", "WAREHOUSE=bigquery needs GOOGLE_CLOUD_PROJECT; set it to your project id, or unset WAREHOUSE for the embedded DuckDB.");
+  }
+
+  const sql: SqlConfig = env.DATABASE_URL
+    ? { kind: "postgres", pglitePath: path.join(home, "pglite"), url: env.DATABASE_URL }
+    : { kind: "pglite", pglitePath: path.join(home, "pglite") };
+
+  const jobRunner: JobsConfig = {
+    runner: oneOf(env, "JOB_RUNNER", ["local", "dataproc"] as const, "local"),
+    workers: jobs,
+    project: env.GOOGLE_CLOUD_PROJECT || undefined,
+    region: env.DATAPROC_REGION || "us-central1",
+    bucket: env.DATAPROC_BUCKET || undefined,
+  };
+  if (jobRunner.runner === "dataproc" && (!jobRunner.project || !jobRunner.bucket)) {
+    throw new WorkbookError("CONFIG_INVALID", "JOB_RUNNER=dataproc needs GOOGLE_CLOUD_PROJECT and DATAPROC_BUCKET; set both, or unset JOB_RUNNER for the local worker pool.");
+  }
+
+  return { projectRoot, home, jobs, kafka, warehouse, sql, jobRunner };
+}
+
+/** The configuration of this process, from process.env. */
+export function config(): WorkbookConfig {
+  return readConfig(process.env);
+}
