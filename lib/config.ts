@@ -18,6 +18,11 @@
  * | JOB_RUNNER | local | `local` (worker pool) or `dataproc` |
  * | DATAPROC_REGION | us-central1 | Dataproc region |
  * | DATAPROC_BUCKET | (unset) | Cloud Storage bucket for staging Dataproc jobs |
+ * | DATAPROC_CLUSTER | (unset: a cluster per job) | an existing Dataproc cluster to submit to (never deleted) |
+ * | DATAPROC_IMAGE_VERSION | 2.2-debian12 | Dataproc image of the clusters the runner creates |
+ * | DATAPROC_MACHINE_TYPE | n2-standard-4 | machine type of their master and workers |
+ * | DATAPROC_WORKERS | 2 | number of workers of those clusters |
+ * | JUPYTER_DATA_DIR | ~/.local/share/jupyter (Linux) | where `workbook kernel install` writes the kernelspec |
  */
 import * as os from "node:os";
 import * as path from "node:path";
@@ -58,6 +63,14 @@ export interface JobsConfig {
   project?: string;
   region: string;
   bucket?: string;
+  /** An existing cluster to use (DATAPROC_CLUSTER); unset: the runner creates one per job and deletes it. */
+  cluster?: string;
+  /** Image version of created clusters (DATAPROC_IMAGE_VERSION). */
+  imageVersion: string;
+  /** Machine type of their master and workers (DATAPROC_MACHINE_TYPE). */
+  machineType: string;
+  /** Number of workers (DATAPROC_WORKERS). */
+  workerCount: number;
 }
 
 export interface WorkbookConfig {
@@ -71,6 +84,8 @@ export interface WorkbookConfig {
   warehouse: WarehouseConfig;
   sql: SqlConfig;
   jobRunner: JobsConfig;
+  /** Jupyter's user data folder (kernelspecs go in its kernels/ folder). */
+  jupyterDataDir: string;
 }
 
 function positiveInt(env: Env, name: string, fallback: number): number {
@@ -140,12 +155,20 @@ export function readConfig(env: Env = process.env): WorkbookConfig {
     project: env.GOOGLE_CLOUD_PROJECT || undefined,
     region: env.DATAPROC_REGION || "us-central1",
     bucket: env.DATAPROC_BUCKET || undefined,
+    cluster: env.DATAPROC_CLUSTER || undefined,
+    imageVersion: env.DATAPROC_IMAGE_VERSION || "2.2-debian12",
+    machineType: env.DATAPROC_MACHINE_TYPE || "n2-standard-4",
+    workerCount: positiveInt(env, "DATAPROC_WORKERS", 2),
   };
   if (jobRunner.runner === "dataproc" && (!jobRunner.project || !jobRunner.bucket)) {
     throw new WorkbookError("CONFIG_INVALID", "JOB_RUNNER=dataproc needs GOOGLE_CLOUD_PROJECT and DATAPROC_BUCKET; set both, or unset JOB_RUNNER for the local worker pool.");
   }
 
-  return { projectRoot, home, jobs, kafka, warehouse, sql, jobRunner };
+  const jupyterDataDir = path.resolve(env.JUPYTER_DATA_DIR || (process.platform === "darwin"
+    ? path.join(os.homedir(), "Library", "Jupyter")
+    : path.join(env.XDG_DATA_HOME || path.join(os.homedir(), ".local", "share"), "jupyter")));
+
+  return { projectRoot, home, jobs, kafka, warehouse, sql, jobRunner, jupyterDataDir };
 }
 
 /** The configuration of this process, from process.env. */

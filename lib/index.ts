@@ -9,3 +9,19 @@ export { config, readConfig } from "./config";
 export type { WorkbookConfig } from "./config";
 export { WorkbookError, isWorkbookError } from "./errors";
 export { projectRoot } from "./paths";
+
+// Notebook runs and scraps
+export { glue, readScraps, SCRAP_MIME } from "./scraps";
+export { runNotebook } from "./runner";
+export type { RunOptions, RunResult } from "./runner";
+
+// Warehouse (DuckDB | BigQuery)
+export { openWarehouse, dialect, sqlFor } from "./warehouse";
+export type {
+  OpenWarehouseOptions, Warehouse, TableSchema, Column, ColumnType, LoadOptions, FileLoadOptions, LoadResult, QueryOptions, QueryParams,
+  QueryResult, TableInfo, WarehouseSql, WriteDisposition, Dialect, DialectSql,
+} from "./warehouse";
+
+// PostgreSQL (PGlite | server)
+export { openSql, SqlError } from "./sql";
+export type { OpenSqlOptions, SqlDatabase, SqlQueryable, SqlResult, UpsertOptions, SqlPosition } from "./sql";

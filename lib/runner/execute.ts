@@ -1,0 +1,277 @@
+/**
+ * `runNotebook`: papermill's execution model for tslab notebooks. Parameters are injected, every
+ * cell is executed in order on a fresh kernel, and the output notebook (with papermill's metadata)
+ * is saved at the start, at each cell's start and end, and at the end, so a crashed run leaves a
+ * readable partial notebook. On a failure the run stops, marks the cell, and adds papermill's
+ * error banner and anchor cells.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { WorkbookError } from "../errors";
+import { projectRoot } from "../paths";
+import {
+  type Cell, type JsonObject, type Notebook, type Output,
+  cellTags, joinSource, newCellId, readNotebook, writeNotebook,
+} from "../notebook/nbformat";
+import { type Parameters, injectParameters, inspectNotebookParameters } from "../notebook/parameters";
+import { KERNELS, Kernel } from "./kernel";
+import { OutputCollector } from "./outputs";
+
+export const ERROR_CELL_TAG = "papermill-error-cell-tag";
+
+export interface RunOptions {
+  /** The notebook to run. Never written to. */
+  input: string;
+  /** Where the executed notebook goes (default: `out/<name>` in the project). */
+  output?: string;
+  /** Parameters to inject (already typed). */
+  parameters?: Parameters;
+  /** Working directory of the kernel (default: the input notebook's folder, as in Jupyter). */
+  cwd?: string;
+  /** Kernelspec name (default: the notebook's kernelspec, else tslab). */
+  kernelName?: string;
+  /** Write the parameterised notebook without executing it. */
+  prepareOnly?: boolean;
+  /** Copy cell output to the terminal as it arrives. */
+  logOutput?: boolean;
+  /** Show a progress bar on stderr (default: when stderr is a terminal). */
+  progressBar?: boolean;
+  /** Seconds to wait for the kernel to start (default 60). */
+  startTimeout?: number;
+  /** Seconds a cell may run before it is interrupted and failed (default: no limit). */
+  executionTimeout?: number;
+  /** Hide the source of every cell in the output (papermill's report mode). */
+  reportMode?: boolean;
+  /** Also inject PAPERMILL_INPUT_PATH and PAPERMILL_OUTPUT_PATH as parameters. */
+  injectPaths?: boolean;
+  /** Stops the run: the kernel is shut down and the partial notebook saved. */
+  signal?: AbortSignal;
+  /** Where warnings and progress go (default: process.stderr). */
+  stderr?: NodeJS.WritableStream;
+  /** Where --log-output goes (default: process.stdout). */
+  stdout?: NodeJS.WritableStream;
+}
+
+export interface RunResult {
+  /** completed; failed (a cell failed, timed out, or the run was stopped); died (the kernel exited). */
+  status: "completed" | "failed" | "died" | "prepared";
+  /** The CLI's exit code: 0, 1 (a cell failed) or 138 (the kernel died). */
+  exitCode: 0 | 1 | 138;
+  output: string;
+  notebook: Notebook;
+  /** Index (in the output notebook) of the cell that failed. */
+  failedCell?: number;
+  /** The error text of the failed cell. */
+  error?: string;
+  /** Number of code cells executed. */
+  executed: number;
+  durationMs: number;
+}
+
+function isoNow(): string {
+  return new Date().toISOString();
+}
+
+/** Resolves the default output path: `<project>/out/<input name>`. */
+export function defaultOutputPath(input: string): string {
+  return path.join(projectRoot, "out", path.basename(input));
+}
+
+function sameFile(a: string, b: string): boolean {
+  if (path.resolve(a) === path.resolve(b)) return true;
+  try {
+    return fs.realpathSync(a) === fs.realpathSync(b);
+  } catch {
+    return false;
+  }
+}
+
+function bannerCell(failedExecutionCount: number | null): Cell {
+  const label = failedExecutionCount === null ? "the marked cell" : `In [${failedExecutionCount}]`;
+  return {
+    id: newCellId(), cell_type: "markdown", metadata: { tags: [ERROR_CELL_TAG] },
+    source: `<span style="color:red; font-size:2em;">The run stopped with an error at <a href="#papermill-error-cell">${label}</a>.</span>`,
+  };
+}
+
+function anchorCell(): Cell {
+  return {
+    id: newCellId(), cell_type: "markdown", metadata: { tags: [ERROR_CELL_TAG] },
+    source: `<span id="papermill-error-cell" style="color:red; font-size:2em;">The next cell raised an error; execution stopped here:</span>`,
+  };
+}
+
+/** The first line of a cell's source, for progress and messages. */
+export function firstLine(cell: Cell): string {
+  return joinSource(cell.source).split("\n").find((l) => l.trim() !== "")?.trim() ?? "";
+}
+
+function progressLine(stream: NodeJS.WritableStream, enabled: boolean) {
+  const tty = (stream as NodeJS.WriteStream).isTTY === true;
+  let last = "";
+  return {
+    update(i: number, n: number, text: string) {
+      if (!enabled) return;
+      const width = 24;
+      const filled = n === 0 ? width : Math.round((i / n) * width);
+      const cols = ((stream as NodeJS.WriteStream).columns ?? 100) - 1;
+      const line = `Executing [${"#".repeat(filled)}${"-".repeat(width - filled)}] cell ${i}/${n} ${text}`.slice(0, cols);
+      if (tty) stream.write(`\r\x1b[K${line}`);
+      else if (line !== last) stream.write(`${line}\n`);
+      last = line;
+    },
+    end() {
+      if (enabled && tty && last) stream.write("\n");
+    },
+  };
+}
+
+/** Runs a notebook as papermill would. Usage errors throw WorkbookError; cell failures do not. */
+export async function runNotebook(options: RunOptions): Promise<RunResult> {
+  const started = Date.now();
+  const stderr = options.stderr ?? process.stderr;
+  const stdout = options.stdout ?? process.stdout;
+  const warn = (m: string) => stderr.write(`warning: ${m}\n`);
+  const input = path.resolve(options.input);
+  const output = path.resolve(options.output ?? defaultOutputPath(input));
+  const source = readNotebook(input);
+  if (sameFile(input, output)) {
+    throw new WorkbookError("OUTPUT_IS_INPUT", `The output path ${JSON.stringify(output)} is the input notebook; the input is never overwritten. Give another OUTPUT path.`);
+  }
+  const spec = source.metadata.kernelspec as JsonObject | undefined;
+  const kernelName = options.kernelName ?? (typeof spec?.name === "string" ? spec.name : "tslab");
+  if (!(kernelName in KERNELS)) {
+    throw new WorkbookError("KERNEL_UNKNOWN", `Unknown kernel ${JSON.stringify(kernelName)}: this runner starts ${Object.keys(KERNELS).join(", ")}. Pass -k tslab, or set the notebook's kernelspec to tslab.`);
+  }
+  const cwd = path.resolve(options.cwd ?? path.dirname(input));
+  if (!fs.existsSync(cwd) || !fs.statSync(cwd).isDirectory()) {
+    throw new WorkbookError("CWD_INVALID", `--cwd ${JSON.stringify(cwd)} is not a folder; give an existing folder.`);
+  }
+
+  const parameters: Parameters = { ...(options.parameters ?? {}) };
+  if (options.injectPaths) {
+    parameters.PAPERMILL_INPUT_PATH = input;
+    parameters.PAPERMILL_OUTPUT_PATH = output;
+  }
+  const defaults: JsonObject = {};
+  for (const p of inspectNotebookParameters(source)) defaults[p.name] = p.default;
+  let nb = injectParameters(source, parameters, warn);
+  nb = { ...nb, cells: nb.cells.filter((c) => !cellTags(c).includes(ERROR_CELL_TAG)) };
+
+  const meta: JsonObject = {
+    default_parameters: defaults,
+    parameters: parameters as JsonObject,
+    environment_variables: {},
+    version: "de-workbook",
+    input_path: input,
+    output_path: output,
+    start_time: isoNow(),
+    end_time: null,
+    duration: null,
+    exception: null,
+  };
+  nb.metadata = { ...nb.metadata, papermill: meta };
+  for (const cell of nb.cells) {
+    cell.metadata = { ...cell.metadata, papermill: { status: "pending", start_time: null, end_time: null, duration: null, exception: null } };
+    if (options.reportMode) cell.metadata.jupyter = { ...((cell.metadata.jupyter as JsonObject) ?? {}), source_hidden: true };
+    if (cell.cell_type === "code") {
+      cell.outputs = [];
+      cell.execution_count = null;
+    }
+  }
+  fs.mkdirSync(path.dirname(output), { recursive: true });
+  const save = () => writeNotebook(output, nb);
+  save();
+  if (options.prepareOnly) {
+    return { status: "prepared", exitCode: 0, output, notebook: nb, executed: 0, durationMs: Date.now() - started };
+  }
+
+  const finish = (status: RunResult["status"], exitCode: RunResult["exitCode"], extra: Partial<RunResult> = {}): RunResult => {
+    meta.end_time = isoNow();
+    meta.duration = (Date.now() - started) / 1000;
+    meta.exception = status !== "completed";
+    save();
+    return { status, exitCode, output, notebook: nb, executed, durationMs: Date.now() - started, ...extra };
+  };
+
+  let executed = 0;
+  const bar = progressLine(stderr, options.progressBar ?? (stderr as NodeJS.WriteStream).isTTY === true);
+  let kernel: Kernel | undefined;
+  const onAbort = () => {
+    void kernel?.close();
+  };
+  options.signal?.addEventListener("abort", onAbort);
+  try {
+    try {
+      kernel = await Kernel.start({ kernelName, cwd, startTimeoutMs: (options.startTimeout ?? 60) * 1000 });
+    } catch (err) {
+      meta.exception = true;
+      throw err;
+    }
+    nb.metadata.kernelspec = spec ?? { name: kernelName, display_name: kernelName === "jslab" ? "JavaScript" : "TypeScript", language: kernelName === "jslab" ? "javascript" : "typescript" };
+    const collector = new OutputCollector((i) => {
+      const c = nb.cells[i];
+      return c.cell_type === "code" ? c.outputs : [];
+    });
+    const n = nb.cells.length;
+    for (let i = 0; i < n; i++) {
+      const cell = nb.cells[i];
+      const pm = cell.metadata.papermill as JsonObject;
+      const cellStart = Date.now();
+      pm.status = "running";
+      pm.start_time = isoNow();
+      bar.update(i + 1, n, firstLine(cell));
+      save();
+      let failure: { text: string; died: boolean } | undefined;
+      const code = joinSource(cell.source);
+      if (cell.cell_type === "code" && code.trim() !== "" && !cellTags(cell).includes("skip-execution")) {
+        if (options.signal?.aborted) {
+          failure = { text: "The run was stopped (SIGINT/SIGTERM).", died: false };
+        } else {
+          const outcome = await kernel.execute(code, (type, content) => {
+            if (collector.handle(i, type, content) && options.logOutput) logOutput(type, content, stdout, stderr);
+          }, options.executionTimeout ? options.executionTimeout * 1000 : undefined);
+          executed++;
+          cell.execution_count = outcome.executionCount;
+          if (options.signal?.aborted) failure = { text: "The run was stopped (SIGINT/SIGTERM).", died: false };
+          else if (outcome.status === "error") failure = { text: outcome.stderr.trim() || "The cell failed (the kernel gave no message).", died: false };
+          else if (outcome.status === "timeout") failure = { text: `The cell did not finish within --execution-timeout ${options.executionTimeout} s and was interrupted.${outcome.stderr.trim() ? `\n${outcome.stderr.trim()}` : ""}`, died: false };
+          else if (outcome.status === "died") failure = { text: `The kernel died while running this cell (its process exited).${outcome.stderr.trim() ? `\n${outcome.stderr.trim()}` : ""}`, died: true };
+        }
+      }
+      pm.end_time = isoNow();
+      pm.duration = (Date.now() - cellStart) / 1000;
+      pm.status = failure ? "failed" : "completed";
+      pm.exception = failure ? true : false;
+      if (!failure) {
+        save();
+        continue;
+      }
+      bar.end();
+      const executionCount = cell.cell_type === "code" ? cell.execution_count : null;
+      nb.cells.splice(i, 0, anchorCell());
+      nb.cells.unshift(bannerCell(executionCount));
+      const failedCell = i + 2;
+      stderr.write(`Cell ${i + 1} of ${n} (${executionCount === null ? "not counted" : `In [${executionCount}]`}: ${JSON.stringify(firstLine(cell))}) failed:\n${failure.text}\n`);
+      stderr.write(`The output notebook is saved at ${output}\n`);
+      return finish(failure.died ? "died" : "failed", failure.died ? 138 : 1, { failedCell, error: failure.text });
+    }
+    bar.end();
+    return finish("completed", 0);
+  } finally {
+    options.signal?.removeEventListener("abort", onAbort);
+    await kernel?.close();
+  }
+}
+
+function logOutput(type: string, content: JsonObject, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): void {
+  if (type === "stream") (content.name === "stderr" ? stderr : stdout).write(String(content.text ?? ""));
+  else if (type === "display_data" || type === "update_display_data" || type === "execute_result") {
+    const data = (content.data ?? {}) as JsonObject;
+    const text = data["text/plain"];
+    if (typeof text === "string") stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+    else if (Array.isArray(text)) stdout.write(text.join(""));
+  }
+}
+
+export type { Output };
