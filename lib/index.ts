@@ -25,3 +25,7 @@ export type {
 // PostgreSQL (PGlite | server)
 export { openSql, SqlError } from "./sql";
 export type { OpenSqlOptions, SqlDatabase, SqlQueryable, SqlResult, UpsertOptions, SqlPosition } from "./sql";
+
+// Progress (terminal bar; notebooks use showProgress from the display section)
+export { progress, formatProgress } from "./progress";
+export type { Progress, ProgressOptions, ProgressState } from "./progress";

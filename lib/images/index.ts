@@ -1,0 +1,7 @@
+// Images: dominant colours by k-means, and colour helpers.
+export { dominantColours, checkDominantColoursOptions, DOMINANT_COLOURS_DEFAULTS } from "./dominant-colours";
+export type { Colour, DominantColours, DominantColoursOptions } from "./dominant-colours";
+export { clusterPixels, seededRandom } from "./kmeans";
+export type { Cluster, ClusterOptions, ClusterResult } from "./kmeans";
+export { rgbToHex, parseHex, rgbToHsl, hueName, colourDistance, HUE_NAMES } from "./colour";
+export type { Rgb } from "./colour";

@@ -1,0 +1,306 @@
+/**
+ * The Dataproc runner: the same job, on a Spark cluster. It stages the package, the input and two
+ * small scripts in a bucket, creates a cluster whose initialization action installs Node and the
+ * package on every node, submits a PySpark job (pipe_driver.py) that pipes each partition through
+ * the job entrypoint with `node`, waits with progress, reads the results and the driver output,
+ * and deletes the cluster it created (and only that one: by name and UUID).
+ */
+import { spawn } from "node:child_process";
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { config } from "../../config";
+import { WorkbookError } from "../../errors";
+import { projectRoot } from "../../paths";
+import { encodeParams, type Envelope, type RecordError } from "../job";
+import { defaultPartitions, partition } from "../partition";
+import { rate, type JobProgress, type JobResult, type JobRunner, type JobSpec, type RunOptions } from "../runner";
+
+export interface DataprocRunnerOptions {
+  /** Google Cloud project. Default `config().jobRunner.project` (GOOGLE_CLOUD_PROJECT). */
+  project?: string;
+  /** Region. Default `config().jobRunner.region` (DATAPROC_REGION). */
+  region?: string;
+  /** Staging bucket (name, no gs://). Default `config().jobRunner.bucket` (DATAPROC_BUCKET). */
+  bucket?: string;
+  /** Use this existing cluster instead of creating one (it is never deleted). Default DATAPROC_CLUSTER. */
+  cluster?: string;
+  /** Image version of the created cluster. Default DATAPROC_IMAGE_VERSION, else "2.2-debian12". */
+  imageVersion?: string;
+  /** Machine type of master and workers. Default DATAPROC_MACHINE_TYPE, else "n2-standard-4". */
+  machineType?: string;
+  /** Number of workers. Default DATAPROC_WORKERS, else 2. */
+  workerCount?: number;
+  /** Node.js release the init action installs. Default: the one running this, e.g. "v20.20.0". */
+  nodeVersion?: string;
+  /** How often to ask for the job's state. Default 5000 ms. */
+  pollMs?: number;
+  /** Extra options for the Dataproc clients (e.g. `{ fallback: true, apiEndpoint, port, protocol, authClient }`). */
+  clientOptions?: Record<string, unknown>;
+  /** Extra options for the Cloud Storage client (e.g. `{ apiEndpoint }`). */
+  storageOptions?: Record<string, unknown>;
+}
+
+/** Where the init action installs the package on every node. */
+export const PACKAGE_DIR = "/opt/de-workbook";
+/** The scripts shipped in the repo. */
+export const INIT_ACTION = path.join(projectRoot, "lib", "jobs", "dataproc", "init-action.sh");
+export const PIPE_DRIVER = path.join(projectRoot, "lib", "jobs", "dataproc", "pipe_driver.py");
+
+/** What the runner creates and submits: plain objects, so they can be read and tested. */
+export interface DataprocPlan {
+  project: string;
+  region: string;
+  bucket: string;
+  runId: string;
+  /** gs:// prefix of everything staged for this run. */
+  staging: string;
+  clusterName: string;
+  createCluster: boolean;
+  cluster: Record<string, unknown>;
+  job: Record<string, unknown>;
+}
+
+/** The cluster and job specs for one run (no I/O). */
+export function planDataprocRun(spec: { module: string; params?: unknown }, options: Required<Pick<DataprocRunnerOptions, "project" | "region" | "bucket" | "imageVersion" | "machineType" | "workerCount" | "nodeVersion">> & { cluster?: string; runId?: string }): DataprocPlan {
+  const runId = options.runId ?? `${Date.now().toString(36)}-${crypto.randomBytes(3).toString("hex")}`;
+  const staging = `gs://${options.bucket}/de-workbook/runs/${runId}`;
+  const clusterName = options.cluster ?? `workbook-${runId}`;
+  const module = packageRelative(spec.module);
+  const labels = { "created-by": "de-workbook", "workbook-run": runId };
+  const cluster = {
+    projectId: options.project,
+    clusterName,
+    labels,
+    config: {
+      configBucket: options.bucket,
+      gceClusterConfig: {
+        metadata: { "workbook-node-version": options.nodeVersion, "workbook-package": `${staging}/package.tgz` },
+      },
+      masterConfig: { numInstances: 1, machineTypeUri: options.machineType },
+      workerConfig: { numInstances: options.workerCount, machineTypeUri: options.machineType },
+      softwareConfig: { imageVersion: options.imageVersion },
+      initializationActions: [{ executableFile: `${staging}/init-action.sh`, executionTimeout: { seconds: 900 } }],
+      // A safety net: a cluster left behind by a killed notebook deletes itself after an idle hour.
+      lifecycleConfig: { idleDeleteTtl: { seconds: 3600 } },
+    },
+  };
+  const job = {
+    reference: { jobId: `workbook-${runId}` },
+    placement: { clusterName },
+    labels,
+    pysparkJob: {
+      mainPythonFileUri: `${staging}/pipe_driver.py`,
+      args: ["--input", `${staging}/input/`, "--output", `${staging}/output`, "--module", module, "--params", encodeParams(spec.params ?? {}), "--package-dir", PACKAGE_DIR],
+      // One retry per partition, as the local runner does.
+      properties: { "spark.task.maxFailures": "2" },
+    },
+  };
+  return { project: options.project, region: options.region, bucket: options.bucket, runId, staging, clusterName, createCluster: options.cluster === undefined, cluster, job };
+}
+
+/** A job module path as seen from the package root (the cluster has the package, not this machine's paths). */
+function packageRelative(module: string): string {
+  const abs = path.resolve(projectRoot, module);
+  const rel = path.relative(projectRoot, abs);
+  if (rel.startsWith("..") || path.isAbsolute(rel)) {
+    throw new WorkbookError("JOB_OPTIONS_INVALID", `job module ${module} is outside the project ${projectRoot}; a Dataproc job can only run modules of the package, e.g. dist/scenarios/image-kmeans/job.js.`);
+  }
+  return rel.split(path.sep).join("/");
+}
+
+type StorageModule = typeof import("@google-cloud/storage");
+type Storage = InstanceType<StorageModule["Storage"]>;
+type DataprocModule = typeof import("@google-cloud/dataproc");
+type ClusterClient = InstanceType<DataprocModule["v1"]["ClusterControllerClient"]>;
+type JobClient = InstanceType<DataprocModule["v1"]["JobControllerClient"]>;
+
+const FINISHED = new Set(["DONE", "ERROR", "CANCELLED"]);
+// JobStatus.State numbers, for clients that return enums as numbers.
+const JOB_STATES: Record<number, string> = { 0: "STATE_UNSPECIFIED", 1: "PENDING", 2: "RUNNING", 3: "CANCEL_PENDING", 4: "CANCELLED", 5: "DONE", 6: "ERROR", 7: "CANCEL_STARTED", 8: "SETUP_DONE", 9: "ATTEMPT_FAILURE" };
+
+export class DataprocJobRunner implements JobRunner {
+  readonly kind = "dataproc" as const;
+  private readonly options: DataprocRunnerOptions;
+  private clients?: { clusters: ClusterClient; jobs: JobClient; storage: Storage };
+
+  constructor(options: DataprocRunnerOptions = {}) {
+    this.options = options;
+  }
+
+  private settings() {
+    const c = config().jobRunner;
+    const o = this.options;
+    const project = o.project ?? c.project;
+    const bucket = o.bucket ?? c.bucket;
+    if (!project || !bucket) {
+      throw new WorkbookError("CONFIG_INVALID", `the Dataproc runner needs a project and a staging bucket (now project=${JSON.stringify(project)}, bucket=${JSON.stringify(bucket)}); set GOOGLE_CLOUD_PROJECT and DATAPROC_BUCKET, or pass { project, bucket }.`);
+    }
+    return {
+      project, bucket,
+      region: o.region ?? c.region,
+      cluster: o.cluster ?? c.cluster,
+      imageVersion: o.imageVersion ?? c.imageVersion,
+      machineType: o.machineType ?? c.machineType,
+      workerCount: o.workerCount ?? c.workerCount,
+      nodeVersion: o.nodeVersion ?? process.version,
+      pollMs: o.pollMs ?? 5000,
+    };
+  }
+
+  private async connect(region: string, project: string) {
+    if (!this.clients) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const dataproc = require("@google-cloud/dataproc") as DataprocModule;
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { Storage } = require("@google-cloud/storage") as StorageModule;
+      const clientOptions = { apiEndpoint: `${region}-dataproc.googleapis.com`, projectId: project, ...this.options.clientOptions };
+      this.clients = {
+        clusters: new dataproc.v1.ClusterControllerClient(clientOptions),
+        jobs: new dataproc.v1.JobControllerClient(clientOptions),
+        storage: new Storage({ projectId: project, ...this.options.storageOptions }),
+      };
+    }
+    return this.clients;
+  }
+
+  async run<I, O, P>(spec: JobSpec<I, P>, options: RunOptions = {}): Promise<JobResult<I, O> & { driverOutput: string; staging: string }> {
+    const started = Date.now();
+    const s = this.settings();
+    const parts = partition(spec.input, spec.partitions ?? defaultPartitions(spec.input.length, s.workerCount * 4));
+    const plan = planDataprocRun(spec, s);
+    const { clusters, jobs, storage } = await this.connect(s.region, s.project);
+    const bucket = storage.bucket(s.bucket);
+    const object = (uri: string) => uri.slice(`gs://${s.bucket}/`.length);
+    let recordsDone = 0;
+    let partitionsDone = 0;
+    const report = (phase: string) => {
+      const elapsedMs = Date.now() - started;
+      const p: JobProgress = { phase, recordsDone, recordsTotal: spec.input.length, partitionsDone, partitionsTotal: parts.length, recordsPerSecond: rate(recordsDone, elapsedMs), elapsedMs };
+      options.onProgress?.(p);
+    };
+
+    // 1. Stage the package, the scripts and the input (one file per partition).
+    report("staging");
+    const tarball = await packTarball();
+    try {
+      await bucket.file(object(`${plan.staging}/package.tgz`)).save(fs.readFileSync(tarball), { resumable: false, contentType: "application/gzip" });
+    } finally {
+      fs.rmSync(path.dirname(tarball), { recursive: true, force: true });
+    }
+    await bucket.file(object(`${plan.staging}/init-action.sh`)).save(fs.readFileSync(INIT_ACTION), { resumable: false, contentType: "text/x-shellscript" });
+    await bucket.file(object(`${plan.staging}/pipe_driver.py`)).save(fs.readFileSync(PIPE_DRIVER), { resumable: false, contentType: "text/x-python" });
+    for (let p = 0; p < parts.length; p++) {
+      const body = parts[p].map((r) => JSON.stringify(r) + "\n").join("");
+      await bucket.file(object(`${plan.staging}/input/part-${String(p).padStart(5, "0")}.jsonl`)).save(body, { resumable: false, contentType: "application/x-ndjson" });
+    }
+
+    // 2. The cluster (created for this run, unless an existing one was named).
+    let createdUuid: string | undefined;
+    let created = false;
+    try {
+      if (plan.createCluster) {
+        report("cluster");
+        const [operation] = await clusters.createCluster({ projectId: s.project, region: s.region, cluster: plan.cluster });
+        created = true;
+        const meta = operation.metadata as { clusterUuid?: string } | null;
+        createdUuid = meta?.clusterUuid ?? undefined;
+        const [cluster] = await operation.promise();
+        createdUuid = cluster.clusterUuid ?? createdUuid;
+      }
+
+      // 3. The job, and wait for it.
+      report("running");
+      const [submitted] = await jobs.submitJob({ projectId: s.project, region: s.region, job: plan.job });
+      const jobId = submitted.reference?.jobId ?? (plan.job.reference as { jobId: string }).jobId;
+      let job = submitted;
+      for (;;) {
+        const state = stateName(job.status?.state);
+        const progress = Math.max(0, ...(job.yarnApplications ?? []).map((a) => Number(a.progress ?? 0)));
+        recordsDone = Math.floor(progress * spec.input.length);
+        partitionsDone = Math.floor(progress * parts.length);
+        report("running");
+        if (FINISHED.has(state)) break;
+        await new Promise((r) => setTimeout(r, s.pollMs));
+        [job] = await jobs.getJob({ projectId: s.project, region: s.region, jobId });
+      }
+
+      // 4. The driver output and the results.
+      report("fetching");
+      const driverOutput = job.driverOutputResourceUri ? await readPrefix(storage, job.driverOutputResourceUri) : "";
+      const state = stateName(job.status?.state);
+      if (state !== "DONE") {
+        throw new WorkbookError("DATAPROC_JOB_FAILED", `Dataproc job ${jobId} on cluster ${plan.clusterName} ended ${state}: ${job.status?.details ?? "no details"}` +
+          (driverOutput ? `\ndriver output (end):\n${driverOutput.slice(-3000)}` : "") + `\nStaged files are in ${plan.staging}.`);
+      }
+      const [files] = await bucket.getFiles({ prefix: object(`${plan.staging}/output/part-`) });
+      files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      const outputs: O[] = [];
+      const errors: RecordError<I>[] = [];
+      let index = 0;
+      for (const file of files) {
+        const [content] = await file.download();
+        for (const line of content.toString("utf8").split("\n")) {
+          if (line.trim() === "") continue;
+          const e = JSON.parse(line) as Envelope<I, O>;
+          if (e.ok) outputs.push(e.output);
+          else errors.push({ index, input: e.input, error: e.error });
+          index++;
+        }
+      }
+      if (index !== spec.input.length) {
+        throw new WorkbookError("DATAPROC_JOB_FAILED", `Dataproc job ${jobId} returned ${index} results for ${spec.input.length} records; see ${plan.staging}/output and the driver output.`);
+      }
+      recordsDone = index;
+      partitionsDone = parts.length;
+      report("fetching");
+      return { runner: "dataproc", outputs, errors, records: index, partitions: parts.length, retried: [], elapsedMs: Date.now() - started, driverOutput, staging: plan.staging };
+    } finally {
+      // 5. Delete the cluster this run created, and only that one (by name and UUID).
+      if (created) {
+        report("teardown");
+        const [operation] = await clusters.deleteCluster({ projectId: s.project, region: s.region, clusterName: plan.clusterName, ...(createdUuid ? { clusterUuid: createdUuid } : {}) });
+        await operation.promise();
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.clients) {
+      await Promise.all([this.clients.clusters.close(), this.clients.jobs.close()]);
+      this.clients = undefined;
+    }
+  }
+}
+
+function stateName(state: unknown): string {
+  if (typeof state === "number") return JOB_STATES[state] ?? String(state);
+  return String(state ?? "STATE_UNSPECIFIED");
+}
+
+/** Concatenates every object under a gs:// prefix (the driver output comes in numbered pieces). */
+async function readPrefix(storage: Storage, uri: string): Promise<string> {
+  const m = /^gs:\/\/([^/]+)\/(.*)$/.exec(uri);
+  if (!m) return "";
+  const [files] = await storage.bucket(m[1]).getFiles({ prefix: m[2] });
+  files.sort((a, b) => (a.name < b.name ? -1 : 1));
+  let text = "";
+  for (const f of files) text += (await f.download())[0].toString("utf8");
+  return text;
+}
+
+/** The package as the cluster installs it: package.json, the lock file and the compiled code. */
+async function packTarball(): Promise<string> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "workbook-package-"));
+  const file = path.join(dir, "package.tgz");
+  const entries = ["package.json", "package-lock.json", "dist/lib", "dist/scenarios"].filter((e) => fs.existsSync(path.join(projectRoot, e)));
+  await new Promise<void>((resolve, reject) => {
+    const tar = spawn("tar", ["-czf", file, "-C", projectRoot, ...entries], { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    tar.stderr.on("data", (c: Buffer) => { stderr += c.toString(); });
+    tar.on("error", reject);
+    tar.on("close", (code) => code === 0 ? resolve() : reject(new WorkbookError("DATAPROC_STAGING_FAILED", `tar could not pack ${projectRoot} (exit ${code}): ${stderr.trim()}; run npm run build first.`)));
+  });
+  return file;
+}

@@ -1,0 +1,190 @@
+/**
+ * The local runner: a pool of worker processes, one per core by default. The input is split into
+ * partitions; each partition runs as one `node entrypoint.js` process fed on stdin (what Spark's
+ * RDD.pipe does on an executor); a partition whose process fails is run once more.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import * as path from "node:path";
+import { config } from "../config";
+import { WorkbookError } from "../errors";
+import { encodeParams, type Envelope, type RecordError } from "./job";
+import { defaultPartitions, partition } from "./partition";
+import { rate, type JobProgress, type JobResult, type JobRunner, type JobSpec, type RunOptions } from "./runner";
+
+export interface LocalRunnerOptions {
+  /** Worker processes at once. Default `config().jobRunner.workers` (WORKBOOK_JOBS, else the cores). */
+  workers?: number;
+  /** Kill and retry a partition that runs longer than this. Default: no limit. */
+  partitionTimeoutMs?: number;
+  /** Attempts per partition (the first run and the retries). Default 2: one retry. */
+  attempts?: number;
+}
+
+/** The compiled entrypoint every partition process runs. */
+export const ENTRYPOINT = path.join(__dirname, "entrypoint.js");
+
+interface Attempt {
+  envelopes: Envelope[];
+  code: number | null;
+  signal: string | null;
+  stderr: string;
+  timedOut: boolean;
+}
+
+export class LocalJobRunner implements JobRunner {
+  readonly kind = "local" as const;
+  readonly workers: number;
+  private readonly partitionTimeoutMs?: number;
+  private readonly attempts: number;
+  private readonly children = new Set<ChildProcess>();
+
+  constructor(options: LocalRunnerOptions = {}) {
+    this.workers = options.workers ?? config().jobRunner.workers;
+    if (!Number.isInteger(this.workers) || this.workers < 1) {
+      throw new WorkbookError("JOB_OPTIONS_INVALID", `workers=${JSON.stringify(options.workers)} is not a positive integer; use e.g. workers: 2, or leave it out for one per core (WORKBOOK_JOBS).`);
+    }
+    this.partitionTimeoutMs = options.partitionTimeoutMs;
+    this.attempts = options.attempts ?? 2;
+  }
+
+  async run<I, O, P>(spec: JobSpec<I, P>, options: RunOptions = {}): Promise<JobResult<I, O>> {
+    const started = Date.now();
+    const input = spec.input;
+    const parts = partition(input, spec.partitions ?? defaultPartitions(input.length, this.workers));
+    const params = encodeParams(spec.params ?? {});
+    const done = new Array<number>(parts.length).fill(0);
+    const results: Envelope<I, O>[][] = new Array(parts.length);
+    const retried: number[] = [];
+    let partitionsDone = 0;
+
+    const report = () => {
+      const recordsDone = done.reduce((a, b) => a + b, 0);
+      const elapsedMs = Date.now() - started;
+      const progress: JobProgress = {
+        phase: "running", recordsDone, recordsTotal: input.length, partitionsDone, partitionsTotal: parts.length,
+        recordsPerSecond: rate(recordsDone, elapsedMs), elapsedMs,
+      };
+      options.onProgress?.(progress);
+    };
+
+    let failure: WorkbookError | undefined;
+    let next = 0;
+    const worker = async () => {
+      while (!failure && next < parts.length) {
+        const p = next++;
+        for (let attempt = 1; ; attempt++) {
+          const a = await this.runPartition(spec.module, params, parts[p], (count) => { done[p] = count; report(); });
+          if (failure) return;
+          const problem = checkAttempt(a, parts[p].length);
+          if (!problem) {
+            results[p] = a.envelopes as Envelope<I, O>[];
+            break;
+          }
+          done[p] = 0;
+          if (attempt >= this.attempts) {
+            failure = new WorkbookError("JOB_PARTITION_FAILED",
+              `job ${spec.module}: partition ${p} (${parts[p].length} records) failed ${attempt} times: ${problem}` +
+              (a.stderr.trim() ? `\nstderr:\n${a.stderr.trim()}` : "") +
+              "\nFix the job (run one record through it with `node dist/lib/jobs/entrypoint.js <module>`), or find the record that crashes it.");
+            this.killAll();
+            return;
+          }
+          retried.push(p);
+        }
+        partitionsDone++;
+        report();
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.workers, Math.max(1, parts.length)) }, worker));
+    if (failure) throw failure;
+
+    const outputs: O[] = [];
+    const errors: RecordError<I>[] = [];
+    let index = 0;
+    for (const part of results) {
+      for (const e of part ?? []) {
+        if (e.ok) outputs.push(e.output);
+        else errors.push({ index, input: e.input, error: e.error });
+        index++;
+      }
+    }
+    return { runner: "local", outputs, errors, records: input.length, partitions: parts.length, retried, elapsedMs: Date.now() - started };
+  }
+
+  /** Runs one partition in a fresh process; resolves with what came back, never rejects. */
+  private runPartition(module: string, params: string, records: readonly unknown[], onCount: (n: number) => void): Promise<Attempt> {
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, [ENTRYPOINT, module, params], { stdio: ["pipe", "pipe", "pipe"] });
+      this.children.add(child);
+      const attempt: Attempt = { envelopes: [], code: null, signal: null, stderr: "", timedOut: false };
+      let buffered = "";
+      let badLine: string | undefined;
+      child.stdout!.setEncoding("utf8");
+      child.stdout!.on("data", (chunk: string) => {
+        buffered += chunk;
+        let nl: number;
+        let added = false;
+        while ((nl = buffered.indexOf("\n")) >= 0) {
+          const line = buffered.slice(0, nl);
+          buffered = buffered.slice(nl + 1);
+          try {
+            attempt.envelopes.push(JSON.parse(line) as Envelope);
+            added = true;
+          } catch {
+            badLine ??= line;
+          }
+        }
+        if (added) onCount(attempt.envelopes.length);
+      });
+      child.stderr!.setEncoding("utf8");
+      child.stderr!.on("data", (chunk: string) => { attempt.stderr = (attempt.stderr + chunk).slice(-4000); });
+      child.stdin!.on("error", () => { /* the process died early; its exit code tells */ });
+      const timer = this.partitionTimeoutMs === undefined ? undefined : setTimeout(() => {
+        attempt.timedOut = true;
+        child.kill("SIGKILL");
+      }, this.partitionTimeoutMs);
+      child.on("close", (code, signal) => {
+        if (timer) clearTimeout(timer);
+        this.children.delete(child);
+        attempt.code = code;
+        attempt.signal = signal;
+        if (badLine !== undefined) attempt.stderr += `\n(stdout line that is not an envelope: ${badLine.slice(0, 200)})`;
+        resolve(attempt);
+      });
+      writeLines(child, records);
+    });
+  }
+
+  private killAll(): void {
+    for (const child of this.children) child.kill("SIGKILL");
+  }
+
+  async close(): Promise<void> {
+    this.killAll();
+  }
+}
+
+/** Writes records as JSON lines to the child's stdin, honouring back-pressure, then ends it. */
+function writeLines(child: ChildProcess, records: readonly unknown[]): void {
+  const stdin = child.stdin!;
+  let i = 0;
+  const pump = () => {
+    while (i < records.length) {
+      if (!stdin.write(JSON.stringify(records[i++]) + "\n")) {
+        stdin.once("drain", pump);
+        return;
+      }
+    }
+    stdin.end();
+  };
+  pump();
+}
+
+/** Why an attempt failed, or undefined when it is complete. */
+function checkAttempt(a: Attempt, expected: number): string | undefined {
+  if (a.timedOut) return "it timed out (partitionTimeoutMs)";
+  if (a.code !== 0) return a.signal ? `its process was killed by ${a.signal}` : `its process exited with code ${a.code}`;
+  if (a.envelopes.length !== expected) return `it wrote ${a.envelopes.length} result lines for ${expected} records`;
+  if (a.stderr.includes("(stdout line that is not an envelope")) return "it wrote a stdout line that is not an envelope";
+  return undefined;
+}

@@ -1,0 +1,21 @@
+/** Splits `items` into `count` contiguous partitions whose sizes differ by at most one. */
+export function partition<T>(items: readonly T[], count: number): T[][] {
+  const n = Math.max(1, Math.min(Math.floor(count), items.length));
+  const parts: T[][] = [];
+  let start = 0;
+  for (let p = 0; p < n; p++) {
+    const size = Math.floor(items.length / n) + (p < items.length % n ? 1 : 0);
+    parts.push(items.slice(start, start + size));
+    start += size;
+  }
+  return items.length === 0 ? [] : parts;
+}
+
+/**
+ * Default partition count: two per worker, so a slow partition can be balanced by the others
+ * while the start-up of each partition's process (about 0.2 s with sharp) stays small; never more
+ * than the records.
+ */
+export function defaultPartitions(records: number, workers: number): number {
+  return Math.max(1, Math.min(records, workers * 2));
+}

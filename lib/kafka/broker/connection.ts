@@ -1,0 +1,185 @@
+/**
+ * One client connection: splits the byte stream into size-prefixed requests (a request may span
+ * TCP chunks, a chunk may hold many), runs them one at a time and writes responses in request
+ * order. A frame that does not decode, a declared size beyond the limit, or an API/version this
+ * broker does not advertise closes the connection (as Kafka does); other connections go on.
+ */
+import * as net from "node:net";
+import { ProtocolError, Reader } from "./codec";
+import { ApiKey, isFlexible, isSupported } from "./api-versions";
+import { ErrorCode } from "./error-codes";
+import { apiVersionsV0 } from "./apis/api-versions";
+import { BrokerState, Handler, RequestContext } from "./apis/context";
+import { handleApiVersions } from "./apis/api-versions";
+import { handleFetch, handleListOffsets } from "./apis/fetch";
+import { handleDescribeGroups, handleHeartbeat, handleJoinGroup, handleLeaveGroup, handleListGroups, handleOffsetCommit, handleOffsetFetch, handleSyncGroup } from "./apis/groups";
+import { handleFindCoordinator, handleMetadata } from "./apis/metadata";
+import { handleInitProducerId, handleProduce } from "./apis/produce";
+import { handleCreateTopics, handleDeleteTopics } from "./apis/topics";
+
+const HANDLERS: Record<number, Handler> = {
+  [ApiKey.Produce]: handleProduce,
+  [ApiKey.Fetch]: handleFetch,
+  [ApiKey.ListOffsets]: handleListOffsets,
+  [ApiKey.Metadata]: handleMetadata,
+  [ApiKey.OffsetCommit]: handleOffsetCommit,
+  [ApiKey.OffsetFetch]: handleOffsetFetch,
+  [ApiKey.FindCoordinator]: handleFindCoordinator,
+  [ApiKey.JoinGroup]: handleJoinGroup,
+  [ApiKey.Heartbeat]: handleHeartbeat,
+  [ApiKey.LeaveGroup]: handleLeaveGroup,
+  [ApiKey.SyncGroup]: handleSyncGroup,
+  [ApiKey.DescribeGroups]: handleDescribeGroups,
+  [ApiKey.ListGroups]: handleListGroups,
+  [ApiKey.ApiVersions]: handleApiVersions,
+  [ApiKey.CreateTopics]: handleCreateTopics,
+  [ApiKey.DeleteTopics]: handleDeleteTopics,
+  [ApiKey.InitProducerId]: handleInitProducerId,
+};
+
+/** Smallest possible request: api key, version, correlation id, client id length. */
+const MIN_REQUEST = 10;
+/** Stop reading from a client with this many requests queued (pipelining producers). */
+const MAX_QUEUED = 64;
+/** Wait for the socket to drain past this many unsent response bytes. */
+const HIGH_WATER = 8 * 1024 * 1024;
+
+export interface ConnectionOptions {
+  maxRequestBytes: number;
+  onError: (err: unknown) => void;
+}
+
+export class Connection {
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  private queue: Buffer[] = [];
+  private running = false;
+  private readonly abort = new AbortController();
+  private closed = false;
+
+  constructor(readonly socket: net.Socket, private readonly broker: BrokerState, private readonly options: ConnectionOptions) {
+    socket.setNoDelay(true);
+    socket.on("data", (chunk) => this.onData(chunk));
+    socket.on("error", () => this.close());
+    socket.on("close", () => this.close());
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.abort.abort();
+    this.queue = [];
+    this.chunks = [];
+    this.socket.destroy();
+  }
+
+  private take(n: number): Buffer {
+    let out: Buffer;
+    const first = this.chunks[0];
+    if (first.length >= n) {
+      out = first.subarray(0, n);
+      if (first.length === n) this.chunks.shift();
+      else this.chunks[0] = first.subarray(n);
+    } else {
+      out = Buffer.allocUnsafe(n);
+      let done = 0;
+      while (done < n) {
+        const c = this.chunks[0];
+        const k = Math.min(c.length, n - done);
+        c.copy(out, done, 0, k);
+        done += k;
+        if (k === c.length) this.chunks.shift();
+        else this.chunks[0] = c.subarray(k);
+      }
+    }
+    this.buffered -= n;
+    return out;
+  }
+
+  private peekSize(): number {
+    const first = this.chunks[0];
+    if (first.length >= 4) return first.readInt32BE(0);
+    return Buffer.concat(this.chunks).readInt32BE(0);
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closed) return;
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
+    while (this.buffered >= 4) {
+      const size = this.peekSize();
+      if (size < MIN_REQUEST || size > this.options.maxRequestBytes) {
+        this.close(); // garbage or a declared size we will not buffer
+        return;
+      }
+      if (this.buffered < 4 + size) break;
+      this.take(4);
+      this.queue.push(this.take(size));
+    }
+    if (this.queue.length >= MAX_QUEUED) this.socket.pause();
+    if (!this.running) void this.run();
+  }
+
+  private async run(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.queue.length > 0 && !this.closed) {
+        const frame = this.queue.shift() as Buffer;
+        if (this.queue.length < MAX_QUEUED / 2 && this.socket.isPaused()) this.socket.resume();
+        await this.handle(frame);
+        if (this.socket.writableLength > HIGH_WATER && !this.closed) {
+          await new Promise<void>((resolve) => {
+            const done = () => {
+              this.socket.off("drain", done);
+              this.socket.off("close", done);
+              resolve();
+            };
+            this.socket.on("drain", done);
+            this.socket.on("close", done);
+          });
+        }
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async handle(frame: Buffer): Promise<void> {
+    const r = new Reader(frame);
+    let correlationId = 0;
+    try {
+      const apiKey = r.int16();
+      const apiVersion = r.int16();
+      correlationId = r.int32();
+      const clientId = r.nullableString();
+      if (apiKey === ApiKey.ApiVersions && !isSupported(apiKey, apiVersion)) {
+        // Never fail ApiVersions: answer in v0 layout with UNSUPPORTED_VERSION and our ranges.
+        this.send(correlationId, apiVersionsV0(ErrorCode.UNSUPPORTED_VERSION).toBuffers());
+        return;
+      }
+      if (!isSupported(apiKey, apiVersion)) {
+        this.close();
+        return;
+      }
+      if (isFlexible(apiKey, apiVersion)) r.taggedFields();
+      const ctx: RequestContext = { apiKey, apiVersion, correlationId, clientId, clientHost: this.socket.remoteAddress ?? "", broker: this.broker, signal: this.abort.signal };
+      const body = await HANDLERS[apiKey](ctx, r);
+      if (body !== null && !this.closed) this.send(correlationId, body.toBuffers());
+    } catch (err) {
+      if (!(err instanceof ProtocolError) && !(err instanceof RangeError)) this.options.onError(err);
+      this.close();
+    }
+  }
+
+  private send(correlationId: number, body: Buffer[]): void {
+    if (this.closed) return;
+    const size = body.reduce((n, b) => n + b.length, 0);
+    const header = Buffer.allocUnsafe(8);
+    header.writeInt32BE(size + 4, 0);
+    header.writeInt32BE(correlationId, 4);
+    this.socket.cork();
+    this.socket.write(header);
+    for (const b of body) this.socket.write(b);
+    this.socket.uncork();
+  }
+}

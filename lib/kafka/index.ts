@@ -1,0 +1,75 @@
+/**
+ * Kafka for notebooks and scenarios. `kafka()` gives a kafkajs client: for a real cluster when
+ * KAFKA_BROKERS is set (SASL/SSL from the KAFKA_* variables), otherwise for the embedded broker,
+ * started once per process in `<work folder>/kafka` (or the broker another process already runs
+ * on that folder, e.g. `workbook broker`). `startBroker()` starts a broker of your own.
+ */
+import * as path from "node:path";
+import type { Kafka, KafkaConfig, logLevel } from "kafkajs";
+import { config } from "../config";
+import { isWorkbookError } from "../errors";
+import { Broker, BrokerOptions, readLock, startBroker } from "./broker/broker";
+
+export { Broker, startBroker };
+export type { BrokerOptions };
+
+export interface KafkaOptions {
+  /** Client id sent to the broker. Default "de-workbook". */
+  clientId?: string;
+  /** kafkajs log level. Default logLevel.ERROR (1). */
+  logLevel?: logLevel;
+  /** Any other kafkajs settings (retry, timeouts...); brokers, ssl and sasl come from the configuration. */
+  kafkaConfig?: Omit<KafkaConfig, "brokers" | "ssl" | "sasl">;
+}
+
+let embedded: Promise<Broker> | null = null;
+let embeddedAddress: Promise<string> | null = null;
+
+/** The address ("host:port") of the process-wide embedded broker, starting it on first use. */
+export function embeddedBrokerAddress(): Promise<string> {
+  embeddedAddress ??= (async () => {
+    const dataDir = path.join(config().home, "kafka");
+    embedded = startBroker({ dataDir });
+    try {
+      return (await embedded).brokers;
+    } catch (err) {
+      embedded = null;
+      const lock = readLock(dataDir);
+      if (isWorkbookError(err, "KAFKA_DATA_DIR_LOCKED") && lock?.host && lock.port) return `${lock.host}:${lock.port}`; // another process serves it
+      embeddedAddress = null;
+      throw err;
+    }
+  })();
+  return embeddedAddress;
+}
+
+/** Stops the process-wide embedded broker if this process started one. */
+export async function closeEmbeddedBroker(): Promise<void> {
+  const b = embedded;
+  embedded = null;
+  embeddedAddress = null;
+  if (b) await (await b).close();
+}
+
+/** The brokers list clients should use: KAFKA_BROKERS, or the embedded broker. */
+export async function kafkaBrokers(): Promise<string[]> {
+  const k = config().kafka;
+  return k.mode === "external" ? k.brokers : [await embeddedBrokerAddress()];
+}
+
+/** A kafkajs client for the configured cluster (see the module comment). */
+export async function kafka(options: KafkaOptions = {}): Promise<Kafka> {
+  // kafkajs loads lazily so that importing de-workbook stays quick.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const kafkajs = require("kafkajs") as typeof import("kafkajs");
+  const k = config().kafka;
+  const brokers = await kafkaBrokers();
+  return new kafkajs.Kafka({
+    ...options.kafkaConfig,
+    clientId: options.clientId ?? "de-workbook",
+    brokers,
+    logLevel: options.logLevel ?? kafkajs.logLevel.ERROR,
+    ...(k.mode === "external" && k.ssl ? { ssl: true } : {}),
+    ...(k.mode === "external" && k.sasl ? { sasl: { mechanism: k.sasl.mechanism, username: k.sasl.username, password: k.sasl.password } as KafkaConfig["sasl"] } : {}),
+  });
+}

@@ -1,0 +1,104 @@
+/**
+ * PostgreSQL embedded: PGlite (PostgreSQL compiled to WebAssembly), a data folder in the work
+ * folder, or in memory. One connection; PGlite runs one statement at a time and its
+ * `transaction()` holds the connection for the whole callback.
+ */
+import * as fs from "node:fs";
+import type { PGlite, Transaction } from "@electric-sql/pglite";
+import { WorkbookError } from "../errors";
+import { SqlError, positionAt } from "./sql-error";
+import type { SqlDatabase, SqlQueryable, SqlResult, UpsertOptions } from "./sql";
+import { PARSERS, toParam, upsertStatements } from "./statements";
+
+export interface PGliteDatabaseOptions {
+  /** Data folder, or undefined for an in-memory database. */
+  dataDir?: string;
+}
+
+type Runner = Pick<PGlite | Transaction, "query" | "exec">;
+
+export class PGliteDatabase implements SqlDatabase {
+  readonly kind = "pglite" as const;
+  private db: PGlite | undefined;
+
+  private constructor(db: PGlite) {
+    this.db = db;
+  }
+
+  static async create(options: PGliteDatabaseOptions = {}): Promise<PGliteDatabase> {
+    if (options.dataDir) fs.mkdirSync(options.dataDir, { recursive: true });
+    const { PGlite } = await import("@electric-sql/pglite");
+    try {
+      const db = await PGlite.create({ ...(options.dataDir ? { dataDir: options.dataDir } : {}), parsers: PARSERS });
+      return new PGliteDatabase(db as unknown as PGlite);
+    } catch (err) {
+      throw new WorkbookError("SQL_OPEN", `Could not open the PGlite database in ${JSON.stringify(options.dataDir ?? "memory")}: ${(err as Error).message}. Is another process using that folder? Close it, or set WORKBOOK_HOME to another work folder.`, { cause: err });
+    }
+  }
+
+  async query<Row = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<SqlResult<Row>> {
+    return runQuery<Row>(this.open(), sql, params);
+  }
+
+  async exec(sql: string): Promise<void> {
+    return runExec(this.open(), sql);
+  }
+
+  async upsert(table: string, rows: Record<string, unknown>[], options: UpsertOptions): Promise<number> {
+    return this.transaction((tx) => tx.upsert(table, rows, options));
+  }
+
+  async transaction<T>(fn: (tx: SqlQueryable) => Promise<T>): Promise<T> {
+    return this.open().transaction((tx) => fn(queryable(tx)));
+  }
+
+  async close(): Promise<void> {
+    const db = this.db;
+    this.db = undefined;
+    if (db && !db.closed) await db.close();
+  }
+
+  private open(): PGlite {
+    if (!this.db) throw new WorkbookError("SQL_CLOSED", "This PGlite database is closed; open a new one with openSql().");
+    return this.db;
+  }
+}
+
+function queryable(runner: Runner): SqlQueryable {
+  return {
+    query: <Row>(sql: string, params: unknown[] = []) => runQuery<Row>(runner, sql, params),
+    exec: (sql: string) => runExec(runner, sql),
+    upsert: async (table: string, rows: Record<string, unknown>[], options: UpsertOptions) => {
+      let n = 0;
+      for (const s of upsertStatements(table, rows, options)) n += (await runQuery(runner, s.text, s.values)).rowCount;
+      return n;
+    },
+  };
+}
+
+async function runQuery<Row>(runner: Runner, sql: string, params: unknown[]): Promise<SqlResult<Row>> {
+  try {
+    const r = await runner.query<Row>(sql, params.map(toParam));
+    return { rows: r.rows, columns: r.fields.map((f) => f.name), rowCount: r.fields.length > 0 ? r.rows.length : (r.affectedRows ?? 0) };
+  } catch (err) {
+    throw pgError("PGlite", sql, err);
+  }
+}
+
+async function runExec(runner: Runner, sql: string): Promise<void> {
+  try {
+    await runner.exec(sql);
+  } catch (err) {
+    throw pgError("PGlite", sql, err);
+  }
+}
+
+/** A PostgreSQL error (PGlite's or pg's: both carry a 1-based `position`) as a SqlError. */
+export function pgError(engine: string, sql: string, err: unknown): Error {
+  if (err instanceof WorkbookError) return err;
+  const e = err as { message?: string; position?: string | number; detail?: string; hint?: string; code?: string };
+  if (e?.code === undefined && e?.position === undefined) return err as Error;
+  const reason = [e.message ?? String(err), e.detail ? `Detail: ${e.detail}` : "", e.hint ? `Hint: ${e.hint}` : "", e.code ? `(SQLSTATE ${e.code})` : ""].filter(Boolean).join(" ");
+  const pos = e.position !== undefined && e.position !== "" ? Number(e.position) : undefined;
+  return new SqlError(engine, sql, reason, pos !== undefined && !Number.isNaN(pos) ? positionAt(sql, pos - 1) : undefined, err);
+}

@@ -1,0 +1,355 @@
+/**
+ * The micro-batch engine, without any I/O: parse and validate each record, assign event-time
+ * windows, fold values into per-window aggregates, track the watermark and decide what each
+ * output mode emits. The Kafka processor (processor.ts) feeds it batches and writes what it
+ * returns; tests drive it directly.
+ *
+ * Semantics (the notebook and README describe the same):
+ * - watermark = (largest event time accepted so far) - watermarkDelayMs. It only moves forward and
+ *   is updated at the END of each batch, so every record of a batch is judged against the
+ *   watermark of the batch before it (as in Spark). This makes results independent of how fast
+ *   records arrive within a batch, and a replayed batch gives the same result.
+ * - A record is late for a query when every window it falls in has ended at or before the
+ *   watermark (window.end <= watermark). Late records are not aggregated; they are counted per
+ *   query and returned (the processor sends them to the dead-letter topic with the reason).
+ *   Out-of-order records whose window is still open are aggregated normally.
+ * - update: after a batch, emit the windows that changed in it. append: emit a window once, when the
+ *   watermark passes its end, and then forget it. complete: emit every window after every batch
+ *   (nothing is late, nothing is forgotten). update also forgets windows once the watermark passes
+ *   their end (their result was already emitted).
+ * - flush() marks the end of the input: append queries emit every remaining window.
+ */
+import type { Aggregates } from "./aggregates";
+import type { TimeWindow, WindowSpec } from "./windows";
+import { WorkbookError } from "../errors";
+
+/** One input record, as kafkajs delivers it (only the fields the engine reads). */
+export interface InputRecord {
+  partition: number;
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  timestamp?: string;
+}
+
+/** What a parser returns: a value, or the reason the record is rejected. */
+export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+export type OutputMode = "update" | "append" | "complete";
+
+export interface QueryOptions<T> {
+  /** Names the query in outputs, statistics and checkpoints. */
+  name: string;
+  window: WindowSpec;
+  /** The grouping key within a window (e.g. the movie id). */
+  key: (value: T) => string | number;
+  /** Output columns and how each is computed. */
+  aggregates: Aggregates<T>;
+  mode: OutputMode;
+}
+
+export interface EngineOptions<T> {
+  /** Turns a record's value (UTF-8 text) into a value, or rejects it with a reason. */
+  parse(text: string, record: InputRecord): Parsed<T>;
+  /** Event time of a value in epoch ms. */
+  eventTime(value: T): number;
+  /** How far behind the largest event time the watermark trails, in ms. */
+  watermarkDelayMs: number;
+  queries: QueryOptions<T>[];
+}
+
+/** One emitted window: its bounds, the key and one column per aggregate. */
+export interface WindowRow {
+  windowStart: number;
+  windowEnd: number;
+  key: string | number;
+  [column: string]: unknown;
+}
+
+/** A record that was not aggregated: rejected by the parser, or late for a query. */
+export interface DeadRecord {
+  record: InputRecord;
+  kind: "rejected" | "late";
+  reason: string;
+  query?: string;
+}
+
+export interface EngineStats {
+  batches: number;
+  /** Records read. */
+  in: number;
+  /** Records parsed and valid. in = ok + rejected. */
+  ok: number;
+  rejected: number;
+  /** Per query: valid records not aggregated because all their windows had closed. */
+  late: Record<string, number>;
+  /** Per query: windows emitted so far (an update-mode window counts once per emission). */
+  emitted: Record<string, number>;
+  /** Current watermark (epoch ms; null before the first record). */
+  watermark: number | null;
+  maxEventTime: number | null;
+  /** True once flush() has run. */
+  flushed: boolean;
+}
+
+export interface BatchResult {
+  batchId: number;
+  /** The watermark the batch was judged against, and the one after it. */
+  watermarkBefore: number;
+  watermarkAfter: number;
+  /** Rows to write, per query name. */
+  outputs: Record<string, WindowRow[]>;
+  dead: DeadRecord[];
+  counts: { in: number; ok: number; rejected: number; late: number };
+}
+
+interface Entry {
+  start: number;
+  end: number;
+  key: string | number;
+  states: unknown[];
+}
+
+interface QueryState<T> {
+  options: QueryOptions<T>;
+  names: string[];
+  aggs: Aggregates<T>[string][];
+  entries: Map<string, Entry>;
+}
+
+/** The JSON form of the engine's state, stored in checkpoints. */
+export interface EngineSnapshot {
+  version: 1;
+  batchId: number;
+  stats: EngineStats;
+  queries: Record<string, Array<[number, number, string | number, unknown[]]>>;
+}
+
+export class StreamEngine<T> {
+  private readonly options: EngineOptions<T>;
+  private readonly queries: QueryState<T>[];
+  private batchId = 0;
+  private watermark = -Infinity;
+  private maxEventTime = -Infinity;
+  private stats: EngineStats;
+
+  constructor(options: EngineOptions<T>) {
+    if (!(options.watermarkDelayMs >= 0)) {
+      throw new WorkbookError("STREAM_OPTIONS_INVALID", `watermarkDelayMs=${options.watermarkDelayMs} must be 0 or more milliseconds.`);
+    }
+    const seen = new Set<string>();
+    for (const q of options.queries) {
+      if (seen.has(q.name)) throw new WorkbookError("STREAM_OPTIONS_INVALID", `two queries are named ${JSON.stringify(q.name)}; give each query its own name.`);
+      seen.add(q.name);
+    }
+    this.options = options;
+    this.queries = options.queries.map((q) => ({ options: q, names: Object.keys(q.aggregates), aggs: Object.values(q.aggregates), entries: new Map() }));
+    this.stats = {
+      batches: 0,
+      in: 0,
+      ok: 0,
+      rejected: 0,
+      late: Object.fromEntries(options.queries.map((q) => [q.name, 0])),
+      emitted: Object.fromEntries(options.queries.map((q) => [q.name, 0])),
+      watermark: null,
+      maxEventTime: null,
+      flushed: false,
+    };
+  }
+
+  /** The number of the next batch (1 for the first). */
+  get nextBatchId(): number {
+    return this.batchId + 1;
+  }
+
+  get currentWatermark(): number {
+    return this.watermark;
+  }
+
+  /** Cumulative statistics (a copy). */
+  getStats(): EngineStats {
+    return structuredClone(this.stats);
+  }
+
+  /** Windows currently held in state, per query. */
+  stateSize(): Record<string, number> {
+    return Object.fromEntries(this.queries.map((q) => [q.options.name, q.entries.size]));
+  }
+
+  /** Processes one batch of records and returns what to write. */
+  process(records: readonly InputRecord[]): BatchResult {
+    const before = this.watermark;
+    const dead: DeadRecord[] = [];
+    const changed = this.queries.map(() => new Set<Entry>());
+    let ok = 0;
+    let rejected = 0;
+    let late = 0;
+    let maxTime = this.maxEventTime;
+    for (const record of records) {
+      const parsed = this.parseRecord(record);
+      if (!parsed.ok) {
+        rejected++;
+        dead.push({ record, kind: "rejected", reason: parsed.reason });
+        continue;
+      }
+      ok++;
+      const value = parsed.value;
+      const time = parsed.time;
+      if (time > maxTime) maxTime = time;
+      for (let qi = 0; qi < this.queries.length; qi++) {
+        const q = this.queries[qi];
+        const windows = q.options.window.assign(time);
+        const open = q.options.mode === "complete" ? windows : windows.filter((w) => w.end > before);
+        if (open.length === 0) {
+          late++;
+          this.stats.late[q.options.name]++;
+          const last = windows[windows.length - 1];
+          dead.push({
+            record,
+            kind: "late",
+            query: q.options.name,
+            reason: `late for ${q.options.name}: event time ${iso(time)} falls in window(s) ending by ${iso(last.end)}, at or before the watermark ${iso(before)}`,
+          });
+          continue;
+        }
+        const key = q.options.key(value);
+        for (const w of open) changed[qi].add(this.fold(q, w, key, value));
+      }
+    }
+    this.maxEventTime = maxTime;
+    const after = Math.max(before, maxTime - this.options.watermarkDelayMs);
+    this.watermark = after;
+    this.batchId++;
+    const outputs: Record<string, WindowRow[]> = {};
+    this.queries.forEach((q, qi) => {
+      outputs[q.options.name] = this.emit(q, changed[qi], after);
+    });
+    this.stats.batches++;
+    this.stats.in += records.length;
+    this.stats.ok += ok;
+    this.stats.rejected += rejected;
+    this.stats.watermark = Number.isFinite(after) ? after : null;
+    this.stats.maxEventTime = Number.isFinite(maxTime) ? maxTime : null;
+    return { batchId: this.batchId, watermarkBefore: before, watermarkAfter: after, outputs, dead, counts: { in: records.length, ok, rejected, late } };
+  }
+
+  /** End of input: append queries emit every window still held; state is cleared except for complete queries. */
+  flush(): BatchResult {
+    const before = this.watermark;
+    this.batchId++;
+    const outputs: Record<string, WindowRow[]> = {};
+    for (const q of this.queries) {
+      if (q.options.mode === "append") {
+        outputs[q.options.name] = this.emit(q, new Set(), Infinity);
+      } else if (q.options.mode === "complete") {
+        outputs[q.options.name] = this.rows(q, [...q.entries.values()]);
+        this.stats.emitted[q.options.name] += outputs[q.options.name].length;
+      } else {
+        outputs[q.options.name] = [];
+        q.entries.clear();
+      }
+    }
+    this.stats.batches++;
+    this.stats.flushed = true;
+    return { batchId: this.batchId, watermarkBefore: before, watermarkAfter: before, outputs, dead: [], counts: { in: 0, ok: 0, rejected: 0, late: 0 } };
+  }
+
+  snapshot(): EngineSnapshot {
+    const queries: EngineSnapshot["queries"] = {};
+    for (const q of this.queries) {
+      queries[q.options.name] = [...q.entries.values()].map((e) => [e.start, e.end, e.key, e.states.map((s, i) => save(q.aggs[i], s))]);
+    }
+    return { version: 1, batchId: this.batchId, stats: structuredClone(this.stats), queries };
+  }
+
+  restore(snapshot: EngineSnapshot): void {
+    if (snapshot.version !== 1) throw new WorkbookError("STREAM_CHECKPOINT_INVALID", `checkpoint version ${String(snapshot.version)} is not supported; delete the checkpoint folder to start over.`);
+    this.batchId = snapshot.batchId;
+    this.stats = structuredClone(snapshot.stats);
+    this.watermark = snapshot.stats.watermark ?? -Infinity;
+    this.maxEventTime = snapshot.stats.maxEventTime ?? -Infinity;
+    for (const q of this.queries) {
+      const saved = snapshot.queries[q.options.name];
+      if (!saved) throw new WorkbookError("STREAM_CHECKPOINT_INVALID", `the checkpoint has no state for query ${JSON.stringify(q.options.name)}; the queries changed since it was written; delete the checkpoint folder to start over.`);
+      q.entries.clear();
+      for (const [start, end, key, states] of saved) {
+        q.entries.set(entryId(start, key), { start, end, key, states: states.map((s, i) => load(q.aggs[i], s)) });
+      }
+      this.stats.late[q.options.name] ??= 0;
+      this.stats.emitted[q.options.name] ??= 0;
+    }
+  }
+
+  private parseRecord(record: InputRecord): { ok: true; value: T; time: number } | { ok: false; reason: string } {
+    if (record.value === null || record.value.length === 0) return { ok: false, reason: "empty value" };
+    let parsed: Parsed<T>;
+    try {
+      parsed = this.options.parse(record.value.toString("utf8"), record);
+    } catch (err) {
+      return { ok: false, reason: `parser failed: ${err instanceof Error ? err.message : String(err)}` };
+    }
+    if (!parsed.ok) return parsed;
+    const time = this.options.eventTime(parsed.value);
+    if (!Number.isFinite(time)) return { ok: false, reason: `no valid event time (got ${String(time)})` };
+    return { ok: true, value: parsed.value, time };
+  }
+
+  private fold(q: QueryState<T>, w: TimeWindow, key: string | number, value: T): Entry {
+    const id = entryId(w.start, key);
+    let entry = q.entries.get(id);
+    if (!entry) {
+      entry = { start: w.start, end: w.end, key, states: q.aggs.map((a) => a.init()) };
+      q.entries.set(id, entry);
+    }
+    const states = entry.states;
+    for (let i = 0; i < q.aggs.length; i++) states[i] = q.aggs[i].add(states[i], value);
+    return entry;
+  }
+
+  private emit(q: QueryState<T>, changed: Set<Entry>, watermark: number): WindowRow[] {
+    const mode = q.options.mode;
+    let out: Entry[];
+    if (mode === "update") out = [...changed];
+    else if (mode === "complete") out = [...q.entries.values()];
+    else out = [...q.entries.values()].filter((e) => e.end <= watermark);
+    const rows = this.rows(q, out);
+    this.stats.emitted[q.options.name] += rows.length;
+    if (mode !== "complete") {
+      for (const [id, e] of q.entries) if (e.end <= watermark) q.entries.delete(id);
+    }
+    return rows;
+  }
+
+  private rows(q: QueryState<T>, entries: Entry[]): WindowRow[] {
+    entries.sort((a, b) => a.start - b.start || compareKeys(a.key, b.key));
+    return entries.map((e) => {
+      const row: WindowRow = { windowStart: e.start, windowEnd: e.end, key: e.key };
+      for (let i = 0; i < q.aggs.length; i++) row[q.names[i]] = q.aggs[i].result(e.states[i]);
+      return row;
+    });
+  }
+}
+
+function save(agg: Aggregates<unknown>[string], state: unknown): unknown {
+  return agg.save ? agg.save(state) : state;
+}
+
+function load(agg: Aggregates<unknown>[string], saved: unknown): unknown {
+  return agg.load ? agg.load(saved) : saved;
+}
+
+function entryId(start: number, key: string | number): string {
+  return `${start}|${typeof key}|${key}`;
+}
+
+function compareKeys(a: string | number, b: string | number): number {
+  if (typeof a === "number" && typeof b === "number") return a - b;
+  return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
+}
+
+/** An epoch-ms time as ISO text, or -inf/+inf. */
+export function iso(t: number): string {
+  if (t === -Infinity) return "-inf";
+  if (t === Infinity) return "+inf";
+  return new Date(t).toISOString();
+}

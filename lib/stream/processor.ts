@@ -1,0 +1,337 @@
+/**
+ * The micro-batch stream processor over kafkajs. Every `triggerMs` it takes the records fetched
+ * since the last trigger and runs one batch:
+ *
+ *   plan (offset range -> checkpoint) -> engine (parse, validate, windows, aggregates, watermark)
+ *   -> dead-letter topic (rejected and late records, with the reason) -> sinks (idempotent)
+ *   -> commit (engine state + next offsets, one atomic file)
+ *
+ * A crash anywhere in that sequence is recovered on restart: the last committed state and offsets
+ * are loaded, a planned but uncommitted batch is replayed over exactly the same offsets, and the
+ * sinks receive the same rows again. Offsets live in the checkpoint, not in the consumer group:
+ * each start joins a fresh group and seeks to the checkpointed offsets.
+ */
+import { randomUUID } from "node:crypto";
+import type { Admin, Consumer, Kafka, Producer } from "kafkajs";
+import { FileCheckpoint, type Offsets } from "./checkpoint";
+import { StreamEngine, type BatchResult, type DeadRecord, type EngineOptions, type EngineStats, type InputRecord } from "./engine";
+import type { Sink } from "./sinks/sink";
+import { WorkbookError } from "../errors";
+
+export interface ProcessorOptions<T> extends EngineOptions<T> {
+  /** A kafkajs client (e.g. from `kafka()`). */
+  kafka: Kafka;
+  /** Input topic. */
+  topic: string;
+  /** Folder for the checkpoint (state + offsets). Reuse it to resume after a stop or crash. */
+  checkpointDir: string;
+  /** Sinks per query name. */
+  sinks: Record<string, Sink[]>;
+  /** Trigger interval in ms. Default 1000. */
+  triggerMs?: number;
+  /** Largest batch in records. Default 200000. */
+  maxBatchRecords?: number;
+  /** Topic for rejected and late records. Default `<topic>.dead-letter`. */
+  deadLetterTopic?: string;
+  /** Called after each committed batch. */
+  onBatch?: (report: BatchReport) => void;
+}
+
+export interface BatchReport {
+  batchId: number;
+  records: number;
+  ok: number;
+  rejected: number;
+  late: number;
+  rowsWritten: Record<string, number>;
+  watermark: number;
+  durationMs: number;
+  /** True when this batch replayed a batch planned before a crash. */
+  replayed: boolean;
+}
+
+export interface ProcessorStats extends EngineStats {
+  /** Messages sent to the dead-letter topic (rejected + late, per query). */
+  deadLetters: number;
+  /** Next offset to read per partition (committed). */
+  offsets: Offsets;
+}
+
+interface Pending {
+  batchId: number;
+  end: Offsets;
+}
+
+export class StreamProcessor<T> {
+  private readonly options: ProcessorOptions<T>;
+  private readonly engine: StreamEngine<T>;
+  private readonly checkpoint: FileCheckpoint;
+  private readonly deadLetterTopic: string;
+  private consumer?: Consumer;
+  private producer?: Producer;
+  private admin?: Admin;
+  private buffer: InputRecord[] = [];
+  /** Next offset expected from the consumer, per partition. */
+  private positions = new Map<number, bigint>();
+  private committed: Offsets = {};
+  private pending?: Pending;
+  private deadLetters = 0;
+  private timer?: NodeJS.Timeout;
+  private chain: Promise<unknown> = Promise.resolve();
+  private failure?: unknown;
+  private closed = false;
+
+  private constructor(options: ProcessorOptions<T>) {
+    this.options = options;
+    this.engine = new StreamEngine(options);
+    this.checkpoint = new FileCheckpoint(options.checkpointDir);
+    this.deadLetterTopic = options.deadLetterTopic ?? `${options.topic}.dead-letter`;
+    for (const q of options.queries) {
+      if (!options.sinks[q.name]) throw new WorkbookError("STREAM_OPTIONS_INVALID", `no sinks for query ${JSON.stringify(q.name)}; pass sinks: { ${JSON.stringify(q.name)}: [...] } (an empty list is allowed).`);
+    }
+  }
+
+  /** Restores the checkpoint (if any), connects to Kafka and starts the trigger. */
+  static async start<T>(options: ProcessorOptions<T>): Promise<StreamProcessor<T>> {
+    const p = new StreamProcessor(options);
+    try {
+      await p.open();
+    } catch (err) {
+      await p.close().catch(() => undefined);
+      throw err;
+    }
+    return p;
+  }
+
+  private async open(): Promise<void> {
+    const { kafka, topic } = this.options;
+    const saved = this.checkpoint.load();
+    if (saved) {
+      if (saved.topic !== topic) throw new WorkbookError("STREAM_CHECKPOINT_INVALID", `checkpoint ${this.checkpoint.dir} belongs to topic ${JSON.stringify(saved.topic)}, not ${JSON.stringify(topic)}; use another checkpointDir or delete that folder.`);
+      this.engine.restore(saved.state);
+      this.committed = { ...saved.offsets };
+      this.deadLetters = saved.deadLetters ?? 0;
+    }
+    const pending = this.checkpoint.pending();
+    if (pending && pending.batchId === this.engine.nextBatchId) this.pending = pending;
+
+    this.admin = kafka.admin();
+    await this.admin.connect();
+    await this.admin.createTopics({ topics: [{ topic }, { topic: this.deadLetterTopic }], waitForLeaders: true });
+    const partitions = await this.admin.fetchTopicOffsets(topic);
+    for (const p of partitions) {
+      const start = this.committed[p.partition] ?? p.low;
+      this.committed[p.partition] = start;
+      this.positions.set(p.partition, BigInt(start));
+    }
+
+    this.producer = kafka.producer();
+    await this.producer.connect();
+    this.consumer = kafka.consumer({ groupId: `stream-${topic}-${randomUUID()}`, maxWaitTimeInMs: 200, maxBytesPerPartition: 8 << 20, maxBytes: 32 << 20 });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic, fromBeginning: true });
+    this.consumer.on(this.consumer.events.CRASH, (e) => {
+      if (!this.failure) this.failure = e.payload.error;
+    });
+    const maxBuffered = 4 * (this.options.maxBatchRecords ?? 200_000);
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch, heartbeat }) => {
+        let next = this.positions.get(batch.partition) ?? 0n;
+        for (const m of batch.messages) {
+          const offset = BigInt(m.offset);
+          if (offset < next) continue;
+          this.buffer.push({ partition: batch.partition, offset: m.offset, key: m.key, value: m.value, timestamp: m.timestamp });
+          next = offset + 1n;
+        }
+        this.positions.set(batch.partition, next);
+        while (this.buffer.length > maxBuffered && !this.closed) {
+          await sleep(20);
+          await heartbeat();
+        }
+      },
+    });
+    for (const [partition, offset] of this.positions) this.consumer.seek({ topic, partition, offset: offset.toString() });
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.closed) return;
+    this.timer = setTimeout(() => {
+      this.exclusive(() => this.trigger())
+        .catch((err) => {
+          if (!this.failure) this.failure = err;
+        })
+        .finally(() => {
+          if (!this.failure) this.schedule();
+        });
+    }, this.options.triggerMs ?? 1000);
+  }
+
+  private exclusive<V>(fn: () => Promise<V>): Promise<V> {
+    const run = this.chain.then(fn, fn);
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private check(): void {
+    if (this.failure) throw new WorkbookError("STREAM_FAILED", `the stream processor on topic ${JSON.stringify(this.options.topic)} stopped: ${describe(this.failure)}`, { cause: this.failure });
+    if (this.closed) throw new WorkbookError("STREAM_CLOSED", "the stream processor is closed; start a new one with the same checkpointDir to resume.");
+  }
+
+  /** Runs one batch now (if there is anything to process). Returns its report, or undefined. */
+  private async trigger(): Promise<BatchReport | undefined> {
+    this.check();
+    const began = performance.now();
+    let records: InputRecord[];
+    let end: Offsets;
+    const replayed = this.pending !== undefined;
+    if (this.pending) {
+      const plan = this.pending;
+      for (const [p, offset] of Object.entries(plan.end)) {
+        if ((this.positions.get(Number(p)) ?? 0n) < BigInt(offset)) return undefined; // not fetched yet
+      }
+      records = [];
+      const rest: InputRecord[] = [];
+      for (const r of this.buffer) {
+        const limit = plan.end[r.partition];
+        if (limit !== undefined && BigInt(r.offset) < BigInt(limit)) records.push(r);
+        else rest.push(r);
+      }
+      this.buffer = rest;
+      end = { ...this.committed, ...plan.end };
+    } else {
+      if (this.buffer.length === 0) return undefined;
+      const max = this.options.maxBatchRecords ?? 200_000;
+      records = this.buffer.length <= max ? this.buffer : this.buffer.slice(0, max);
+      this.buffer = this.buffer.length <= max ? [] : this.buffer.slice(max);
+      end = { ...this.committed };
+      for (const r of records) end[r.partition] = (BigInt(r.offset) + 1n).toString();
+      this.checkpoint.plan({ batchId: this.engine.nextBatchId, end });
+    }
+    records.sort((a, b) => a.partition - b.partition);
+    const result = this.engine.process(records);
+    await this.sendDeadLetters(result.dead);
+    const rowsWritten = await this.writeSinks(result);
+    this.committed = end;
+    this.commit();
+    this.pending = undefined;
+    const report: BatchReport = {
+      batchId: result.batchId,
+      records: records.length,
+      ok: result.counts.ok,
+      rejected: result.counts.rejected,
+      late: result.counts.late,
+      rowsWritten,
+      watermark: result.watermarkAfter,
+      durationMs: performance.now() - began,
+      replayed,
+    };
+    this.options.onBatch?.(report);
+    return report;
+  }
+
+  private commit(): void {
+    this.checkpoint.commit({ topic: this.options.topic, offsets: this.committed, state: this.engine.snapshot(), committedAt: new Date().toISOString(), deadLetters: this.deadLetters });
+  }
+
+  private async sendDeadLetters(dead: DeadRecord[]): Promise<void> {
+    if (dead.length === 0) return;
+    const topic = this.options.topic;
+    await this.producer!.send({
+      topic: this.deadLetterTopic,
+      messages: dead.map((d) => ({
+        key: d.record.key,
+        value: d.record.value,
+        headers: {
+          kind: d.kind,
+          reason: d.reason,
+          ...(d.query ? { query: d.query } : {}),
+          "source-topic": topic,
+          "source-partition": String(d.record.partition),
+          "source-offset": d.record.offset,
+        },
+      })),
+    });
+    this.deadLetters += dead.length;
+  }
+
+  private async writeSinks(result: BatchResult): Promise<Record<string, number>> {
+    const written: Record<string, number> = {};
+    for (const q of this.options.queries) {
+      const rows = result.outputs[q.name] ?? [];
+      written[q.name] = rows.length;
+      for (const sink of this.options.sinks[q.name]) {
+        await sink.write({ batchId: result.batchId, query: q.name, mode: q.mode, watermark: result.watermarkAfter, rows });
+      }
+    }
+    return written;
+  }
+
+  /**
+   * Processes until every record that was in the topic when drain() was called is committed.
+   * Throws STREAM_TIMEOUT after `timeoutMs` (default 120000).
+   */
+  async drain(options: { timeoutMs?: number } = {}): Promise<void> {
+    this.check();
+    const targets = await this.admin!.fetchTopicOffsets(this.options.topic);
+    const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+    for (;;) {
+      await this.exclusive(() => this.trigger());
+      if (targets.every((t) => BigInt(this.committed[t.partition] ?? "0") >= BigInt(t.high))) return;
+      if (Date.now() > deadline) {
+        throw new WorkbookError("STREAM_TIMEOUT", `drain() timed out: committed offsets ${JSON.stringify(this.committed)} have not reached ${JSON.stringify(targets.map((t) => ({ partition: t.partition, high: t.high })))}; is the broker reachable?`);
+      }
+      await sleep(10);
+    }
+  }
+
+  /** Marks the end of the input: append-mode queries emit every window still open. */
+  async flush(): Promise<void> {
+    await this.exclusive(async () => {
+      this.check();
+      const result = this.engine.flush();
+      await this.writeSinks(result);
+      this.commit();
+    });
+  }
+
+  /** drain() then flush(): the stream is complete. */
+  async finish(options: { timeoutMs?: number } = {}): Promise<void> {
+    await this.drain(options);
+    await this.flush();
+  }
+
+  stats(): ProcessorStats {
+    return { ...this.engine.getStats(), deadLetters: this.deadLetters, offsets: { ...this.committed } };
+  }
+
+  /** The error that stopped the processor, if one did. */
+  get error(): unknown {
+    return this.failure;
+  }
+
+  /** Stops the trigger (after the batch in progress) and disconnects. Sinks are not closed. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.chain;
+    await this.consumer?.disconnect().catch(() => undefined);
+    await this.producer?.disconnect().catch(() => undefined);
+    await this.admin?.disconnect().catch(() => undefined);
+  }
+}
+
+/** Starts a stream processor (see StreamProcessor). */
+export function startProcessor<T>(options: ProcessorOptions<T>): Promise<StreamProcessor<T>> {
+  return StreamProcessor.start(options);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

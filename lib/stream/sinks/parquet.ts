@@ -1,0 +1,45 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import type { Sink } from "./sink";
+import type { WindowRow } from "../engine";
+
+export interface ParquetSinkOptions {
+  /** Folder for the files; one file per (query, batch): `<query>-<batch>.parquet`. */
+  dir: string;
+}
+
+/**
+ * Writes each batch's rows to a Parquet file named after the query and batch number, with DuckDB.
+ * A replayed batch overwrites its own file, so the folder ends the same after a crash. Read the
+ * result with `SELECT * FROM read_parquet('<dir>/*.parquet')` (in update mode, keep the row of the
+ * highest batch per window and key).
+ */
+export function parquetSink<Row extends object = WindowRow>(options: ParquetSinkOptions): Sink<Row> {
+  fs.mkdirSync(options.dir, { recursive: true });
+  return {
+    name: `parquet:${options.dir}`,
+    async write(batch) {
+      if (batch.rows.length === 0) return;
+      const { DuckDBInstance } = await import("@duckdb/node-api");
+      const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), "parquet-sink-"));
+      const json = path.join(tmpDir, "rows.ndjson");
+      const target = path.join(options.dir, `${batch.query}-${String(batch.batchId).padStart(8, "0")}.parquet`);
+      const partial = `${target}.tmp`;
+      try {
+        fs.writeFileSync(json, batch.rows.map((r) => JSON.stringify({ ...r, batch_id: batch.batchId })).join("\n") + "\n");
+        const db = await DuckDBInstance.create(":memory:");
+        const con = await db.connect();
+        try {
+          await con.run(`COPY (SELECT * FROM read_json_auto('${json.replace(/'/g, "''")}')) TO '${partial.replace(/'/g, "''")}' (FORMAT parquet)`);
+        } finally {
+          con.closeSync();
+          db.closeSync();
+        }
+        fs.renameSync(partial, target);
+      } finally {
+        fs.rmSync(tmpDir, { recursive: true, force: true });
+      }
+    },
+  };
+}

@@ -1,0 +1,30 @@
+/**
+ * A sink receives the rows a query emitted in one batch. Sinks must be idempotent: after a crash
+ * the processor replays the last uncommitted batch and writes the same rows again (an upsert by
+ * key, a file named after the batch, a Kafka message with the same key and payload).
+ */
+import type { OutputMode, WindowRow } from "../engine";
+
+export interface SinkBatch<Row = WindowRow> {
+  batchId: number;
+  query: string;
+  mode: OutputMode;
+  /** Watermark after the batch (epoch ms; -Infinity before any record, Infinity at flush). */
+  watermark: number;
+  rows: Row[];
+}
+
+export interface Sink<Row = WindowRow> {
+  readonly name: string;
+  write(batch: SinkBatch<Row>): Promise<void>;
+  close?(): Promise<void>;
+}
+
+/** A sink that transforms (and may filter) rows before passing them on, e.g. to join titles. */
+export function mapSink<Row>(sink: Sink<Row>, map: (rows: WindowRow[]) => Row[]): Sink<WindowRow> {
+  return {
+    name: sink.name,
+    write: (batch) => sink.write({ ...batch, rows: map(batch.rows) }),
+    close: sink.close ? () => sink.close!() : undefined,
+  };
+}

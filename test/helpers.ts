@@ -1,0 +1,78 @@
+/** Shared test helpers: temp folders cleaned up after the test, the CLI as a child process, nbformat validation. */
+import { spawn, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import type { TestContext } from "node:test";
+import { projectRoot } from "../lib/paths";
+
+export const fixtures = path.join(projectRoot, "test", "fixtures");
+
+/** A fresh temp folder, removed when the test ends. */
+export function tempDir(t: TestContext, prefix = "workbook-test-"): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/**
+ * A fresh temp folder INSIDE the project (under .workbook/tmp), removed when the test ends: notebooks
+ * that import "de-workbook" must run with a working directory inside the project, where
+ * node_modules/de-workbook is found.
+ */
+export function projectTempDir(t: TestContext, prefix = "test-"): string {
+  const base = path.join(projectRoot, ".workbook", "tmp");
+  fs.mkdirSync(base, { recursive: true });
+  const dir = fs.mkdtempSync(path.join(base, prefix));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+/** Runs `workbook ARGS` as a child process (killed if it outlives `timeoutMs`). */
+export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<CliResult> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(projectRoot, "bin", "workbook.js"), ...args], {
+      cwd: options.cwd ?? projectRoot,
+      env: { ...process.env, ...options.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 120_000);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, ms: Date.now() - started });
+    });
+  });
+}
+
+/** Debian's Python (where python3-nbformat is installed), if it has nbformat. */
+function debianPython(): string | undefined {
+  for (const py of ["/usr/bin/python3", "python3"]) {
+    const r = spawnSync(py, ["-c", "import nbformat"], { stdio: "ignore" });
+    if (r.status === 0) return py;
+  }
+  return undefined;
+}
+const python = debianPython();
+
+/** Why nbformat validation cannot run here, or undefined when it can. */
+export const nbformatMissing: string | undefined = python ? undefined : "python3-nbformat is not installed (apt-get install python3-nbformat)";
+
+/** Validates a notebook file against nbformat's 4.5 JSON schema with Jupyter's own validator. Returns the error text, or "" when valid. */
+export function nbformatErrors(file: string): string {
+  if (!python) throw new Error(nbformatMissing);
+  const script = "import sys, nbformat\nnb = nbformat.read(sys.argv[1], as_version=nbformat.NO_CONVERT)\nassert (nb.nbformat, nb.nbformat_minor) == (4, 5), (nb.nbformat, nb.nbformat_minor)\nnbformat.validate(nb, version=4, version_minor=5)\n";
+  const r = spawnSync(python, ["-c", script, file], { encoding: "utf8" });
+  return r.status === 0 ? "" : `${r.stdout}${r.stderr}`;
+}
