@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The one install script, used by the Dockerfile and by CI (.ci/run):
+#   1. Debian packages: Jupyter (to open notebooks, and nbconvert for the runner benchmark), the
+#      independent Kafka clients of the broker's conformance tests, and the Python baselines of the
+#      benchmarks. Skipped when apt-get is missing or we are not root (set SKIP_APT=1 to skip).
+#   2. npm ci (which builds lib/ and scenarios/ into dist/).
+#   3. The tslab kernelspec for Jupyter and VS Code.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DEBIAN_PACKAGES=(
+  jupyter-notebook jupyter-client jupyter-nbconvert python3-nbconvert python3-nbformat python3-ipykernel
+  kcat python3-confluent-kafka python3-kafka
+  python3-pandas python3-pyarrow python3-sklearn python3-pil
+)
+
+if [ "${SKIP_APT:-0}" != "1" ] && command -v apt-get >/dev/null && [ "$(id -u)" = "0" ]; then
+  missing=()
+  for p in "${DEBIAN_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "install: Debian packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    # Packages that this Debian release lacks are reported and skipped; tests that need them skip with a reason.
+    available=()
+    for p in "${missing[@]}"; do
+      if apt-cache show "$p" >/dev/null 2>&1; then available+=("$p"); else echo "install: $p is not in this Debian release; skipping it"; fi
+    done
+    [ ${#available[@]} -eq 0 ] || apt-get install -y -qq --no-install-recommends "${available[@]}" >/dev/null
+  fi
+else
+  echo "install: skipping Debian packages (not root, no apt-get, or SKIP_APT=1)"
+fi
+
+echo "install: npm ci"
+npm ci --no-audit --no-fund
+
+echo "install: kernelspec"
+node bin/workbook.js kernel install
