@@ -10,6 +10,10 @@ export type { WorkbookConfig } from "./config";
 export { WorkbookError, isWorkbookError } from "./errors";
 export { projectRoot } from "./paths";
 
+// The welcome notebook's backend checks
+export { checkBackends, versions } from "./welcome";
+export type { BackendCheck } from "./welcome";
+
 // Notebook runs and scraps
 export { glue, readScraps, SCRAP_MIME } from "./scraps";
 export { runNotebook } from "./runner";
@@ -29,3 +33,7 @@ export type { OpenSqlOptions, SqlDatabase, SqlQueryable, SqlResult, UpsertOption
 // Progress (terminal bar; notebooks use showProgress from the display section)
 export { progress, formatProgress } from "./progress";
 export type { Progress, ProgressOptions, ProgressState } from "./progress";
+
+// Display: tables, charts, maps and progress inline
+export { show, tableHtml, tableText, chart, chartSvg, barChart, lineChart, swatchesHtml, worldMap, worldMapSpec, showProgress, publish, inNotebook } from "./display";
+export type { Tabular, TableOptions, VegaLiteSpec, SimpleChartOptions, WorldMapOptions, ShowProgressOptions, MimeBundle } from "./display";
