@@ -13,6 +13,9 @@ module.exports = tseslint.config(
   },
   {
     rules: {
+      // Heavy engines are loaded with require() inside the functions that need them, so that
+      // importing de-workbook in a notebook stays quick: a deliberate pattern, not an accident.
+      "@typescript-eslint/no-require-imports": "off",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
   },
