@@ -37,3 +37,19 @@ export type { Progress, ProgressOptions, ProgressState } from "./progress";
 // Display: tables, charts, maps and progress inline
 export { show, tableHtml, tableText, chart, chartSvg, barChart, lineChart, swatchesHtml, worldMap, worldMapSpec, showProgress, publish, inNotebook } from "./display";
 export type { Tabular, TableOptions, VegaLiteSpec, SimpleChartOptions, WorldMapOptions, ShowProgressOptions, MimeBundle } from "./display";
+
+// Jobs: one job module on the local worker pool or Dataproc (the RDD.pipe contract)
+export { defineJob, runJob, createJobRunner, LocalJobRunner, DataprocJobRunner, planDataprocRun } from "./jobs";
+export type {
+  Job, JobSpec, JobResult, JobProgress, JobRunner, JobRunnerOptions, RunJobOptions, RecordError, LocalRunnerOptions, DataprocRunnerOptions, DataprocPlan,
+} from "./jobs";
+
+// Images: dominant colours by k-means
+export { dominantColours, rgbToHex, parseHex, hueName, colourDistance } from "./images";
+export type { Colour, DominantColours, DominantColoursOptions } from "./images";
+
+// Scenario: image k-means -> warehouse
+export {
+  findImageColours, loadImageColours, topHues, nearestImages, swatchesSvg, showSwatches, sampleImages, makeSampleImages, IMAGE_COLORS_TABLE, IMAGE_REJECTED_TABLE,
+} from "../scenarios/image-kmeans";
+export type { ImageColoursRow, RejectedImage, ImageColoursResult, ImageColoursOptions, HueCount, NearImage, ColourShare } from "../scenarios/image-kmeans";

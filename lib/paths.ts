@@ -20,3 +20,24 @@ function findProjectRoot(start: string): string {
     dir = parent;
   }
 }
+
+/**
+ * Makes `import ... from "de-workbook"` resolve in notebooks: tslab's compiler uses Node10 module
+ * resolution and ignores tsconfig paths, so node_modules/de-workbook must point at this project.
+ * `npm install` creates the link (scripts/link-self.js); `npm install <pkg>` prunes it, so the
+ * runner calls this before it starts a kernel.
+ */
+export function ensureSelfLink(): void {
+  const link = path.join(projectRoot, "node_modules", "de-workbook");
+  try {
+    if (fs.readlinkSync(link) === "..") return;
+  } catch {
+    // missing, or not a link
+  }
+  try {
+    fs.rmSync(link, { recursive: true, force: true });
+    fs.symlinkSync("..", link, "dir");
+  } catch {
+    // read-only install: imports of "de-workbook" then need the package installed by name
+  }
+}

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 DEBIAN_PACKAGES=(
   jupyter-notebook jupyter-client jupyter-nbconvert python3-nbconvert python3-nbformat python3-ipykernel
   kcat python3-confluent-kafka python3-kafka
-  python3-pandas python3-pyarrow python3-sklearn python3-pil
+  python3-pandas python3-tables python3-sklearn python3-pil
 )
 
 if [ "${SKIP_APT:-0}" != "1" ] && command -v apt-get >/dev/null && [ "$(id -u)" = "0" ]; then

@@ -1,16 +1,5 @@
 // Makes `import ... from "de-workbook"` resolve to this project, for notebooks on tslab's compiler
 // (Node10 module resolution, no tsconfig paths): node_modules/de-workbook -> the project root.
+// Runs after the build (npm install / npm ci); the runner repeats it before starting a kernel.
 "use strict";
-const fs = require("node:fs");
-const path = require("node:path");
-
-const root = path.resolve(__dirname, "..");
-const link = path.join(root, "node_modules", "de-workbook");
-fs.mkdirSync(path.dirname(link), { recursive: true });
-try {
-  if (fs.readlinkSync(link) === "..") process.exit(0);
-  fs.rmSync(link, { recursive: true, force: true });
-} catch {
-  // not a link yet
-}
-fs.symlinkSync("..", link, "dir");
+require("../dist/lib/paths.js").ensureSelfLink();

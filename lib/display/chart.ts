@@ -42,10 +42,10 @@ export function chartText(spec: VegaLiteSpec): string {
   return parts.join(" ");
 }
 
-/** Shows a Vega-Lite chart as SVG in the notebook (its text description elsewhere); returns the SVG. */
-export async function chart(spec: VegaLiteSpec): Promise<string> {
+/** Shows a Vega-Lite chart as SVG in the notebook (its text description, or `text`, elsewhere); returns the SVG. */
+export async function chart(spec: VegaLiteSpec, options: { text?: string } = {}): Promise<string> {
   const svg = await chartSvg(spec);
-  publish({ "image/svg+xml": svg, "text/plain": chartText(spec) });
+  publish({ "image/svg+xml": svg, "text/plain": options.text ?? chartText(spec) });
   return svg;
 }
 

@@ -58,5 +58,9 @@ export function worldMapSpec(rows: Record<string, unknown>[], options: WorldMapO
 
 /** Shows a world map of `rows` (SVG in a notebook; top values as text elsewhere); returns the SVG. */
 export async function worldMap(rows: Record<string, unknown>[], options: WorldMapOptions = {}): Promise<string> {
-  return chart(worldMapSpec(rows, options));
+  const key = options.key ?? "country";
+  const value = options.value ?? "value";
+  const top = [...rows].sort((a, b) => Number(b[value]) - Number(a[value])).slice(0, 10);
+  const text = [`[world map${options.title ? `: ${options.title}` : ""}] ${rows.length} countries; top ${top.length}:`, ...top.map((r) => `  ${String(r[key])}: ${String(r[value])}`)].join("\n");
+  return chart(worldMapSpec(rows, options), { text });
 }

@@ -8,7 +8,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { WorkbookError } from "../errors";
-import { projectRoot } from "../paths";
+import { ensureSelfLink, projectRoot } from "../paths";
 import {
   type Cell, type JsonObject, type Notebook, type Output,
   cellTags, joinSource, newCellId, readNotebook, writeNotebook,
@@ -202,6 +202,7 @@ export async function runNotebook(options: RunOptions): Promise<RunResult> {
   };
   options.signal?.addEventListener("abort", onAbort);
   try {
+    ensureSelfLink();
     try {
       kernel = await Kernel.start({ kernelName, cwd, startTimeoutMs: (options.startTimeout ?? 60) * 1000 });
     } catch (err) {

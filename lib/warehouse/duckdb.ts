@@ -234,27 +234,41 @@ export class DuckDBWarehouse implements Warehouse {
     const label = `${info.dataset}.${info.name}`;
     const schema = info.schema;
     if (check) {
+      // One pass over the source counts every kind of bad value; the first failing check is reported.
+      const checks: { count: string; example: string; message: (n: unknown, example: unknown) => string }[] = [];
       for (const col of schema.columns) {
         const q = ident(col.name);
         if (col.mode === "REQUIRED") {
-          const missing = await this.exec(`SELECT count(*) AS n FROM ${source} WHERE ${q} IS NULL`);
-          if (Number(missing.rows[0].n) > 0) {
-            throw new WorkbookError("SCHEMA_MISMATCH", `Load into ${JSON.stringify(label)}: ${missing.rows[0].n} row(s) have no value for REQUIRED column ${JSON.stringify(col.name)}; fill it in or make the column NULLABLE.`);
-          }
+          checks.push({
+            count: `count(*) FILTER (WHERE ${q} IS NULL)`,
+            example: "NULL",
+            message: (n) => `${n} row(s) have no value for REQUIRED column ${JSON.stringify(col.name)}; fill it in or make the column NULLABLE.`,
+          });
         }
         const fileType = fileTypes?.get(col.name);
-        if (fileType !== undefined && columnTypeOf(fileType) === col.type && col.type !== "STRING") continue;
-        const bad = await this.exec(`SELECT CAST(${q} AS VARCHAR) AS v, count(*) OVER () AS n FROM ${source} WHERE ${q} IS NOT NULL AND TRY_CAST(${q} AS ${DUCKDB_TYPES[col.type]}) IS NULL LIMIT 1`);
-        if (bad.rows.length > 0) {
-          throw new WorkbookError("SCHEMA_MISMATCH", `Load into ${JSON.stringify(label)}: column ${JSON.stringify(col.name)} is ${col.type} but ${bad.rows[0].n} value(s) are not, e.g. ${JSON.stringify(bad.rows[0].v)}; fix the data or the column's type.`);
-        }
+        if (col.type === "STRING" || (fileType !== undefined && columnTypeOf(fileType) === col.type)) continue;
+        const bad = `${q} IS NOT NULL AND TRY_CAST(${q} AS ${DUCKDB_TYPES[col.type]}) IS NULL`;
+        checks.push({
+          count: `count(*) FILTER (WHERE ${bad})`,
+          example: `any_value(CAST(${q} AS VARCHAR)) FILTER (WHERE ${bad})`,
+          message: (n, e) => `column ${JSON.stringify(col.name)} is ${col.type} but ${n} value(s) are not, e.g. ${JSON.stringify(e)}; fix the data or the column's type.`,
+        });
       }
       if (partition !== undefined && schema.partitionBy !== undefined) {
         const p = ident(schema.partitionBy);
-        const outside = await this.exec(`SELECT CAST(${p} AS VARCHAR) AS v, count(*) OVER () AS n FROM ${source} WHERE ${p} IS NULL OR CAST(CAST(${p} AS ${DUCKDB_TYPES[columnType(schema, schema.partitionBy)]}) AS DATE) <> DATE ${literal(partition)} LIMIT 1`);
-        if (outside.rows.length > 0) {
-          throw new WorkbookError("SCHEMA_MISMATCH", `Load into ${JSON.stringify(label)} partition ${partition}: column ${JSON.stringify(schema.partitionBy)} has ${outside.rows[0].n} value(s) outside that day, e.g. ${JSON.stringify(outside.rows[0].v)}; load them into their own partition.`);
-        }
+        const outside = `${p} IS NULL OR CAST(TRY_CAST(${p} AS ${DUCKDB_TYPES[columnType(schema, schema.partitionBy)]}) AS DATE) IS DISTINCT FROM DATE ${literal(partition)}`;
+        checks.push({
+          count: `count(*) FILTER (WHERE ${outside})`,
+          example: `any_value(CAST(${p} AS VARCHAR)) FILTER (WHERE ${outside})`,
+          message: (n, e) => `partition ${partition}: column ${JSON.stringify(schema.partitionBy)} has ${n} value(s) outside that day, e.g. ${JSON.stringify(e)}; load them into their own partition.`,
+        });
+      }
+      if (checks.length > 0) {
+        const found = await this.exec(`SELECT ${checks.map((c, i) => `${c.count} AS n${i}, ${c.example} AS e${i}`).join(", ")} FROM ${source}`);
+        const row = found.rows[0];
+        checks.forEach((c, i) => {
+          if (Number(row[`n${i}`]) > 0) throw new WorkbookError("SCHEMA_MISMATCH", `Load into ${JSON.stringify(label)}: ${c.message(row[`n${i}`], row[`e${i}`])}`);
+        });
       }
     }
     const select = schema.columns.map((c) => `CAST(${ident(c.name)} AS ${DUCKDB_TYPES[c.type]})`).join(", ");

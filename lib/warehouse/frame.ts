@@ -7,7 +7,6 @@ import type { QueryResult } from "./warehouse";
 
 /** A DataFrame with the result's columns in order (Dates stay Dates; bigints become numbers). */
 export function toDataFrame(result: QueryResult<unknown>): DataFrame {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const danfo = require("danfojs-node") as typeof import("danfojs-node");
   const rows = result.rows as Record<string, unknown>[];
   if (rows.length === 0) return new danfo.DataFrame([], { columns: result.columns });
