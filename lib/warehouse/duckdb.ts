@@ -24,6 +24,8 @@ export interface DuckDBWarehouseOptions {
   path: string;
   /** Default dataset (a DuckDB schema) for unqualified table names. Default "workbook". */
   dataset?: string;
+  /** How long to wait for another process to release the database file's lock. Default 120000 ms. */
+  lockTimeoutMs?: number;
 }
 
 const DUCKDB_TYPES: Record<ColumnType, string> = {
@@ -74,11 +76,21 @@ export class DuckDBWarehouse implements Warehouse {
     const memory = options.path === ":memory:";
     if (!memory) fs.mkdirSync(path.dirname(path.resolve(options.path)), { recursive: true });
     const { DuckDBInstance } = await import("@duckdb/node-api");
-    let instance: DuckDBInstance;
-    try {
-      instance = await DuckDBInstance.create(options.path, { errors_as_json: "true" });
-    } catch (err) {
-      throw new WorkbookError("WAREHOUSE_OPEN", `Could not open the DuckDB database ${JSON.stringify(options.path)}: ${(err as Error).message}. Is another process holding it? Close it, or set WORKBOOK_HOME to another work folder.`, { cause: err });
+    let instance: DuckDBInstance | undefined;
+    // A DuckDB file has one writer process at a time: notebooks run in parallel (run-all) take
+    // turns, each opening the warehouse for a step and closing it. Wait for the lock a while.
+    const deadline = Date.now() + (options.lockTimeoutMs ?? 120_000);
+    for (let delay = 100; !instance; delay = Math.min(delay * 2, 2000)) {
+      try {
+        instance = await DuckDBInstance.create(options.path, { errors_as_json: "true" });
+      } catch (err) {
+        const locked = /Could not set lock|Conflicting lock/i.test((err as Error).message);
+        if (locked && Date.now() + delay < deadline) {
+          await new Promise((r) => setTimeout(r, delay));
+          continue;
+        }
+        throw new WorkbookError("WAREHOUSE_OPEN", `Could not open the DuckDB database ${JSON.stringify(options.path)}: ${(err as Error).message}. ${locked ? "Another process held it for too long: close it (wh.close()), or" : "Check the file, or"} set WORKBOOK_HOME to another work folder.`, { cause: err });
+      }
     }
     const connection = await instance.connect();
     const wh = new DuckDBWarehouse(instance, connection, options.path, dataset);

@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { openWarehouse } from "../../../lib/warehouse";
+import { DuckDBWarehouse } from "../../../lib/warehouse/duckdb";
 import type { TableSchema, Warehouse } from "../../../lib/warehouse";
 import { dialect } from "../../../lib/warehouse/dialect";
 import { SqlError } from "../../../lib/sql/sql-error";
@@ -231,4 +232,23 @@ test("a DuckDB file warehouse keeps tables across close and open", async (t) => 
   const b = await openWarehouse({ path: file });
   t.after(() => b.close());
   assert.deepEqual((await b.query("SELECT sum(x) AS s FROM kept")).rows, [{ s: 42 }]);
+});
+
+test("a second process waits for the database file's lock instead of failing", async (t) => {
+  const { spawn } = await import("node:child_process");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "duckdb-lock-"));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(dir, "wh.duckdb");
+  const first = await DuckDBWarehouse.create({ path: file });
+  await first.query("CREATE TABLE t AS SELECT 1 AS x");
+  // Another process opens the same file while this one holds it.
+  const child = spawn(process.execPath, ["-e", `require(${JSON.stringify(path.join(__dirname, "../../../lib/warehouse/duckdb.js"))}).DuckDBWarehouse.create({ path: ${JSON.stringify(file)} }).then(async (wh) => { const r = await wh.query("SELECT count(*)::INT AS n FROM t"); console.log(r.rows[0].n); await wh.close(); })`], { stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  child.stdout.on("data", (d) => (out += d));
+  child.stderr.on("data", (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+  await new Promise((r) => setTimeout(r, 1500));
+  await first.close();
+  assert.equal(await exited, 0, out);
+  assert.equal(out.trim(), "1");
 });
