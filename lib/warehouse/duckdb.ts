@@ -379,7 +379,9 @@ function duckdbError(sql: string, err: unknown): SqlError {
   let reason = raw;
   let offset: number | undefined;
   try {
-    const parsed = JSON.parse(raw) as { exception_type?: string; exception_message?: string; position?: string };
+    // The JSON may follow a prefix, e.g. "Failed to extract statements: Parser Error: {...}".
+    const json = raw.slice(Math.max(0, raw.indexOf("{")));
+    const parsed = JSON.parse(json) as { exception_type?: string; exception_message?: string; position?: string };
     reason = `${parsed.exception_type ? parsed.exception_type + " Error: " : ""}${parsed.exception_message ?? raw}`;
     if (parsed.position !== undefined && parsed.position !== "") offset = Number(parsed.position);
   } catch {
