@@ -32,19 +32,26 @@ export function rgbToHsl([r, g, b]: readonly number[]): { hue: number; saturatio
   return { hue, saturation, lightness };
 }
 
-/** The twelve hue families of the colour wheel, 30 degrees each, centred on their name. */
-export const HUE_NAMES = ["red", "orange", "yellow", "chartreuse", "green", "spring green", "cyan", "azure", "blue", "violet", "magenta", "rose"] as const;
+/** Hue families and where they end on the colour wheel (degrees; red wraps around 360). */
+export const HUE_FAMILIES: readonly { name: string; until: number }[] = [
+  { name: "red", until: 15 }, { name: "orange", until: 45 }, { name: "yellow", until: 70 }, { name: "green", until: 165 },
+  { name: "cyan", until: 195 }, { name: "blue", until: 255 }, { name: "purple", until: 290 }, { name: "pink", until: 345 },
+  { name: "red", until: 360 },
+];
+
+/** Names hueName can give. */
+export const HUE_NAMES = ["red", "orange", "yellow", "green", "cyan", "blue", "purple", "pink", "black", "white", "grey"] as const;
 
 /**
  * A colour's family for grouping: "black", "white" or "grey" when it has (almost) no hue,
- * otherwise one of HUE_NAMES.
+ * otherwise red, orange, yellow, green, cyan, blue, purple or pink.
  */
 export function hueName(rgb: readonly number[]): string {
   const { hue, saturation, lightness } = rgbToHsl(rgb);
   if (lightness < 0.15) return "black";
   if (lightness > 0.92) return "white";
   if (saturation < 0.15) return "grey";
-  return HUE_NAMES[Math.floor(((hue + 15) % 360) / 30)];
+  return HUE_FAMILIES.find((f) => hue < f.until)?.name ?? "red";
 }
 
 /** Euclidean distance between two RGB colours (0 .. about 441.7). */

@@ -52,7 +52,6 @@ let sharpModule: SharpFactory | undefined;
 /** sharp, loaded on first use (it is heavy) and set to one thread: parallelism comes from workers. */
 export function loadSharp(): SharpFactory {
   if (!sharpModule) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     sharpModule = require("sharp") as SharpFactory;
     sharpModule.concurrency(1);
     sharpModule.cache(false);

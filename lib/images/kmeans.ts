@@ -5,7 +5,8 @@
  * greedy k-means++ (2 + ln k candidates per centre, the best kept), so the result only depends on
  * the pixels, k and the seed.
  */
-import { kmeans } from "ml-kmeans";
+type MlKmeans = typeof import("ml-kmeans");
+let mlKmeans: MlKmeans | undefined;
 
 export interface ClusterOptions {
   /** Number of clusters. */
@@ -71,7 +72,8 @@ export function clusterPixels(pixels: Uint8Array, options: ClusterOptions): Clus
   const points: number[][] = new Array(n);
   for (let i = 0; i < n; i++) points[i] = [pixels[3 * i], pixels[3 * i + 1], pixels[3 * i + 2]];
   const initial = kmeansPlusPlus(pixels, n, k, seededRandom(seed));
-  const result = kmeans(points, k, { initialization: initial, maxIterations, tolerance, distanceFunction: squared });
+  mlKmeans ??= require("ml-kmeans") as MlKmeans;
+  const result = mlKmeans.kmeans(points, k, { initialization: initial, maxIterations, tolerance, distanceFunction: squared });
 
   const counts = new Array<number>(k).fill(0);
   for (const c of result.clusters) counts[c]++;

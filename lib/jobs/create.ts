@@ -2,7 +2,7 @@
 import { config } from "../config";
 import { DataprocJobRunner, type DataprocRunnerOptions } from "./dataproc/dataproc";
 import { LocalJobRunner, type LocalRunnerOptions } from "./local";
-import { printProgress } from "./report";
+import { jobProgressDisplay } from "./report";
 import type { JobProgress, JobResult, JobRunner, JobSpec } from "./runner";
 
 export interface JobRunnerOptions extends LocalRunnerOptions, DataprocRunnerOptions {
@@ -18,7 +18,8 @@ export async function createJobRunner(options: JobRunnerOptions = {}): Promise<J
 
 export interface RunJobOptions extends JobRunnerOptions {
   /**
-   * Progress: a callback, `true` to print a line now and then on stderr (default), or `false`.
+   * Progress: `true` (default) for a bar (updated in place in a notebook, on stderr in a terminal),
+   * a callback, or `false`.
    */
   progress?: boolean | ((progress: JobProgress) => void);
 }
@@ -27,10 +28,20 @@ export interface RunJobOptions extends JobRunnerOptions {
 export async function runJob<I, O, P>(spec: JobSpec<I, P>, options: RunJobOptions = {}): Promise<JobResult<I, O>> {
   const { progress = true, ...runnerOptions } = options;
   const runner = await createJobRunner(runnerOptions);
-  const onProgress = typeof progress === "function" ? progress : progress ? printProgress() : undefined;
+  const display = progress === true ? jobProgressDisplay(jobLabel(spec.module), spec.input.length) : undefined;
+  const onProgress = typeof progress === "function" ? progress : display?.onProgress;
+  let failed = true;
   try {
-    return await runner.run<I, O, P>(spec, { onProgress });
+    const result = await runner.run<I, O, P>(spec, { onProgress });
+    failed = false;
+    return result;
   } finally {
+    display?.finish(failed);
     await runner.close();
   }
+}
+
+/** "image-kmeans/job" for ".../dist/scenarios/image-kmeans/job.js". */
+function jobLabel(module: string): string {
+  return module.replace(/\\/g, "/").replace(/\.js$/, "").split("/").slice(-2).join("/");
 }

@@ -22,7 +22,6 @@ function fail(code: number, message: string): never {
 /** Loads the `job` export (or the default export) of a job module. */
 export function loadJob(modulePath: string): import("./job").Job {
   const resolved = path.resolve(projectRoot, modulePath);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(resolved) as { job?: unknown; default?: unknown };
   const job = mod.job ?? mod.default;
   if (!isJob(job)) {

@@ -9,4 +9,5 @@ export type { LocalRunnerOptions } from "./local";
 export { DataprocJobRunner, planDataprocRun } from "./dataproc/dataproc";
 export type { DataprocRunnerOptions, DataprocPlan } from "./dataproc/dataproc";
 export { partition } from "./partition";
-export { printProgress, formatProgress } from "./report";
+export { jobProgressDisplay } from "./report";
+export type { JobProgressDisplay } from "./report";

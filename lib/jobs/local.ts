@@ -143,14 +143,22 @@ export class LocalJobRunner implements JobRunner {
         attempt.timedOut = true;
         child.kill("SIGKILL");
       }, this.partitionTimeoutMs);
-      child.on("close", (code, signal) => {
+      let settled = false;
+      const finish = (code: number | null, signal: string | null) => {
+        if (settled) return;
+        settled = true;
         if (timer) clearTimeout(timer);
         this.children.delete(child);
         attempt.code = code;
         attempt.signal = signal;
         if (badLine !== undefined) attempt.stderr += `\n(stdout line that is not an envelope: ${badLine.slice(0, 200)})`;
         resolve(attempt);
+      };
+      child.on("error", (err) => {
+        attempt.stderr += `\ncould not start ${process.execPath}: ${err.message}`;
+        finish(null, null);
       });
+      child.on("close", finish);
       writeLines(child, records);
     });
   }
@@ -183,7 +191,7 @@ function writeLines(child: ChildProcess, records: readonly unknown[]): void {
 /** Why an attempt failed, or undefined when it is complete. */
 function checkAttempt(a: Attempt, expected: number): string | undefined {
   if (a.timedOut) return "it timed out (partitionTimeoutMs)";
-  if (a.code !== 0) return a.signal ? `its process was killed by ${a.signal}` : `its process exited with code ${a.code}`;
+  if (a.code !== 0) return a.signal ? `its process was killed by ${a.signal}` : a.code === null ? "its process could not start" : `its process exited with code ${a.code}`;
   if (a.envelopes.length !== expected) return `it wrote ${a.envelopes.length} result lines for ${expected} records`;
   if (a.stderr.includes("(stdout line that is not an envelope")) return "it wrote a stdout line that is not an envelope";
   return undefined;

@@ -12,10 +12,12 @@ export function partition<T>(items: readonly T[], count: number): T[][] {
 }
 
 /**
- * Default partition count: two per worker, so a slow partition can be balanced by the others
- * while the start-up of each partition's process (about 0.2 s with sharp) stays small; never more
- * than the records.
+ * Default partition count: the same number for every worker, so they finish together; more than
+ * one each only when each partition still gets at least `minRecords` records (every partition
+ * pays for starting its process, about 0.2 s with sharp loaded), at most four each (so a slow
+ * partition can be balanced by the others); never more than the records.
  */
-export function defaultPartitions(records: number, workers: number): number {
-  return Math.max(1, Math.min(records, workers * 2));
+export function defaultPartitions(records: number, workers: number, minRecords = 250): number {
+  const perWorker = Math.max(1, Math.min(4, Math.floor(records / (workers * minRecords))));
+  return Math.max(1, Math.min(records, workers * perWorker));
 }

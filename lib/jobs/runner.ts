@@ -14,7 +14,7 @@ export interface JobSpec<I = unknown, P = unknown> {
   input: readonly I[];
   /** Parameters handed to every `map` call. Default `{}`. */
   params?: P;
-  /** Number of partitions. Default: two per worker, at most one per record. */
+  /** Number of partitions. Default: the same number per worker, of at least 250 records each when there are enough (see defaultPartitions). */
   partitions?: number;
 }
 

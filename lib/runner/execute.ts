@@ -44,6 +44,8 @@ export interface RunOptions {
   reportMode?: boolean;
   /** Also inject PAPERMILL_INPUT_PATH and PAPERMILL_OUTPUT_PATH as parameters. */
   injectPaths?: boolean;
+  /** Extra environment variables for the kernel (e.g. WORKBOOK_HOME for a test's own work folder). */
+  env?: Record<string, string>;
   /** Stops the run: the kernel is shut down and the partial notebook saved. */
   signal?: AbortSignal;
   /** Where warnings and progress go (default: process.stderr). */
@@ -204,7 +206,7 @@ export async function runNotebook(options: RunOptions): Promise<RunResult> {
   try {
     ensureSelfLink();
     try {
-      kernel = await Kernel.start({ kernelName, cwd, startTimeoutMs: (options.startTimeout ?? 60) * 1000 });
+      kernel = await Kernel.start({ kernelName, cwd, startTimeoutMs: (options.startTimeout ?? 60) * 1000, env: options.env });
     } catch (err) {
       meta.exception = true;
       throw err;

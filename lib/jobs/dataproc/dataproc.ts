@@ -15,7 +15,7 @@ import { WorkbookError } from "../../errors";
 import { projectRoot } from "../../paths";
 import { encodeParams, type Envelope, type RecordError } from "../job";
 import { defaultPartitions, partition } from "../partition";
-import { rate, type JobProgress, type JobResult, type JobRunner, type JobSpec, type RunOptions } from "../runner";
+import { rate, type JobResult, type JobRunner, type JobSpec, type RunOptions } from "../runner";
 
 export interface DataprocRunnerOptions {
   /** Google Cloud project. Default `config().jobRunner.project` (GOOGLE_CLOUD_PROJECT). */
@@ -58,6 +58,9 @@ export interface DataprocPlan {
   staging: string;
   clusterName: string;
   createCluster: boolean;
+  /** The job module, relative to the package root. */
+  module: string;
+  jobId: string;
   cluster: Record<string, unknown>;
   job: Record<string, unknown>;
 }
@@ -86,8 +89,9 @@ export function planDataprocRun(spec: { module: string; params?: unknown }, opti
       lifecycleConfig: { idleDeleteTtl: { seconds: 3600 } },
     },
   };
+  const jobId = `workbook-${runId}`;
   const job = {
-    reference: { jobId: `workbook-${runId}` },
+    reference: { jobId },
     placement: { clusterName },
     labels,
     pysparkJob: {
@@ -97,7 +101,7 @@ export function planDataprocRun(spec: { module: string; params?: unknown }, opti
       properties: { "spark.task.maxFailures": "2" },
     },
   };
-  return { project: options.project, region: options.region, bucket: options.bucket, runId, staging, clusterName, createCluster: options.cluster === undefined, cluster, job };
+  return { project: options.project, region: options.region, bucket: options.bucket, runId, staging, clusterName, createCluster: options.cluster === undefined, module, jobId, cluster, job };
 }
 
 /** A job module path as seen from the package root (the cluster has the package, not this machine's paths). */
@@ -151,9 +155,7 @@ export class DataprocJobRunner implements JobRunner {
 
   private async connect(region: string, project: string) {
     if (!this.clients) {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const dataproc = require("@google-cloud/dataproc") as DataprocModule;
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { Storage } = require("@google-cloud/storage") as StorageModule;
       const clientOptions = { apiEndpoint: `${region}-dataproc.googleapis.com`, projectId: project, ...this.options.clientOptions };
       this.clients = {
@@ -168,65 +170,60 @@ export class DataprocJobRunner implements JobRunner {
   async run<I, O, P>(spec: JobSpec<I, P>, options: RunOptions = {}): Promise<JobResult<I, O> & { driverOutput: string; staging: string }> {
     const started = Date.now();
     const s = this.settings();
+    // Spark runs one task per executor core: count four per worker (an n2-standard-4).
     const parts = partition(spec.input, spec.partitions ?? defaultPartitions(spec.input.length, s.workerCount * 4));
     const plan = planDataprocRun(spec, s);
     const { clusters, jobs, storage } = await this.connect(s.region, s.project);
     const bucket = storage.bucket(s.bucket);
-    const object = (uri: string) => uri.slice(`gs://${s.bucket}/`.length);
+    const save = (uri: string, body: Buffer | string, contentType: string) =>
+      bucket.file(uri.slice(`gs://${s.bucket}/`.length)).save(body, { resumable: false, contentType });
     let recordsDone = 0;
     let partitionsDone = 0;
     const report = (phase: string) => {
       const elapsedMs = Date.now() - started;
-      const p: JobProgress = { phase, recordsDone, recordsTotal: spec.input.length, partitionsDone, partitionsTotal: parts.length, recordsPerSecond: rate(recordsDone, elapsedMs), elapsedMs };
-      options.onProgress?.(p);
+      options.onProgress?.({ phase, recordsDone, recordsTotal: spec.input.length, partitionsDone, partitionsTotal: parts.length, recordsPerSecond: rate(recordsDone, elapsedMs), elapsedMs });
     };
 
     // 1. Stage the package, the scripts and the input (one file per partition).
     report("staging");
-    const tarball = await packTarball();
-    try {
-      await bucket.file(object(`${plan.staging}/package.tgz`)).save(fs.readFileSync(tarball), { resumable: false, contentType: "application/gzip" });
-    } finally {
-      fs.rmSync(path.dirname(tarball), { recursive: true, force: true });
-    }
-    await bucket.file(object(`${plan.staging}/init-action.sh`)).save(fs.readFileSync(INIT_ACTION), { resumable: false, contentType: "text/x-shellscript" });
-    await bucket.file(object(`${plan.staging}/pipe_driver.py`)).save(fs.readFileSync(PIPE_DRIVER), { resumable: false, contentType: "text/x-python" });
+    await save(`${plan.staging}/package.tgz`, await packTarball(plan.module), "application/gzip");
+    await save(`${plan.staging}/init-action.sh`, fs.readFileSync(INIT_ACTION), "text/x-shellscript");
+    await save(`${plan.staging}/pipe_driver.py`, fs.readFileSync(PIPE_DRIVER), "text/x-python");
     for (let p = 0; p < parts.length; p++) {
-      const body = parts[p].map((r) => JSON.stringify(r) + "\n").join("");
-      await bucket.file(object(`${plan.staging}/input/part-${String(p).padStart(5, "0")}.jsonl`)).save(body, { resumable: false, contentType: "application/x-ndjson" });
+      await save(`${plan.staging}/input/part-${String(p).padStart(5, "0")}.jsonl`, parts[p].map((r) => JSON.stringify(r) + "\n").join(""), "application/x-ndjson");
     }
 
-    // 2. The cluster (created for this run, unless an existing one was named).
-    let createdUuid: string | undefined;
-    let created = false;
+    let created: { uuid?: string } | undefined;
+    let failure: unknown;
     try {
+      // 2. The cluster (created for this run, unless an existing one was named).
       if (plan.createCluster) {
         report("cluster");
         const [operation] = await clusters.createCluster({ projectId: s.project, region: s.region, cluster: plan.cluster });
-        created = true;
-        const meta = operation.metadata as { clusterUuid?: string } | null;
-        createdUuid = meta?.clusterUuid ?? undefined;
-        const [cluster] = await operation.promise();
-        createdUuid = cluster.clusterUuid ?? createdUuid;
+        created = { uuid: (operation.metadata as { clusterUuid?: string } | null)?.clusterUuid ?? undefined };
+        try {
+          const [cluster] = await operation.promise();
+          created.uuid = cluster.clusterUuid ?? created.uuid;
+        } catch (cause) {
+          throw new WorkbookError("DATAPROC_CLUSTER_FAILED", `Dataproc could not create cluster ${plan.clusterName}: ${(cause as Error).message}. The init action's log is in gs://${s.bucket}/google-cloud-dataproc-metainfo/; staged files are in ${plan.staging}.`, { cause });
+        }
       }
 
-      // 3. The job, and wait for it.
+      // 3. The job, and wait for it (progress: the Spark application's, as YARN reports it).
       report("running");
-      const [submitted] = await jobs.submitJob({ projectId: s.project, region: s.region, job: plan.job });
-      const jobId = submitted.reference?.jobId ?? (plan.job.reference as { jobId: string }).jobId;
-      let job = submitted;
+      let [job] = await jobs.submitJob({ projectId: s.project, region: s.region, job: plan.job });
+      const jobId = job.reference?.jobId ?? plan.jobId;
       for (;;) {
-        const state = stateName(job.status?.state);
         const progress = Math.max(0, ...(job.yarnApplications ?? []).map((a) => Number(a.progress ?? 0)));
         recordsDone = Math.floor(progress * spec.input.length);
         partitionsDone = Math.floor(progress * parts.length);
         report("running");
-        if (FINISHED.has(state)) break;
+        if (FINISHED.has(stateName(job.status?.state))) break;
         await new Promise((r) => setTimeout(r, s.pollMs));
         [job] = await jobs.getJob({ projectId: s.project, region: s.region, jobId });
       }
 
-      // 4. The driver output and the results.
+      // 4. The driver output and the results (Spark's part files, in partition order).
       report("fetching");
       const driverOutput = job.driverOutputResourceUri ? await readPrefix(storage, job.driverOutputResourceUri) : "";
       const state = stateName(job.status?.state);
@@ -234,34 +231,38 @@ export class DataprocJobRunner implements JobRunner {
         throw new WorkbookError("DATAPROC_JOB_FAILED", `Dataproc job ${jobId} on cluster ${plan.clusterName} ended ${state}: ${job.status?.details ?? "no details"}` +
           (driverOutput ? `\ndriver output (end):\n${driverOutput.slice(-3000)}` : "") + `\nStaged files are in ${plan.staging}.`);
       }
-      const [files] = await bucket.getFiles({ prefix: object(`${plan.staging}/output/part-`) });
-      files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      const lines = (await readPrefix(storage, `${plan.staging}/output/part-`)).split("\n").filter((l) => l.trim() !== "");
+      if (lines.length !== spec.input.length) {
+        throw new WorkbookError("DATAPROC_JOB_FAILED", `Dataproc job ${jobId} returned ${lines.length} results for ${spec.input.length} records; see ${plan.staging}/output and the driver output.`);
+      }
       const outputs: O[] = [];
       const errors: RecordError<I>[] = [];
-      let index = 0;
-      for (const file of files) {
-        const [content] = await file.download();
-        for (const line of content.toString("utf8").split("\n")) {
-          if (line.trim() === "") continue;
-          const e = JSON.parse(line) as Envelope<I, O>;
-          if (e.ok) outputs.push(e.output);
-          else errors.push({ index, input: e.input, error: e.error });
-          index++;
-        }
-      }
-      if (index !== spec.input.length) {
-        throw new WorkbookError("DATAPROC_JOB_FAILED", `Dataproc job ${jobId} returned ${index} results for ${spec.input.length} records; see ${plan.staging}/output and the driver output.`);
-      }
-      recordsDone = index;
+      lines.forEach((line, index) => {
+        const e = JSON.parse(line) as Envelope<I, O>;
+        if (e.ok) outputs.push(e.output);
+        else errors.push({ index, input: e.input, error: e.error });
+      });
+      recordsDone = lines.length;
       partitionsDone = parts.length;
       report("fetching");
-      return { runner: "dataproc", outputs, errors, records: index, partitions: parts.length, retried: [], elapsedMs: Date.now() - started, driverOutput, staging: plan.staging };
+      // Spark retries failed tasks itself (spark.task.maxFailures); which ones is in the driver output.
+      return { runner: "dataproc", outputs, errors, records: lines.length, partitions: parts.length, retried: [], elapsedMs: Date.now() - started, driverOutput, staging: plan.staging };
+    } catch (err) {
+      failure = err;
+      throw err;
     } finally {
       // 5. Delete the cluster this run created, and only that one (by name and UUID).
       if (created) {
         report("teardown");
-        const [operation] = await clusters.deleteCluster({ projectId: s.project, region: s.region, clusterName: plan.clusterName, ...(createdUuid ? { clusterUuid: createdUuid } : {}) });
-        await operation.promise();
+        try {
+          const [operation] = await clusters.deleteCluster({ projectId: s.project, region: s.region, clusterName: plan.clusterName, ...(created.uuid ? { clusterUuid: created.uuid } : {}) });
+          await operation.promise();
+        } catch (cause) {
+          // eslint-disable-next-line no-unsafe-finally
+          throw new WorkbookError("DATAPROC_TEARDOWN_FAILED", `could not delete cluster ${plan.clusterName} (${(cause as Error).message})` +
+            (failure ? ` after the run failed: ${(failure as Error).message}` : "") +
+            `. Delete it yourself: gcloud dataproc clusters delete ${plan.clusterName} --region ${s.region} (it also deletes itself after an idle hour).`, { cause });
+        }
       }
     }
   }
@@ -290,17 +291,28 @@ async function readPrefix(storage: Storage, uri: string): Promise<string> {
   return text;
 }
 
-/** The package as the cluster installs it: package.json, the lock file and the compiled code. */
-async function packTarball(): Promise<string> {
+/** Folders of the package the cluster installs (with package.json and the lock file). */
+const PACKAGE_FOLDERS = ["dist/lib", "dist/scenarios"];
+
+/**
+ * The package as the cluster installs it: package.json, the lock file, the compiled code, and the
+ * job module when it lives elsewhere in the project (e.g. a job of your own under dist/).
+ */
+async function packTarball(module: string): Promise<Buffer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "workbook-package-"));
   const file = path.join(dir, "package.tgz");
-  const entries = ["package.json", "package-lock.json", "dist/lib", "dist/scenarios"].filter((e) => fs.existsSync(path.join(projectRoot, e)));
-  await new Promise<void>((resolve, reject) => {
-    const tar = spawn("tar", ["-czf", file, "-C", projectRoot, ...entries], { stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    tar.stderr.on("data", (c: Buffer) => { stderr += c.toString(); });
-    tar.on("error", reject);
-    tar.on("close", (code) => code === 0 ? resolve() : reject(new WorkbookError("DATAPROC_STAGING_FAILED", `tar could not pack ${projectRoot} (exit ${code}): ${stderr.trim()}; run npm run build first.`)));
-  });
-  return file;
+  const inFolders = PACKAGE_FOLDERS.some((f) => module.startsWith(f + "/"));
+  const entries = ["package.json", "package-lock.json", ...PACKAGE_FOLDERS, ...(inFolders ? [] : [module])].filter((e) => fs.existsSync(path.join(projectRoot, e)));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const tar = spawn("tar", ["-czf", file, "-C", projectRoot, ...entries], { stdio: ["ignore", "ignore", "pipe"] });
+      let stderr = "";
+      tar.stderr.on("data", (c: Buffer) => { stderr += c.toString(); });
+      tar.on("error", reject);
+      tar.on("close", (code) => code === 0 ? resolve() : reject(new WorkbookError("DATAPROC_STAGING_FAILED", `tar could not pack ${projectRoot} (exit ${code}): ${stderr.trim()}; run npm run build first.`)));
+    });
+    return fs.readFileSync(file);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }

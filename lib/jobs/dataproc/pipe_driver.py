@@ -15,7 +15,13 @@ import shlex
 from pyspark.sql import SparkSession
 
 
-def pipe_command(package_dir, module, params, node="node"):
+# RDD.pipe starts the command with the environment it is given (default: an empty one, where only
+# /bin and /usr/bin are searched), so node is named by its full path and PATH is set.
+NODE = "/usr/local/bin/node"
+PIPE_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8"}
+
+
+def pipe_command(package_dir, module, params, node=NODE):
     """The command line Spark runs for each partition (a string: RDD.pipe splits it with shlex)."""
     argv = [node, package_dir.rstrip("/") + "/dist/lib/jobs/entrypoint.js", module]
     if params:
@@ -30,7 +36,7 @@ def main():
     parser.add_argument("--module", required=True, help="job module, relative to the package")
     parser.add_argument("--params", default="", help="job parameters, base64 of their JSON")
     parser.add_argument("--package-dir", default="/opt/de-workbook", help="where the init action installed the package")
-    parser.add_argument("--node", default="node", help="the node executable")
+    parser.add_argument("--node", default=NODE, help="the node executable (the init action installs it in /usr/local)")
     args = parser.parse_args()
 
     spark = SparkSession.builder.appName("de-workbook pipe " + args.module).getOrCreate()
@@ -38,7 +44,7 @@ def main():
     records = sc.textFile(args.input)
     command = pipe_command(args.package_dir, args.module, args.params, args.node)
     print("pipe driver: %d partitions through %s" % (records.getNumPartitions(), command[:200]), flush=True)
-    records.pipe(command, checkCode=True).saveAsTextFile(args.output)
+    records.pipe(command, env=PIPE_ENV, checkCode=True).saveAsTextFile(args.output)
     print("pipe driver: done, output in %s" % args.output, flush=True)
     spark.stop()
 

@@ -1,0 +1,14 @@
+// The image k-means scenario: images -> dominant colours (a job) -> warehouse -> queries.
+export { findImageColours, IMAGE_JOB } from "./scenario";
+export type { ImageColoursOptions, ImageColoursResult, RejectedImage } from "./scenario";
+export type { ImageColoursRow, ImageJobParams, ImageRecord, ColourShare } from "./job";
+export { imageFormat } from "./job";
+export { readImage } from "./read-image";
+export type { ReadImageOptions } from "./read-image";
+export { loadImageColours, topHues, nearestImages, toTableRow, IMAGE_COLORS_TABLE, IMAGE_REJECTED_TABLE, IMAGE_COLORS_SCHEMA, IMAGE_REJECTED_SCHEMA } from "./warehouse";
+export type { HueCount, NearImage, LoadImageColoursResult } from "./warehouse";
+export { swatchesSvg, swatchesText, showSwatches } from "./swatches";
+export type { SwatchOptions } from "./swatches";
+export { makeSampleImages, sampleImages, samplePixels, SAMPLE_DIR } from "./samples";
+export type { SampleImageOptions } from "./samples";
+export { dataCommand, dataImagesCommand, DATA_IMAGES_USAGE, DATA_USAGE } from "./cli";

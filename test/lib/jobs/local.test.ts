@@ -1,0 +1,108 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { isWorkbookError } from "../../../lib/errors";
+import { LocalJobRunner } from "../../../lib/jobs/local";
+import type { JobProgress } from "../../../lib/jobs/runner";
+
+const SQUARE = path.join(__dirname, "fixtures", "square.js");
+const FLAKY = path.join(__dirname, "fixtures", "flaky.js");
+
+type Square = { n: number; square: number; pid: number; start: number; end: number };
+
+function tempDir(t: { after(fn: () => void): void }): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "workbook-jobs-"));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+test("the local runner splits the input into partitions, one worker process each, and keeps input order", async () => {
+  const runner = new LocalJobRunner({ workers: 2 });
+  const input = Array.from({ length: 20 }, (_, n) => ({ n }));
+  const seen: JobProgress[] = [];
+  const result = await runner.run<{ n: number }, Square, object>({ module: SQUARE, input, partitions: 5 }, { onProgress: (p) => seen.push(p) });
+  await runner.close();
+  assert.equal(result.partitions, 5);
+  assert.deepEqual(result.outputs.map((o) => o.square), input.map(({ n }) => n * n));
+  // Partitions of 4 consecutive records each ran in their own process.
+  for (let p = 0; p < 5; p++) {
+    const pids = new Set(result.outputs.slice(4 * p, 4 * p + 4).map((o) => o.pid));
+    assert.equal(pids.size, 1, `partition ${p} ran in ${pids.size} processes`);
+  }
+  assert.equal(new Set(result.outputs.map((o) => o.pid)).size, 5);
+  assert.equal(result.errors.length, 0);
+  const last = seen[seen.length - 1];
+  assert.equal(last.partitionsDone, 5);
+  assert.equal(last.recordsDone, 20);
+  assert.ok(seen.some((p) => p.partitionsDone < 5 && p.recordsDone > 0), "progress came before the end");
+});
+
+test("the local runner runs at most `workers` partitions at once", async () => {
+  const runner = new LocalJobRunner({ workers: 2 });
+  // 4 partitions of 2 records of 80 ms each, on 2 workers.
+  const input = Array.from({ length: 8 }, (_, n) => ({ n }));
+  const result = await runner.run<{ n: number }, Square, object>({ module: SQUARE, input, params: { delayMs: 80 }, partitions: 4 });
+  await runner.close();
+  const spans = [0, 1, 2, 3].map((p) => [result.outputs[2 * p].start, result.outputs[2 * p + 1].end]);
+  const overlapping = (t: number) => spans.filter(([s, e]) => s <= t && t < e).length;
+  const most = Math.max(...spans.map(([s]) => overlapping(s)));
+  assert.equal(most, 2, `spans ${JSON.stringify(spans)}`);
+});
+
+test("the local runner returns rejected records with their index and reason, and maps the rest", async () => {
+  const runner = new LocalJobRunner({ workers: 2 });
+  const input = [{ n: 1 }, { n: -2 }, { n: 3 }, { n: -4 }, { n: 5 }];
+  const result = await runner.run<{ n: number }, Square, object>({ module: SQUARE, input, partitions: 2 });
+  await runner.close();
+  assert.deepEqual(result.outputs.map((o) => o.n), [1, 3, 5]);
+  assert.deepEqual(result.errors, [
+    { index: 1, input: { n: -2 }, error: "negative number -2" },
+    { index: 3, input: { n: -4 }, error: "negative number -4" },
+  ]);
+  assert.equal(result.outputs.length + result.errors.length, input.length);
+});
+
+test("the local runner retries a partition whose process dies, once", async (t) => {
+  const markerDir = tempDir(t);
+  const runner = new LocalJobRunner({ workers: 2 });
+  const input = Array.from({ length: 9 }, (_, n) => ({ n, crash: n === 4 }));
+  const result = await runner.run<{ n: number }, { n: number }, object>({ module: FLAKY, input, params: { markerDir }, partitions: 3 });
+  await runner.close();
+  assert.deepEqual(result.outputs.map((o) => o.n), input.map((r) => r.n));
+  assert.deepEqual(result.retried, [1]);
+  assert.equal(fs.readFileSync(path.join(markerDir, "crashed-4"), "utf8"), "2");
+});
+
+test("the local runner fails the job, with the partition's stderr, when a partition dies twice", async (t) => {
+  const markerDir = tempDir(t);
+  const runner = new LocalJobRunner({ workers: 2 });
+  const input = Array.from({ length: 6 }, (_, n) => ({ n, crash: n === 0 }));
+  await assert.rejects(
+    runner.run({ module: FLAKY, input, params: { markerDir, always: true }, partitions: 2 }),
+    (err: unknown) => isWorkbookError(err, "JOB_PARTITION_FAILED") && /partition 0 .*failed 2 times.*exited with code 3/s.test(err.message) && /dying on record 0/.test(err.message),
+  );
+  await runner.close();
+  assert.equal(fs.readFileSync(path.join(markerDir, "crashed-0"), "utf8"), "2");
+});
+
+test("the local runner kills and retries a partition that runs over its time limit", async () => {
+  const runner = new LocalJobRunner({ workers: 1, partitionTimeoutMs: 300 });
+  await assert.rejects(
+    runner.run({ module: SQUARE, input: [{ n: 1 }], params: { delayMs: 5000 } }),
+    (err: unknown) => isWorkbookError(err, "JOB_PARTITION_FAILED") && /timed out/.test(err.message),
+  );
+  await runner.close();
+});
+
+test("the local runner refuses a worker count that is not a positive integer", () => {
+  assert.throws(() => new LocalJobRunner({ workers: 0 }), (err: unknown) => isWorkbookError(err, "JOB_OPTIONS_INVALID") && /workers=0/.test(err.message));
+});
+
+test("the local runner returns nothing for an empty input", async () => {
+  const runner = new LocalJobRunner({ workers: 2 });
+  const result = await runner.run({ module: SQUARE, input: [] });
+  await runner.close();
+  assert.deepEqual([result.outputs, result.errors, result.partitions], [[], [], 0]);
+});

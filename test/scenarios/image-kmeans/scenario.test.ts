@@ -1,0 +1,105 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as http from "node:http";
+import * as net from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+import { pathToFileURL } from "node:url";
+import { isWorkbookError } from "../../../lib/errors";
+import { findImageColours } from "../../../scenarios/image-kmeans/scenario";
+import { sampleImages } from "../../../scenarios/image-kmeans/samples";
+import { startGcsStandIn } from "../../lib/jobs/fixtures/gcs-stand-in";
+
+type After = { after(fn: () => unknown): void };
+
+function tempDir(t: After): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "workbook-images-"));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A TCP server on 127.0.0.1 that accepts connections and never answers. */
+async function silentServer(t: After): Promise<number> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((s) => { sockets.add(s); s.on("close", () => sockets.delete(s)); });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  t.after(() => new Promise<void>((resolve) => { for (const s of sockets) s.destroy(); server.close(() => resolve()); }));
+  return (server.address() as net.AddressInfo).port;
+}
+
+/** An HTTP server that serves one image at /image.png and 404 elsewhere. */
+async function imageServer(t: After, png: Buffer): Promise<number> {
+  const server = http.createServer((req, res) => {
+    if (req.url === "/image.png") {
+      res.writeHead(200, { "content-type": "image/png" });
+      res.end(png);
+    } else {
+      res.writeHead(404);
+      res.end("not here");
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  t.after(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
+  return (server.address() as net.AddressInfo).port;
+}
+
+test("bad images become rejected rows with their reason, the job goes on, and processed + rejected = input", async (t) => {
+  const dir = tempDir(t);
+  const [good, other] = sampleImages();
+  const png = fs.readFileSync(good);
+  const corrupt = path.join(dir, "corrupt.png");
+  fs.writeFileSync(corrupt, Buffer.concat([png.subarray(0, 80), Buffer.alloc(200, 7)]));
+  const text = path.join(dir, "notes.png");
+  fs.writeFileSync(text, "these are notes, not pixels\n");
+  const missing = path.join(dir, "missing.png");
+  const silent = await silentServer(t);
+  const web = await imageServer(t, png);
+  const gcs = await startGcsStandIn();
+  t.after(() => gcs.close());
+  gcs.objects.set("images/photo.png", png);
+
+  const images = [
+    good, corrupt, text, missing, dir,
+    `http://127.0.0.1:${silent}/never.png`,
+    `http://127.0.0.1:${web}/image.png`,
+    `http://127.0.0.1:${web}/gone.png`,
+    pathToFileURL(good).href,
+    "gs://images/photo.png",
+    "gs://images/nothing.png",
+    "ftp://example.com/a.png",
+    other,
+  ];
+  const started = Date.now();
+  const result = await findImageColours(images, { k: 4, timeoutMs: 800, workers: 2, progress: false, gcsEndpoint: gcs.endpoint });
+  assert.ok(Date.now() - started < 20_000);
+
+  assert.equal(result.rows.length + result.rejected.length, images.length);
+  const reasons = new Map(result.rejected.map((r) => [r.uri, r.reason]));
+  assert.match(reasons.get(corrupt)!, /^corrupt image: .*corrupt\.png looks like PNG but cannot be decoded/);
+  assert.match(reasons.get(text)!, /^not an image: .*notes\.png/);
+  assert.match(reasons.get(missing)!, /^missing file: .*missing\.png does not exist/);
+  assert.match(reasons.get(dir)!, /^not a file: .* is a folder/);
+  assert.match(reasons.get(`http://127.0.0.1:${silent}/never.png`)!, /^unreachable URL: .* did not answer within 800 ms \(time-out\)/);
+  assert.match(reasons.get(`http://127.0.0.1:${web}/gone.png`)!, /^unreachable URL: .* answered HTTP 404/);
+  assert.match(reasons.get("gs://images/nothing.png")!, /^missing object: gs:\/\/images\/nothing\.png/);
+  assert.match(reasons.get("ftp://example.com/a.png")!, /^unsupported URI scheme "ftp:"/);
+  assert.equal(result.rejected.length, 8);
+
+  // The same image from a path, file://, http:// and gs:// gives the same colours.
+  const byUri = new Map(result.rows.map((r) => [r.uri, r]));
+  const sources = [good, pathToFileURL(good).href, `http://127.0.0.1:${web}/image.png`, "gs://images/photo.png"];
+  for (const uri of sources) assert.ok(byUri.has(uri), `${uri} was processed`);
+  for (const uri of sources.slice(1)) assert.deepEqual(byUri.get(uri)!.colours, byUri.get(good)!.colours);
+  assert.ok(byUri.has(other));
+  for (const row of result.rows) {
+    assert.equal(row.k, 4);
+    assert.equal(row.width, 160);
+    assert.ok(row.colours.length >= 1 && row.colours.length <= 4);
+    assert.ok(!Number.isNaN(Date.parse(row.processed_at)));
+  }
+});
+
+test("findImageColours refuses bad options before starting the job", async () => {
+  await assert.rejects(findImageColours(["a.png"], { k: 0, progress: false }), (err: unknown) => isWorkbookError(err, "IMAGE_OPTIONS_INVALID"));
+});
