@@ -68,6 +68,17 @@ describe("workbook run", { concurrency: 2 }, () => {
     assertValid(out);
   });
 
+  test("--report-mode hides sources and --inject-paths injects the input and output paths", async (t) => {
+    const out = path.join(tempDir(t), "report.ipynb");
+    const r = await runCli(["run", fixture("params"), out, "--prepare-only", "--report-mode", "--inject-paths"]);
+    assert.equal(r.code, 0, r.stderr);
+    const nb = read(out);
+    assert.ok(nb.cells.every((c) => (c.metadata.jupyter as { source_hidden?: boolean } | undefined)?.source_hidden === true));
+    const injected = joinSource(nb.cells.find((c) => cellTags(c).includes("injected-parameters"))!.source);
+    assert.match(injected, new RegExp(`let PAPERMILL_INPUT_PATH = ${JSON.stringify(fixture("params")).replace(/[/.]/g, "\\$&")};`));
+    assert.match(injected, /let PAPERMILL_OUTPUT_PATH = ".*report\.ipynb";/);
+  });
+
   test("with no parameters cell the injected cell goes first, with a warning", async (t) => {
     const out = path.join(tempDir(t), "noparams.ipynb");
     const r = await runCli(["run", fixture("noparams"), out, "--no-progress-bar", "-p", "greeting", "hi"]);
