@@ -19,6 +19,10 @@ export { glue, readScraps, SCRAP_MIME } from "./scraps";
 export { runNotebook } from "./runner";
 export type { RunOptions, RunResult } from "./runner";
 
+// Kafka (embedded broker | KAFKA_BROKERS cluster)
+export { kafka, kafkaBrokers, closeEmbeddedBroker, startBroker, Broker } from "./kafka";
+export type { KafkaOptions, BrokerOptions } from "./kafka";
+
 // Warehouse (DuckDB | BigQuery)
 export { openWarehouse, dialect, sqlFor } from "./warehouse";
 export type {
@@ -53,3 +57,19 @@ export {
   findImageColours, loadImageColours, topHues, nearestImages, swatchesSvg, showSwatches, sampleImages, makeSampleImages, IMAGE_COLORS_TABLE, IMAGE_REJECTED_TABLE,
 } from "../scenarios/image-kmeans";
 export type { ImageColoursRow, RejectedImage, ImageColoursResult, ImageColoursOptions, HueCount, NearImage, ColourShare } from "../scenarios/image-kmeans";
+
+// Stream processing: event-time windows over Kafka in micro-batches
+export { startProcessor, StreamProcessor, StreamEngine, tumbling, sliding, DAY_MS, count, sum, mean, min, max, distinctCount, aggregate } from "./stream";
+export { memorySink, mapSink, kafkaSink, parquetSink, postgresSink, warehouseSink } from "./stream";
+export type {
+  ProcessorOptions, ProcessorStats, BatchReport, EngineOptions, EngineStats, BatchResult, DeadRecord, InputRecord, OutputMode, Parsed, WindowRow, TimeWindow, WindowSpec,
+  Aggregate, Aggregates, CustomAggregate, Sink, SinkBatch, MemorySink,
+} from "./stream";
+export type { QueryOptions as StreamQueryOptions } from "./stream";
+
+// Scenario: Netflix ratings -> windows in PostgreSQL, anomalies in Kafka
+export {
+  startNetflixRun, showLatestWindows, topMoviesChart, NETFLIX_SAMPLE, readTitles, readRatings, generateSample, writeSample, replayRatings, startNetflixProcessor,
+  latestWindows, allWindows, readAnomalies, readDeadLetters, batchRecompute, compareWithOracle,
+} from "../scenarios/netflix";
+export type { NetflixRun, NetflixRunOptions, NetflixMode, Rating, Title, Anomaly, MovieRatingRow, OracleResult, DeadLetter } from "../scenarios/netflix";

@@ -29,7 +29,7 @@ let embeddedAddress: Promise<string> | null = null;
 export function embeddedBrokerAddress(): Promise<string> {
   embeddedAddress ??= (async () => {
     const dataDir = path.join(config().home, "kafka");
-    embedded = startBroker({ dataDir });
+    embedded = startBroker({ dataDir, unref: true });
     try {
       return (await embedded).brokers;
     } catch (err) {
@@ -60,7 +60,6 @@ export async function kafkaBrokers(): Promise<string[]> {
 /** A kafkajs client for the configured cluster (see the module comment). */
 export async function kafka(options: KafkaOptions = {}): Promise<Kafka> {
   // kafkajs loads lazily so that importing de-workbook stays quick.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const kafkajs = require("kafkajs") as typeof import("kafkajs");
   const k = config().kafka;
   const brokers = await kafkaBrokers();

@@ -52,6 +52,8 @@ export interface BrokerOptions {
   maxSessionTimeoutMs?: number;
   /** Default 0 (Kafka's default is 3000; 0 keeps tests and notebooks quick). */
   initialRebalanceDelayMs?: number;
+  /** Let the process exit while the broker runs (the process-wide embedded broker). Default false. */
+  unref?: boolean;
 }
 
 /** Data folders held by brokers of this process (a second broker on the same folder is refused). */
@@ -209,7 +211,9 @@ export class Broker {
       };
       const broker = new Broker(server, state, offsets, lockFile, ephemeral, dataDir);
       fs.writeFileSync(lockFile, JSON.stringify({ pid: process.pid, host: state.host, port: state.port }));
+      if (options.unref) server.unref();
       server.on("connection", (socket) => {
+        if (options.unref) socket.unref();
         const conn = new Connection(socket, state, {
           maxRequestBytes: options.maxRequestBytes ?? 100 * 1024 * 1024,
           onError: (err) => process.stderr.write(`[broker] unexpected error: ${(err as Error)?.stack ?? String(err)}\n`),
