@@ -5,10 +5,13 @@
  * returns; tests drive it directly.
  *
  * Semantics (the notebook and README describe the same):
- * - watermark = (largest event time accepted so far) - watermarkDelayMs. It only moves forward and
- *   is updated at the END of each batch, so every record of a batch is judged against the
- *   watermark of the batch before it (as in Spark). This makes results independent of how fast
- *   records arrive within a batch, and a replayed batch gives the same result.
+ * - watermark = (largest valid event time seen) - watermarkDelayMs, where "largest" is taken per
+ *   input partition and the SMALLEST of those counts (as in Flink): a partition that is behind holds
+ *   the watermark back, so results do not depend on which partition the consumer happened to fetch
+ *   first. It only moves forward and is updated at the END of each batch, so every record of a
+ *   batch is judged against the watermark of the batch before it (as in Spark). A replayed batch
+ *   therefore gives the same result. A partition without data does not count until its first record
+ *   (or until expectPartitions() names it).
  * - A record is late for a query when every window it falls in has ended at or before the
  *   watermark (window.end <= watermark). Late records are not aggregated; they are counted per
  *   query and returned (the processor sends them to the dead-letter topic with the reason).
@@ -88,6 +91,8 @@ export interface EngineStats {
   /** Current watermark (epoch ms; null before the first record). */
   watermark: number | null;
   maxEventTime: number | null;
+  /** Largest valid event time per input partition (the watermark follows the smallest). */
+  maxByPartition: Record<number, number | null>;
   /** True once flush() has run. */
   flushed: boolean;
 }
@@ -153,6 +158,7 @@ export class StreamEngine<T> {
       emitted: Object.fromEntries(options.queries.map((q) => [q.name, 0])),
       watermark: null,
       maxEventTime: null,
+      maxByPartition: {},
       flushed: false,
     };
   }
@@ -176,6 +182,14 @@ export class StreamEngine<T> {
     return Object.fromEntries(this.queries.map((q) => [q.options.name, q.entries.size]));
   }
 
+  /**
+   * Names the input partitions that hold data: each holds the watermark back until its first record
+   * is processed (so a partition fetched late cannot find its records judged late).
+   */
+  expectPartitions(partitions: number[]): void {
+    for (const p of partitions) if (!(p in this.stats.maxByPartition)) this.stats.maxByPartition[p] = null;
+  }
+
   /** Processes one batch of records and returns what to write. */
   process(records: readonly InputRecord[]): BatchResult {
     const before = this.watermark;
@@ -196,6 +210,8 @@ export class StreamEngine<T> {
       const value = parsed.value;
       const time = parsed.time;
       if (time > maxTime) maxTime = time;
+      const partitionMax = this.stats.maxByPartition[record.partition];
+      if (partitionMax === undefined || partitionMax === null || time > partitionMax) this.stats.maxByPartition[record.partition] = time;
       for (let qi = 0; qi < this.queries.length; qi++) {
         const q = this.queries[qi];
         const windows = q.options.window.assign(time);
@@ -217,7 +233,9 @@ export class StreamEngine<T> {
       }
     }
     this.maxEventTime = maxTime;
-    const after = Math.max(before, maxTime - this.options.watermarkDelayMs);
+    const maxima = Object.values(this.stats.maxByPartition);
+    const slowest = maxima.length === 0 ? -Infinity : Math.min(...maxima.map((m) => m ?? -Infinity));
+    const after = Math.max(before, slowest - this.options.watermarkDelayMs);
     this.watermark = after;
     this.batchId++;
     const outputs: Record<string, WindowRow[]> = {};
@@ -251,7 +269,7 @@ export class StreamEngine<T> {
     }
     this.stats.batches++;
     this.stats.flushed = true;
-    return { batchId: this.batchId, watermarkBefore: before, watermarkAfter: before, outputs, dead: [], counts: { in: 0, ok: 0, rejected: 0, late: 0 } };
+    return { batchId: this.batchId, watermarkBefore: before, watermarkAfter: Infinity, outputs, dead: [], counts: { in: 0, ok: 0, rejected: 0, late: 0 } };
   }
 
   snapshot(): EngineSnapshot {
@@ -275,6 +293,7 @@ export class StreamEngine<T> {
       for (const [start, end, key, states] of saved) {
         q.entries.set(entryId(start, key), { start, end, key, states: states.map((s, i) => load(q.aggs[i], s)) });
       }
+      this.stats.maxByPartition ??= {};
       this.stats.late[q.options.name] ??= 0;
       this.stats.emitted[q.options.name] ??= 0;
     }

@@ -117,8 +117,11 @@ export class StreamProcessor<T> {
 
     this.admin = kafka.admin();
     await this.admin.connect();
-    await this.admin.createTopics({ topics: [{ topic }, { topic: this.deadLetterTopic }], waitForLeaders: true });
+    const existing = new Set(await this.admin.listTopics());
+    const missing = [topic, this.deadLetterTopic].filter((t) => !existing.has(t));
+    if (missing.length > 0) await this.admin.createTopics({ topics: missing.map((t) => ({ topic: t })), waitForLeaders: true });
     const partitions = await this.admin.fetchTopicOffsets(topic);
+    this.engine.expectPartitions(partitions.filter((p) => BigInt(p.high) > BigInt(p.low)).map((p) => p.partition));
     for (const p of partitions) {
       const start = this.committed[p.partition] ?? p.low;
       this.committed[p.partition] = start;

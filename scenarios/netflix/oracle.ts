@@ -1,0 +1,140 @@
+/**
+ * The batch recomputation ("oracle"): the same windows computed in one SQL query over the whole
+ * input with DuckDB. After the stream ends, the PostgreSQL table and the anomalies topic must equal
+ * these results; tests and the notebook compare them.
+ *
+ * The SQL reads the raw files itself (read_text, one line per row, header dropped) and validates in
+ * SQL, independently of the stream's parser. Only combined_data files go through the loader, which
+ * converts them to the part-file layout.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { openWarehouse } from "../../lib/warehouse";
+import type { Warehouse } from "../../lib/warehouse/warehouse";
+import { RATING_HEADER, isCombinedLayout, ratingFiles, readRatingLines } from "./ratings";
+import type { Title } from "./titles";
+import type { Anomaly, AnomalyRule, MovieRatingRow } from "./pipeline";
+import { TUMBLING_DAYS } from "./pipeline";
+
+export interface OracleResult {
+  movieRatings: MovieRatingRow[];
+  anomalies: Anomaly[];
+  /** Lines read, lines valid. */
+  lines: number;
+  valid: number;
+  durationMs: number;
+}
+
+function sqlString(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+/** Part files as they are; combined_data files converted to a part file in a temporary folder. */
+async function partFiles(source: string, tmp: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const file of ratingFiles(source)) {
+    const fd = fs.openSync(file, "r");
+    const head = Buffer.alloc(64);
+    const n = fs.readSync(fd, head, 0, 64, 0);
+    fs.closeSync(fd);
+    if (!isCombinedLayout(head.subarray(0, n).toString("utf8").split(/\r?\n/)[0])) {
+      out.push(file);
+      continue;
+    }
+    const converted = path.join(tmp, `${path.basename(file)}.csv`);
+    const lines: string[] = [RATING_HEADER];
+    for await (const chunk of readRatingLines(file)) lines.push(...chunk);
+    fs.writeFileSync(converted, lines.join("\n") + "\n");
+    out.push(converted);
+  }
+  return out;
+}
+
+/** Computes movie_ratings and the anomalies over `source` in one batch with DuckDB. */
+export async function batchRecompute(source: string, titles: Map<number, Title>, rule: AnomalyRule = {}, options: { warehouse?: Warehouse } = {}): Promise<OracleResult> {
+  const began = performance.now();
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "netflix-oracle-"));
+  const wh = options.warehouse ?? (await openWarehouse({ memory: true }));
+  try {
+    const files = await partFiles(source, tmp);
+    await wh.query("CREATE OR REPLACE TABLE titles (movie_id INTEGER, title VARCHAR)");
+    const titleFile = path.join(tmp, "titles.ndjson");
+    fs.writeFileSync(titleFile, [...titles.values()].map((t) => JSON.stringify({ movie_id: t.movieId, title: t.title })).join("\n") + "\n");
+    await wh.query(`INSERT INTO titles SELECT movie_id, title FROM read_json(${sqlString(titleFile)}, format = 'newline_delimited', columns = {movie_id: 'INTEGER', title: 'VARCHAR'})`);
+    await wh.query(`CREATE OR REPLACE TABLE lines AS
+      SELECT trim(line, chr(13) || ' ') AS line
+      FROM (SELECT unnest(string_split(content, chr(10))[2:]) AS line FROM read_text([${files.map(sqlString).join(", ")}]))
+      WHERE trim(line, chr(13) || ' ') <> ''`);
+    await wh.query(`CREATE OR REPLACE TABLE valid AS
+      SELECT CAST(p[1] AS DATE) AS d, CAST(p[2] AS INTEGER) AS movie_id, CAST(p[3] AS BIGINT) AS user_id, CAST(p[4] AS INTEGER) AS rate
+      FROM (SELECT string_split(line, ',') AS p FROM lines)
+      WHERE len(p) = 4
+        AND regexp_full_match(p[1], '\\d{4}-\\d{2}-\\d{2}') AND try_cast(p[1] AS DATE) IS NOT NULL
+        AND regexp_full_match(p[2], '-?\\d+') AND regexp_full_match(p[3], '-?\\d+') AND regexp_full_match(p[4], '-?\\d+')
+        AND try_cast(p[4] AS INTEGER) BETWEEN 1 AND 5
+        AND try_cast(p[2] AS INTEGER) IN (SELECT movie_id FROM titles)`);
+    const counts = await wh.query<{ lines: number; valid: number }>("SELECT (SELECT count(*) FROM lines) AS lines, (SELECT count(*) FROM valid) AS valid");
+    const windowSeconds = TUMBLING_DAYS * 86400;
+    const ratings = await wh.query<{ ws: number; movie_id: number; title: string; rating_count: number; rating_sum: number; distinct_raters: number }>(
+      `SELECT CAST(floor(epoch(CAST(d AS TIMESTAMP)) / ${windowSeconds}) * ${windowSeconds} AS BIGINT) AS ws, movie_id, title,
+              count(*) AS rating_count, sum(rate) AS rating_sum, count(DISTINCT user_id) AS distinct_raters
+       FROM valid JOIN titles USING (movie_id) GROUP BY ALL ORDER BY ws, movie_id`,
+    );
+    const N = rule.N ?? 30;
+    const anomalies = await wh.query<{ ws: number; movie_id: number; title: string; rating_count: number; rating_mean: number }>(
+      `WITH days AS (SELECT CAST(epoch(CAST(d AS TIMESTAMP)) AS BIGINT) // 86400 AS day, movie_id, rate FROM valid),
+            w AS (SELECT day - k AS start_day, movie_id, rate FROM days, range(0, @n) AS r(k))
+       SELECT start_day * 86400 AS ws, movie_id, title, count(*) AS rating_count, avg(rate) AS rating_mean
+       FROM w JOIN titles USING (movie_id) GROUP BY ALL
+       HAVING count(*) >= @l AND avg(rate) >= @o ORDER BY ws, movie_id`,
+      { n: N, l: rule.L ?? 70, o: rule.O ?? 4 },
+    );
+    return {
+      movieRatings: ratings.rows.map((r) => ({ window_start: new Date(Number(r.ws) * 1000), movie_id: r.movie_id, title: r.title, rating_count: r.rating_count, rating_sum: r.rating_sum, distinct_raters: r.distinct_raters })),
+      anomalies: anomalies.rows.map((r) => ({
+        window_start: new Date(Number(r.ws) * 1000).toISOString(),
+        window_end: new Date((Number(r.ws) + N * 86400) * 1000).toISOString(),
+        movie_id: r.movie_id,
+        title: r.title,
+        rating_count: r.rating_count,
+        rating_mean: r.rating_mean,
+      })),
+      lines: Number(counts.rows[0].lines),
+      valid: Number(counts.rows[0].valid),
+      durationMs: performance.now() - began,
+    };
+  } finally {
+    if (!options.warehouse) await wh.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** movie_ratings rows as comparable text lines, in key order. */
+export function movieRatingLines(rows: MovieRatingRow[]): string[] {
+  return rows
+    .map((r) => [new Date(r.window_start).toISOString(), r.movie_id, r.title, r.rating_count, r.rating_sum, r.distinct_raters].join("|"))
+    .sort();
+}
+
+/** Anomalies as comparable text lines (mean to 9 decimals), in key order. */
+export function anomalyLines(rows: Anomaly[]): string[] {
+  return rows.map((a) => [a.window_start, a.window_end, a.movie_id, a.title, a.rating_count, a.rating_mean.toFixed(9)].join("|")).sort();
+}
+
+/** True when the stream's table and anomalies equal the batch recomputation; with the first differences. */
+export function compareWithOracle(
+  stream: { movieRatings: MovieRatingRow[]; anomalies: Anomaly[] },
+  oracle: { movieRatings: MovieRatingRow[]; anomalies: Anomaly[] },
+): { match: boolean; differences: string[] } {
+  const differences: string[] = [];
+  const diff = (name: string, a: string[], b: string[]) => {
+    const sa = new Set(a);
+    const sb = new Set(b);
+    for (const x of a) if (!sb.has(x)) differences.push(`${name}: only in stream: ${x}`);
+    for (const x of b) if (!sa.has(x)) differences.push(`${name}: only in batch: ${x}`);
+  };
+  diff("movie_ratings", movieRatingLines(stream.movieRatings), movieRatingLines(oracle.movieRatings));
+  diff("anomalies", anomalyLines(stream.anomalies), anomalyLines(oracle.anomalies));
+  return { match: differences.length === 0, differences: differences.slice(0, 20) };
+}

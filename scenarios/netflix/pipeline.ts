@@ -1,0 +1,202 @@
+/**
+ * The Netflix processing: two queries over one stream of ratings.
+ *
+ * - movie_ratings: 30-day tumbling windows per movie with rating_count, rating_sum and
+ *   distinct_raters, joined with the titles, upserted into PostgreSQL. Mode "A" = update mode
+ *   (a window's row is written, and rewritten, as soon as a batch changes it: lowest latency).
+ *   Mode "C" = append mode (a window's row is written once, when the watermark, one day behind
+ *   the latest rating, has passed its end: final results only).
+ * - anomalies: sliding windows of N days advancing one day, per movie; a window with
+ *   count >= L and mean >= O is published as JSON to the anomalies topic once it is final.
+ *
+ * Records that fail validation (bad date, non-integer or out-of-range rating, unknown movie,
+ * wrong column count) go to the dead-letter topic with the reason.
+ */
+import type { Kafka, Producer } from "kafkajs";
+import { DAY_MS, count, distinctCount, mapSink, mean, sliding, startProcessor, sum, tumbling, kafkaSink, postgresSink } from "../../lib/stream";
+import type { BatchReport, EngineOptions, Sink, StreamProcessor, WindowRow } from "../../lib/stream";
+import type { SqlDatabase } from "../../lib/sql/sql";
+import { dayMs, parseRating, type Rating } from "./ratings";
+import type { Title } from "./titles";
+import { WorkbookError } from "../../lib/errors";
+
+export type NetflixMode = "A" | "C";
+
+export interface AnomalyRule {
+  /** Window length in days. Default 30. */
+  N?: number;
+  /** Smallest rating count. Default 70. */
+  L?: number;
+  /** Smallest mean rating. Default 4. */
+  O?: number;
+}
+
+/** A row of movie_ratings. */
+export interface MovieRatingRow extends Record<string, unknown> {
+  window_start: Date;
+  movie_id: number;
+  title: string;
+  rating_count: number;
+  rating_sum: number;
+  distinct_raters: number;
+}
+
+/** A message of the anomalies topic. */
+export type Anomaly = {
+  window_start: string;
+  window_end: string;
+  movie_id: number;
+  title: string;
+  rating_count: number;
+  rating_mean: number;
+};
+
+export const RATINGS_QUERY = "movie_ratings";
+export const ANOMALIES_QUERY = "anomalies";
+export const TUMBLING_DAYS = 30;
+
+/** The engine options of the Netflix processing: parser, event time, the two queries. */
+export function netflixEngineOptions(options: { titles: Map<number, Title>; mode: NetflixMode; rule?: AnomalyRule; watermarkDelayMs?: number }): EngineOptions<Rating> {
+  const { titles, mode } = options;
+  if (mode !== "A" && mode !== "C") throw new WorkbookError("NETFLIX_OPTIONS_INVALID", `mode ${JSON.stringify(mode)} is not "A" (updates) or "C" (final results); pick one.`);
+  const N = options.rule?.N ?? 30;
+  if (!Number.isInteger(N) || N < 1) throw new WorkbookError("NETFLIX_OPTIONS_INVALID", `N=${N} must be a whole number of days, 1 or more.`);
+  return {
+    parse: (text) => parseRating(text, titles),
+    eventTime: (r) => dayMs(r.date),
+    watermarkDelayMs: options.watermarkDelayMs ?? DAY_MS,
+    queries: [
+      {
+        name: RATINGS_QUERY,
+        window: tumbling(TUMBLING_DAYS * DAY_MS),
+        key: (r) => r.movieId,
+        aggregates: { rating_count: count(), rating_sum: sum("rate"), distinct_raters: distinctCount("userId") },
+        mode: mode === "A" ? "update" : "append",
+      },
+      {
+        name: ANOMALIES_QUERY,
+        window: sliding(N * DAY_MS, DAY_MS),
+        key: (r) => r.movieId,
+        aggregates: { rating_count: count(), rating_mean: mean("rate") },
+        mode: "append",
+      },
+    ],
+  };
+}
+
+/** Turns windows of the movie_ratings query into table rows (the join with the titles). */
+export function toMovieRatingRows(rows: WindowRow[], titles: Map<number, Title>): MovieRatingRow[] {
+  return rows.map((r) => ({
+    window_start: new Date(r.windowStart),
+    movie_id: r.key as number,
+    title: titles.get(r.key as number)?.title ?? "",
+    rating_count: r.rating_count as number,
+    rating_sum: r.rating_sum as number,
+    distinct_raters: r.distinct_raters as number,
+  }));
+}
+
+/** Keeps the anomaly windows (count >= L and mean >= O) as messages. */
+export function toAnomalies(rows: WindowRow[], titles: Map<number, Title>, rule: AnomalyRule = {}): Anomaly[] {
+  const L = rule.L ?? 70;
+  const O = rule.O ?? 4;
+  return rows
+    .filter((r) => (r.rating_count as number) >= L && (r.rating_mean as number) >= O)
+    .map((r) => ({
+      window_start: new Date(r.windowStart).toISOString(),
+      window_end: new Date(r.windowEnd).toISOString(),
+      movie_id: r.key as number,
+      title: titles.get(r.key as number)?.title ?? "",
+      rating_count: r.rating_count as number,
+      rating_mean: r.rating_mean as number,
+    }));
+}
+
+/** The key of an anomaly message: movie and window start. */
+export function anomalyKey(a: Pick<Anomaly, "movie_id" | "window_start">): string {
+  return `${a.movie_id}|${a.window_start}`;
+}
+
+/** Creates the movie_ratings table if it does not exist. */
+export async function createMovieRatingsTable(sql: SqlDatabase, table = "movie_ratings"): Promise<void> {
+  await sql.exec(`CREATE TABLE IF NOT EXISTS ${table} (
+    window_start timestamp NOT NULL,
+    movie_id integer NOT NULL,
+    title text NOT NULL,
+    rating_count integer NOT NULL,
+    rating_sum integer NOT NULL,
+    distinct_raters integer NOT NULL,
+    PRIMARY KEY (window_start, movie_id)
+  )`);
+}
+
+export interface NetflixProcessorOptions extends AnomalyRule {
+  kafka: Kafka;
+  sql: SqlDatabase;
+  titles: Map<number, Title>;
+  mode: NetflixMode;
+  /** Folder for the checkpoint; reuse it to resume. */
+  checkpointDir: string;
+  /** Default "netflix-ratings". */
+  topic?: string;
+  /** Default "netflix-anomalies". */
+  anomaliesTopic?: string;
+  /** Default `<topic>.dead-letter`. */
+  deadLetterTopic?: string;
+  /** Default "movie_ratings". */
+  table?: string;
+  /** Trigger interval in ms. Default 1000. */
+  triggerMs?: number;
+  /** Largest batch in records. Default 200000. */
+  maxBatchRecords?: number;
+  /** Extra sinks (e.g. memory sinks in tests), per query. */
+  extraSinks?: { [RATINGS_QUERY]?: Sink[]; [ANOMALIES_QUERY]?: Sink[] };
+  onBatch?: (report: BatchReport) => void;
+}
+
+export interface NetflixProcessor {
+  processor: StreamProcessor<Rating>;
+  /** Stops the processor and its anomaly producer (the database stays open). */
+  close(): Promise<void>;
+}
+
+/** Creates the table and starts the processor: PostgreSQL for windows, Kafka for anomalies. */
+export async function startNetflixProcessor(options: NetflixProcessorOptions): Promise<NetflixProcessor> {
+  const table = options.table ?? "movie_ratings";
+  const rule = { N: options.N, L: options.L, O: options.O };
+  await createMovieRatingsTable(options.sql, table);
+  const producer: Producer = options.kafka.producer();
+  await producer.connect();
+  try {
+    const processor = await startProcessor<Rating>({
+      ...netflixEngineOptions({ titles: options.titles, mode: options.mode, rule }),
+      kafka: options.kafka,
+      topic: options.topic ?? "netflix-ratings",
+      deadLetterTopic: options.deadLetterTopic,
+      checkpointDir: options.checkpointDir,
+      triggerMs: options.triggerMs,
+      maxBatchRecords: options.maxBatchRecords,
+      onBatch: options.onBatch,
+      sinks: {
+        [RATINGS_QUERY]: [
+          mapSink(postgresSink<MovieRatingRow>({ sql: options.sql, table, key: ["window_start", "movie_id"] }), (rows) => toMovieRatingRows(rows, options.titles)),
+          ...(options.extraSinks?.[RATINGS_QUERY] ?? []),
+        ],
+        [ANOMALIES_QUERY]: [
+          mapSink(kafkaSink<Anomaly>({ producer, topic: options.anomaliesTopic ?? "netflix-anomalies", key: anomalyKey }), (rows) => toAnomalies(rows, options.titles, rule)),
+          ...(options.extraSinks?.[ANOMALIES_QUERY] ?? []),
+        ],
+      },
+    });
+    return {
+      processor,
+      async close() {
+        await processor.close();
+        await producer.disconnect();
+      },
+    };
+  } catch (err) {
+    await producer.disconnect().catch(() => undefined);
+    throw err;
+  }
+}

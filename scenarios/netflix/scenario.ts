@@ -1,0 +1,149 @@
+/**
+ * The Netflix scenario for the notebook: one call starts the replay producer and the processor on
+ * the configured Kafka (embedded broker, or KAFKA_BROKERS) and PostgreSQL (PGlite, or
+ * DATABASE_URL); helpers show the table refreshing in place and chart the top movies.
+ */
+import { randomUUID } from "node:crypto";
+import * as path from "node:path";
+import type { Kafka } from "kafkajs";
+import { config } from "../../lib/config";
+import { kafka as configuredKafka } from "../../lib/kafka";
+import { openSql } from "../../lib/sql";
+import type { SqlDatabase } from "../../lib/sql/sql";
+import { publish } from "../../lib/display/output";
+import { tableBundle } from "../../lib/display/table";
+import { lineChart, type VegaLiteSpec } from "../../lib/display/chart";
+import type { ProcessorStats } from "../../lib/stream";
+import { latestWindows, pollLatestWindows, readAnomalies, readDeadLetters, type DeadLetter } from "./consumers";
+import { startNetflixProcessor, type Anomaly, type NetflixMode, type NetflixProcessor } from "./pipeline";
+import { replayRatings, type ReplayResult } from "./producer";
+import { readTitles, type Title } from "./titles";
+import { projectRoot } from "../../lib/paths";
+
+/** The committed sample: rating part files and movie_titles.csv. */
+export const NETFLIX_SAMPLE = {
+  ratings: path.join(projectRoot, "data", "netflix", "ratings"),
+  titles: path.join(projectRoot, "data", "netflix", "movie_titles.csv"),
+  combined: path.join(projectRoot, "data", "netflix", "combined_data_1.txt"),
+};
+
+export interface NetflixRunOptions {
+  /** Rating file or folder. Default: the sample. */
+  ratings?: string;
+  /** movie_titles.csv. Default: the sample. */
+  titles?: string;
+  /** "A" (updates) or "C" (final results). Default "A". */
+  mode?: NetflixMode;
+  /** Anomaly rule. Defaults 30, 70, 4. */
+  N?: number;
+  L?: number;
+  O?: number;
+  /** Days of ratings per second; 0 = as fast as possible. Default 0. */
+  speed?: number;
+  /** Trigger interval in ms. Default 1000. */
+  triggerMs?: number;
+  /** Table name. Default "movie_ratings"; it is emptied at the start of a run. */
+  table?: string;
+}
+
+export interface NetflixRun {
+  kafka: Kafka;
+  sql: SqlDatabase;
+  titles: Map<number, Title>;
+  table: string;
+  topic: string;
+  anomaliesTopic: string;
+  deadLetterTopic: string;
+  netflix: NetflixProcessor;
+  /** Resolves when the producer has sent every line. */
+  replay: Promise<ReplayResult>;
+  /** Waits for the producer, then processes everything and closes the windows (end of input). */
+  finish(): Promise<ProcessorStats>;
+  anomalies(): Promise<Anomaly[]>;
+  deadLetters(): Promise<DeadLetter[]>;
+  /** Stops the processor and closes the database. */
+  close(): Promise<void>;
+}
+
+/** Starts a run: fresh topics (named after a run id), an emptied table, producer and processor. */
+export async function startNetflixRun(options: NetflixRunOptions = {}): Promise<NetflixRun> {
+  const id = randomUUID().slice(0, 8);
+  const table = options.table ?? "movie_ratings";
+  const topic = `netflix-ratings-${id}`;
+  const anomaliesTopic = `netflix-anomalies-${id}`;
+  const kafka = await configuredKafka({ clientId: "netflix" });
+  const sql = await openSql();
+  const titles = readTitles(options.titles ?? NETFLIX_SAMPLE.titles);
+  await sql.exec(`DROP TABLE IF EXISTS ${table}`);
+  const netflix = await startNetflixProcessor({
+    kafka,
+    sql,
+    titles,
+    mode: options.mode ?? "A",
+    N: options.N,
+    L: options.L,
+    O: options.O,
+    table,
+    topic,
+    anomaliesTopic,
+    checkpointDir: path.join(config().home, "netflix", `checkpoint-${id}`),
+    triggerMs: options.triggerMs ?? 1000,
+  });
+  const replay = replayRatings({ kafka, source: options.ratings ?? NETFLIX_SAMPLE.ratings, topic, speed: options.speed ?? 0 });
+  replay.catch(() => undefined);
+  return {
+    kafka,
+    sql,
+    titles,
+    table,
+    topic,
+    anomaliesTopic,
+    deadLetterTopic: `${topic}.dead-letter`,
+    netflix,
+    replay,
+    async finish() {
+      await replay;
+      await netflix.processor.finish();
+      return netflix.processor.stats();
+    },
+    anomalies: () => readAnomalies(kafka, anomaliesTopic),
+    deadLetters: () => readDeadLetters(kafka, `${topic}.dead-letter`),
+    async close() {
+      await netflix.close();
+      await sql.close();
+    },
+  };
+}
+
+/**
+ * Shows the latest windows as a table that refreshes in place every `intervalMs` until `until`
+ * resolves; returns the last rows shown.
+ */
+export async function showLatestWindows(sql: SqlDatabase, until: Promise<unknown>, options: { intervalMs?: number; limit?: number; table?: string } = {}) {
+  const displayId = `netflix-latest-${randomUUID()}`;
+  let first = true;
+  const render = (rows: Awaited<ReturnType<typeof latestWindows>>) => {
+    publish(tableBundle(rows, { title: `Latest windows (refreshed ${new Date().toISOString().slice(11, 19)} UTC)` }), { displayId, update: !first });
+    first = false;
+  };
+  const poller = pollLatestWindows(sql, render, { intervalMs: options.intervalMs ?? 500, limit: options.limit ?? 10, table: options.table });
+  try {
+    await until;
+  } finally {
+    await poller.stop();
+  }
+  const rows = await latestWindows(sql, options);
+  render(rows);
+  return rows;
+}
+
+/** A line chart of rating_count per window for the `top` most rated movies. */
+export async function topMoviesChart(sql: SqlDatabase, options: { top?: number; table?: string } = {}): Promise<VegaLiteSpec> {
+  const table = options.table ?? "movie_ratings";
+  const { rows } = await sql.query<Record<string, unknown>>(
+    `WITH top AS (SELECT movie_id FROM ${table} GROUP BY movie_id ORDER BY sum(rating_count) DESC, movie_id LIMIT $1)
+     SELECT window_start, title, rating_count FROM ${table} WHERE movie_id IN (SELECT movie_id FROM top) ORDER BY window_start, title`,
+    [options.top ?? 5],
+  );
+  return lineChart(rows, { x: "window_start", y: "rating_count", color: "title", title: `Ratings per 30-day window, top ${options.top ?? 5} movies`, width: 600 });
+}

@@ -1,0 +1,36 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { FileCheckpoint } from "../../../lib/stream/checkpoint";
+import { StreamEngine } from "../../../lib/stream/engine";
+import { count } from "../../../lib/stream/aggregates";
+import { tumbling } from "../../../lib/stream/windows";
+import { isWorkbookError } from "../../../lib/errors";
+import { tempDir } from "./helpers";
+
+const engine = () => new StreamEngine<number>({ parse: (t) => ({ ok: true, value: Number(t) }), eventTime: (v) => v, watermarkDelayMs: 0, queries: [{ name: "q", window: tumbling(10), key: () => 1, aggregates: { n: count() }, mode: "update" }] });
+
+test("a commit stores state and offsets together and clears the planned batch", (t) => {
+  const dir = tempDir(t);
+  const cp = new FileCheckpoint(dir);
+  assert.equal(cp.load(), undefined);
+  cp.plan({ batchId: 1, end: { 0: "3" } });
+  assert.deepEqual(cp.pending(), { batchId: 1, end: { 0: "3" } });
+  const e = engine();
+  e.process([1, 2, 3].map((n) => ({ partition: 0, offset: String(n - 1), key: null, value: Buffer.from(String(n)) })));
+  cp.commit({ topic: "t", offsets: { 0: "3" }, state: e.snapshot(), committedAt: new Date().toISOString() });
+  assert.equal(cp.pending(), undefined);
+  const loaded = new FileCheckpoint(dir).load();
+  assert.deepEqual(loaded?.offsets, { 0: "3" });
+  const restored = engine();
+  restored.restore(loaded!.state);
+  assert.deepEqual(restored.getStats(), e.getStats());
+  assert.deepEqual(fs.readdirSync(dir), ["state.json"], "no temporary files left");
+});
+
+test("a corrupt checkpoint is reported with its path and how to start over", (t) => {
+  const dir = tempDir(t);
+  fs.writeFileSync(path.join(dir, "state.json"), "{not json");
+  assert.throws(() => new FileCheckpoint(dir).load(), (e) => isWorkbookError(e, "STREAM_CHECKPOINT_INVALID") && (e as Error).message.includes(dir));
+});

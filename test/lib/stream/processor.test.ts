@@ -1,0 +1,145 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { Kafka } from "kafkajs";
+import { startProcessor, type ProcessorOptions } from "../../../lib/stream/processor";
+import { count, sum } from "../../../lib/stream/aggregates";
+import { tumbling } from "../../../lib/stream/windows";
+import { memorySink } from "../../../lib/stream/sinks/memory";
+import { parquetSink } from "../../../lib/stream/sinks/parquet";
+import type { Sink } from "../../../lib/stream/sinks/sink";
+import type { WindowRow } from "../../../lib/stream/engine";
+import { readDeadLetters } from "../../../scenarios/netflix/consumers";
+import { defer, tempDir, testBroker, uniqueName } from "./helpers";
+
+interface Ev {
+  t: number;
+  k: string;
+  v: number;
+}
+
+function options(kafka: Kafka, topic: string, checkpointDir: string, sinks: Sink[], extra: Partial<ProcessorOptions<Ev>> = {}): ProcessorOptions<Ev> {
+  return {
+    kafka,
+    topic,
+    checkpointDir,
+    triggerMs: 50,
+    parse: (text) => {
+      const [t, k, v] = text.split(",");
+      if (!/^\d+$/.test(t) || !/^\d+$/.test(v ?? "")) return { ok: false, reason: `not t,k,v: ${JSON.stringify(text)}` };
+      return { ok: true, value: { t: Number(t), k, v: Number(v) } };
+    },
+    eventTime: (e) => e.t,
+    watermarkDelayMs: 5,
+    queries: [{ name: "q", window: tumbling(10), key: (e) => e.k, aggregates: { n: count(), total: sum("v") }, mode: "append" }],
+    sinks: { q: sinks },
+    ...extra,
+  };
+}
+
+async function produce(kafka: Kafka, topic: string, lines: string[], partitions = 1): Promise<void> {
+  const producer = kafka.producer();
+  await producer.connect();
+  await producer.send({ topic, messages: lines.map((value, i) => ({ value, partition: i % partitions })) });
+  await producer.disconnect();
+}
+
+function stream(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => `${i + (i % 3)},${"xyz"[i % 3]},${i % 7}`);
+}
+
+function byKey(rows: WindowRow[]): string[] {
+  const m = new Map<string, string>();
+  for (const r of rows) m.set(`${r.windowStart}|${r.key}`, `${r.windowStart}|${r.key}|${r.n}|${r.total}`);
+  return [...m.values()].sort();
+}
+
+test("the processor aggregates a topic, sends rejected and late records to the dead-letter topic, and counts reconcile", async (t) => {
+  const { kafka } = await testBroker(t);
+  const topic = uniqueName("events");
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic }], waitForLeaders: true });
+  await admin.disconnect();
+  const sink = memorySink();
+  const p = await startProcessor(options(kafka, topic, tempDir(t), [sink]));
+  defer(t, () => p.close());
+  await produce(kafka, topic, ["1,a,1", "2,a,2", "bad", "30,a,1"]);
+  await p.drain();
+  await produce(kafka, topic, ["4,a,9", "33,a,1"]); // 4 is late: [0,10) closed at watermark 25
+  await p.finish();
+  const s = p.stats();
+  assert.equal(s.in, 6);
+  assert.equal(s.in, s.ok + s.rejected);
+  assert.equal(s.rejected, 1);
+  assert.equal(s.late.q, 1);
+  assert.equal(s.deadLetters, 2);
+  assert.deepEqual(byKey(sink.rows()), ["0|a|2|3", "30|a|2|2"]);
+  const dead = await readDeadLetters(kafka, `${topic}.dead-letter`);
+  assert.deepEqual(dead.map((d) => [d.line, d.kind]), [["bad", "rejected"], ["4,a,9", "late"]]);
+  assert.match(dead[0].reason, /not t,k,v/);
+  assert.match(dead[1].reason, /late for q/);
+});
+
+test("a processor that fails after writing a batch and is restarted replays that batch and ends as an uninterrupted run", async (t) => {
+  const { kafka } = await testBroker(t, { partitions: 2 });
+  const topic = uniqueName("events");
+  const lines = stream(600);
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true });
+  await admin.disconnect();
+  await produce(kafka, topic, lines, 2);
+
+  const reference = memorySink();
+  const ref = await startProcessor(options(kafka, topic, tempDir(t), [reference], { maxBatchRecords: 100 }));
+  await ref.finish();
+  await ref.close();
+
+  const dir = tempDir(t);
+  const sink = memorySink();
+  let failed = false;
+  const failing: Sink = {
+    name: "failing",
+    async write(batch) {
+      if (batch.batchId === 3 && !failed) {
+        failed = true;
+        throw new Error("disk full");
+      }
+    },
+  };
+  const first = await startProcessor(options(kafka, topic, dir, [sink, failing], { maxBatchRecords: 100 }));
+  await assert.rejects(first.finish(), /stopped: disk full|disk full/);
+  await first.close();
+  const attempted = sink.writes.find((w) => w.batchId === 3)!;
+  assert.ok(fs.existsSync(path.join(dir, "pending.json")), "batch 3 is planned but not committed");
+
+  const reports: boolean[] = [];
+  const second = await startProcessor(options(kafka, topic, dir, [sink, failing], { maxBatchRecords: 100, onBatch: (b) => reports.push(b.replayed) }));
+  defer(t, () => second.close());
+  await second.finish();
+  assert.equal(reports[0], true, "the first batch after restart is the replay");
+  const replayed = sink.writes.filter((w) => w.batchId === 3);
+  assert.equal(replayed.length, 2);
+  assert.deepEqual(replayed[1].rows, attempted.rows, "the replay writes the same rows");
+  assert.deepEqual(byKey(sink.rows()), byKey(reference.rows()));
+  assert.deepEqual({ ...second.stats(), offsets: null }, { ...ref.stats(), offsets: null, batches: second.stats().batches });
+});
+
+test("a parquet sink writes one file per batch and a replayed batch overwrites its own file", async (t) => {
+  const dir = tempDir(t);
+  const sink = parquetSink({ dir });
+  const rows = [{ windowStart: 0, windowEnd: 10, key: "a", n: 2 }];
+  await sink.write({ batchId: 1, query: "q", mode: "append", watermark: 10, rows });
+  await sink.write({ batchId: 1, query: "q", mode: "append", watermark: 10, rows });
+  await sink.write({ batchId: 2, query: "q", mode: "append", watermark: 20, rows: [{ windowStart: 10, windowEnd: 20, key: "b", n: 1 }] });
+  assert.deepEqual(fs.readdirSync(dir).sort(), ["q-00000001.parquet", "q-00000002.parquet"]);
+  const { DuckDBInstance } = await import("@duckdb/node-api");
+  const db = await DuckDBInstance.create(":memory:");
+  const con = await db.connect();
+  const r = await con.runAndReadAll(`SELECT key, n::INTEGER AS n, batch_id::INTEGER AS b FROM read_parquet('${dir}/*.parquet') ORDER BY b`);
+  assert.deepEqual(r.getRowObjectsJS(), [{ key: "a", n: 2, b: 1 }, { key: "b", n: 1, b: 2 }]);
+  con.closeSync();
+  db.closeSync();
+});

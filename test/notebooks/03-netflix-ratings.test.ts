@@ -1,0 +1,53 @@
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { test } from "node:test";
+import { projectRoot } from "../../lib/paths";
+import { runNotebook } from "../../lib/runner";
+import { readScraps } from "../../lib/scraps";
+import { RATING_HEADER } from "../../scenarios/netflix/ratings";
+import { nbformatErrors, nbformatMissing, tempDir } from "../helpers";
+
+const notebook = path.join(projectRoot, "notebooks", "03-netflix-ratings.ipynb");
+
+test("03-netflix-ratings runs through workbook run in mode C: windows, anomalies and rejected records are glued and the stream equals the batch", async (t) => {
+  const dir = tempDir(t);
+  const sample = fs.readFileSync(path.join(projectRoot, "data", "netflix", "ratings", "part-00004.csv"), "utf8").trim().split("\n").slice(1);
+  const ratings = path.join(dir, "ratings.csv");
+  fs.writeFileSync(ratings, [RATING_HEADER, ...sample.slice(0, 1000), "2003-13-01,1,7,3", "2003-06-01,1,7,9", ...sample.slice(1000)].join("\n") + "\n");
+  const output = path.join(dir, "03-netflix-ratings.ipynb");
+  const result = await runNotebook({
+    input: notebook,
+    output,
+    parameters: { ratings, mode: "C", N: 7, L: 5, O: 4 },
+    progressBar: false,
+    env: { WORKBOOK_HOME: path.join(dir, "home") },
+  });
+  assert.equal(result.status, "completed", result.error);
+  const scraps = readScraps(output);
+  assert.equal(scraps.rejected, 2);
+  assert.equal(scraps.oracle_match, true);
+  assert.ok((scraps.windows_written as number) > 100, `windows_written=${String(scraps.windows_written)}`);
+  assert.ok((scraps.anomalies as number) > 0, `anomalies=${String(scraps.anomalies)}`);
+  const text = fs.readFileSync(output, "utf8");
+  assert.match(text, /Latest windows/);
+  assert.match(text, /image\/svg\+xml/, "the chart was drawn");
+  assert.match(text, /rating 9 outside 1-5/, "the dead letters are shown with their reason");
+  if (!nbformatMissing) assert.equal(nbformatErrors(output), "");
+});
+
+test("03-netflix-ratings is committed without outputs, as nbformat 4.5 on the tslab kernel, with its parameters", () => {
+  const nb = JSON.parse(fs.readFileSync(notebook, "utf8"));
+  assert.equal(nb.nbformat, 4);
+  assert.equal(nb.nbformat_minor, 5);
+  assert.equal(nb.metadata.kernelspec.name, "tslab");
+  for (const cell of nb.cells) {
+    assert.equal(typeof cell.id, "string");
+    if (cell.cell_type === "code") {
+      assert.deepEqual(cell.outputs, []);
+      assert.equal(cell.execution_count, null);
+    }
+  }
+  const params = nb.cells.find((c: { metadata: { tags?: string[] } }) => c.metadata.tags?.includes("parameters")).source.join("");
+  for (const name of ["ratings", "titles", "mode", "N", "L", "O", "speed"]) assert.match(params, new RegExp(`let ${name} = `));
+});

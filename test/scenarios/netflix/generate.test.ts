@@ -1,0 +1,54 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { generateSample, writeSample } from "../../../scenarios/netflix/generate";
+import { readRatings } from "../../../scenarios/netflix/ratings";
+import { readTitles } from "../../../scenarios/netflix/titles";
+import { projectRoot } from "../../../lib/paths";
+import { tempDir } from "../../lib/stream/helpers";
+
+test("the same seed gives the same sample and another seed a different one", () => {
+  const a = generateSample({ seed: 7, ratings: 2000 });
+  assert.deepEqual(generateSample({ seed: 7, ratings: 2000 }), a);
+  assert.notDeepEqual(generateSample({ seed: 8, ratings: 2000 }).ratings, a.ratings);
+});
+
+test("a generated sample is realistic: skewed popularity, the Netflix rating mix, dates 1999-2005 in order", () => {
+  const { ratings, titles } = generateSample({ seed: 1, ratings: 20_000, bursts: 0 });
+  const perMovie = new Map<number, number>();
+  const perRate = [0, 0, 0, 0, 0];
+  for (const r of ratings) {
+    perMovie.set(r.movieId, (perMovie.get(r.movieId) ?? 0) + 1);
+    perRate[r.rate - 1]++;
+  }
+  const counts = [...perMovie.values()].sort((x, y) => y - x);
+  const top10 = counts.slice(0, 10).reduce((s, c) => s + c, 0);
+  assert.ok(top10 / ratings.length > 0.3, `top 10 of ${titles.length} movies hold ${top10 / ratings.length} of ratings`);
+  const share = perRate.map((c) => c / ratings.length);
+  assert.ok(share[3] > share[0] * 3 && share[2] > share[1], `rating mix ${share.join(", ")}`);
+  assert.ok(ratings[0].date >= "1999-11-11" && ratings[ratings.length - 1].date <= "2005-12-31");
+  assert.ok(ratings.every((r, i) => i === 0 || ratings[i - 1].date <= r.date));
+  const late = ratings.filter((r) => r.date >= "2004-01-01").length;
+  assert.ok(late > ratings.length / 2, "volume grows over time");
+});
+
+test("the committed sample is exactly what the seeded generator writes, in the original formats and under 1 MB", async (t) => {
+  const dir = tempDir(t);
+  writeSample(dir, generateSample({}), { combined: 2000 });
+  const committed = path.join(projectRoot, "data", "netflix");
+  const list = (d: string): string[] => fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? list(path.join(d, e.name)).map((f) => `${e.name}/${f}`) : [e.name])).sort();
+  const files = list(dir);
+  assert.deepEqual(list(committed).filter((f) => files.includes(f)), files);
+  let bytes = 0;
+  for (const f of files) {
+    assert.ok(fs.readFileSync(path.join(committed, f)).equals(fs.readFileSync(path.join(dir, f))), `${f} differs from the generator; regenerate data/netflix`);
+    bytes += fs.statSync(path.join(committed, f)).size;
+  }
+  assert.ok(bytes < 1_000_000, `${bytes} bytes`);
+  const titles = readTitles(path.join(committed, "movie_titles.csv"));
+  assert.ok([...titles.values()].some((x) => x.title.includes(",")), "a title with a comma");
+  assert.ok([...titles.values()].some((x) => [...x.title].some((ch) => ch.charCodeAt(0) > 127)), "a title with non-ASCII letters");
+  const { rejected } = await readRatings(path.join(committed, "ratings"), titles);
+  assert.deepEqual(rejected, []);
+});

@@ -1,0 +1,123 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { memorySink } from "../../../lib/stream/sinks/memory";
+import { startNetflixProcessor, type NetflixMode } from "../../../scenarios/netflix/pipeline";
+import { allWindows, latestWindows, readAnomalies, readDeadLetters } from "../../../scenarios/netflix/consumers";
+import { batchRecompute, compareWithOracle } from "../../../scenarios/netflix/oracle";
+import { replayRatings } from "../../../scenarios/netflix/producer";
+import { readTitles } from "../../../scenarios/netflix/titles";
+import { generateSample, writeSample } from "../../../scenarios/netflix/generate";
+import { RATING_HEADER } from "../../../scenarios/netflix/ratings";
+import { projectRoot } from "../../../lib/paths";
+import { defer, sqlTarget, tempDir, testBroker, testSql, uniqueName } from "../../lib/stream/helpers";
+import type { TestContext } from "node:test";
+
+const sample = path.join(projectRoot, "data", "netflix");
+const rule = { N: 7, L: 20, O: 4 };
+
+async function runScenario(t: TestContext, mode: NetflixMode, source: string, titlesFile: string) {
+  const { kafka } = await testBroker(t);
+  const table = uniqueName("movie_ratings");
+  const sql = await testSql(t, [table]);
+  const titles = readTitles(titlesFile);
+  const topic = uniqueName("ratings");
+  const anomaliesTopic = uniqueName("anomalies");
+  const writes = memorySink();
+  const replay = replayRatings({ kafka, source, topic, batchSize: 1000 });
+  const np = await startNetflixProcessor({ kafka, sql, titles, mode, ...rule, table, topic, anomaliesTopic, checkpointDir: tempDir(t), triggerMs: 100, maxBatchRecords: 2000, extraSinks: { movie_ratings: [writes] } });
+  defer(t, () => np.close());
+  await replay;
+  await np.processor.finish();
+  const stream = { movieRatings: await allWindows(sql, table), anomalies: await readAnomalies(kafka, anomaliesTopic) };
+  const oracle = await batchRecompute(source, titles, rule);
+  return { kafka, sql, table, topic, stream, oracle, writes, stats: np.processor.stats() };
+}
+
+test(`mode A (updates): after the stream ends the ${sqlTarget().kind} table and the anomalies equal the batch recomputation in DuckDB`, async (t) => {
+  const r = await runScenario(t, "A", path.join(sample, "ratings"), path.join(sample, "movie_titles.csv"));
+  const cmp = compareWithOracle(r.stream, r.oracle);
+  assert.deepEqual(cmp.differences, []);
+  assert.ok(r.oracle.movieRatings.length > 1000 && r.oracle.anomalies.length > 10, "the comparison is not trivial");
+  assert.ok(r.writes.writes.length > 3, "results arrived over several batches");
+  const rewritten = r.writes.rows().length - new Set(r.writes.rows().map((w) => `${w.windowStart}|${w.key}`)).size;
+  assert.ok(rewritten > 0, "update mode rewrites windows that change");
+  assert.equal(r.stats.in, r.oracle.lines);
+  const latest = await latestWindows(r.sql, { table: r.table, limit: 3 });
+  assert.equal(latest.length, 3);
+  assert.ok(latest[0].window_start.getTime() >= latest[2].window_start.getTime());
+});
+
+test(`mode C (final results): the table equals the batch recomputation, and no window was written before the watermark passed its end, nor twice`, async (t) => {
+  const r = await runScenario(t, "C", path.join(sample, "ratings"), path.join(sample, "movie_titles.csv"));
+  assert.deepEqual(compareWithOracle(r.stream, r.oracle).differences, []);
+  const keys = new Set<string>();
+  for (const w of r.writes.writes) {
+    for (const row of w.rows) {
+      assert.ok(row.windowEnd <= w.watermark, `window ending ${new Date(row.windowEnd).toISOString()} written at watermark ${w.watermark}`);
+      const key = `${row.windowStart}|${row.key}`;
+      assert.ok(!keys.has(key), `${key} written twice`);
+      keys.add(key);
+    }
+  }
+  assert.equal(keys.size, r.oracle.movieRatings.length);
+  assert.ok(r.writes.writes.filter((w) => w.rows.length > 0 && Number.isFinite(w.watermark)).length > 3, "windows became final during the stream, not only at the end");
+});
+
+test("the combined_data layout streams to the same result as its batch recomputation", async (t) => {
+  const r = await runScenario(t, "C", path.join(sample, "combined_data_1.txt"), path.join(sample, "movie_titles.csv"));
+  assert.deepEqual(compareWithOracle(r.stream, r.oracle).differences, []);
+  assert.equal(r.stats.late.movie_ratings, 0);
+});
+
+test("bad input goes to the dead-letter topic with its reason, late events are counted and reported, and counts reconcile", async (t) => {
+  const dir = tempDir(t);
+  const s = generateSample({ seed: 5, movies: 5, users: 50, ratings: 300, bursts: 0, from: "2003-01-01", to: "2003-06-30" });
+  const { titles: titlesFile } = writeSample(dir, s);
+  const good = s.ratings.map((r) => `${r.date},${r.movieId},${r.userId},${r.rate}`);
+  const bad = ["2003-02-30,1,7,3", "2003-03-01,1,7,4.5", "2003-03-01,1,7,9", "2003-03-01,77,7,3", "2003-03-01,1,7", "2003-03-01,1,7,3,1"];
+  // After the last good rating (late June), one rating from January is beyond the 1-day watermark,
+  // and one from the day before the last is out of order but within it.
+  const lastDay = good[good.length - 1].slice(0, 10);
+  const dayBefore = new Date(Date.parse(lastDay) - 86_400_000).toISOString().slice(0, 10);
+  const lateLine = "2003-01-05,1,7,5";
+  const withinLine = `${dayBefore},1,8,2`;
+  const lines = [...good.slice(0, 100), ...bad, ...good.slice(100)];
+  const file = path.join(dir, "input.csv");
+  fs.writeFileSync(file, [RATING_HEADER, ...lines, lateLine, withinLine].join("\n") + "\n");
+  fs.rmSync(path.join(dir, "ratings"), { recursive: true });
+
+  const { kafka } = await testBroker(t);
+  const table = uniqueName("movie_ratings");
+  const sql = await testSql(t, [table]);
+  const titles = readTitles(titlesFile);
+  const topic = uniqueName("ratings");
+  await replayRatings({ kafka, source: path.join(dir, "input.csv"), topic, batchSize: 500 });
+  const np = await startNetflixProcessor({ kafka, sql, titles, mode: "A", ...rule, table, topic, anomaliesTopic: uniqueName("anomalies"), checkpointDir: tempDir(t), triggerMs: 50, maxBatchRecords: 200 });
+  defer(t, () => np.close());
+  await np.processor.finish();
+  const stats = np.processor.stats();
+  const dead = await readDeadLetters(kafka, `${topic}.dead-letter`);
+
+  const rejected = dead.filter((d) => d.kind === "rejected");
+  assert.deepEqual(rejected.map((d) => d.line), bad);
+  const reasons = rejected.map((d) => d.reason);
+  for (const pattern of [/^bad date/, /^non-integer rating/, /^rating 9 outside 1-5/, /^unknown movie 77/, /^wrong column count: .* got 3/, /^wrong column count: .* got 5/]) {
+    assert.ok(reasons.some((x) => pattern.test(x)), `a reason matching ${pattern}`);
+  }
+  const late = dead.filter((d) => d.kind === "late");
+  assert.deepEqual([...new Set(late.map((d) => d.line))], [lateLine]);
+  assert.equal(stats.in, lines.length + 2);
+  assert.equal(stats.in, stats.ok + stats.rejected);
+  assert.equal(stats.rejected, bad.length);
+  assert.equal(stats.late.movie_ratings, 1);
+  assert.equal(stats.deadLetters, dead.length);
+
+  // The table equals the batch recomputation without the one late rating; the in-watermark one counts.
+  const withoutLate = path.join(dir, "without-late.csv");
+  fs.writeFileSync(withoutLate, [RATING_HEADER, ...lines, withinLine].join("\n") + "\n");
+  const oracle = await batchRecompute(withoutLate, titles, rule);
+  assert.equal(oracle.lines - oracle.valid, bad.length);
+  assert.deepEqual(compareWithOracle({ movieRatings: await allWindows(sql, table), anomalies: oracle.anomalies }, oracle).differences, []);
+});
