@@ -42,11 +42,14 @@ export function chartText(spec: VegaLiteSpec): string {
   return parts.join(" ");
 }
 
-/** Shows a Vega-Lite chart as SVG in the notebook (its text description, or `text`, elsewhere); returns the SVG. */
-export async function chart(spec: VegaLiteSpec, options: { text?: string } = {}): Promise<string> {
+/**
+ * Shows a Vega-Lite chart as SVG in the notebook (its text description, or `text`, elsewhere).
+ * Returns nothing, so a cell ending in `await chart(...)` does not also print the SVG's source
+ * (tslab prints a cell's last value); `chartSvg` gives the SVG text.
+ */
+export async function chart(spec: VegaLiteSpec, options: { text?: string } = {}): Promise<void> {
   const svg = await chartSvg(spec);
   publish({ "image/svg+xml": svg, "text/plain": options.text ?? chartText(spec) });
-  return svg;
 }
 
 export interface SimpleChartOptions {

@@ -56,8 +56,8 @@ export function worldMapSpec(rows: Record<string, unknown>[], options: WorldMapO
   };
 }
 
-/** Shows a world map of `rows` (SVG in a notebook; top values as text elsewhere); returns the SVG. */
-export async function worldMap(rows: Record<string, unknown>[], options: WorldMapOptions = {}): Promise<string> {
+/** Shows a world map of `rows` (SVG in a notebook; top values as text elsewhere). */
+export async function worldMap(rows: Record<string, unknown>[], options: WorldMapOptions = {}): Promise<void> {
   const key = options.key ?? "country";
   const value = options.value ?? "value";
   const top = [...rows].sort((a, b) => Number(b[value]) - Number(a[value])).slice(0, 10);
