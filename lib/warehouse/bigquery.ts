@@ -16,7 +16,7 @@ import { WorkbookError } from "../errors";
 import { SqlError, positionOfLineColumn } from "../sql/sql-error";
 import { sqlFor } from "./dialect";
 import { toDataFrame } from "./frame";
-import { checkDatasetName, checkRows, checkSchema, parseTableName, partitionDecorator, toNdjsonLine } from "./schema";
+import { checkDatasetName, checkRows, checkSchema, loadMode, parseTableName, partitionDecorator, toNdjsonLine } from "./schema";
 import type {
   Column, ColumnType, FileLoadOptions, LoadOptions, LoadResult, QueryOptions, QueryParams, QueryResult, TableInfo, TableSchema,
   Warehouse, WarehouseSql, WriteDisposition,
@@ -227,17 +227,6 @@ function tableMetadata(schema: TableSchema): { schema: { fields: TableField[] };
   return out;
 }
 
-function loadMode(options: LoadOptions, info: TableInfo): { write: WriteDisposition; partition?: string } {
-  if (options.partition === undefined) return { write: options.write ?? "APPEND" };
-  partitionDecorator(options.partition);
-  if (!info.schema.partitionBy) {
-    throw new WorkbookError("WAREHOUSE_PARTITION", `Table ${JSON.stringify(`${info.dataset}.${info.name}`)} is not partitioned, so partition ${JSON.stringify(options.partition)} cannot be overwritten; create it with partitionBy, or load without partition.`);
-  }
-  if (options.write === "APPEND") {
-    throw new WorkbookError("WAREHOUSE_PARTITION", `A partition load replaces the day ${options.partition}; write "APPEND" makes no sense with it. Drop write, or drop partition to append.`);
-  }
-  return { write: "TRUNCATE", partition: options.partition };
-}
 
 /** Checks every line of an NDJSON file against the schema (in batches); returns the row count. */
 async function checkNdjsonFile(table: string, file: string, schema: TableSchema, partition?: string): Promise<number> {

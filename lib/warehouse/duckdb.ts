@@ -13,7 +13,7 @@ import { WorkbookError } from "../errors";
 import { SqlError, positionAt } from "../sql/sql-error";
 import { sqlFor, toDuckDBParameters } from "./dialect";
 import { toDataFrame } from "./frame";
-import { checkDatasetName, checkRows, checkSchema, normaliseInteger, parseTableName, partitionDecorator, toNdjsonLine } from "./schema";
+import { checkDatasetName, checkRows, checkSchema, normaliseInteger, loadMode, parseTableName, toNdjsonLine } from "./schema";
 import type {
   Column, ColumnType, FileLoadOptions, LoadOptions, LoadResult, QueryOptions, QueryParams, QueryResult, TableInfo, TableSchema,
   Warehouse, WarehouseSql, WriteDisposition,
@@ -303,17 +303,6 @@ export class DuckDBWarehouse implements Warehouse {
   }
 }
 
-function loadMode(options: LoadOptions, info: TableInfo): { write: WriteDisposition; partition?: string } {
-  if (options.partition === undefined) return { write: options.write ?? "APPEND" };
-  partitionDecorator(options.partition);
-  if (!info.schema.partitionBy) {
-    throw new WorkbookError("WAREHOUSE_PARTITION", `Table ${JSON.stringify(`${info.dataset}.${info.name}`)} is not partitioned, so partition ${JSON.stringify(options.partition)} cannot be overwritten; create it with partitionBy, or load without partition.`);
-  }
-  if (options.write === "APPEND") {
-    throw new WorkbookError("WAREHOUSE_PARTITION", `A partition load replaces the day ${options.partition}; write "APPEND" makes no sense with it. Drop write, or drop partition to append.`);
-  }
-  return { write: "TRUNCATE", partition: options.partition };
-}
 
 function columnType(schema: TableSchema, name: string): ColumnType {
   return schema.columns.find((c) => c.name === name)?.type ?? "STRING";

@@ -3,7 +3,7 @@
  * load fails before anything is written, naming the column), and partition days.
  */
 import { WorkbookError } from "../errors";
-import type { Column, ColumnType, TableSchema } from "./warehouse";
+import type { Column, ColumnType, LoadOptions, TableInfo, TableSchema, WriteDisposition } from "./warehouse";
 
 export const COLUMN_TYPES: readonly ColumnType[] = ["STRING", "INT64", "FLOAT64", "NUMERIC", "BOOL", "DATE", "TIMESTAMP", "JSON"];
 
@@ -173,4 +173,17 @@ function bigintReplacer(_key: string, value: unknown): unknown {
 /** Normalises a result value: bigint to number when it is a safe integer. */
 export function normaliseInteger(value: bigint): number | bigint {
   return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+}
+
+/** What a load does, from its options: append or truncate the table, or replace one day's partition. */
+export function loadMode(options: LoadOptions, info: TableInfo): { write: WriteDisposition; partition?: string } {
+  if (options.partition === undefined) return { write: options.write ?? "APPEND" };
+  partitionDecorator(options.partition);
+  if (!info.schema.partitionBy) {
+    throw new WorkbookError("WAREHOUSE_PARTITION", `Table ${JSON.stringify(`${info.dataset}.${info.name}`)} is not partitioned, so partition ${JSON.stringify(options.partition)} cannot be overwritten; create it with partitionBy, or load without partition.`);
+  }
+  if (options.write === "APPEND") {
+    throw new WorkbookError("WAREHOUSE_PARTITION", `A partition load replaces the day ${options.partition}; write "APPEND" makes no sense with it. Drop write, or drop partition to append.`);
+  }
+  return { write: "TRUNCATE", partition: options.partition };
 }
