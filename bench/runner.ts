@@ -47,7 +47,7 @@ function main(): void {
       const runAll = (jobs: number) => timed(process.execPath, [workbook, "run-all", "--notebooks", nbs, "--out", path.join(tmp, `out${jobs}`), "--jobs", String(jobs)]);
       const one: number[] = [];
       const two: number[] = [];
-      for (let i = 0; i < Math.max(2, Math.floor(ROUNDS / 2)); i++) {
+      for (let i = 0; i < Math.max(3, Math.ceil(ROUNDS / 2)); i++) {
         one.push(runAll(1));
         two.push(runAll(2));
         process.stderr.write(`run-all round ${i + 1}: --jobs 1 ${one[i].toFixed(2)} s, --jobs 2 ${two[i].toFixed(2)} s\n`);
