@@ -21,8 +21,13 @@
  *   (nothing is late, nothing is forgotten). update also forgets windows once the watermark passes
  *   their end (their result was already emitted).
  * - flush() marks the end of the input: append queries emit every remaining window.
+ * - State: one entry per (window, key), except for sliding windows whose size is a multiple of the
+ *   slide (and whose aggregates all have `merge`, in update or append mode): those keep one partial
+ *   state per (slide, key) and merge a window's partials when it is emitted (buckets.ts), so an event
+ *   costs one update instead of size/slide. Both give the same rows.
  */
 import type { Aggregates } from "./aggregates";
+import { BucketState, bucketsUnsupported, type SavedBucket } from "./buckets";
 import type { TimeWindow, WindowSpec } from "./windows";
 import { WorkbookError } from "../errors";
 
@@ -49,6 +54,12 @@ export interface QueryOptions<T> {
   /** Output columns and how each is computed. */
   aggregates: Aggregates<T>;
   mode: OutputMode;
+  /**
+   * How a sliding-window query keeps state: "buckets" (one partial state per slide and key, merged
+   * when a window is emitted; needs size a multiple of the slide, `merge` on every aggregate, and
+   * update or append mode) or "windows" (one state per window). Default: "buckets" when possible.
+   */
+  slidingState?: "buckets" | "windows";
 }
 
 export interface EngineOptions<T> {
@@ -120,6 +131,8 @@ interface QueryState<T> {
   names: string[];
   aggs: Aggregates<T>[string][];
   entries: Map<string, Entry>;
+  /** Set when the query keeps its state in buckets instead of entries. */
+  buckets?: BucketState<T>;
 }
 
 /** The JSON form of the engine's state, stored in checkpoints. */
@@ -128,6 +141,8 @@ export interface EngineSnapshot {
   batchId: number;
   stats: EngineStats;
   queries: Record<string, Array<[number, number, string | number, unknown[]]>>;
+  /** State of the queries kept in buckets: [bucket start, key, states]. */
+  buckets?: Record<string, SavedBucket[]>;
 }
 
 export class StreamEngine<T> {
@@ -148,7 +163,7 @@ export class StreamEngine<T> {
       seen.add(q.name);
     }
     this.options = options;
-    this.queries = options.queries.map((q) => ({ options: q, names: Object.keys(q.aggregates), aggs: Object.values(q.aggregates), entries: new Map() }));
+    this.queries = options.queries.map((q) => ({ options: q, names: Object.keys(q.aggregates), aggs: Object.values(q.aggregates), entries: new Map(), buckets: bucketState(q) }));
     this.stats = {
       batches: 0,
       in: 0,
@@ -177,9 +192,9 @@ export class StreamEngine<T> {
     return structuredClone(this.stats);
   }
 
-  /** Windows currently held in state, per query. */
+  /** Windows (for queries kept in buckets: buckets) currently held in state, per query. */
   stateSize(): Record<string, number> {
-    return Object.fromEntries(this.queries.map((q) => [q.options.name, q.entries.size]));
+    return Object.fromEntries(this.queries.map((q) => [q.options.name, q.buckets ? q.buckets.held : q.entries.size]));
   }
 
   /**
@@ -214,18 +229,25 @@ export class StreamEngine<T> {
       if (partitionMax === undefined || partitionMax === null || time > partitionMax) this.stats.maxByPartition[record.partition] = time;
       for (let qi = 0; qi < this.queries.length; qi++) {
         const q = this.queries[qi];
+        const buckets = q.buckets;
+        if (buckets) {
+          const lastEnd = buckets.lastEnd(time);
+          if (lastEnd <= before) {
+            late++;
+            this.stats.late[q.options.name]++;
+            dead.push({ record, kind: "late", query: q.options.name, reason: lateReason(q.options.name, time, lastEnd, before) });
+          } else {
+            buckets.add(time, q.options.key(value), value);
+          }
+          continue;
+        }
         const windows = q.options.window.assign(time);
         const open = q.options.mode === "complete" ? windows : windows.filter((w) => w.end > before);
         if (open.length === 0) {
           late++;
           this.stats.late[q.options.name]++;
           const last = windows[windows.length - 1];
-          dead.push({
-            record,
-            kind: "late",
-            query: q.options.name,
-            reason: `late for ${q.options.name}: event time ${iso(time)} falls in window(s) ending by ${iso(last.end)}, at or before the watermark ${iso(before)}`,
-          });
+          dead.push({ record, kind: "late", query: q.options.name, reason: lateReason(q.options.name, time, last.end, before) });
           continue;
         }
         const key = q.options.key(value);
@@ -240,7 +262,7 @@ export class StreamEngine<T> {
     this.batchId++;
     const outputs: Record<string, WindowRow[]> = {};
     this.queries.forEach((q, qi) => {
-      outputs[q.options.name] = this.emit(q, changed[qi], after);
+      outputs[q.options.name] = q.buckets ? this.emitBuckets(q, q.buckets, before, after) : this.emit(q, changed[qi], after);
     });
     this.stats.batches++;
     this.stats.in += records.length;
@@ -257,7 +279,13 @@ export class StreamEngine<T> {
     this.batchId++;
     const outputs: Record<string, WindowRow[]> = {};
     for (const q of this.queries) {
-      if (q.options.mode === "append") {
+      if (q.buckets) {
+        if (q.options.mode === "append") outputs[q.options.name] = this.emitBuckets(q, q.buckets, before, Infinity);
+        else {
+          outputs[q.options.name] = [];
+          q.buckets.clear();
+        }
+      } else if (q.options.mode === "append") {
         outputs[q.options.name] = this.emit(q, new Set(), Infinity);
       } else if (q.options.mode === "complete") {
         outputs[q.options.name] = this.rows(q, [...q.entries.values()]);
@@ -274,10 +302,15 @@ export class StreamEngine<T> {
 
   snapshot(): EngineSnapshot {
     const queries: EngineSnapshot["queries"] = {};
+    const buckets: Record<string, SavedBucket[]> = {};
     for (const q of this.queries) {
+      if (q.buckets) {
+        buckets[q.options.name] = q.buckets.save();
+        continue;
+      }
       queries[q.options.name] = [...q.entries.values()].map((e) => [e.start, e.end, e.key, e.states.map((s, i) => save(q.aggs[i], s))]);
     }
-    return { version: 1, batchId: this.batchId, stats: structuredClone(this.stats), queries };
+    return { version: 1, batchId: this.batchId, stats: structuredClone(this.stats), queries, buckets };
   }
 
   restore(snapshot: EngineSnapshot): void {
@@ -287,15 +320,23 @@ export class StreamEngine<T> {
     this.watermark = snapshot.stats.watermark ?? -Infinity;
     this.maxEventTime = snapshot.stats.maxEventTime ?? -Infinity;
     for (const q of this.queries) {
+      this.stats.maxByPartition ??= {};
+      this.stats.late[q.options.name] ??= 0;
+      this.stats.emitted[q.options.name] ??= 0;
+      const savedBuckets = snapshot.buckets?.[q.options.name];
+      if (q.buckets && savedBuckets) {
+        q.buckets.load(savedBuckets);
+        continue;
+      }
+      if (savedBuckets) throw new WorkbookError("STREAM_CHECKPOINT_INVALID", `the checkpoint keeps query ${JSON.stringify(q.options.name)} in buckets, which this query cannot use (its window, aggregates or mode changed); delete the checkpoint folder to start over.`);
+      // A checkpoint written with one state per window (e.g. by an older version) carries on that way.
+      q.buckets = undefined;
       const saved = snapshot.queries[q.options.name];
       if (!saved) throw new WorkbookError("STREAM_CHECKPOINT_INVALID", `the checkpoint has no state for query ${JSON.stringify(q.options.name)}; the queries changed since it was written; delete the checkpoint folder to start over.`);
       q.entries.clear();
       for (const [start, end, key, states] of saved) {
         q.entries.set(entryId(start, key), { start, end, key, states: states.map((s, i) => load(q.aggs[i], s)) });
       }
-      this.stats.maxByPartition ??= {};
-      this.stats.late[q.options.name] ??= 0;
-      this.stats.emitted[q.options.name] ??= 0;
     }
   }
 
@@ -339,6 +380,12 @@ export class StreamEngine<T> {
     return rows;
   }
 
+  private emitBuckets(q: QueryState<T>, buckets: BucketState<T>, before: number, after: number): WindowRow[] {
+    const rows = buckets.emit(q.options.mode === "update" ? "update" : "append", before, after);
+    this.stats.emitted[q.options.name] += rows.length;
+    return rows;
+  }
+
   private rows(q: QueryState<T>, entries: Entry[]): WindowRow[] {
     entries.sort((a, b) => a.start - b.start || compareKeys(a.key, b.key));
     return entries.map((e) => {
@@ -347,6 +394,19 @@ export class StreamEngine<T> {
       return row;
     });
   }
+}
+
+/** The bucket state of a query, or undefined when it keeps one state per window. */
+function bucketState<T>(q: QueryOptions<T>): BucketState<T> | undefined {
+  if (q.slidingState === "windows") return undefined;
+  const why = bucketsUnsupported(q.window, q.aggregates, q.mode);
+  if (why === undefined) return new BucketState(q.window, q.aggregates);
+  if (q.slidingState === "buckets") throw new WorkbookError("STREAM_OPTIONS_INVALID", `query ${JSON.stringify(q.name)} cannot keep its state in buckets: ${why}; drop slidingState or pass "windows".`);
+  return undefined;
+}
+
+function lateReason(query: string, time: number, lastEnd: number, watermark: number): string {
+  return `late for ${query}: event time ${iso(time)} falls in window(s) ending by ${iso(lastEnd)}, at or before the watermark ${iso(watermark)}`;
 }
 
 function save(agg: Aggregates<unknown>[string], state: unknown): unknown {

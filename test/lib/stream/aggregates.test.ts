@@ -56,3 +56,19 @@ test("a user-defined aggregate (share of values above 3) folds and checkpoints l
   assert.equal(fold(share, values), 4 / 8);
   assert.equal(foldThroughCheckpoint(share, values), 4 / 8);
 });
+
+test("built-in aggregates merge partial states into the state of all values, leaving the merged-in state unchanged", () => {
+  for (const agg of [count<V>(), sum<V>("x"), mean<V>("x"), min<V>("x"), max<V>("x"), distinctCount<V>("u")] as Aggregate<V, unknown, unknown>[]) {
+    for (const cut of [0, 3, values.length]) {
+      let left = agg.init();
+      for (const v of values.slice(0, cut)) left = agg.add(left, v);
+      let right = agg.init();
+      for (const v of values.slice(cut)) right = agg.add(right, v);
+      const before = agg.result(right);
+      const saved = JSON.stringify(agg.save ? agg.save(right) : right);
+      assert.equal(agg.result(agg.merge!(left, right)), fold(agg, values), `${agg.kind} cut at ${cut}`);
+      assert.equal(agg.result(right), before, `${agg.kind}: merge changed its second argument`);
+      assert.equal(JSON.stringify(agg.save ? agg.save(right) : right), saved);
+    }
+  }
+});
