@@ -8,7 +8,6 @@
  * not against Google.
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import * as readline from "node:readline";
 import type { BigQuery, BigQueryOptions, Query, TableField, TableMetadata } from "@google-cloud/bigquery";
@@ -16,7 +15,7 @@ import { WorkbookError } from "../errors";
 import { SqlError, positionOfLineColumn } from "../sql/sql-error";
 import { sqlFor } from "./dialect";
 import { toDataFrame } from "./frame";
-import { checkDatasetName, checkRows, checkSchema, loadMode, parseTableName, partitionDecorator, toNdjsonLine } from "./schema";
+import { checkDatasetName, checkRows, checkSchema, loadFileFormat, loadMode, parseTableName, partitionDecorator, withNdjsonFile } from "./schema";
 import type {
   Column, ColumnType, FileLoadOptions, LoadOptions, LoadResult, QueryOptions, QueryParams, QueryResult, TableInfo, TableSchema,
   Warehouse, WarehouseSql, WriteDisposition,
@@ -124,21 +123,11 @@ export class BigQueryWarehouse implements Warehouse {
     const info = await this.describeTable(table);
     const mode = loadMode(options, info);
     checkRows(table, info.schema, rows, mode.partition);
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "workbook-bq-"));
-    try {
-      const file = path.join(dir, "rows.ndjson");
-      fs.writeFileSync(file, rows.map((r) => toNdjsonLine(info.schema, r)).join("\n") + "\n");
-      return await this.runLoad(info, file, "NDJSON", mode.write, mode.partition, rows.length);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    return withNdjsonFile(info.schema, rows, (file) => this.runLoad(info, file, "NDJSON", mode.write, mode.partition, rows.length));
   }
 
   async loadFile(table: string, file: string, options: FileLoadOptions = {}): Promise<LoadResult> {
-    if (!fs.existsSync(file)) {
-      throw new WorkbookError("WAREHOUSE_LOAD", `Load into ${JSON.stringify(table)}: file ${JSON.stringify(file)} does not exist; check the path.`);
-    }
-    const format = options.format ?? (/\.parquet$/i.test(file) ? "PARQUET" : "NDJSON");
+    const format = loadFileFormat(table, file, options);
     const info = await this.describeTable(table);
     const mode = loadMode(options, info);
     let count: number | undefined;

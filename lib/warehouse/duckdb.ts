@@ -6,14 +6,13 @@
  * load by the clustering columns (which keeps DuckDB's min/max zone maps selective).
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import type { DuckDBConnection, DuckDBInstance, DuckDBResultReader, DuckDBValue } from "@duckdb/node-api";
 import { WorkbookError } from "../errors";
 import { SqlError, positionAt } from "../sql/sql-error";
 import { sqlFor, toDuckDBParameters } from "./dialect";
 import { toDataFrame } from "./frame";
-import { checkDatasetName, checkRows, checkSchema, normaliseInteger, loadMode, parseTableName, toNdjsonLine } from "./schema";
+import { checkDatasetName, checkRows, checkSchema, normaliseInteger, loadFileFormat, loadMode, parseTableName, withNdjsonFile } from "./schema";
 import type {
   Column, ColumnType, FileLoadOptions, LoadOptions, LoadResult, QueryOptions, QueryParams, QueryResult, TableInfo, TableSchema,
   Warehouse, WarehouseSql, WriteDisposition,
@@ -131,22 +130,13 @@ export class DuckDBWarehouse implements Warehouse {
       const info = await this.describe(table);
       const { write, partition } = loadMode(options, info);
       checkRows(table, info.schema, rows, partition);
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "workbook-load-"));
-      try {
-        const file = path.join(dir, "rows.ndjson");
-        fs.writeFileSync(file, rows.map((r) => toNdjsonLine(info.schema, r)).join("\n") + "\n");
-        return await this.loadStaged(info, `read_json(${literal(file)}, format = 'newline_delimited', columns = ${jsonColumns(info.schema)})`, write, partition, false);
-      } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
-      }
+      return withNdjsonFile(info.schema, rows, (file) =>
+        this.loadStaged(info, `read_json(${literal(file)}, format = 'newline_delimited', columns = ${jsonColumns(info.schema)})`, write, partition, false));
     });
   }
 
   async loadFile(table: string, file: string, options: FileLoadOptions = {}): Promise<LoadResult> {
-    if (!fs.existsSync(file)) {
-      throw new WorkbookError("WAREHOUSE_LOAD", `Load into ${JSON.stringify(table)}: file ${JSON.stringify(file)} does not exist; check the path.`);
-    }
-    const format = options.format ?? (/\.parquet$/i.test(file) ? "PARQUET" : "NDJSON");
+    const format = loadFileFormat(table, file, options);
     return this.serial(async () => {
       const info = await this.describe(table);
       const { write, partition } = loadMode(options, info);

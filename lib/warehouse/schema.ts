@@ -2,8 +2,11 @@
  * Schema checks shared by both warehouses: table names, schemas, rows against a schema (so a bad
  * load fails before anything is written, naming the column), and partition days.
  */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { WorkbookError } from "../errors";
-import type { Column, ColumnType, LoadOptions, TableInfo, TableSchema, WriteDisposition } from "./warehouse";
+import type { Column, ColumnType, FileLoadOptions, LoadOptions, TableInfo, TableSchema, WriteDisposition } from "./warehouse";
 
 export const COLUMN_TYPES: readonly ColumnType[] = ["STRING", "INT64", "FLOAT64", "NUMERIC", "BOOL", "DATE", "TIMESTAMP", "JSON"];
 
@@ -186,4 +189,24 @@ export function loadMode(options: LoadOptions, info: TableInfo): { write: WriteD
     throw new WorkbookError("WAREHOUSE_PARTITION", `A partition load replaces the day ${options.partition}; write "APPEND" makes no sense with it. Drop write, or drop partition to append.`);
   }
   return { write: "TRUNCATE", partition: options.partition };
+}
+
+/** Writes rows as a temporary NDJSON file for `load`, and removes it when `load` has finished. */
+export async function withNdjsonFile<T>(schema: TableSchema, rows: readonly Record<string, unknown>[], load: (file: string) => Promise<T>): Promise<T> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "workbook-load-"));
+  try {
+    const file = path.join(dir, "rows.ndjson");
+    fs.writeFileSync(file, rows.map((r) => toNdjsonLine(schema, r)).join("\n") + "\n");
+    return await load(file);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The format of a file to load (PARQUET by extension, else NDJSON); a missing file is an error naming it. */
+export function loadFileFormat(table: string, file: string, options: FileLoadOptions): "PARQUET" | "NDJSON" {
+  if (!fs.existsSync(file)) {
+    throw new WorkbookError("WAREHOUSE_LOAD", `Load into ${JSON.stringify(table)}: file ${JSON.stringify(file)} does not exist; check the path.`);
+  }
+  return options.format ?? (/\.parquet$/i.test(file) ? "PARQUET" : "NDJSON");
 }
