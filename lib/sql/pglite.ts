@@ -8,7 +8,7 @@ import type { PGlite, Transaction } from "@electric-sql/pglite";
 import { WorkbookError } from "../errors";
 import { SqlError, positionAt } from "./sql-error";
 import type { SqlDatabase, SqlQueryable, SqlResult, UpsertOptions } from "./sql";
-import { PARSERS, toParam, upsertStatements } from "./statements";
+import { PARSERS, toParam, runUpsert } from "./statements";
 
 export interface PGliteDatabaseOptions {
   /** Data folder, or undefined for an in-memory database. */
@@ -68,11 +68,7 @@ function queryable(runner: Runner): SqlQueryable {
   return {
     query: <Row>(sql: string, params: unknown[] = []) => runQuery<Row>(runner, sql, params),
     exec: (sql: string) => runExec(runner, sql),
-    upsert: async (table: string, rows: Record<string, unknown>[], options: UpsertOptions) => {
-      let n = 0;
-      for (const s of upsertStatements(table, rows, options)) n += (await runQuery(runner, s.text, s.values)).rowCount;
-      return n;
-    },
+    upsert: (table: string, rows: Record<string, unknown>[], options: UpsertOptions) => runUpsert((text, values) => runQuery(runner, text, values), table, rows, options),
   };
 }
 

@@ -6,7 +6,7 @@ import type { Pool, PoolClient } from "pg";
 import { WorkbookError } from "../errors";
 import { pgError } from "./pglite";
 import type { SqlDatabase, SqlQueryable, SqlResult, UpsertOptions } from "./sql";
-import { PARSERS, toParam, upsertStatements } from "./statements";
+import { PARSERS, toParam, runUpsert } from "./statements";
 
 export interface PostgresDatabaseOptions {
   /** Connection string, e.g. postgres://user@127.0.0.1:5432/db. */
@@ -88,11 +88,7 @@ function queryable(client: PoolClient): SqlQueryable {
     exec: async (sql: string) => {
       await runQuery(client, sql, []);
     },
-    upsert: async (table: string, rows: Record<string, unknown>[], options: UpsertOptions) => {
-      let n = 0;
-      for (const s of upsertStatements(table, rows, options)) n += (await runQuery(client, s.text, s.values)).rowCount;
-      return n;
-    },
+    upsert: (table: string, rows: Record<string, unknown>[], options: UpsertOptions) => runUpsert((text, values) => runQuery(client, text, values), table, rows, options),
   };
 }
 

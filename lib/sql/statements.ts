@@ -78,3 +78,13 @@ export const PARSERS: Record<number, (text: string) => unknown> = {
     return Number.isNaN(d.getTime()) ? text : d;
   },
 };
+
+/** Runs an upsert as its batched statements through `query`; returns the rows inserted or updated. */
+export async function runUpsert(
+  query: (text: string, values: unknown[]) => Promise<{ rowCount: number }>,
+  table: string, rows: Record<string, unknown>[], options: UpsertOptions,
+): Promise<number> {
+  let n = 0;
+  for (const s of upsertStatements(table, rows, options)) n += (await query(s.text, s.values)).rowCount;
+  return n;
+}

@@ -6,18 +6,11 @@
  * window only when it is emitted (see buckets.ts). Built-ins (all mergeable): count, sum, mean,
  * distinctCount (exact), min, max; `aggregate()` makes your own.
  */
-export interface Aggregate<T, S = unknown, R = unknown> {
+export interface Aggregate<T, S = unknown, R = unknown> extends CustomAggregate<T, S, R> {
   /** Name of the built-in ("count", "sum", ...) or "custom"; used by the DuckDB state store. */
   kind: string;
   /** The field read by a built-in, when it reads a named field (lets DuckDB compute it in SQL). */
   field?: string;
-  init(): S;
-  add(state: S, value: T): S;
-  result(state: S): R;
-  /** Folds `from` into `into` and returns the result; may change `into`, must not change `from`. */
-  merge?(into: S, from: S): S;
-  save?(state: S): unknown;
-  load?(saved: unknown): S;
 }
 
 /** Reads the aggregated number from a value: a field name or a function. */
