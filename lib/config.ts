@@ -22,6 +22,7 @@
  * | DATAPROC_IMAGE_VERSION | 2.2-debian12 | Dataproc image of the clusters the runner creates |
  * | DATAPROC_MACHINE_TYPE | n2-standard-4 | machine type of their master and workers |
  * | DATAPROC_WORKERS | 2 | number of workers of those clusters |
+ * | LAKE | `<work folder>/lake` | the data lake's root: a local folder, or `gs://bucket/prefix` for Cloud Storage |
  * | JUPYTER_DATA_DIR | ~/.local/share/jupyter (Linux) | where `workbook kernel install` writes the kernelspec |
  */
 import * as os from "node:os";
@@ -73,6 +74,16 @@ export interface JobsConfig {
   workerCount: number;
 }
 
+export interface LakeConfig {
+  /** "local": a folder on this machine; "gcs": a Cloud Storage bucket and prefix. */
+  kind: "local" | "gcs";
+  /** The folder (kind local), or `gs://bucket/prefix` without a trailing slash (kind gcs). */
+  root: string;
+  /** Bucket and prefix ("" or "a/b") of a gcs lake. */
+  bucket?: string;
+  prefix?: string;
+}
+
 export interface WorkbookConfig {
   /** The project root (where package.json is). */
   projectRoot: string;
@@ -84,6 +95,7 @@ export interface WorkbookConfig {
   warehouse: WarehouseConfig;
   sql: SqlConfig;
   jobRunner: JobsConfig;
+  lake: LakeConfig;
   /** Jupyter's user data folder (kernelspecs go in its kernels/ folder). */
   jupyterDataDir: string;
 }
@@ -164,11 +176,27 @@ export function readConfig(env: Env = process.env): WorkbookConfig {
     throw new WorkbookError("CONFIG_INVALID", "JOB_RUNNER=dataproc needs GOOGLE_CLOUD_PROJECT and DATAPROC_BUCKET; set both, or unset JOB_RUNNER for the local worker pool.");
   }
 
+  const lake = lakeConfig(env.LAKE, home);
+
   const jupyterDataDir = path.resolve(env.JUPYTER_DATA_DIR || (process.platform === "darwin"
     ? path.join(os.homedir(), "Library", "Jupyter")
     : path.join(env.XDG_DATA_HOME || path.join(os.homedir(), ".local", "share"), "jupyter")));
 
-  return { projectRoot, home, jobs, kafka, warehouse, sql, jobRunner, jupyterDataDir };
+  return { projectRoot, home, jobs, kafka, warehouse, sql, jobRunner, lake, jupyterDataDir };
+}
+
+function lakeConfig(raw: string | undefined, home: string): LakeConfig {
+  if (!raw) return { kind: "local", root: path.join(home, "lake") };
+  if (raw.startsWith("gs://")) {
+    const m = /^gs:\/\/([a-z0-9][a-z0-9._-]{1,220}[a-z0-9])(?:\/(.*))?$/.exec(raw);
+    if (!m) throw new WorkbookError("CONFIG_INVALID", `LAKE=${JSON.stringify(raw)} is not a Cloud Storage location; use gs://bucket or gs://bucket/prefix (bucket names are lowercase letters, digits, dots, dashes and underscores).`);
+    const prefix = (m[2] ?? "").replace(/\/+$/, "");
+    return { kind: "gcs", root: prefix ? `gs://${m[1]}/${prefix}` : `gs://${m[1]}`, bucket: m[1], prefix };
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
+    throw new WorkbookError("CONFIG_INVALID", `LAKE=${JSON.stringify(raw)} uses a scheme the lake does not support; use a local folder or gs://bucket/prefix.`);
+  }
+  return { kind: "local", root: path.resolve(raw) };
 }
 
 /** The configuration of this process, from process.env. */

@@ -1,5 +1,5 @@
 /** The `workbook` command: each command's module loads only when that command runs, so start-up stays quick. */
-import { WorkbookError } from "../errors";
+import { WorkbookError, isUsageError } from "../errors";
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -13,8 +13,6 @@ const COMMANDS: Record<string, { module: string; export: string; help: string }>
   data: { module: "../../scenarios/image-kmeans/cli", export: "dataCommand", help: "data images --count N   generate sample images into the work folder" },
 };
 
-/** Error codes (or code prefixes) that mean the command was given bad input: exit 2. */
-const USAGE_CODES = ["USAGE", "NOTEBOOK", "PARAMETERS", "KERNEL_UNKNOWN", "OUTPUT_IS_INPUT", "CWD_INVALID", "CONFIG_INVALID", "NOTEBOOKS_NOT_FOUND"];
 
 function usage(): string {
   const lines = Object.values(COMMANDS).map((c) => `  ${c.help}`);
@@ -39,8 +37,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof WorkbookError) {
       process.stderr.write(`error: ${err.message}\n`);
-      const code = err.code;
-      return USAGE_CODES.some((c) => code === c || code.startsWith(`${c}_`)) ? 2 : 1;
+      return isUsageError(err) ? 2 : 1;
     }
     throw err;
   }

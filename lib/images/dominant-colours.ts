@@ -65,7 +65,7 @@ function withDefaults(options: DominantColoursOptions): Required<DominantColours
   return { k: options.k ?? d.k, resize: options.resize ?? d.resize, seed: options.seed ?? d.seed, maxIterations: options.maxIterations ?? d.maxIterations };
 }
 
-/** Throws WorkbookError IMAGE_OPTIONS_INVALID when an option is out of range (before any work). */
+/** Throws WorkbookError OPTIONS_INVALID when an option is out of range (before any work). */
 export function checkDominantColoursOptions(options: DominantColoursOptions): void {
   checkOptions(withDefaults(options));
 }
@@ -73,17 +73,17 @@ export function checkDominantColoursOptions(options: DominantColoursOptions): vo
 function checkOptions(o: Required<DominantColoursOptions>): void {
   for (const [name, v, min] of [["k", o.k, 1], ["resize", o.resize, 1], ["maxIterations", o.maxIterations, 1]] as const) {
     if (!Number.isInteger(v) || v < min) {
-      throw new WorkbookError("IMAGE_OPTIONS_INVALID", `${name}=${JSON.stringify(v)} is not a positive integer; use e.g. ${name}: ${DOMINANT_COLOURS_DEFAULTS[name]}.`);
+      throw new WorkbookError("OPTIONS_INVALID", `${name}=${JSON.stringify(v)} is not a positive integer; use e.g. ${name}: ${DOMINANT_COLOURS_DEFAULTS[name]}.`);
     }
   }
   if (!Number.isInteger(o.seed)) {
-    throw new WorkbookError("IMAGE_OPTIONS_INVALID", `seed=${JSON.stringify(o.seed)} is not an integer; use e.g. seed: 42.`);
+    throw new WorkbookError("OPTIONS_INVALID", `seed=${JSON.stringify(o.seed)} is not an integer; use e.g. seed: 42.`);
   }
 }
 
 /**
  * Dominant colours of an image given as encoded bytes (PNG, JPEG, WebP, GIF, TIFF, AVIF, SVG) or a
- * file path. Transparent pixels are flattened onto white. Throws WorkbookError IMAGE_UNREADABLE
+ * file path. Transparent pixels are flattened onto white. Throws WorkbookError INPUT_UNREADABLE
  * when sharp cannot decode it.
  */
 export async function dominantColours(input: Buffer | string, options: DominantColoursOptions = {}): Promise<DominantColours> {
@@ -109,7 +109,7 @@ export async function dominantColours(input: Buffer | string, options: DominantC
     channels = raw.info.channels;
   } catch (cause) {
     const what = typeof input === "string" ? input : `a ${input.length}-byte buffer`;
-    throw new WorkbookError("IMAGE_UNREADABLE", `cannot decode ${what} as an image: ${(cause as Error).message}`, { cause });
+    throw new WorkbookError("INPUT_UNREADABLE", `cannot decode ${what} as an image: ${(cause as Error).message}`, { cause });
   }
 
   const rgb = toRgb(data, channels);

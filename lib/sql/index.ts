@@ -34,5 +34,5 @@ export async function openSql(options: OpenSqlOptions = {}): Promise<SqlDatabase
 }
 
 export type { SqlDatabase, SqlQueryable, SqlResult, UpsertOptions } from "./sql";
-export { SqlError } from "./sql-error";
-export type { SqlPosition } from "./sql-error";
+export { SqlError } from "../errors";
+export type { SqlPosition } from "../errors";

@@ -5,8 +5,7 @@
  */
 import * as fs from "node:fs";
 import type { PGlite, Transaction } from "@electric-sql/pglite";
-import { WorkbookError } from "../errors";
-import { SqlError, positionAt } from "./sql-error";
+import { SqlError, WorkbookError, positionAt } from "../errors";
 import type { SqlDatabase, SqlQueryable, SqlResult, UpsertOptions } from "./sql";
 import { PARSERS, toParam, runUpsert } from "./statements";
 

@@ -11,8 +11,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as readline from "node:readline";
 import type { BigQuery, BigQueryOptions, Query, TableField, TableMetadata } from "@google-cloud/bigquery";
-import { WorkbookError } from "../errors";
-import { SqlError, positionOfLineColumn } from "../sql/sql-error";
+import { SqlError, WorkbookError, positionOfLineColumn, type ErrorCode } from "../errors";
 import { sqlFor } from "./dialect";
 import { toDataFrame } from "./frame";
 import { checkDatasetName, checkRows, checkSchema, loadFileFormat, loadMode, parseTableName, partitionDecorator, withNdjsonFile } from "./schema";
@@ -264,7 +263,7 @@ function apiCode(err: unknown): number | undefined {
   return (err as { code?: number })?.code;
 }
 
-function apiError(what: string, err: unknown, code = "WAREHOUSE_API"): WorkbookError {
+function apiError(what: string, err: unknown, code: ErrorCode = "WAREHOUSE_API"): WorkbookError {
   const e = err as { message?: string; errors?: { message?: string }[] };
   return new WorkbookError(code, `BigQuery could not ${what}: ${e?.message ?? String(err)}. Check GOOGLE_CLOUD_PROJECT, BIGQUERY_DATASET, BIGQUERY_LOCATION and your credentials (gcloud auth application-default login).`, { cause: err });
 }

@@ -8,8 +8,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { DuckDBConnection, DuckDBInstance, DuckDBResultReader, DuckDBValue } from "@duckdb/node-api";
-import { WorkbookError } from "../errors";
-import { SqlError, positionAt } from "../sql/sql-error";
+import { SqlError, WorkbookError, positionAt } from "../errors";
 import { sqlFor, toDuckDBParameters } from "./dialect";
 import { toDataFrame } from "./frame";
 import { checkDatasetName, checkRows, checkSchema, normaliseInteger, loadFileFormat, loadMode, parseTableName, withNdjsonFile } from "./schema";

@@ -74,7 +74,7 @@ export const job = defineJob<ImageRecord, ImageColoursRow, ImageJobParams>({
     try {
       result = await oneAtATime(() => dominantColours(bytes, { k, resize: params.resize, seed: params.seed }));
     } catch (err) {
-      if (!isWorkbookError(err, "IMAGE_UNREADABLE")) throw err;
+      if (!isWorkbookError(err, "INPUT_UNREADABLE")) throw err;
       const detail = ((err.cause as Error | undefined)?.message ?? err.message).split("\n")[0];
       const format = imageFormat(bytes);
       throw new Error(format ? `corrupt image: ${uri} looks like ${format} but cannot be decoded (${detail})` : `not an image: ${uri} is not in an image format sharp reads (${detail})`);

@@ -1,6 +1,6 @@
 /**
  * Reads an image's bytes from a local path, file://, http(s):// or gs:// URI. Every failure is a
- * WorkbookError IMAGE_UNREADABLE whose message is the reason a rejected row carries.
+ * WorkbookError INPUT_UNREADABLE whose message is the reason a rejected row carries.
  */
 import * as fs from "node:fs/promises";
 import { fileURLToPath } from "node:url";
@@ -18,7 +18,7 @@ export interface ReadImageOptions {
 export const READ_IMAGE_DEFAULTS = { timeoutMs: 10_000, maxBytes: 50 * 1024 * 1024 } as const;
 
 function unreadable(reason: string, cause?: unknown): WorkbookError {
-  return new WorkbookError("IMAGE_UNREADABLE", reason, { cause });
+  return new WorkbookError("INPUT_UNREADABLE", reason, { cause });
 }
 
 /** The bytes of the image at `uri`. */

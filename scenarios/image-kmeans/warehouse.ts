@@ -119,7 +119,7 @@ export type NearImage = {
 /** The images whose dominant colour is nearest to `hex` (e.g. "#3080ff"). */
 export async function nearestImages(warehouse: Warehouse, hex: string, options: { limit?: number } = {}): Promise<NearImage[]> {
   const rgb = parseHex(hex);
-  if (!rgb) throw new WorkbookError("IMAGE_OPTIONS_INVALID", `colour ${JSON.stringify(hex)} is not a hex colour; write it like "#3080ff".`);
+  if (!rgb) throw new WorkbookError("OPTIONS_INVALID", `colour ${JSON.stringify(hex)} is not a hex colour; write it like "#3080ff".`);
   const { rows } = await warehouse.query<NearImage>(
     `SELECT uri, dominant_hex, dominant_share,
             SQRT(POW(dominant_r - @r, 2) + POW(dominant_g - @g, 2) + POW(dominant_b - @b, 2)) AS distance

@@ -58,9 +58,9 @@ export const TUMBLING_DAYS = 30;
 /** The engine options of the Netflix processing: parser, event time, the two queries. */
 export function netflixEngineOptions(options: { titles: Map<number, Title>; mode: NetflixMode; rule?: AnomalyRule; watermarkDelayMs?: number }): EngineOptions<Rating> {
   const { titles, mode } = options;
-  if (mode !== "A" && mode !== "C") throw new WorkbookError("NETFLIX_OPTIONS_INVALID", `mode ${JSON.stringify(mode)} is not "A" (updates) or "C" (final results); pick one.`);
+  if (mode !== "A" && mode !== "C") throw new WorkbookError("OPTIONS_INVALID", `mode ${JSON.stringify(mode)} is not "A" (updates) or "C" (final results); pick one.`);
   const N = options.rule?.N ?? 30;
-  if (!Number.isInteger(N) || N < 1) throw new WorkbookError("NETFLIX_OPTIONS_INVALID", `N=${N} must be a whole number of days, 1 or more.`);
+  if (!Number.isInteger(N) || N < 1) throw new WorkbookError("OPTIONS_INVALID", `N=${N} must be a whole number of days, 1 or more.`);
   return {
     parse: (text) => parseRating(text, titles),
     eventTime: (r) => dayMs(r.date),

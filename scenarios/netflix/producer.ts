@@ -31,7 +31,7 @@ export interface ReplayResult {
 
 export async function replayRatings(options: ReplayOptions): Promise<ReplayResult> {
   const speed = options.speed ?? 0;
-  if (!(speed >= 0)) throw new WorkbookError("NETFLIX_OPTIONS_INVALID", `speed=${speed} must be 0 (as fast as possible) or a positive number of days per second.`);
+  if (!(speed >= 0)) throw new WorkbookError("OPTIONS_INVALID", `speed=${speed} must be 0 (as fast as possible) or a positive number of days per second.`);
   const topic = options.topic ?? "netflix-ratings";
   const batchSize = options.batchSize ?? 5000;
   const producer: Producer = options.kafka.producer();

@@ -78,7 +78,7 @@ export function ratingFiles(source: string): string[] {
   try {
     stat = fs.statSync(source);
   } catch (err) {
-    throw new WorkbookError("NETFLIX_INPUT_MISSING", `ratings ${source} does not exist; pass a rating file or a folder of them (e.g. data/netflix/ratings).`, { cause: err });
+    throw new WorkbookError("INPUT_MISSING", `ratings ${source} does not exist; pass a rating file or a folder of them (e.g. data/netflix/ratings).`, { cause: err });
   }
   if (stat.isFile()) return [source];
   const files = fs
@@ -86,7 +86,7 @@ export function ratingFiles(source: string): string[] {
     .filter((f) => /\.(csv|txt)$/i.test(f))
     .sort()
     .map((f) => path.join(source, f));
-  if (files.length === 0) throw new WorkbookError("NETFLIX_INPUT_MISSING", `folder ${source} holds no .csv or .txt rating files.`);
+  if (files.length === 0) throw new WorkbookError("INPUT_MISSING", `folder ${source} holds no .csv or .txt rating files.`);
   return files;
 }
 
@@ -115,7 +115,7 @@ export async function* readRatingLines(source: string, options: { chunk?: number
         first = false;
         combined = isCombinedLayout(line);
         if (!combined) {
-          if (line.toLowerCase().replace(/\s/g, "") !== RATING_HEADER) throw new WorkbookError("NETFLIX_INPUT_INVALID", `${file} starts with ${JSON.stringify(line.slice(0, 60))}, neither the header ${RATING_HEADER} nor a combined_data "MovieID:" line.`);
+          if (line.toLowerCase().replace(/\s/g, "") !== RATING_HEADER) throw new WorkbookError("INPUT_INVALID", `${file} starts with ${JSON.stringify(line.slice(0, 60))}, neither the header ${RATING_HEADER} nor a combined_data "MovieID:" line.`);
           continue;
         }
       }

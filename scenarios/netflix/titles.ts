@@ -26,7 +26,7 @@ export function parseTitles(text: string, file = "movie_titles.csv"): Map<number
     const yearText = b < 0 ? "" : line.slice(a + 1, b).trim();
     if (i === 0 && /^id$/i.test(line.slice(0, a).trim())) return; // tolerate a header line
     if (!Number.isInteger(id) || b < 0 || !(yearText === "NULL" || /^\d{4}$/.test(yearText))) {
-      throw new WorkbookError("NETFLIX_TITLES_INVALID", `${file} line ${i + 1} is not ID,Year,Title: ${JSON.stringify(line.slice(0, 80))}; fix or remove that line.`);
+      throw new WorkbookError("INPUT_INVALID", `${file} line ${i + 1} is not ID,Year,Title: ${JSON.stringify(line.slice(0, 80))}; fix or remove that line.`);
     }
     titles.set(id, { movieId: id, year: yearText === "NULL" ? null : Number(yearText), title: line.slice(b + 1) });
   });
@@ -39,7 +39,7 @@ export function readTitles(file: string, options: { encoding?: string } = {}): M
   try {
     bytes = fs.readFileSync(file);
   } catch (err) {
-    throw new WorkbookError("NETFLIX_INPUT_MISSING", `titles file ${file} does not exist; pass a movie_titles.csv (e.g. data/netflix/movie_titles.csv).`, { cause: err });
+    throw new WorkbookError("INPUT_MISSING", `titles file ${file} does not exist; pass a movie_titles.csv (e.g. data/netflix/movie_titles.csv).`, { cause: err });
   }
   return parseTitles(new TextDecoder(options.encoding ?? "windows-1250").decode(bytes), file);
 }
@@ -57,7 +57,7 @@ export function encodeWindows1250(text: string): Buffer {
   let i = 0;
   for (const ch of text) {
     const b = encodeTable.get(ch);
-    if (b === undefined) throw new WorkbookError("NETFLIX_TITLES_INVALID", `character ${JSON.stringify(ch)} in ${JSON.stringify(text.slice(0, 40))} has no Windows-1250 code; use a character of that code page.`);
+    if (b === undefined) throw new WorkbookError("INPUT_INVALID", `character ${JSON.stringify(ch)} in ${JSON.stringify(text.slice(0, 40))} has no Windows-1250 code; use a character of that code page.`);
     out[i++] = b;
   }
   return out.subarray(0, i);

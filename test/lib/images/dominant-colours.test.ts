@@ -75,11 +75,11 @@ test("transparent pixels count as white and grey images work", async () => {
   assert.deepEqual((await dominantColours(grey)).colours.map((c) => [c.hex, c.hue]), [["#5a5a5a", "grey"]]);
 });
 
-test("bytes that are not an image throw IMAGE_UNREADABLE", async () => {
-  await assert.rejects(dominantColours(Buffer.from("hello, not an image")), (err: unknown) => isWorkbookError(err, "IMAGE_UNREADABLE") && /cannot decode a 19-byte buffer/.test(err.message));
+test("bytes that are not an image throw INPUT_UNREADABLE", async () => {
+  await assert.rejects(dominantColours(Buffer.from("hello, not an image")), (err: unknown) => isWorkbookError(err, "INPUT_UNREADABLE") && /cannot decode a 19-byte buffer/.test(err.message));
 });
 
 test("options out of range are refused before any work", async () => {
-  await assert.rejects(dominantColours(Buffer.alloc(0), { k: 0 }), (err: unknown) => isWorkbookError(err, "IMAGE_OPTIONS_INVALID") && /k=0/.test(err.message));
-  await assert.rejects(dominantColours(Buffer.alloc(0), { resize: 2.5 }), (err: unknown) => isWorkbookError(err, "IMAGE_OPTIONS_INVALID") && /resize=2.5/.test(err.message));
+  await assert.rejects(dominantColours(Buffer.alloc(0), { k: 0 }), (err: unknown) => isWorkbookError(err, "OPTIONS_INVALID") && /k=0/.test(err.message));
+  await assert.rejects(dominantColours(Buffer.alloc(0), { resize: 2.5 }), (err: unknown) => isWorkbookError(err, "OPTIONS_INVALID") && /resize=2.5/.test(err.message));
 });

@@ -2,7 +2,7 @@
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import type { SqlDatabase } from "../../../lib/sql";
-import { SqlError } from "../../../lib/sql/sql-error";
+import { SqlError } from "../../../lib/errors";
 
 let counter = 0;
 /** A table name no other test (or run) uses. */

@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { openWarehouse } from "../../../lib/warehouse";
 import type { TableSchema, Warehouse } from "../../../lib/warehouse";
 import { dialect } from "../../../lib/warehouse/dialect";
-import { SqlError } from "../../../lib/sql/sql-error";
+import { SqlError } from "../../../lib/errors";
 import { isWorkbookError } from "../../../lib/errors";
 import { fakeAuthClient, startStandIn, type StandIn } from "./bigquery-standin";
 

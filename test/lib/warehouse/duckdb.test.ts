@@ -7,7 +7,7 @@ import { openWarehouse } from "../../../lib/warehouse";
 import { DuckDBWarehouse } from "../../../lib/warehouse/duckdb";
 import type { TableSchema, Warehouse } from "../../../lib/warehouse";
 import { dialect } from "../../../lib/warehouse/dialect";
-import { SqlError } from "../../../lib/sql/sql-error";
+import { SqlError } from "../../../lib/errors";
 import { isWorkbookError } from "../../../lib/errors";
 
 const VISITS: TableSchema = {

@@ -101,5 +101,5 @@ test("bad images become rejected rows with their reason, the job goes on, and pr
 });
 
 test("findImageColours refuses bad options before starting the job", async () => {
-  await assert.rejects(findImageColours(["a.png"], { k: 0, progress: false }), (err: unknown) => isWorkbookError(err, "IMAGE_OPTIONS_INVALID"));
+  await assert.rejects(findImageColours(["a.png"], { k: 0, progress: false }), (err: unknown) => isWorkbookError(err, "OPTIONS_INVALID"));
 });

@@ -73,5 +73,5 @@ test("nearestImages ranks images by the distance of their dominant colour to the
   assert.equal(near[1].distance, 27.7);
   assert.equal(near[2].distance, 33);
   assert.equal((await nearestImages(wh, "#e02020", { limit: 1 }))[0].uri, "c.png");
-  await assert.rejects(nearestImages(wh, "blue"), (err: unknown) => isWorkbookError(err, "IMAGE_OPTIONS_INVALID"));
+  await assert.rejects(nearestImages(wh, "blue"), (err: unknown) => isWorkbookError(err, "OPTIONS_INVALID"));
 });

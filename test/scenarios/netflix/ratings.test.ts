@@ -56,6 +56,6 @@ test("the Netflix Prize combined_data layout is converted and sorted by date", a
 test("a file that is neither layout, or a missing path, fails with a message naming it", async (t) => {
   const file = path.join(tempDir(t), "x.csv");
   fs.writeFileSync(file, "hello,world\n");
-  await assert.rejects(readRatings(file), (e) => isWorkbookError(e, "NETFLIX_INPUT_INVALID") && (e as Error).message.includes(file));
-  await assert.rejects(readRatings(file + ".missing"), (e) => isWorkbookError(e, "NETFLIX_INPUT_MISSING"));
+  await assert.rejects(readRatings(file), (e) => isWorkbookError(e, "INPUT_INVALID") && (e as Error).message.includes(file));
+  await assert.rejects(readRatings(file + ".missing"), (e) => isWorkbookError(e, "INPUT_MISSING"));
 });

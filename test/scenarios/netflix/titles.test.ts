@@ -34,6 +34,6 @@ test("writing and reading titles round-trips non-ASCII letters and commas", (t) 
 });
 
 test("a character outside Windows-1250 and a malformed line are refused with a clear message", () => {
-  assert.throws(() => encodeWindows1250("東京"), (e) => isWorkbookError(e, "NETFLIX_TITLES_INVALID"));
-  assert.throws(() => parseTitles("1,2003,Fine\nnot a title line\n", "movie_titles.csv"), (e) => isWorkbookError(e, "NETFLIX_TITLES_INVALID") && /line 2/.test((e as Error).message));
+  assert.throws(() => encodeWindows1250("東京"), (e) => isWorkbookError(e, "INPUT_INVALID"));
+  assert.throws(() => parseTitles("1,2003,Fine\nnot a title line\n", "movie_titles.csv"), (e) => isWorkbookError(e, "INPUT_INVALID") && /line 2/.test((e as Error).message));
 });
