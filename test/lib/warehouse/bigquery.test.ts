@@ -8,7 +8,7 @@ import type { TableSchema, Warehouse } from "../../../lib/warehouse";
 import { dialect } from "../../../lib/warehouse/dialect";
 import { SqlError } from "../../../lib/errors";
 import { isWorkbookError } from "../../../lib/errors";
-import { fakeAuthClient, startStandIn, type StandIn } from "./bigquery-standin";
+import { fakeAuthClient, startStandIn, type StandIn } from "../../cloud/bigquery-stand-in";
 
 const VISITS: TableSchema = {
   columns: [

@@ -9,7 +9,7 @@ import { pathToFileURL } from "node:url";
 import { isWorkbookError } from "../../../lib/errors";
 import { findImageColours } from "../../../scenarios/image-kmeans/scenario";
 import { sampleImages } from "../../../scenarios/image-kmeans/samples";
-import { startGcsStandIn } from "../../lib/jobs/fixtures/gcs-stand-in";
+import { startGcsStandIn } from "../../cloud/gcs-stand-in";
 
 type After = { after(fn: () => unknown): void };
 

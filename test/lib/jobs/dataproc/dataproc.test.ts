@@ -10,8 +10,8 @@ import { DataprocJobRunner, INIT_ACTION, PACKAGE_DIR, PIPE_DRIVER, planDataprocR
 import { decodeParams } from "../../../../lib/jobs/job";
 import type { JobProgress } from "../../../../lib/jobs/runner";
 import { projectRoot } from "../../../../lib/paths";
-import { startDataprocStandIn, type DataprocStandIn, type RecordedRequest } from "../fixtures/dataproc-stand-in";
-import { startGcsStandIn, type GcsStandIn } from "../fixtures/gcs-stand-in";
+import { startDataprocStandIn, type DataprocStandIn, type RecordedRequest } from "../../../cloud/dataproc-stand-in";
+import { startGcsStandIn, type GcsStandIn } from "../../../cloud/gcs-stand-in";
 
 const SQUARE = path.join(__dirname, "..", "fixtures", "square.js");
 const FLAKY = path.join(__dirname, "..", "fixtures", "flaky.js");
