@@ -11,11 +11,11 @@ import { randomUUID } from "node:crypto";
 import { WorkbookError } from "../../errors";
 import { BrokerState } from "./apis/context";
 import { Connection } from "./connection";
-import { ErrorCode } from "./error-codes";
-import { GroupCoordinator } from "./group-coordinator";
-import { LogStore, validTopicName, KNOWN_TOPIC_CONFIGS } from "./log-store";
-import { OffsetStore } from "./offset-store";
-import { DEFAULT_LOG_OPTIONS } from "./partition-log";
+import { ErrorCode } from "./protocol/error-codes";
+import { GroupCoordinator } from "./groups/group-coordinator";
+import { LogStore, validTopicName, KNOWN_TOPIC_CONFIGS } from "./storage/log-store";
+import { OffsetStore } from "./storage/offset-store";
+import { DEFAULT_LOG_OPTIONS } from "./storage/partition-log";
 
 export interface BrokerOptions {
   /** Interface to bind. Default "127.0.0.1". */

@@ -5,17 +5,28 @@
  * broker does not advertise closes the connection (as Kafka does); other connections go on.
  */
 import * as net from "node:net";
-import { ProtocolError, Reader } from "./codec";
-import { ApiKey, isFlexible, isSupported } from "./api-versions";
-import { ErrorCode } from "./error-codes";
+import { ProtocolError, Reader } from "./protocol/codec";
+import { ApiKey, isFlexible, isSupported } from "./protocol/versions";
+import { ErrorCode } from "./protocol/error-codes";
 import { apiVersionsV0 } from "./apis/api-versions";
 import { BrokerState, Handler, RequestContext } from "./apis/context";
 import { handleApiVersions } from "./apis/api-versions";
-import { handleFetch, handleListOffsets } from "./apis/fetch";
-import { handleDescribeGroups, handleHeartbeat, handleJoinGroup, handleLeaveGroup, handleListGroups, handleOffsetCommit, handleOffsetFetch, handleSyncGroup } from "./apis/groups";
-import { handleFindCoordinator, handleMetadata } from "./apis/metadata";
-import { handleInitProducerId, handleProduce } from "./apis/produce";
-import { handleCreateTopics, handleDeleteTopics } from "./apis/topics";
+import { handleFetch } from "./apis/fetch";
+import { handleListOffsets } from "./apis/list-offsets";
+import { handleDescribeGroups } from "./apis/describe-groups";
+import { handleHeartbeat } from "./apis/heartbeat";
+import { handleJoinGroup } from "./apis/join-group";
+import { handleLeaveGroup } from "./apis/leave-group";
+import { handleListGroups } from "./apis/list-groups";
+import { handleOffsetCommit } from "./apis/offset-commit";
+import { handleOffsetFetch } from "./apis/offset-fetch";
+import { handleSyncGroup } from "./apis/sync-group";
+import { handleFindCoordinator } from "./apis/find-coordinator";
+import { handleMetadata } from "./apis/metadata";
+import { handleInitProducerId } from "./apis/init-producer-id";
+import { handleProduce } from "./apis/produce";
+import { handleCreateTopics } from "./apis/create-topics";
+import { handleDeleteTopics } from "./apis/delete-topics";
 
 const HANDLERS: Record<number, Handler> = {
   [ApiKey.Produce]: handleProduce,

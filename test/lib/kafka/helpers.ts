@@ -7,8 +7,8 @@ import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import type { TestContext } from "node:test";
 import { Kafka, logLevel } from "kafkajs";
 import { Broker, BrokerOptions, startBroker } from "../../../lib/kafka/broker/broker";
-import { Reader, Writer } from "../../../lib/kafka/broker/codec";
-import { crc32c } from "../../../lib/kafka/broker/crc32c";
+import { Reader, Writer } from "../../../lib/kafka/broker/protocol/codec";
+import { crc32c } from "../../../lib/kafka/broker/protocol/crc32c";
 
 const stacks = new WeakMap<TestContext, (() => unknown)[]>();
 

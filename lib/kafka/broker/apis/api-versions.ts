@@ -1,7 +1,7 @@
 /** ApiVersions (key 18) v0-3. v3 is flexible (compact arrays, tagged fields); the response header is always v0. */
-import { Writer } from "../codec";
-import { SUPPORTED_APIS } from "../api-versions";
-import { ErrorCode } from "../error-codes";
+import { Writer } from "../protocol/codec";
+import { SUPPORTED_APIS } from "../protocol/versions";
+import { ErrorCode } from "../protocol/error-codes";
 import { Handler } from "./context";
 
 /** The v0 layout, also used to answer an ApiVersions version we do not know (with error 35). */

@@ -1,7 +1,7 @@
 /** What a request handler sees: the decoded header, the connection, and the broker's state. */
-import { Reader, Writer } from "../codec";
-import { GroupCoordinator } from "../group-coordinator";
-import { LogStore } from "../log-store";
+import { Reader, Writer } from "../protocol/codec";
+import { GroupCoordinator } from "../groups/group-coordinator";
+import { LogStore } from "../storage/log-store";
 
 export interface BrokerState {
   nodeId: number;

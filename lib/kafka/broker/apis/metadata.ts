@@ -1,7 +1,7 @@
-/** Metadata (key 3) v0-6 and FindCoordinator (key 10) v0-2: this single broker leads everything. */
-import { Writer } from "../codec";
-import { ErrorCode } from "../error-codes";
-import { validTopicName } from "../log-store";
+/** Metadata (API key 3), versions 0-6. */
+import { Writer } from "../protocol/codec";
+import { ErrorCode } from "../protocol/error-codes";
+import { validTopicName } from "../storage/log-store";
 import { Handler } from "./context";
 
 export const handleMetadata: Handler = (ctx, r) => {
@@ -46,16 +46,4 @@ export const handleMetadata: Handler = (ctx, r) => {
     });
   });
   return w;
-};
-
-export const handleFindCoordinator: Handler = (ctx, r) => {
-  const v = ctx.apiVersion;
-  r.string(); // key (group id or transactional id)
-  if (v >= 1) r.int8(); // key type
-  const b = ctx.broker;
-  const w = new Writer();
-  if (v >= 1) w.int32(0);
-  w.int16(ErrorCode.NONE);
-  if (v >= 1) w.string(null);
-  return w.int32(b.nodeId).string(b.host).int32(b.port);
 };

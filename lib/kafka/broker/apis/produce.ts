@@ -1,7 +1,7 @@
-/** Produce (key 0) v3-7 and InitProducerId (key 22) v0-1. acks=0 gets no response at all. */
-import { Writer } from "../codec";
-import { ErrorCode } from "../error-codes";
-import { ProduceResult } from "../log-store";
+/** Produce (API key 0), versions 3-7. */
+import { Writer } from "../protocol/codec";
+import { ErrorCode } from "../protocol/error-codes";
+import { ProduceResult } from "../storage/log-store";
 import { Handler } from "./context";
 
 export const handleProduce: Handler = (ctx, r) => {
@@ -34,10 +34,4 @@ export const handleProduce: Handler = (ctx, r) => {
     });
   });
   return w.int32(0); // throttle
-};
-
-export const handleInitProducerId: Handler = (ctx, r) => {
-  r.nullableString(); // transactional id: transactions are not supported, ids are plain idempotent ones
-  r.int32(); // transaction timeout
-  return new Writer().int32(0).int16(ErrorCode.NONE).int64(ctx.broker.nextProducerId()).int16(0);
 };

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { Kafka, logLevel } from "kafkajs";
-import { Writer } from "../../../../lib/kafka/broker/codec";
+import { Writer } from "../../../../lib/kafka/broker/protocol/codec";
 import { buildBatch, client, defer, produceBody, RawClient, readProduceResponse, testBroker, uniqueName } from "../helpers";
 
 /** ApiVersions v0 on a connection: proves the broker still serves it. */

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { crc32c } from "../../../../lib/kafka/broker/crc32c";
+import { crc32c } from "../../../../lib/kafka/broker/protocol/crc32c";
 
 test("crc32c matches the Castagnoli check values", () => {
   assert.equal(crc32c(Buffer.from("123456789")), 0xe3069283);

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Reader, Writer } from "../../../../lib/kafka/broker/codec";
-import { readBatchHeader } from "../../../../lib/kafka/broker/record-batch";
+import { Reader, Writer } from "../../../../lib/kafka/broker/protocol/codec";
+import { readBatchHeader } from "../../../../lib/kafka/broker/protocol/record-batch";
 import { buildBatch, client, defer, produceBody, RawClient, testBroker, uniqueName } from "../helpers";
 
 function fetchBody(topic: string, offset: number, maxWaitMs = 0): Writer {

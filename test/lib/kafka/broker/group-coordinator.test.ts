@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { GroupCoordinator, JoinRequest } from "../../../../lib/kafka/broker/group-coordinator";
-import { OffsetStore } from "../../../../lib/kafka/broker/offset-store";
+import { GroupCoordinator, JoinRequest } from "../../../../lib/kafka/broker/groups/group-coordinator";
+import { OffsetStore } from "../../../../lib/kafka/broker/storage/offset-store";
 import { defer, tempDir } from "../helpers";
 
 function coordinator(t: Parameters<typeof tempDir>[0], initialRebalanceDelayMs = 0): GroupCoordinator {

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as net from "node:net";
-import { Writer } from "../../../../lib/kafka/broker/codec";
+import { Writer } from "../../../../lib/kafka/broker/protocol/codec";
 import { buildBatch, client, defer, produceBody, RawClient, readProduceResponse, testBroker, uniqueName, waitFor } from "../helpers";
 
 async function initProducerId(raw: RawClient): Promise<number> {

@@ -2,8 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { DEFAULT_LOG_OPTIONS, LogOptions, PartitionLog } from "../../../../lib/kafka/broker/partition-log";
-import { readBatchHeader } from "../../../../lib/kafka/broker/record-batch";
+import { DEFAULT_LOG_OPTIONS, LogOptions, PartitionLog } from "../../../../lib/kafka/broker/storage/partition-log";
+import { readBatchHeader } from "../../../../lib/kafka/broker/protocol/record-batch";
 import { buildBatch, defer, tempDir } from "../helpers";
 
 function openLog(t: Parameters<typeof tempDir>[0], dir: string, options: Partial<LogOptions> = {}): PartitionLog {

@@ -3,8 +3,8 @@
  * last sequence number and the last five batches (as Kafka does), so that a retried batch is
  * recognised and answered with the offsets it got the first time instead of being written twice.
  */
-import { ErrorCode } from "./error-codes";
-import { BatchHeader } from "./record-batch";
+import { ErrorCode } from "../protocol/error-codes";
+import { BatchHeader } from "../protocol/record-batch";
 
 const RETAINED = 5;
 const SEQ_MOD = 2 ** 31;

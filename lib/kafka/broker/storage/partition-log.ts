@@ -26,7 +26,7 @@ import {
   readInt64,
   recordTimes,
   writeInt64,
-} from "./record-batch";
+} from "../protocol/record-batch";
 
 export interface LogOptions {
   /** Roll to a new segment file past this size. Default 64 MiB. */

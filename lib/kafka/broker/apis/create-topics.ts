@@ -1,5 +1,5 @@
-/** CreateTopics (key 19) v0-4 and DeleteTopics (key 20) v0-1. */
-import { Writer } from "../codec";
+/** CreateTopics (API key 19), versions 0-4. */
+import { Writer } from "../protocol/codec";
 import { Handler } from "./context";
 
 export const handleCreateTopics: Handler = (ctx, r) => {
@@ -25,12 +25,4 @@ export const handleCreateTopics: Handler = (ctx, r) => {
     if (v >= 1) w.string(error === 0 ? null : `topic ${t.name}: error ${error}`);
   });
   return w;
-};
-
-export const handleDeleteTopics: Handler = (ctx, r) => {
-  const names = r.array((x) => x.string());
-  r.int32(); // timeout
-  const w = new Writer();
-  if (ctx.apiVersion >= 1) w.int32(0);
-  return w.array(names, (w, name) => w.string(name).int16(ctx.broker.deleteTopic(name)));
 };

@@ -5,10 +5,10 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ErrorCode } from "./error-codes";
+import { ErrorCode } from "../protocol/error-codes";
 import { DEFAULT_LOG_OPTIONS, LogOptions, PartitionLog } from "./partition-log";
 import { ProducerStates } from "./producer-state";
-import { BatchHeader, checkBatch, LOG_OVERHEAD, readBatchHeader, stampLogAppendTime } from "./record-batch";
+import { BatchHeader, checkBatch, LOG_OVERHEAD, readBatchHeader, stampLogAppendTime } from "../protocol/record-batch";
 
 /** Topic configs this broker understands (names as in Kafka). */
 export interface TopicConfig {

@@ -10,8 +10,8 @@
  * list. SyncGroup responses are parked until the leader sends the assignment.
  */
 import { randomUUID } from "node:crypto";
-import { ErrorCode } from "./error-codes";
-import { OffsetStore } from "./offset-store";
+import { ErrorCode } from "../protocol/error-codes";
+import { OffsetStore } from "../storage/offset-store";
 
 export type GroupState = "Empty" | "PreparingRebalance" | "CompletingRebalance" | "Stable";
 
