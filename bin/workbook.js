@@ -1,5 +1,12 @@
 #!/usr/bin/env node
 "use strict";
+// The composition root: the one place that knows both lib/ and the scenarios. Each scenario with CLI
+// commands or DAGs has a register module that adds them to lib/cli/registry (cheaply: the heavy
+// modules load only when one of its entries is used). A new scenario adds one name here.
+const SCENARIOS_WITH_REGISTER = ["image-kmeans"];
+
+for (const name of SCENARIOS_WITH_REGISTER) require(`../dist/scenarios/${name}/register.js`);
+
 require("../dist/lib/cli/main.js").main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (err) => { console.error(err && err.stack ? err.stack : String(err)); process.exitCode = 1; },

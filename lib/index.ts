@@ -1,13 +1,15 @@
 /**
- * de-workbook: the one import path for notebooks (`import { ... } from "de-workbook"`).
- * Heavy engines (DuckDB, kafkajs, sharp, vega) load lazily inside the functions that need them,
- * so importing this module is quick.
+ * de-workbook: the shared library (`import { ... } from "de-workbook"`). Each scenario is its own
+ * entry, `de-workbook/<scenario>` (e.g. `import { startNetflixRun } from "de-workbook/netflix"`);
+ * nothing here imports a scenario. Heavy engines (DuckDB, kafkajs, sharp, vega) load lazily inside
+ * the functions that need them, so importing this module is quick.
  */
 
 // Configuration and errors
 export { config, readConfig } from "./config";
 export type { WorkbookConfig } from "./config";
-export { WorkbookError, isWorkbookError } from "./errors";
+export { WorkbookError, SqlError, isWorkbookError, isUsageError, ERROR_CODES } from "./errors";
+export type { ErrorCode, SqlPosition } from "./errors";
 export { projectRoot } from "./paths";
 
 // The welcome notebook's backend checks
@@ -20,7 +22,7 @@ export { runNotebook } from "./runner";
 export type { RunOptions, RunResult } from "./runner";
 
 // Kafka (embedded broker | KAFKA_BROKERS cluster)
-export { kafka, kafkaBrokers, closeEmbeddedBroker, startBroker, Broker } from "./kafka";
+export { kafka, kafkaBrokers, closeEmbeddedBroker, startBroker, Broker, readTopic } from "./kafka";
 export type { KafkaOptions, BrokerOptions } from "./kafka";
 
 // Warehouse (DuckDB | BigQuery)
@@ -31,8 +33,8 @@ export type {
 } from "./warehouse";
 
 // PostgreSQL (PGlite | server)
-export { openSql, SqlError } from "./sql";
-export type { OpenSqlOptions, SqlDatabase, SqlQueryable, SqlResult, UpsertOptions, SqlPosition } from "./sql";
+export { openSql } from "./sql";
+export type { OpenSqlOptions, SqlDatabase, SqlQueryable, SqlResult, UpsertOptions } from "./sql";
 
 // Progress (terminal bar; notebooks use showProgress from the display section)
 export { progress, formatProgress } from "./progress";
@@ -52,24 +54,12 @@ export type {
 export { dominantColours, rgbToHex, parseHex, hueName, colourDistance } from "./images";
 export type { Colour, DominantColours, DominantColoursOptions } from "./images";
 
-// Scenario: image k-means -> warehouse
-export {
-  findImageColours, loadImageColours, topHues, nearestImages, swatchesSvg, showSwatches, sampleImages, makeSampleImages, IMAGE_COLORS_TABLE, IMAGE_REJECTED_TABLE,
-} from "../scenarios/image-kmeans";
-export type { ImageColoursRow, RejectedImage, ImageColoursResult, ImageColoursOptions, HueCount, NearImage, ColourShare } from "../scenarios/image-kmeans";
-
 // Stream processing: event-time windows over Kafka in micro-batches
 export { startProcessor, StreamProcessor, StreamEngine, tumbling, sliding, DAY_MS, count, sum, mean, min, max, distinctCount, aggregate } from "./stream";
-export { memorySink, mapSink, kafkaSink, parquetSink, postgresSink, warehouseSink } from "./stream";
+export { memorySink, mapSink, kafkaSink, parquetSink, postgresSink, warehouseSink, readDeadLetters } from "./stream";
 export type {
   ProcessorOptions, ProcessorStats, BatchReport, EngineOptions, EngineStats, BatchResult, DeadRecord, InputRecord, OutputMode, Parsed, WindowRow, TimeWindow, WindowSpec,
-  Aggregate, Aggregates, CustomAggregate, Sink, SinkBatch, MemorySink,
+  Aggregate, Aggregates, CustomAggregate, Sink, SinkBatch, MemorySink, DeadLetter, StreamQuery,
 } from "./stream";
-export type { QueryOptions as StreamQueryOptions } from "./stream";
 
-// Scenario: Netflix ratings -> windows in PostgreSQL, anomalies in Kafka
-export {
-  startNetflixRun, showLatestWindows, topMoviesChart, NETFLIX_SAMPLE, readTitles, readRatings, generateSample, writeSample, replayRatings, startNetflixProcessor,
-  latestWindows, allWindows, readAnomalies, readDeadLetters, batchRecompute, compareWithOracle,
-} from "../scenarios/netflix";
-export type { NetflixRun, NetflixRunOptions, NetflixMode, Rating, Title, Anomaly, MovieRatingRow, OracleResult, DeadLetter } from "../scenarios/netflix";
+

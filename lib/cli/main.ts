@@ -10,7 +10,7 @@ const COMMANDS: Record<string, { module: string; export: string; help: string }>
   kernel: { module: "./kernel-install", export: "kernelCommand", help: "kernel install          install the tslab kernelspec for Jupyter and VS Code" },
   broker: { module: "../kafka/cli", export: "brokerCommand", help: "broker [--port 9092]    run the embedded Kafka-protocol broker" },
   query: { module: "../warehouse/cli", export: "queryCommand", help: "query \"SQL\"             query the warehouse, print a table" },
-  data: { module: "../../scenarios/image-kmeans/cli", export: "dataCommand", help: "data images --count N   generate sample images into the work folder" },
+  data: { module: "./data", export: "dataCommand", help: "data KIND [options]     generate a scenario's sample data (data --help lists the kinds)" },
 };
 
 

@@ -45,7 +45,7 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 export type OutputMode = "update" | "append" | "complete";
 
-export interface QueryOptions<T> {
+export interface StreamQuery<T> {
   /** Names the query in outputs, statistics and checkpoints. */
   name: string;
   window: WindowSpec;
@@ -69,7 +69,7 @@ export interface EngineOptions<T> {
   eventTime(value: T): number;
   /** How far behind the largest event time the watermark trails, in ms. */
   watermarkDelayMs: number;
-  queries: QueryOptions<T>[];
+  queries: StreamQuery<T>[];
 }
 
 /** One emitted window: its bounds, the key and one column per aggregate. */
@@ -127,7 +127,7 @@ interface Entry {
 }
 
 interface QueryState<T> {
-  options: QueryOptions<T>;
+  options: StreamQuery<T>;
   names: string[];
   aggs: Aggregates<T>[string][];
   entries: Map<string, Entry>;
@@ -397,7 +397,7 @@ export class StreamEngine<T> {
 }
 
 /** The bucket state of a query, or undefined when it keeps one state per window. */
-function bucketState<T>(q: QueryOptions<T>): BucketState<T> | undefined {
+function bucketState<T>(q: StreamQuery<T>): BucketState<T> | undefined {
   if (q.slidingState === "windows") return undefined;
   const why = bucketsUnsupported(q.window, q.aggregates, q.mode);
   if (why === undefined) return new BucketState(q.window, q.aggregates);

@@ -18,12 +18,14 @@ export type { Aggregate, Aggregates, Accessor, CustomAggregate } from "./aggrega
 
 // Engine (no I/O)
 export { StreamEngine, iso } from "./engine";
-export type { BatchResult, DeadRecord, EngineOptions, EngineSnapshot, EngineStats, InputRecord, OutputMode, Parsed, QueryOptions, WindowRow } from "./engine";
+export type { BatchResult, DeadRecord, EngineOptions, EngineSnapshot, EngineStats, InputRecord, OutputMode, Parsed, StreamQuery, WindowRow } from "./engine";
 
 // Processor over Kafka, checkpoints
 export { StreamProcessor, startProcessor } from "./processor";
 export type { BatchReport, ProcessorOptions, ProcessorStats } from "./processor";
 export { FileCheckpoint } from "./checkpoint";
+export { readDeadLetters } from "./dead-letters";
+export type { DeadLetter } from "./dead-letters";
 export type { Committed, Offsets, Pending } from "./checkpoint";
 
 // Sinks

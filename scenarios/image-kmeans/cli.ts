@@ -48,18 +48,3 @@ export async function dataImagesCommand(argv: string[], out: (line: string) => v
   out(`wrote ${files.length} images to ${dir}`);
   return 0;
 }
-
-export const DATA_USAGE = `usage: workbook data images [--count N] [--seed S] [--out DIR] [--width W] [--height H]
-  images   sample images for the image k-means scenario (notebooks/01-image-kmeans.ipynb)`;
-
-/** `workbook data <kind> ...`: dispatches to the generator of that kind (today: images). */
-export async function dataCommand(argv: string[], out: (line: string) => void = (l) => process.stdout.write(l + "\n"), err: (line: string) => void = (l) => process.stderr.write(l + "\n")): Promise<number> {
-  const [kind, ...rest] = argv;
-  if (kind === "images") return dataImagesCommand(rest, out, err);
-  if (kind === "-h" || kind === "--help") {
-    out(DATA_USAGE);
-    return 0;
-  }
-  err(kind === undefined ? `workbook data: say what to make\n${DATA_USAGE}` : `workbook data: unknown kind ${JSON.stringify(kind)}\n${DATA_USAGE}`);
-  return 2;
-}

@@ -1,4 +1,4 @@
-// The image k-means scenario: images -> dominant colours (a job) -> warehouse -> queries.
+/** de-workbook/image-kmeans: images -> dominant colours (a job) -> warehouse -> queries. */
 export { findImageColours, IMAGE_JOB } from "./scenario";
 export type { ImageColoursOptions, ImageColoursResult, RejectedImage } from "./scenario";
 export type { ImageColoursRow, ImageJobParams, ImageRecord, ColourShare } from "./job";
@@ -11,4 +11,3 @@ export { swatchesSvg, swatchesText, showSwatches } from "./swatches";
 export type { SwatchOptions } from "./swatches";
 export { makeSampleImages, sampleImages, samplePixels, SAMPLE_DIR } from "./samples";
 export type { SampleImageOptions } from "./samples";
-export { dataCommand, dataImagesCommand, DATA_IMAGES_USAGE, DATA_USAGE } from "./cli";

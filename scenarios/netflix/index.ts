@@ -1,4 +1,4 @@
-/** The Netflix ratings scenario: loaders, generator, producer, processing, consumers, oracle. */
+/** de-workbook/netflix: the Netflix ratings scenario: loaders, generator, producer, processing, consumers, oracle. */
 export { parseRating, readRatings, readRatingLines, ratingFiles, dayMs, ratingLine, RATING_HEADER } from "./ratings";
 export type { Rating, ParsedRating } from "./ratings";
 export { readTitles, parseTitles, writeTitles, encodeWindows1250 } from "./titles";
@@ -9,8 +9,7 @@ export { replayRatings, sendLines } from "./producer";
 export type { ReplayOptions, ReplayResult } from "./producer";
 export { startNetflixProcessor, netflixEngineOptions, createMovieRatingsTable, toMovieRatingRows, toAnomalies, anomalyKey, RATINGS_QUERY, ANOMALIES_QUERY } from "./pipeline";
 export type { NetflixMode, AnomalyRule, MovieRatingRow, Anomaly, NetflixProcessor, NetflixProcessorOptions } from "./pipeline";
-export { latestWindows, allWindows, pollLatestWindows, readAnomalies, readDeadLetters, readTopic } from "./consumers";
-export type { DeadLetter } from "./consumers";
+export { latestWindows, allWindows, pollLatestWindows, readAnomalies } from "./consumers";
 export { batchRecompute, compareWithOracle, movieRatingLines, anomalyLines } from "./oracle";
 export type { OracleResult } from "./oracle";
 export { startNetflixRun, showLatestWindows, topMoviesChart, NETFLIX_SAMPLE } from "./scenario";

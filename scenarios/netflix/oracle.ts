@@ -81,20 +81,20 @@ export async function batchRecompute(source: string, titles: Map<number, Title>,
               count(*) AS rating_count, sum(rate) AS rating_sum, count(DISTINCT user_id) AS distinct_raters
        FROM valid JOIN titles USING (movie_id) GROUP BY ALL ORDER BY ws, movie_id`,
     );
-    const N = rule.N ?? 30;
+    const windowDays = rule.windowDays ?? 30;
     const anomalies = await wh.query<{ ws: number; movie_id: number; title: string; rating_count: number; rating_mean: number }>(
       `WITH days AS (SELECT CAST(epoch(CAST(d AS TIMESTAMP)) AS BIGINT) // 86400 AS day, movie_id, rate FROM valid),
             w AS (SELECT day - k AS start_day, movie_id, rate FROM days, range(0, @n) AS r(k))
        SELECT start_day * 86400 AS ws, movie_id, title, count(*) AS rating_count, avg(rate) AS rating_mean
        FROM w JOIN titles USING (movie_id) GROUP BY ALL
        HAVING count(*) >= @l AND avg(rate) >= @o ORDER BY ws, movie_id`,
-      { n: N, l: rule.L ?? 70, o: rule.O ?? 4 },
+      { n: windowDays, l: rule.minRatings ?? 70, o: rule.minMean ?? 4 },
     );
     return {
       movieRatings: ratings.rows.map((r) => ({ window_start: new Date(Number(r.ws) * 1000), movie_id: r.movie_id, title: r.title, rating_count: r.rating_count, rating_sum: r.rating_sum, distinct_raters: r.distinct_raters })),
       anomalies: anomalies.rows.map((r) => ({
         window_start: new Date(Number(r.ws) * 1000).toISOString(),
-        window_end: new Date((Number(r.ws) + N * 86400) * 1000).toISOString(),
+        window_end: new Date((Number(r.ws) + windowDays * 86400) * 1000).toISOString(),
         movie_id: r.movie_id,
         title: r.title,
         rating_count: r.rating_count,

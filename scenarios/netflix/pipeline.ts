@@ -24,11 +24,11 @@ export type NetflixMode = "A" | "C";
 
 export interface AnomalyRule {
   /** Window length in days. Default 30. */
-  N?: number;
+  windowDays?: number;
   /** Smallest rating count. Default 70. */
-  L?: number;
+  minRatings?: number;
   /** Smallest mean rating. Default 4. */
-  O?: number;
+  minMean?: number;
 }
 
 /** A row of movie_ratings. */
@@ -59,8 +59,8 @@ export const TUMBLING_DAYS = 30;
 export function netflixEngineOptions(options: { titles: Map<number, Title>; mode: NetflixMode; rule?: AnomalyRule; watermarkDelayMs?: number }): EngineOptions<Rating> {
   const { titles, mode } = options;
   if (mode !== "A" && mode !== "C") throw new WorkbookError("OPTIONS_INVALID", `mode ${JSON.stringify(mode)} is not "A" (updates) or "C" (final results); pick one.`);
-  const N = options.rule?.N ?? 30;
-  if (!Number.isInteger(N) || N < 1) throw new WorkbookError("OPTIONS_INVALID", `N=${N} must be a whole number of days, 1 or more.`);
+  const windowDays = options.rule?.windowDays ?? 30;
+  if (!Number.isInteger(windowDays) || windowDays < 1) throw new WorkbookError("OPTIONS_INVALID", `windowDays=${windowDays} must be a whole number of days, 1 or more.`);
   return {
     parse: (text) => parseRating(text, titles),
     eventTime: (r) => dayMs(r.date),
@@ -75,7 +75,7 @@ export function netflixEngineOptions(options: { titles: Map<number, Title>; mode
       },
       {
         name: ANOMALIES_QUERY,
-        window: sliding(N * DAY_MS, DAY_MS),
+        window: sliding(windowDays * DAY_MS, DAY_MS),
         key: (r) => r.movieId,
         aggregates: { rating_count: count(), rating_mean: mean("rate") },
         mode: "append",
@@ -96,12 +96,12 @@ export function toMovieRatingRows(rows: WindowRow[], titles: Map<number, Title>)
   }));
 }
 
-/** Keeps the anomaly windows (count >= L and mean >= O) as messages. */
+/** Keeps the anomaly windows (count >= minRatings and mean >= minMean) as messages. */
 export function toAnomalies(rows: WindowRow[], titles: Map<number, Title>, rule: AnomalyRule = {}): Anomaly[] {
-  const L = rule.L ?? 70;
-  const O = rule.O ?? 4;
+  const minRatings = rule.minRatings ?? 70;
+  const minMean = rule.minMean ?? 4;
   return rows
-    .filter((r) => (r.rating_count as number) >= L && (r.rating_mean as number) >= O)
+    .filter((r) => (r.rating_count as number) >= minRatings && (r.rating_mean as number) >= minMean)
     .map((r) => ({
       window_start: new Date(r.windowStart).toISOString(),
       window_end: new Date(r.windowEnd).toISOString(),
@@ -163,7 +163,7 @@ export interface NetflixProcessor {
 /** Creates the table and starts the processor: PostgreSQL for windows, Kafka for anomalies. */
 export async function startNetflixProcessor(options: NetflixProcessorOptions): Promise<NetflixProcessor> {
   const table = options.table ?? "movie_ratings";
-  const rule = { N: options.N, L: options.L, O: options.O };
+  const rule = { windowDays: options.windowDays, minRatings: options.minRatings, minMean: options.minMean };
   await createMovieRatingsTable(options.sql, table);
   const producer: Producer = options.kafka.producer();
   await producer.connect();

@@ -14,7 +14,8 @@ import { publish } from "../../lib/display/output";
 import { tableBundle } from "../../lib/display/table";
 import { lineChart, type VegaLiteSpec } from "../../lib/display/chart";
 import type { ProcessorStats } from "../../lib/stream";
-import { latestWindows, pollLatestWindows, readAnomalies, readDeadLetters, type DeadLetter } from "./consumers";
+import { readDeadLetters, type DeadLetter } from "../../lib/stream/dead-letters";
+import { latestWindows, pollLatestWindows, readAnomalies } from "./consumers";
 import { startNetflixProcessor, type Anomaly, type NetflixMode, type NetflixProcessor } from "./pipeline";
 import { replayRatings, type ReplayResult } from "./producer";
 import { readTitles, type Title } from "./titles";
@@ -35,9 +36,9 @@ export interface NetflixRunOptions {
   /** "A" (updates) or "C" (final results). Default "A". */
   mode?: NetflixMode;
   /** Anomaly rule. Defaults 30, 70, 4. */
-  N?: number;
-  L?: number;
-  O?: number;
+  windowDays?: number;
+  minRatings?: number;
+  minMean?: number;
   /** Days of ratings per second; 0 = as fast as possible. Default 0. */
   speed?: number;
   /** Trigger interval in ms. Default 1000. */
@@ -80,9 +81,9 @@ export async function startNetflixRun(options: NetflixRunOptions = {}): Promise<
     sql,
     titles,
     mode: options.mode ?? "A",
-    N: options.N,
-    L: options.L,
-    O: options.O,
+    windowDays: options.windowDays,
+    minRatings: options.minRatings,
+    minMean: options.minMean,
     table,
     topic,
     anomaliesTopic,

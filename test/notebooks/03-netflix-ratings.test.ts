@@ -19,7 +19,7 @@ test("03-netflix-ratings runs through workbook run in mode C: windows, anomalies
   const result = await runNotebook({
     input: notebook,
     output,
-    parameters: { ratings, mode: "C", N: 7, L: 5, O: 4 },
+    parameters: { ratings, mode: "C", windowDays: 7, minRatings: 5, minMean: 4 },
     progressBar: false,
     env: { WORKBOOK_HOME: path.join(dir, "home") },
   });
@@ -49,5 +49,5 @@ test("03-netflix-ratings is committed without outputs, as nbformat 4.5 on the ts
     }
   }
   const params = nb.cells.find((c: { metadata: { tags?: string[] } }) => c.metadata.tags?.includes("parameters")).source.join("");
-  for (const name of ["ratings", "titles", "mode", "N", "L", "O", "speed"]) assert.match(params, new RegExp(`let ${name} = `));
+  for (const name of ["ratings", "titles", "mode", "windowDays", "minRatings", "minMean", "speed"]) assert.match(params, new RegExp(`let ${name} = `));
 });

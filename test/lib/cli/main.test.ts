@@ -5,7 +5,7 @@ import { runCli } from "../../helpers";
 test("workbook lists its commands, and an unknown command exits 2", async () => {
   const help = await runCli(["--help"]);
   assert.equal(help.code, 0);
-  for (const c of ["run", "inspect", "run-all", "kernel install", "broker", "query", "data images"]) assert.match(help.stdout, new RegExp(`^  ${c}\\b`, "m"));
+  for (const c of ["run", "inspect", "run-all", "kernel install", "broker", "query", "data KIND"]) assert.match(help.stdout, new RegExp(`^  ${c}\\b`, "m"));
   const unknown = await runCli(["frobnicate"]);
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /Unknown command "frobnicate"/);

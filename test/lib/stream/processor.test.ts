@@ -10,7 +10,7 @@ import { memorySink } from "../../../lib/stream/sinks/memory";
 import { parquetSink } from "../../../lib/stream/sinks/parquet";
 import type { Sink } from "../../../lib/stream/sinks/sink";
 import type { WindowRow } from "../../../lib/stream/engine";
-import { readDeadLetters } from "../../../scenarios/netflix/consumers";
+import { readDeadLetters } from "../../../lib/stream/dead-letters";
 import { defer, tempDir, testBroker, uniqueName } from "./helpers";
 
 interface Ev {

@@ -4,7 +4,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import sharp from "sharp";
-import { dataCommand, dataImagesCommand } from "../../../scenarios/image-kmeans/cli";
+import { dataCommand } from "../../../lib/cli/data";
+import { dataImagesCommand } from "../../../scenarios/image-kmeans/cli";
+import "../../../scenarios/image-kmeans/register";
 import { makeSampleImages, sampleImages, samplePixels } from "../../../scenarios/image-kmeans/samples";
 
 function tempDir(t: { after(fn: () => void): void }): string {

@@ -4,7 +4,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { memorySink } from "../../../lib/stream/sinks/memory";
 import { startNetflixProcessor, type NetflixMode } from "../../../scenarios/netflix/pipeline";
-import { allWindows, latestWindows, readAnomalies, readDeadLetters } from "../../../scenarios/netflix/consumers";
+import { readDeadLetters } from "../../../lib/stream/dead-letters";
+import { allWindows, latestWindows, readAnomalies } from "../../../scenarios/netflix/consumers";
 import { batchRecompute, compareWithOracle } from "../../../scenarios/netflix/oracle";
 import { replayRatings } from "../../../scenarios/netflix/producer";
 import { readTitles } from "../../../scenarios/netflix/titles";
@@ -15,7 +16,7 @@ import { defer, sqlTarget, tempDir, testBroker, testSql, uniqueName } from "../.
 import type { TestContext } from "node:test";
 
 const sample = path.join(projectRoot, "data", "netflix");
-const rule = { N: 7, L: 20, O: 4 };
+const rule = { windowDays: 7, minRatings: 20, minMean: 4 };
 
 async function runScenario(t: TestContext, mode: NetflixMode, source: string, titlesFile: string) {
   const { kafka } = await testBroker(t);

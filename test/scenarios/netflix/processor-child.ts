@@ -20,9 +20,9 @@ interface ChildArgs {
   table: string;
   titles: string;
   mode: "A" | "C";
-  N: number;
-  L: number;
-  O: number;
+  windowDays: number;
+  minRatings: number;
+  minMean: number;
   triggerMs: number;
   crashAfterSinksOfBatch?: number;
 }
@@ -42,9 +42,9 @@ async function main(): Promise<void> {
     sql,
     titles: readTitles(args.titles),
     mode: args.mode,
-    N: args.N,
-    L: args.L,
-    O: args.O,
+    windowDays: args.windowDays,
+    minRatings: args.minRatings,
+    minMean: args.minMean,
     topic: args.topic,
     anomaliesTopic: args.anomaliesTopic,
     table: args.table,
