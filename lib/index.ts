@@ -32,6 +32,10 @@ export type {
   QueryResult, TableInfo, WarehouseSql, WriteDisposition, Dialect, DialectSql,
 } from "./warehouse";
 
+// The lake (a local folder | gs://bucket/prefix): Hive-style partitions, atomic files
+export { openLake, partitionPath, parsePartitionPath, partFileName } from "./lake";
+export type { Lake, LakeFile, LakePartition, OpenLakeOptions, PartitionFile, PartitionValues } from "./lake";
+
 // PostgreSQL (PGlite | server)
 export { openSql } from "./sql";
 export type { OpenSqlOptions, SqlDatabase, SqlQueryable, SqlResult, UpsertOptions } from "./sql";
