@@ -141,7 +141,8 @@ export class DuckDBWarehouse implements Warehouse {
       const { write, partition } = loadMode(options, info);
       const wanted = new Map(info.schema.columns.map((c) => [c.name, c]));
       if (format === "PARQUET") {
-        const source = `read_parquet(${literal(file)})`;
+        // One file, as BigQuery loads it: folders like dt=2021-03-26 in its path are not columns.
+        const source = `read_parquet(${literal(file)}, hive_partitioning = false)`;
         const described = await this.exec(`DESCRIBE SELECT * FROM ${source}`);
         const fileColumns = new Map(described.rows.map((r) => [String(r.column_name), String(r.column_type)]));
         for (const name of fileColumns.keys()) {

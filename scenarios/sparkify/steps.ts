@@ -1,0 +1,105 @@
+/**
+ * The steps of the Sparkify ETL, each one DAG task (./dags.ts) and each callable on its own:
+ * clean the event logs of an interval (a job on the cluster, Parquet into the lake), stage the
+ * songs (a job on the cluster), build the star schema (SQL in the warehouse), write it to the lake
+ * (Parquet partitioned as the original), and check its quality.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import type { Cluster } from "../../lib/jobs/cluster";
+import type { Lake } from "../../lib/lake/lake";
+import type { Warehouse } from "../../lib/warehouse/warehouse";
+import type { CleanFileResult, CleanJobParams, RejectedLine } from "./clean-job";
+import type { CleanSong } from "./events";
+import type { SongsJobParams } from "./songs-job";
+import { SCHEMAS, TABLES, stageEvents, stageSongs, type Interval } from "./star-schema";
+
+export const CLEAN_JOB = path.join(__dirname, "clean-job.js");
+export const SONGS_JOB = path.join(__dirname, "songs-job.js");
+
+/** Where things are in the lake. */
+export interface SparkifyLayout {
+  /** Folder (inside the lake) holding song_data/. */
+  songData: string;
+  /** Folder (inside the lake) holding log_data/. */
+  logData: string;
+  /** Dataset of the clean events. Default "sparkify/clean/events". */
+  clean: string;
+  /** Folder of the star schema's Parquet tables. Default "sparkify/star". */
+  star: string;
+}
+
+export const DEFAULT_LAYOUT: SparkifyLayout = { songData: "sparkify/raw/song_data", logData: "sparkify/raw/log_data", clean: "sparkify/clean/events", star: "sparkify/star" };
+
+/** The log files of the interval: log_data/YYYY/MM/YYYY-MM-DD-events.json with the day in [start, end). */
+export async function logFilesOf(lake: Lake, layout: SparkifyLayout, interval: Interval): Promise<string[]> {
+  const start = interval.start.slice(0, 10);
+  const end = interval.end.slice(0, 10);
+  return (await lake.list(layout.logData))
+    .map((f) => f.path)
+    .filter((p) => {
+      const day = /(\d{4}-\d{2}-\d{2})-events\.json$/.exec(p)?.[1];
+      return day !== undefined && day >= start && day < end;
+    });
+}
+
+export interface CleanResult {
+  files: number;
+  lines: number;
+  ok: number;
+  rejected: RejectedLine[];
+  /** Lake paths of the clean Parquet files. */
+  parquet: string[];
+}
+
+/** Cleans the interval's log files on the cluster; rejected lines are recorded in the warehouse. */
+export async function cleanEvents(cluster: Cluster, lake: Lake, wh: Warehouse, layout: SparkifyLayout, interval: Interval): Promise<CleanResult> {
+  const files = await logFilesOf(lake, layout, interval);
+  const params: CleanJobParams = { lakeRoot: lake.root, out: layout.clean };
+  const result = await cluster.runner.run<{ path: string }, CleanFileResult, CleanJobParams>({ module: CLEAN_JOB, input: files.map((p) => ({ path: p })), params, partitions: Math.min(files.length, cluster.workers * 2) || 1 });
+  if (result.errors.length > 0) throw new Error(`the clean job could not read ${result.errors.length} file(s): ${result.errors.map((e) => e.error).join("; ")}`);
+  const rejected = result.outputs.flatMap((o) => o.rejected);
+  // Rejected lines by their key (file, line): a re-run replaces this interval's files' rows.
+  await wh.createTable(TABLES.rejected, SCHEMAS.rejected);
+  for (const file of files) await wh.query(`DELETE FROM ${TABLES.rejected} WHERE file = @file`, { file });
+  if (rejected.length > 0) await wh.loadRows(TABLES.rejected, rejected as unknown as Record<string, unknown>[]);
+  const sum = (f: (o: CleanFileResult) => number) => result.outputs.reduce((a, o) => a + f(o), 0);
+  return { files: files.length, lines: sum((o) => o.lines), ok: sum((o) => o.ok), rejected, parquet: result.outputs.map((o) => o.parquet).filter(Boolean) };
+}
+
+export interface SongsResult {
+  files: number;
+  songs: number;
+  rejected: { file: string; reason: string }[];
+}
+
+/** Reads every song file on the cluster and stages the catalogue in the warehouse. */
+export async function loadSongs(cluster: Cluster, lake: Lake, wh: Warehouse, layout: SparkifyLayout): Promise<SongsResult> {
+  const files = (await lake.list(layout.songData)).map((f) => f.path).filter((p) => p.endsWith(".json"));
+  const result = await cluster.runner.run<{ path: string }, CleanSong, SongsJobParams>({ module: SONGS_JOB, input: files.map((p) => ({ path: p })), params: { lakeRoot: lake.root } });
+  await stageSongs(wh, result.outputs);
+  return { files: files.length, songs: result.outputs.length, rejected: result.errors.map((e) => ({ file: e.input.path, reason: e.error })) };
+}
+
+/** Stages the interval's clean events (from the lake's Parquet files) in the warehouse. */
+export async function loadEvents(lake: Lake, wh: Warehouse, parquet: string[], interval: Interval): Promise<number> {
+  return withLocalFiles(lake, parquet, (files) => stageEvents(wh, interval, files));
+}
+
+/** Local paths of lake files (downloaded to a temp folder for a GCS lake). */
+export async function withLocalFiles<T>(lake: Lake, paths: string[], fn: (files: string[]) => Promise<T>): Promise<T> {
+  if (lake.kind === "local") return fn(paths.map((p) => lake.localPath(p) as string));
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "sparkify-"));
+  try {
+    const files: string[] = [];
+    for (const [i, p] of paths.entries()) {
+      const f = path.join(tmp, `${i}-${path.basename(p)}`);
+      fs.writeFileSync(f, await lake.readFile(p));
+      files.push(f);
+    }
+    return await fn(files);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,70 @@
+/** The Sparkify ETL step by step on generated data, checked against the generator's own ledger. */
+import assert from "node:assert/strict";
+import * as path from "node:path";
+import { test } from "node:test";
+import { createCluster, deleteCluster } from "../../../lib/jobs/cluster";
+import { openLake } from "../../../lib/lake";
+import { openWarehouse } from "../../../lib/warehouse";
+import { writeStarToLake } from "../../../scenarios/sparkify/export";
+import { generateSparkify, writeSparkify } from "../../../scenarios/sparkify/generate";
+import { runQualityChecks } from "../../../scenarios/sparkify/quality";
+import { buildStarSchema, createTables, naiveSongplayRows, TABLES } from "../../../scenarios/sparkify/star-schema";
+import { cleanEvents, DEFAULT_LAYOUT, loadEvents, loadSongs } from "../../../scenarios/sparkify/steps";
+import { tempDir } from "../../helpers";
+
+const NOVEMBER = { start: "2018-11-01T00:00:00.000Z", end: "2018-12-01T00:00:00.000Z" };
+
+test("the star schema equals what the generator knows it wrote, and a re-run changes nothing", { timeout: 240_000 }, async (t) => {
+  const dir = tempDir(t);
+  const data = generateSparkify({ seed: 7, songs: 120, users: 25, days: 10, events: 3000 });
+  const lake = await openLake({ root: path.join(dir, "lake") });
+  t.after(() => lake.close());
+  await writeSparkify(lake, data, "sparkify/raw");
+  const wh = await openWarehouse({ memory: true });
+  t.after(() => wh.close());
+  await createTables(wh);
+  const cluster = await createCluster({ name: "test-sparkify", runner: "local", workers: 2 });
+  t.after(() => deleteCluster("test-sparkify"));
+
+  const counts = [];
+  for (let run = 0; run < 2; run++) {
+    const clean = await cleanEvents(cluster, lake, wh, DEFAULT_LAYOUT, NOVEMBER);
+    assert.equal(clean.lines, data.truth.logLines);
+    assert.equal(clean.rejected.length, data.truth.malformedLines);
+    assert.equal(clean.lines, clean.ok + clean.rejected.length, "in = ok + rejected");
+    const songs = await loadSongs(cluster, lake, wh, DEFAULT_LAYOUT);
+    assert.equal(songs.songs, data.truth.songs);
+    await loadEvents(lake, wh, clean.parquet, NOVEMBER);
+    counts.push(await buildStarSchema(wh, NOVEMBER));
+  }
+  assert.deepEqual(counts[1], counts[0], "a re-run of the same interval changes nothing");
+  const star = counts[0];
+  assert.equal(star.songplays, data.truth.songplays);
+  assert.equal(star.matchedSongplays, data.truth.matchedSongplays);
+  assert.equal(star.songs, data.truth.songs);
+  assert.equal(star.artists, data.truth.artists);
+  assert.equal(star.time, data.truth.startTimes);
+  const users = await wh.query<{ user_id: string; level: string }>(`SELECT user_id, level FROM ${TABLES.users} ORDER BY CAST(user_id AS INT64)`);
+  assert.deepEqual(Object.fromEntries(users.rows.map((u) => [u.user_id, u.level])), data.truth.userLevels);
+  for (const u of data.truth.upgradedUsers) assert.equal(users.rows.find((r) => r.user_id === u)?.level, "paid", `user ${u} upgraded`);
+  const rejected = await wh.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${TABLES.rejected}`);
+  assert.equal(Number(rejected.rows[0].n), data.truth.malformedLines);
+
+  assert.ok(data.truth.ambiguousTitlePlays > 0, "the sample has plays of a title two artists share");
+  assert.equal(await naiveSongplayRows(wh, NOVEMBER), data.truth.titleJoinRows, "the title-only join gives a row per song of the title");
+  assert.ok(data.truth.titleJoinRows > data.truth.songplays);
+
+  const quality = await runQualityChecks(wh, NOVEMBER);
+  assert.deepEqual(quality.filter((q) => !q.passed), []);
+
+  const exported = await writeStarToLake(wh, lake, "sparkify/star", NOVEMBER);
+  const again = await writeStarToLake(wh, lake, "sparkify/star", NOVEMBER);
+  assert.deepEqual(again, exported);
+  assert.equal(exported.find((e) => e.table === "songplays")?.rows, data.truth.songplays);
+  const parts = await lake.partitions("sparkify/star/songplays");
+  assert.deepEqual(parts.map((p) => p.values), [{ year: "2018", month: "11" }]);
+  const songParts = await lake.partitions("sparkify/star/songs");
+  assert.ok(songParts.every((p) => "year" in p.values && "artist_id" in p.values));
+  const lakeRows = await wh.query<{ n: number }>(`SELECT COUNT(*) AS n FROM read_parquet('${lake.localPath("sparkify/star/songplays")}/**/*.parquet')`);
+  assert.equal(Number(lakeRows.rows[0].n), data.truth.songplays, "the lake holds each songplay once after two exports");
+});
