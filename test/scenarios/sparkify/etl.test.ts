@@ -7,6 +7,7 @@ import { openLake } from "../../../lib/lake";
 import { openWarehouse } from "../../../lib/warehouse";
 import { writeStarToLake } from "../../../scenarios/sparkify/export";
 import { generateSparkify, writeSparkify } from "../../../scenarios/sparkify/generate";
+import { sparkifyExercises } from "../../../scenarios/sparkify/exercises";
 import { runQualityChecks } from "../../../scenarios/sparkify/quality";
 import { buildStarSchema, createTables, naiveSongplayRows, TABLES } from "../../../scenarios/sparkify/star-schema";
 import { cleanEvents, DEFAULT_LAYOUT, loadEvents, loadSongs } from "../../../scenarios/sparkify/steps";
@@ -67,4 +68,22 @@ test("the star schema equals what the generator knows it wrote, and a re-run cha
   assert.ok(songParts.every((p) => "year" in p.values && "artist_id" in p.values));
   const lakeRows = await wh.query<{ n: number }>(`SELECT COUNT(*) AS n FROM read_parquet('${lake.localPath("sparkify/star/songplays")}/**/*.parquet')`);
   assert.equal(Number(lakeRows.rows[0].n), data.truth.songplays, "the lake holds each songplay once after two exports");
+
+  // The exercises: the placeholder is not attempted, typical wrong answers fail, the reference passes.
+  const ex = sparkifyExercises(wh, NOVEMBER);
+  assert.equal((await ex.playsByLevel.verdict(undefined)).status, "not-attempted");
+  const wrongLevel = await ex.playsByLevel.verdict(`SELECT level, COUNT(DISTINCT user_id) AS plays FROM ${TABLES.songplays} GROUP BY level`);
+  assert.equal(wrongLevel.status, "incorrect");
+  assert.match(wrongLevel.message, /your answer gives/);
+  assert.equal((await ex.playsByLevel.verdict("SELECT nonsense FROM nowhere")).status, "incorrect");
+  assert.equal((await ex.playsByLevel.verdict(await ex.playsByLevel.solution())).status, "correct");
+  const hour = await ex.busiestHour.solution();
+  assert.equal((await ex.busiestHour.verdict((hour + 1) % 24)).status, "incorrect");
+  assert.equal((await ex.busiestHour.verdict(hour)).status, "correct");
+  const titleOnly = await ex.joinCondition.verdict("s.title = e.song");
+  assert.equal(titleOnly.status, "incorrect");
+  assert.doesNotMatch(titleOnly.message, new RegExp(`\\b${data.truth.songplays} rows`), "an incorrect verdict never shows the expected value");
+  assert.equal((await ex.joinCondition.verdict("s.title = e.song AND s.artist_name = e.artist")).status, "incorrect", "title and artist still match two versions");
+  assert.equal((await ex.joinCondition.verdict(await ex.joinCondition.solution())).status, "correct");
+  assert.match(ex.joinCondition.hint(), /^Hint 1\/3/);
 });
