@@ -36,6 +36,21 @@ export type {
 export { openLake, partitionPath, parsePartitionPath, partFileName } from "./lake";
 export type { Lake, LakeFile, LakePartition, OpenLakeOptions, PartitionFile, PartitionValues } from "./lake";
 
+// DAGs: Airflow's model (schedules, data intervals, trigger rules, retries, XCom, sensors), runs in PostgreSQL
+export {
+  defineDag, task, sensor, skip, SkipTask, runDag, runTask, backfill, runDue, clearTasks, openDagStore, dataIntervalFor, runsBetween,
+  dagGraphSvg, ganttSpec, gridHtml, showDag, showGantt, showGrid, liveDag, exportAirflow, STATE_COLORS,
+} from "./dag";
+export type { Dag, DagOptions, DagRun, TaskInstance, TaskState, TaskContext, DataInterval } from "./dag";
+
+// Exercises that check themselves
+export { exercise, PLACEHOLDER } from "./teach";
+export type { CheckResult, CheckStatus, Exercise, ExerciseSpec } from "./teach";
+
+// Named clusters for DAG runs (a local worker pool, or Dataproc)
+export { createCluster, getCluster, deleteCluster, listClusters } from "./jobs/cluster";
+export type { Cluster, CreateClusterOptions } from "./jobs/cluster";
+
 // PostgreSQL (PGlite | server)
 export { openSql } from "./sql";
 export type { OpenSqlOptions, SqlDatabase, SqlQueryable, SqlResult, UpsertOptions } from "./sql";

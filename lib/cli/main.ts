@@ -10,6 +10,7 @@ const COMMANDS: Record<string, { module: string; export: string; help: string }>
   kernel: { module: "./kernel-install", export: "kernelCommand", help: "kernel install          install the tslab kernelspec for Jupyter and VS Code" },
   broker: { module: "../kafka/cli", export: "brokerCommand", help: "broker [--port 9092]    run the embedded Kafka-protocol broker" },
   query: { module: "../warehouse/cli", export: "queryCommand", help: "query \"SQL\"             query the warehouse, print a table" },
+  dag: { module: "../dag/cli", export: "dagCommand", help: "dag list|run|backfill    Airflow-style DAGs: run, backfill, status, clear, export-airflow" },
   data: { module: "./data", export: "dataCommand", help: "data KIND [options]     generate a scenario's sample data (data --help lists the kinds)" },
 };
 

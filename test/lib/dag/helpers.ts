@@ -1,0 +1,62 @@
+/** Helpers for the DAG tests: a store on PGlite in memory, a fake clock, and captured output. */
+import { PassThrough } from "node:stream";
+import { openSql } from "../../../lib/sql";
+import type { SqlDatabase } from "../../../lib/sql";
+import { openDagStore, type DagStore } from "../../../lib/dag/store";
+import type { Clock } from "../../../lib/dag/clock";
+
+/**
+ * One in-memory PGlite for a whole test file (opening one takes seconds on a busy machine); tests
+ * use distinct DAG ids. Close it in the file's `after`:
+ *   const shared = sharedStore(); after(() => shared.close());
+ */
+export function sharedStore(): { get(): Promise<{ store: DagStore; db: SqlDatabase }>; close(): Promise<void> } {
+  let opened: Promise<{ store: DagStore; db: SqlDatabase }> | undefined;
+  return {
+    get: () => (opened ??= openSql({ memory: true }).then(async (db) => ({ db, store: await openDagStore({ db }) }))),
+    close: async () => {
+      if (opened) await (await opened).db.close();
+    },
+  };
+}
+
+/** A clock whose sleep advances its time at once (after yielding to other callbacks). */
+export interface FakeClock extends Clock {
+  sleeps: number[];
+}
+
+export function fakeClock(start = "2024-06-01T00:00:00Z"): FakeClock {
+  let now = Date.parse(start);
+  const sleeps: number[] = [];
+  return {
+    sleeps,
+    now: () => new Date(now),
+    sleep: async (ms, signal) => {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (signal?.aborted) throw signal.reason;
+      sleeps.push(ms);
+      now += ms;
+    },
+  };
+}
+
+/** Streams that keep what is written to them. */
+export function captured(): { stdout: PassThrough; stderr: PassThrough; out: () => string; err: () => string } {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let o = "";
+  let e = "";
+  stdout.on("data", (c: Buffer) => (o += c.toString()));
+  stderr.on("data", (c: Buffer) => (e += c.toString()));
+  return { stdout, stderr, out: () => o, err: () => e };
+}
+
+/** Resolves after a few ms (a task that takes a little time). */
+export function pause(ms = 5): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Task id -> state of a run. */
+export function statesOf(run: { tasks: { taskId: string; state: string }[] }): Record<string, string> {
+  return Object.fromEntries(run.tasks.map((t) => [t.taskId, t.state]));
+}
