@@ -4,13 +4,19 @@
  * Rows and NDJSON files are checked against the table's schema before upload, so a bad load fails
  * here, naming the column, without a job.
  *
- * Verified by a contract test against a local HTTP stand-in (test/lib/warehouse/bigquery.test.ts),
- * not against Google.
+ * What the API does that the code must cope with: "create" answers 409 when the dataset or table
+ * exists (fine: they are created if missing); a job is PENDING, then RUNNING, and only when DONE
+ * does its status say whether it worked (`status.errorResult`, `status.errors[]`); query results
+ * come in pages; and a job is found only in its location (BIGQUERY_LOCATION), which every job
+ * insert and look-up must name.
+ *
+ * Verified by a contract test against a local HTTP stand-in that does all of that
+ * (test/lib/warehouse/bigquery.test.ts, test/cloud/bigquery-stand-in.ts), not against Google.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as readline from "node:readline";
-import type { BigQuery, BigQueryOptions, Query, TableField, TableMetadata } from "@google-cloud/bigquery";
+import type { BigQuery, BigQueryOptions, Job, JobMetadata, Query, TableField, TableMetadata } from "@google-cloud/bigquery";
 import { SqlError, WorkbookError, positionOfLineColumn, type ErrorCode } from "../errors";
 import { sqlFor } from "./dialect";
 import { toDataFrame } from "./frame";
@@ -31,7 +37,11 @@ export interface BigQueryWarehouseOptions {
   apiEndpoint?: string;
   /** An auth client with `getRequestHeaders()`. Default: Application Default Credentials. */
   authClient?: unknown;
+  /** First wait between look-ups of a running load job; it doubles up to 2 s. Default 200 ms. */
+  pollMs?: number;
 }
+
+const MAX_POLL_MS = 2000;
 
 /** Legacy type names that the API returns, back to the workbook's column types. */
 const FROM_API: Record<string, ColumnType> = {
@@ -45,12 +55,14 @@ export class BigQueryWarehouse implements Warehouse {
   readonly project: string;
   readonly location: string;
   private readonly client: BigQuery;
+  private readonly pollMs: number;
 
-  private constructor(client: BigQuery, project: string, dataset: string, location: string) {
+  private constructor(client: BigQuery, project: string, dataset: string, location: string, pollMs: number) {
     this.client = client;
     this.project = project;
     this.dataset = dataset;
     this.location = location;
+    this.pollMs = pollMs;
   }
 
   static async create(options: BigQueryWarehouseOptions): Promise<BigQueryWarehouse> {
@@ -60,13 +72,16 @@ export class BigQueryWarehouse implements Warehouse {
     const { BigQuery } = await import("@google-cloud/bigquery");
     const clientOptions: BigQueryOptions = {
       projectId: options.project,
+      // Every dataset, table and job the client makes carries the location: load jobs are inserted
+      // there, and job look-ups (jobs.get, getQueryResults) name it, or BigQuery answers 404.
       location: options.location,
       ...(options.apiEndpoint ? { apiEndpoint: options.apiEndpoint } : {}),
       ...(options.authClient ? { authClient: options.authClient as BigQueryOptions["authClient"] } : {}),
     };
-    return new BigQueryWarehouse(new BigQuery(clientOptions), options.project, checkDatasetName(options.dataset), options.location);
+    return new BigQueryWarehouse(new BigQuery(clientOptions), options.project, checkDatasetName(options.dataset), options.location, options.pollMs ?? 200);
   }
 
+  /** Creates the dataset if it is missing (409 Already Exists is fine). */
   async createDataset(name: string = this.dataset): Promise<void> {
     try {
       await this.client.createDataset(checkDatasetName(name), { location: this.location });
@@ -82,6 +97,7 @@ export class BigQueryWarehouse implements Warehouse {
     try {
       await this.client.dataset(name.dataset).createTable(name.table, tableMetadata(schema));
     } catch (err) {
+      // 409 Already Exists: createTable means "create if missing".
       if (apiCode(err) !== 409) throw apiError(`create table ${JSON.stringify(table)}`, err);
     }
   }
@@ -161,8 +177,11 @@ export class BigQueryWarehouse implements Warehouse {
     let rows: Record<string, unknown>[];
     let columns: string[];
     try {
-      // The promise resolves to [rows, nextQuery, apiResponse]; the typings only name the first two.
-      const [result, , response] = (await this.client.query(request)) as unknown as [unknown[], unknown, unknown];
+      // autoPaginate: the client keeps asking getQueryResults while the job is not complete
+      // (jobComplete: false) and then for every page (pageToken), and returns all the rows. (Setting
+      // maxResults would turn that off and return the first page only.) The promise resolves to
+      // [rows, nextQuery, apiResponse of the last page]; the typings only name the first two.
+      const [result, , response] = (await this.client.query(request, { autoPaginate: true })) as unknown as [unknown[], unknown, unknown];
       rows = (result as Record<string, unknown>[]).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, normalise(v)])));
       const fields = (response as { schema?: { fields?: TableField[] } } | undefined)?.schema?.fields;
       columns = fields ? fields.map((f) => String(f.name)) : Object.keys(rows[0] ?? {});
@@ -190,19 +209,32 @@ export class BigQueryWarehouse implements Warehouse {
       ...tableMetadata(info.schema),
     };
     const label = `${info.dataset}.${info.name}`;
-    let job: unknown;
+    const what = `load ${path.basename(file)} into ${JSON.stringify(label)}${partition ? ` partition ${partition}` : ""}`;
+    let done: JobMetadata;
     try {
-      [job] = await this.client.dataset(info.dataset).table(tableId).load(file, metadata);
+      const [job] = await this.client.dataset(info.dataset).table(tableId).createLoadJob(file, metadata);
+      done = await this.waitForJob(job);
     } catch (err) {
-      throw apiError(`load ${path.basename(file)} into ${JSON.stringify(label)}${partition ? ` partition ${partition}` : ""}`, err, "WAREHOUSE_LOAD");
+      throw apiError(what, err, "WAREHOUSE_LOAD");
     }
-    const status = (job as { status?: { errorResult?: { message?: string }; errors?: { message?: string }[] } }).status;
-    if (status?.errorResult) {
-      const details = (status.errors ?? []).map((e) => e.message).filter(Boolean).join("; ");
-      throw new WorkbookError("WAREHOUSE_LOAD", `BigQuery load into ${JSON.stringify(label)} failed: ${status.errorResult.message ?? "unknown error"}${details ? ` (${details})` : ""}; fix the data or the table's schema. Nothing was written (load jobs are atomic).`);
-    }
-    const outputRows = Number((job as { statistics?: { load?: { outputRows?: string } } }).statistics?.load?.outputRows ?? count ?? 0);
+    if (done.status?.errorResult) throw loadJobError(label, partition, done.status);
+    const outputRows = Number(done.statistics?.load?.outputRows ?? count ?? 0);
     return { table: label, rows: outputRows, write, ...(partition !== undefined ? { partition } : {}) };
+  }
+
+  /**
+   * Looks the job up until it is DONE (it is PENDING, then RUNNING, for a while), waiting `pollMs`,
+   * then twice that, up to 2 s. Only a DONE job's status says whether it worked.
+   */
+  private async waitForJob(job: Job): Promise<JobMetadata> {
+    let metadata = job.metadata as JobMetadata;
+    let wait = this.pollMs;
+    while (metadata.status?.state !== "DONE") {
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      wait = Math.min(wait * 2, MAX_POLL_MS);
+      [metadata] = await job.getMetadata();
+    }
+    return metadata;
   }
 }
 
@@ -216,34 +248,42 @@ function tableMetadata(schema: TableSchema): { schema: { fields: TableField[] };
 }
 
 
-/** Checks every line of an NDJSON file against the schema (in batches); returns the row count. */
+/**
+ * Checks every line of an NDJSON file against the schema (in batches), before it is uploaded;
+ * returns the row count. Blank lines are skipped; errors name the file's line number.
+ */
 async function checkNdjsonFile(table: string, file: string, schema: TableSchema, partition?: string): Promise<number> {
   const lines = readline.createInterface({ input: fs.createReadStream(file), crlfDelay: Infinity });
-  let n = 0;
+  let lineNo = 0;
+  let rows = 0;
   let batch: Record<string, unknown>[] = [];
+  let batchLines: number[] = [];
   const flush = (): void => {
     try {
       checkRows(table, schema, batch, partition);
     } catch (err) {
-      // renumber rows from the batch to the file
+      // renumber rows of the batch as lines of the file
       const e = err as WorkbookError;
-      e.message = e.message.replace(/row (\d+)/, (_m, k: string) => `line ${n - batch.length + Number(k)} of ${file}`);
+      e.message = e.message.replace(/row (\d+)/, (_m, k: string) => `line ${batchLines[Number(k) - 1]} of ${file}`);
       throw e;
     }
     batch = [];
+    batchLines = [];
   };
   for await (const line of lines) {
+    lineNo++;
     if (line.trim() === "") continue;
-    n++;
+    rows++;
     try {
       batch.push(JSON.parse(line) as Record<string, unknown>);
     } catch (err) {
-      throw new WorkbookError("SCHEMA_MISMATCH", `Load into ${JSON.stringify(table)}: line ${n} of ${file} is not JSON; fix the file.`, { cause: err });
+      throw new WorkbookError("SCHEMA_MISMATCH", `Load into ${JSON.stringify(table)}: line ${lineNo} of ${file} is not JSON (${(err as Error).message}); fix the file: one JSON object per line.`, { cause: err });
     }
+    batchLines.push(lineNo);
     if (batch.length >= 10_000) flush();
   }
   if (batch.length > 0) flush();
-  return n;
+  return rows;
 }
 
 /** BigQueryDate / BigQueryTimestamp / Big values as the workbook's plain values. */
@@ -263,9 +303,47 @@ function apiCode(err: unknown): number | undefined {
   return (err as { code?: number })?.code;
 }
 
+/** An API call that failed (not a job that ran and failed: see loadJobError), with a hint that fits its status. */
 function apiError(what: string, err: unknown, code: ErrorCode = "WAREHOUSE_API"): WorkbookError {
   const e = err as { message?: string; errors?: { message?: string }[] };
-  return new WorkbookError(code, `BigQuery could not ${what}: ${e?.message ?? String(err)}. Check GOOGLE_CLOUD_PROJECT, BIGQUERY_DATASET, BIGQUERY_LOCATION and your credentials (gcloud auth application-default login).`, { cause: err });
+  const status = apiCode(err);
+  const hint = status === 401 || status === 403
+    ? "Check your credentials (gcloud auth application-default login) and that they may use GOOGLE_CLOUD_PROJECT."
+    : status === 404
+      ? "Check GOOGLE_CLOUD_PROJECT, BIGQUERY_DATASET and BIGQUERY_LOCATION (a job is found only in its location)."
+      : status === 400
+        ? "Fix the request above."
+        : "Check GOOGLE_CLOUD_PROJECT, BIGQUERY_DATASET, BIGQUERY_LOCATION and your credentials (gcloud auth application-default login).";
+  return new WorkbookError(code, `BigQuery could not ${what}: ${e?.message ?? String(err)}. ${hint}`, { cause: err });
+}
+
+type JobStatus = NonNullable<JobMetadata["status"]>;
+
+/**
+ * A load job that ran and failed: BigQuery's `status.errorResult` and `status.errors[]`. A schema
+ * error names the column (SCHEMA_MISMATCH); anything else is WAREHOUSE_LOAD with BigQuery's messages.
+ */
+function loadJobError(label: string, partition: string | undefined, status: JobStatus): WorkbookError {
+  const into = `BigQuery load into ${JSON.stringify(label)}${partition ? ` partition ${partition}` : ""} failed`;
+  const messages = [...new Set([status.errorResult, ...(status.errors ?? [])].map((e) => e?.message).filter((m): m is string => Boolean(m)))];
+  const said = `BigQuery said: ${messages.join(" | ")}`;
+  const atomic = "Nothing was written (load jobs are atomic).";
+  const typeName = (t: string) => FROM_API[t.toUpperCase()] ?? t;
+  for (const message of messages) {
+    let m = /Field (\w+) has changed type from (\w+) to (\w+)/.exec(message);
+    if (m) {
+      return new WorkbookError("SCHEMA_MISMATCH", `${into}: column ${JSON.stringify(m[1])} is ${typeName(m[2])} in the table but ${typeName(m[3])} in the load's schema; make them agree (describeTable shows the table's schema, which may have been changed elsewhere). ${atomic} ${said}`);
+    }
+    m = /No such field: (\w+)/.exec(message);
+    if (m) {
+      return new WorkbookError("SCHEMA_MISMATCH", `${into}: the data has column ${JSON.stringify(m[1])}, which the table does not have; remove it from the data or add it to the table's schema. ${atomic} ${said}`);
+    }
+    m = /Field: (\w+); Value: (.*?)(?:\s+File:|$)/.exec(message);
+    if (m) {
+      return new WorkbookError("SCHEMA_MISMATCH", `${into}: column ${JSON.stringify(m[1])} has a value BigQuery cannot convert (${m[2]}); fix the data or the column's type. ${atomic} ${said}`);
+    }
+  }
+  return new WorkbookError("WAREHOUSE_LOAD", `${into} (${status.errorResult?.reason ?? "unknown reason"}); fix the data or the table's schema. ${atomic} ${said}`);
 }
 
 /** A query error; BigQuery reports positions as "[line:column]" in the message. */

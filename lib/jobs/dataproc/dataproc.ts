@@ -4,6 +4,12 @@
  * package on every node, submits a PySpark job (pipe_driver.py) that pipes each partition through
  * the job entrypoint with `node`, waits with progress, reads the results and the driver output,
  * and deletes the cluster it created (and only that one: by name and UUID).
+ *
+ * Cluster create and delete are long-running operations: the runner waits for each to be done
+ * (operation.promise() polls it), as a job can only be submitted to a RUNNING cluster. Clusters
+ * and jobs live in a project and a region, and every call names both.
+ *
+ * The clients use the REST transport (HTTP/1.1 + JSON, `fallback: true`), not gRPC: see dataprocClientOptions().
  */
 import { spawn } from "node:child_process";
 import * as crypto from "node:crypto";
@@ -36,7 +42,7 @@ export interface DataprocRunnerOptions {
   nodeVersion?: string;
   /** How often to ask for the job's state. Default 5000 ms. */
   pollMs?: number;
-  /** Extra options for the Dataproc clients (e.g. `{ fallback: true, apiEndpoint, port, protocol, authClient }`). */
+  /** Extra options for the Dataproc clients (e.g. `{ apiEndpoint, port, protocol, authClient }`); the transport is always REST. */
   clientOptions?: Record<string, unknown>;
   /** Extra options for the Cloud Storage client (e.g. `{ apiEndpoint }`). */
   storageOptions?: Record<string, unknown>;
@@ -119,8 +125,23 @@ type Storage = InstanceType<StorageModule["Storage"]>;
 type DataprocModule = typeof import("@google-cloud/dataproc");
 type ClusterClient = InstanceType<DataprocModule["v1"]["ClusterControllerClient"]>;
 type JobClient = InstanceType<DataprocModule["v1"]["JobControllerClient"]>;
+type ClientOptions = NonNullable<ConstructorParameters<DataprocModule["v1"]["ClusterControllerClient"]>[0]>;
+
+/**
+ * The options the runner gives both Dataproc clients: the regional endpoint, the project, `extra`,
+ * and always the REST transport (HTTP/1.1 + JSON, google-gax's `fallback: true`), chosen on purpose
+ * over the default gRPC: it is the transport the contract test exercises (its stand-in speaks REST
+ * only, test/cloud/dataproc-stand-in.ts), so what runs is what is tested; and it needs no HTTP/2
+ * channel, so it works through the HTTP proxies notebooks often sit behind. The runner's calls are
+ * few and small (create, poll, submit, delete), so gRPC would gain nothing.
+ */
+export function dataprocClientOptions(region: string, project: string, extra: Record<string, unknown> = {}): ClientOptions {
+  return { apiEndpoint: `${region}-dataproc.googleapis.com`, projectId: project, ...(extra as ClientOptions), fallback: true };
+}
 
 const FINISHED = new Set(["DONE", "ERROR", "CANCELLED"]);
+/** google.rpc.Code NOT_FOUND, as the client's errors carry it. */
+const NOT_FOUND = 5;
 // JobStatus.State numbers, for clients that return enums as numbers.
 const JOB_STATES: Record<number, string> = { 0: "STATE_UNSPECIFIED", 1: "PENDING", 2: "RUNNING", 3: "CANCEL_PENDING", 4: "CANCELLED", 5: "DONE", 6: "ERROR", 7: "CANCEL_STARTED", 8: "SETUP_DONE", 9: "ATTEMPT_FAILURE" };
 
@@ -129,8 +150,10 @@ export class DataprocJobRunner implements JobRunner {
   private readonly options: DataprocRunnerOptions;
   private clients?: { clusters: ClusterClient; jobs: JobClient; storage: Storage };
 
+  /** Throws CONFIG_INVALID at once when there is no project or staging bucket (not at the first run). */
   constructor(options: DataprocRunnerOptions = {}) {
     this.options = options;
+    this.settings();
   }
 
   private settings() {
@@ -157,7 +180,7 @@ export class DataprocJobRunner implements JobRunner {
     if (!this.clients) {
       const dataproc = require("@google-cloud/dataproc") as DataprocModule;
       const { Storage } = require("@google-cloud/storage") as StorageModule;
-      const clientOptions = { apiEndpoint: `${region}-dataproc.googleapis.com`, projectId: project, ...this.options.clientOptions };
+      const clientOptions = dataprocClientOptions(region, project, this.options.clientOptions);
       this.clients = {
         clusters: new dataproc.v1.ClusterControllerClient(clientOptions),
         jobs: new dataproc.v1.JobControllerClient(clientOptions),
@@ -211,7 +234,7 @@ export class DataprocJobRunner implements JobRunner {
 
       // 3. The job, and wait for it (progress: the Spark application's, as YARN reports it).
       report("running");
-      let [job] = await jobs.submitJob({ projectId: s.project, region: s.region, job: plan.job });
+      let [job] = await notFound(jobs.submitJob({ projectId: s.project, region: s.region, job: plan.job }), `cluster ${plan.clusterName}`, s, plan.createCluster ? undefined : "DATAPROC_CLUSTER");
       const jobId = job.reference?.jobId ?? plan.jobId;
       for (;;) {
         const progress = Math.max(0, ...(job.yarnApplications ?? []).map((a) => Number(a.progress ?? 0)));
@@ -220,7 +243,8 @@ export class DataprocJobRunner implements JobRunner {
         report("running");
         if (FINISHED.has(stateName(job.status?.state))) break;
         await new Promise((r) => setTimeout(r, s.pollMs));
-        [job] = await jobs.getJob({ projectId: s.project, region: s.region, jobId });
+        // The job is looked up in its project and region; anywhere else it is NOT_FOUND.
+        [job] = await notFound(jobs.getJob({ projectId: s.project, region: s.region, jobId }), `job ${jobId}`, s);
       }
 
       // 4. The driver output and the results (Spark's part files, in partition order).
@@ -272,6 +296,16 @@ export class DataprocJobRunner implements JobRunner {
       await Promise.all([this.clients.clusters.close(), this.clients.jobs.close()]);
       this.clients = undefined;
     }
+  }
+}
+
+/** A NOT_FOUND from Dataproc as DATAPROC_NOT_FOUND, naming the project and region it looked in. */
+async function notFound<T>(call: Promise<T>, what: string, s: { project: string; region: string }, setting?: string): Promise<T> {
+  try {
+    return await call;
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== NOT_FOUND) throw err;
+    throw new WorkbookError("DATAPROC_NOT_FOUND", `Dataproc has no ${what} in project ${s.project}, region ${s.region}: ${(err as Error).message}. Check GOOGLE_CLOUD_PROJECT and DATAPROC_REGION${setting ? ` and ${setting}` : ""}.`, { cause: err });
   }
 }
 

@@ -4,11 +4,14 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { openWarehouse } from "../../../lib/warehouse";
-import type { TableSchema, Warehouse } from "../../../lib/warehouse";
+import type { TableSchema } from "../../../lib/warehouse";
+import { BigQueryWarehouse } from "../../../lib/warehouse/bigquery";
 import { dialect } from "../../../lib/warehouse/dialect";
 import { SqlError } from "../../../lib/errors";
 import { isWorkbookError } from "../../../lib/errors";
-import { fakeAuthClient, startStandIn, type StandIn } from "../../cloud/bigquery-stand-in";
+import { fakeAuthClient, noSuchField, schemaChanged, startStandIn, type StandIn, type StandInOptions } from "../../cloud/bigquery-stand-in";
+
+const TIMEOUT = { timeout: 30_000 };
 
 const VISITS: TableSchema = {
   columns: [
@@ -21,16 +24,38 @@ const VISITS: TableSchema = {
   clusterBy: ["state", "category"],
 };
 
-async function setup(t: TestContext): Promise<{ wh: Warehouse; standIn: StandIn; auth: ReturnType<typeof fakeAuthClient> }> {
-  const standIn = await startStandIn();
+/** A stand-in (jobs take `pollsUntilDone` look-ups, 3 by default) and a warehouse on it in EU that polls every few ms. */
+async function setup(t: TestContext, options: StandInOptions = {}): Promise<{ wh: BigQueryWarehouse; standIn: StandIn; auth: ReturnType<typeof fakeAuthClient> }> {
+  const standIn = await startStandIn(options);
   t.after(() => standIn.close());
   const auth = fakeAuthClient();
-  const wh = await openWarehouse({ kind: "bigquery", project: standIn.project, dataset: "web_logs", location: "EU", apiEndpoint: standIn.url, authClient: auth });
+  const wh = await BigQueryWarehouse.create({ project: standIn.project, dataset: "web_logs", location: "EU", apiEndpoint: standIn.url, authClient: auth, pollMs: 5 });
   t.after(() => wh.close());
   return { wh, standIn, auth };
 }
 
-test("BigQuery contract: createTable sends the schema, day partitioning and clustering", async (t) => {
+/** Sets an environment variable for the rest of the test, and puts the old value back after it. */
+function setEnv(t: TestContext, name: string, value: string): void {
+  const saved = process.env[name];
+  process.env[name] = value;
+  t.after(() => {
+    if (saved === undefined) delete process.env[name];
+    else process.env[name] = saved;
+  });
+}
+
+const jobLookUps = (standIn: StandIn) => standIn.requests.filter((r) => r.method === "GET" && /\/(jobs|queries)\/[\w-]+$/.test(r.path));
+
+test("BigQuery contract: openWarehouse picks BigQuery and its settings", TIMEOUT, async (t) => {
+  const standIn = await startStandIn();
+  t.after(() => standIn.close());
+  const wh = await openWarehouse({ kind: "bigquery", project: standIn.project, dataset: "web_logs", location: "EU", apiEndpoint: standIn.url, authClient: fakeAuthClient() });
+  t.after(() => wh.close());
+  assert.ok(wh instanceof BigQueryWarehouse);
+  assert.deepEqual([wh.kind, wh.project, wh.dataset, wh.location], ["bigquery", "test-project", "web_logs", "EU"]);
+});
+
+test("BigQuery contract: createTable sends the schema, day partitioning and clustering", TIMEOUT, async (t) => {
   const { wh, standIn, auth } = await setup(t);
   await wh.createTable("hourly", VISITS);
   const dataset = standIn.requests.find((r) => r.path.endsWith("/datasets"));
@@ -46,7 +71,6 @@ test("BigQuery contract: createTable sends the schema, day partitioning and clus
     { name: "category", type: "STRING", mode: "NULLABLE" },
     { name: "visits", type: "INT64", mode: "NULLABLE" },
   ]);
-  await wh.createTable("hourly", VISITS); // 409 Already Exists is fine
   const info = await wh.describeTable("hourly");
   assert.equal(info.schema.partitionBy, "day");
   assert.deepEqual(info.schema.clusterBy, ["state", "category"]);
@@ -56,7 +80,22 @@ test("BigQuery contract: createTable sends the schema, day partitioning and clus
   for (const r of standIn.requests) assert.equal(r.headers.authorization, "Bearer stand-in-token");
 });
 
-test("BigQuery contract: a partition overwrite is a WRITE_TRUNCATE load into table$YYYYMMDD", async (t) => {
+test("BigQuery contract: creating a dataset or table that exists (409 Already Exists) is fine", TIMEOUT, async (t) => {
+  const { wh, standIn } = await setup(t);
+  await wh.createTable("hourly", VISITS);
+  assert.deepEqual(standIn.requests.map((r) => r.status), [200, 200]);
+  await wh.createTable("hourly", VISITS);
+  await wh.createDataset();
+  await wh.createDataset("web_logs");
+  // the stand-in really answered 409 each time, and nothing was thrown
+  const conflicts = standIn.requests.filter((r) => r.status === 409).map((r) => r.path.replace("/bigquery/v2/projects/test-project", ""));
+  assert.deepEqual(conflicts, ["/datasets", "/datasets/web_logs/tables", "/datasets", "/datasets"]);
+  assert.deepEqual(await wh.listTables(), ["hourly"]);
+  // other errors still fail: a bad schema never reaches the API
+  await assert.rejects(wh.createTable("other", { columns: [] }), (err: Error) => isWorkbookError(err, "SCHEMA_INVALID"));
+});
+
+test("BigQuery contract: a partition overwrite is a WRITE_TRUNCATE load into table$YYYYMMDD", TIMEOUT, async (t) => {
   const { wh, standIn } = await setup(t);
   await wh.createTable("hourly", VISITS);
   const rows = [{ day: "2021-03-26", state: "Ohio", category: "products", visits: 3 }, { day: "2021-03-26", state: "Iowa", category: "sales", visits: 1 }];
@@ -76,7 +115,59 @@ test("BigQuery contract: a partition overwrite is a WRITE_TRUNCATE load into tab
   assert.deepEqual(upload.upload?.trim().split("\n").map((l) => JSON.parse(l) as unknown), rows);
 });
 
-test("BigQuery contract: APPEND and TRUNCATE loads of NDJSON and Parquet files", async (t) => {
+test("BigQuery contract: a load job is looked up (in its location) until it is DONE", TIMEOUT, async (t) => {
+  const { wh, standIn } = await setup(t, { pollsUntilDone: 4 });
+  await wh.createTable("hourly", VISITS);
+  const result = await wh.loadRows("hourly", [{ day: "2021-03-26", visits: 1 }, { day: "2021-03-26", visits: 2 }, { day: "2021-03-26", visits: 3 }]);
+  assert.equal(result.rows, 3);
+  const upload = standIn.requests.find((r) => r.path.startsWith("/upload/"));
+  const jobId = (upload?.json?.jobReference as { jobId: string }).jobId;
+  assert.deepEqual(standIn.jobStates.get(jobId), ["PENDING", "RUNNING", "DONE"]);
+  const lookUps = jobLookUps(standIn);
+  assert.equal(lookUps.length, 4, "one look-up per poll, and none after DONE");
+  for (const r of lookUps) {
+    assert.equal(r.path, `/bigquery/v2/projects/test-project/jobs/${jobId}`);
+    assert.equal(r.query.get("location"), "EU");
+    assert.equal(r.status, 200);
+  }
+});
+
+test("BigQuery contract: a load job that fails with a schema error names the column, not the credentials", TIMEOUT, async (t) => {
+  const { wh, standIn } = await setup(t);
+  await wh.createTable("hourly", VISITS);
+  const loads = () => standIn.requests.filter((r) => r.path.startsWith("/upload/")).length;
+
+  standIn.nextLoadFailure = schemaChanged("test-project", "web_logs.hourly", "visits", "STRING", "INTEGER");
+  await assert.rejects(wh.loadRows("hourly", [{ day: "2021-03-26", visits: 1 }]), (err: Error) => {
+    assert.ok(isWorkbookError(err, "SCHEMA_MISMATCH"), String(err));
+    assert.match(err.message, /load into "web_logs\.hourly" failed: column "visits" is STRING in the table but INT64 in the load's schema/);
+    assert.match(err.message, /Field visits has changed type from STRING to INTEGER/, "BigQuery's own words are kept");
+    assert.match(err.message, /Nothing was written/);
+    assert.doesNotMatch(err.message, /credentials/);
+    return true;
+  });
+  assert.equal(loads(), 1);
+  // the failure was read from the DONE job, after polling
+  const failed = standIn.requests.find((r) => r.path.startsWith("/upload/"));
+  assert.deepEqual(standIn.jobStates.get((failed?.json?.jobReference as { jobId: string }).jobId), ["PENDING", "RUNNING", "DONE"]);
+
+  standIn.nextLoadFailure = noSuchField("foo");
+  await assert.rejects(wh.loadRows("hourly", [{ day: "2021-03-26", visits: 1 }], { partition: "2021-03-26" }), (err: Error) => {
+    assert.ok(isWorkbookError(err, "SCHEMA_MISMATCH"), String(err));
+    assert.match(err.message, /load into "web_logs\.hourly" partition 2021-03-26 failed: the data has column "foo", which the table does not have/);
+    assert.match(err.message, /No such field: foo/);
+    assert.doesNotMatch(err.message, /credentials/);
+    return true;
+  });
+
+  // any other failure keeps BigQuery's reason and messages (errorResult and errors[])
+  standIn.nextLoadFailure = { errorResult: { reason: "quotaExceeded", message: "Quota exceeded: too many table update operations" }, errors: [{ reason: "quotaExceeded", location: "table.write", message: "Quota exceeded: too many table update operations" }] };
+  await assert.rejects(wh.loadRows("hourly", [{ day: "2021-03-26", visits: 1 }]), (err: Error) =>
+    isWorkbookError(err, "WAREHOUSE_LOAD") && /failed \(quotaExceeded\).*BigQuery said: Quota exceeded: too many table update operations$/.test(err.message) && !/credentials/.test(err.message));
+  assert.equal(loads(), 3);
+});
+
+test("BigQuery contract: APPEND and TRUNCATE loads of NDJSON and Parquet files", TIMEOUT, async (t) => {
   const { wh, standIn } = await setup(t);
   await wh.createTable("hourly", VISITS);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bq-test-"));
@@ -94,18 +185,56 @@ test("BigQuery contract: APPEND and TRUNCATE loads of NDJSON and Parquet files",
   ]);
 });
 
-test("BigQuery contract: a bad row fails before any job, naming the column; a failed job is reported", async (t) => {
+test("BigQuery contract: a bad row fails before any job, naming the column", TIMEOUT, async (t) => {
   const { wh, standIn } = await setup(t);
   await wh.createTable("hourly", VISITS);
   await assert.rejects(wh.loadRows("hourly", [{ day: "2021-03-26", visits: "many" }]), (err: Error) => isWorkbookError(err, "SCHEMA_MISMATCH") && /column "visits" is INT64/.test(err.message));
   await assert.rejects(wh.loadRows("hourly", [{ day: "2021-03-27" }], { partition: "2021-03-26" }), /outside that day/);
   assert.equal(standIn.requests.filter((r) => r.path.startsWith("/upload/")).length, 0);
-  standIn.nextLoadError = "Provided Schema does not match Table web_logs.hourly. Field visits has changed type from INTEGER to STRING";
-  await assert.rejects(wh.loadRows("hourly", [{ day: "2021-03-26", visits: 1 }]), (err: Error) => isWorkbookError(err, "WAREHOUSE_LOAD") && /Field visits has changed type/.test(err.message));
 });
 
-test("BigQuery contract: query sends named parameters and the default dataset, and parses typed results", async (t) => {
-  const { wh, standIn } = await setup(t);
+test("BigQuery contract: the NDJSON check accepts a good file and rejects a bad one, naming the line, before any upload", TIMEOUT, async (t) => {
+  const { wh, standIn } = await setup(t, { pollsUntilDone: 1 });
+  await wh.createTable("hourly", VISITS);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bq-ndjson-"));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const write = (name: string, text: string) => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, text);
+    return file;
+  };
+  const uploads = () => standIn.requests.filter((r) => r.path.startsWith("/upload/")).length;
+  const row = (visits: unknown, day = "2021-03-26") => JSON.stringify({ day, state: "Ohio", visits });
+
+  // good: blank lines and CRLF line ends are fine; the count is of rows
+  const good = write("good.ndjson", `${row(1)}\r\n\r\n${row("2")}\n   \n${row(null)}\n`);
+  assert.equal((await wh.loadFile("hourly", good, { partition: "2021-03-26" })).rows, 3);
+  assert.equal(uploads(), 1);
+
+  // bad: each rejected with SCHEMA_MISMATCH naming the file's line (blank lines counted) and what is wrong
+  const bad: [string, RegExp][] = [
+    [`${row(1)}\n\n{"day": "2021-03-26", "visits": 2\n`, /line 3 of .*not-json\.ndjson is not JSON \(.+\); fix the file: one JSON object per line/],
+    [`${row(1)}\n\n\n${row("many")}\n`, /line 4 of .*wrong-type\.ndjson, column "visits" is INT64 but the value is "many" \(string\)/],
+    [`${row(1)}\n{"day": "2021-03-26", "vists": 2}\n`, /line 2 of .*unknown-column\.ndjson has column "vists", which is not in the table's schema/],
+    [`[1, 2]\n`, /line 1 of .*not-object\.ndjson is \[1,2\] \(array\), not an object/],
+    [`{"state": "Ohio"}\n`, /line 1 of .*no-day\.ndjson has no value for REQUIRED column "day"/],
+  ];
+  const names = ["not-json", "wrong-type", "unknown-column", "not-object", "no-day"];
+  for (const [i, [text, message]] of bad.entries()) {
+    const file = write(`${names[i]}.ndjson`, text);
+    await assert.rejects(wh.loadFile("hourly", file), (err: Error) => isWorkbookError(err, "SCHEMA_MISMATCH") && message.test(err.message) && err.message.includes(`Load into "hourly"`), `${names[i]}`);
+  }
+  // a row outside the partition's day
+  const otherDay = write("other-day.ndjson", `${row(1)}\n${row(1, "2021-03-27")}\n`);
+  await assert.rejects(wh.loadFile("hourly", otherDay, { partition: "2021-03-26" }), (err: Error) => isWorkbookError(err, "SCHEMA_MISMATCH") && /line 2 of .*other-day\.ndjson, column "day" is "2021-03-27" \(string\), outside that day/.test(err.message));
+  // past the first batch of 10,000 rows the line number is still the file's
+  const big = write("big.ndjson", Array.from({ length: 10_005 }, (_, i) => row(i === 10_002 ? 1.5 : i)).join("\n") + "\n");
+  await assert.rejects(wh.loadFile("hourly", big), (err: Error) => isWorkbookError(err, "SCHEMA_MISMATCH") && /line 10003 of .*big\.ndjson, column "visits" is INT64 but the value is 1\.5 \(number\)/.test(err.message));
+  assert.equal(uploads(), 1, "no bad file was uploaded");
+});
+
+test("BigQuery contract: query sends named parameters and the default dataset, and parses typed results", TIMEOUT, async (t) => {
+  const { wh, standIn } = await setup(t, { pollsUntilDone: 0, pageSize: 100 });
   standIn.nextQuery = {
     fields: [{ name: "day", type: "DATE" }, { name: "state", type: "STRING" }, { name: "n", type: "INTEGER" }, { name: "share", type: "FLOAT" }, { name: "amount", type: "NUMERIC" }, { name: "cart", type: "BOOLEAN" }, { name: "first_seen", type: "TIMESTAMP" }],
     rows: [["2021-03-26", "Ohio", "12", "0.25", "10.5", "true", "1616767331000000"], ["2021-03-26", null, "9007199254740993", "1", null, "false", null]],
@@ -134,7 +263,78 @@ test("BigQuery contract: query sends named parameters and the default dataset, a
   ]);
 });
 
-test("BigQuery contract: a query error surfaces the SQL text and the [line:column] position", async (t) => {
+test("BigQuery contract: a query that is not complete at first is polled until DONE", TIMEOUT, async (t) => {
+  const { wh, standIn } = await setup(t, { pollsUntilDone: 4, pageSize: 100 });
+  standIn.nextQuery = { fields: [{ name: "state", type: "STRING" }, { name: "n", type: "INTEGER" }], rows: [["Ohio", "3"], ["Iowa", "1"]] };
+  const { rows, columns } = await wh.query("SELECT state, COUNT(*) AS n FROM hourly GROUP BY state");
+  assert.deepEqual(columns, ["state", "n"]);
+  assert.deepEqual(rows, [{ state: "Ohio", n: 3 }, { state: "Iowa", n: 1 }]);
+  const [post] = standIn.requests.filter((r) => r.method === "POST" && r.path.endsWith("/queries"));
+  assert.equal(post.json?.location, "EU");
+  assert.deepEqual(standIn.jobStates.get("query_1"), ["PENDING", "RUNNING", "DONE"]);
+  const lookUps = jobLookUps(standIn);
+  assert.equal(lookUps.length, 4);
+  for (const r of lookUps) {
+    assert.equal(r.path, "/bigquery/v2/projects/test-project/queries/query_1");
+    assert.equal(r.query.get("location"), "EU");
+    assert.equal(r.status, 200);
+  }
+});
+
+test("BigQuery contract: query results spread over several pages are all read", TIMEOUT, async (t) => {
+  const { wh, standIn } = await setup(t, { pollsUntilDone: 0, pageSize: 2 });
+  const names = ["Ohio", "Iowa", "Utah", "Texas", "Maine"];
+  standIn.nextQuery = { fields: [{ name: "state", type: "STRING" }, { name: "n", type: "INTEGER" }], rows: names.map((s, i) => [s, String(i)]) };
+  const { rows, columns } = await wh.query("SELECT state, n FROM states ORDER BY n");
+  assert.deepEqual(columns, ["state", "n"]);
+  assert.deepEqual(rows, names.map((state, n) => ({ state, n })));
+  // page 1 came with the query; pages 2 and 3 by pageToken, in the job's location
+  const pages = standIn.requests.filter((r) => r.method === "GET" && r.path.endsWith("/queries/query_1"));
+  assert.deepEqual(pages.map((r) => [r.query.get("pageToken"), r.query.get("location")]), [["2", "EU"], ["4", "EU"]]);
+
+  // an empty result is one page with no rows
+  standIn.nextQuery = { fields: [{ name: "state", type: "STRING" }], rows: [] };
+  assert.deepEqual(await wh.query("SELECT state FROM states WHERE false"), { columns: ["state"], rows: [] });
+});
+
+test("BigQuery contract: BIGQUERY_LOCATION goes on every job insert and look-up; a job is not found elsewhere", TIMEOUT, async (t) => {
+  setEnv(t, "BIGQUERY_LOCATION", "europe-west2");
+  const standIn = await startStandIn({ pollsUntilDone: 2, pageSize: 1 });
+  t.after(() => standIn.close());
+  const wh = await openWarehouse({ kind: "bigquery", project: standIn.project, dataset: "web_logs", apiEndpoint: standIn.url, authClient: fakeAuthClient() });
+  t.after(() => wh.close());
+  assert.equal((wh as BigQueryWarehouse).location, "europe-west2");
+  await wh.createTable("hourly", VISITS);
+  await wh.loadRows("hourly", [{ day: "2021-03-26", visits: 1 }]);
+  standIn.nextQuery = { fields: [{ name: "n", type: "INTEGER" }], rows: [["1"], ["2"]] };
+  assert.deepEqual((await wh.query("SELECT visits AS n FROM hourly")).rows, [{ n: 1 }, { n: 2 }]);
+
+  const dataset = standIn.requests.find((r) => r.method === "POST" && r.path.endsWith("/datasets"));
+  assert.equal(dataset?.json?.location, "europe-west2");
+  const upload = standIn.requests.find((r) => r.path.startsWith("/upload/"));
+  assert.equal((upload?.json?.jobReference as { location: string }).location, "europe-west2");
+  const query = standIn.requests.find((r) => r.method === "POST" && r.path.endsWith("/queries"));
+  assert.equal(query?.json?.location, "europe-west2");
+  const lookUps = jobLookUps(standIn);
+  assert.ok(lookUps.some((r) => r.path.includes("/jobs/")) && lookUps.some((r) => r.path.includes("/queries/")), "both jobs.get and getQueryResults were used");
+  for (const r of lookUps) assert.deepEqual([r.query.get("location"), r.status], ["europe-west2", 200], r.path);
+
+  // the stand-in, like the API, does not find a job in another location (none means US)
+  const jobId = (upload?.json?.jobReference as { jobId: string }).jobId;
+  const headers = { authorization: "Bearer stand-in-token" };
+  for (const suffix of ["?location=EU", "?location=US", ""]) {
+    assert.equal((await fetch(`${standIn.url}/bigquery/v2/projects/test-project/jobs/${jobId}${suffix}`, { headers })).status, 404, suffix);
+    assert.equal((await fetch(`${standIn.url}/bigquery/v2/projects/test-project/queries/query_2${suffix}`, { headers })).status, 404, suffix);
+  }
+  // a warehouse in the wrong location gets a 404 that points at BIGQUERY_LOCATION
+  const us = await openWarehouse({ kind: "bigquery", project: standIn.project, dataset: "web_logs", location: "US", apiEndpoint: standIn.url, authClient: fakeAuthClient() });
+  t.after(() => us.close());
+  await assert.rejects(us.loadRows("hourly", [{ day: "2021-03-26", visits: 1 }]), (err: Error) =>
+    isWorkbookError(err, "WAREHOUSE_LOAD") && /was not found in location US/.test(err.message) && /BIGQUERY_LOCATION \(a job is found only in its location\)/.test(err.message));
+  await assert.rejects(us.query("SELECT 1"), (err: Error) => isWorkbookError(err, "WAREHOUSE_API") && /was not found in location US/.test(err.message));
+});
+
+test("BigQuery contract: a query error surfaces the SQL text and the [line:column] position", TIMEOUT, async (t) => {
   const { wh, standIn } = await setup(t);
   const sql = "SELECT state,\n  COUNT(*) AS n FROM hourly GROUP BY stat";
   standIn.nextQuery = { error: "Unrecognized name: stat; Did you mean state? at [2:41]" };
@@ -148,7 +348,7 @@ test("BigQuery contract: a query error surfaces the SQL text and the [line:colum
   });
 });
 
-test("BigQuery contract: a missing table is reported with how to create it", async (t) => {
+test("BigQuery contract: a missing table is reported with how to create it", TIMEOUT, async (t) => {
   const { wh } = await setup(t);
   await assert.rejects(wh.loadRows("nope", [{ a: 1 }]), (err: Error) => isWorkbookError(err, "WAREHOUSE_NO_TABLE") && /createTable\("nope"/.test(err.message));
 });
