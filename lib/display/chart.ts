@@ -5,6 +5,7 @@
  * cannot load them). Rendering is deterministic: fixed font, no canvas (text widths estimated).
  */
 import { escapeHtml, publish } from "./output";
+import { pictureBundle } from "./picture";
 
 /** A Vega-Lite specification (https://vega.github.io/vega-lite/docs/spec.html), as a plain object. */
 export type VegaLiteSpec = Record<string, unknown>;
@@ -43,13 +44,14 @@ export function chartText(spec: VegaLiteSpec): string {
 }
 
 /**
- * Shows a Vega-Lite chart as SVG in the notebook (its text description, or `text`, elsewhere).
+ * Shows a Vega-Lite chart as SVG with a PNG beside it in the notebook (its text description, or
+ * `text`, elsewhere).
  * Returns nothing, so a cell ending in `await chart(...)` does not also print the SVG's source
  * (tslab prints a cell's last value); `chartSvg` gives the SVG text.
  */
 export async function chart(spec: VegaLiteSpec, options: { text?: string } = {}): Promise<void> {
   const svg = await chartSvg(spec);
-  publish({ "image/svg+xml": svg, "text/plain": options.text ?? chartText(spec) });
+  publish(await pictureBundle(svg, options.text ?? chartText(spec)));
 }
 
 export interface SimpleChartOptions {

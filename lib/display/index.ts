@@ -16,4 +16,5 @@ export type { WorldMapOptions } from "./map";
 export { showProgress, progressBundle } from "./progress";
 export type { ShowProgressOptions } from "./progress";
 export { publish, inNotebook, escapeHtml } from "./output";
+export { pictureBundle, svgToPng } from "./picture";
 export type { MimeBundle, PublishOptions } from "./output";

@@ -6,12 +6,15 @@
 import * as fs from "node:fs";
 import type { PGlite, Transaction } from "@electric-sql/pglite";
 import { SqlError, WorkbookError, positionAt } from "../errors";
+import { lockFolder, type FolderLock } from "./folder-lock";
 import type { SqlDatabase, SqlQueryable, SqlResult, UpsertOptions } from "./sql";
 import { PARSERS, toParam, runUpsert } from "./statements";
 
 export interface PGliteDatabaseOptions {
   /** Data folder, or undefined for an in-memory database. */
   dataDir?: string;
+  /** How long to wait for another process to release the data folder. Default 600,000 ms. */
+  lockTimeoutMs?: number;
 }
 
 type Runner = Pick<PGlite | Transaction, "query" | "exec">;
@@ -19,18 +22,22 @@ type Runner = Pick<PGlite | Transaction, "query" | "exec">;
 export class PGliteDatabase implements SqlDatabase {
   readonly kind = "pglite" as const;
   private db: PGlite | undefined;
+  private lock: FolderLock | undefined;
 
-  private constructor(db: PGlite) {
+  private constructor(db: PGlite, lock: FolderLock | undefined) {
     this.db = db;
+    this.lock = lock;
   }
 
   static async create(options: PGliteDatabaseOptions = {}): Promise<PGliteDatabase> {
     if (options.dataDir) fs.mkdirSync(options.dataDir, { recursive: true });
+    const lock = options.dataDir ? await lockFolder(options.dataDir, { timeoutMs: options.lockTimeoutMs }) : undefined;
     const { PGlite } = await import("@electric-sql/pglite");
     try {
       const db = await PGlite.create({ ...(options.dataDir ? { dataDir: options.dataDir } : {}), parsers: PARSERS });
-      return new PGliteDatabase(db as unknown as PGlite);
+      return new PGliteDatabase(db as unknown as PGlite, lock);
     } catch (err) {
+      lock?.release();
       throw new WorkbookError("SQL_OPEN", `Could not open the PGlite database in ${JSON.stringify(options.dataDir ?? "memory")}: ${(err as Error).message}. Is another process using that folder? Close it, or set WORKBOOK_HOME to another work folder.`, { cause: err });
     }
   }
@@ -54,7 +61,12 @@ export class PGliteDatabase implements SqlDatabase {
   async close(): Promise<void> {
     const db = this.db;
     this.db = undefined;
-    if (db && !db.closed) await db.close();
+    try {
+      if (db && !db.closed) await db.close();
+    } finally {
+      this.lock?.release();
+      this.lock = undefined;
+    }
   }
 
   private open(): PGlite {

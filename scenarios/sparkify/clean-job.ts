@@ -13,9 +13,11 @@ import type { Lake } from "../../lib/lake/lake";
 import { CLEAN_EVENT_COLUMNS, parseEventLine, type CleanEvent } from "./events";
 
 export interface CleanJobParams {
-  /** The lake's root (a folder or gs://bucket/prefix). */
-  lakeRoot: string;
-  /** Dataset of the clean events in the lake, e.g. "sparkify/clean/events". */
+  /** Where the raw log files are: a folder or gs://bucket/prefix (record paths are relative to it). */
+  sourceRoot: string;
+  /** The lake the clean events go to (a folder or gs://bucket/prefix). */
+  outRoot: string;
+  /** Dataset of the clean events in that lake, e.g. "sparkify/clean/events". */
   out: string;
 }
 
@@ -67,8 +69,9 @@ export async function writeEventsParquet(events: CleanEvent[], file: string): Pr
 export const job = defineJob<{ path: string }, CleanFileResult, CleanJobParams>({
   name: "sparkify-clean",
   async map(record, params) {
-    const lake = await lakeAt(params.lakeRoot);
-    const text = (await lake.readFile(record.path)).toString("utf8");
+    const source = await lakeAt(params.sourceRoot);
+    const lake = await lakeAt(params.outRoot);
+    const text = (await source.readFile(record.path)).toString("utf8");
     const lines = text.split("\n");
     if (lines[lines.length - 1] === "") lines.pop(); // the newline that ends the last line
     const date = /(\d{4}-\d{2}-\d{2})/.exec(path.basename(record.path))?.[1];
@@ -82,7 +85,7 @@ export const job = defineJob<{ path: string }, CleanFileResult, CleanJobParams>(
     });
     let parquet = "";
     if (events.length > 0) {
-      parquet = `${params.out}/date=${date}/part-${path.basename(record.path, ".json")}.parquet`;
+      parquet = `${params.out}/date=${date}/part-${path.basename(record.path, ".json").replace(/[^A-Za-z0-9_-]/g, "_")}.parquet`;
       const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "sparkify-clean-"));
       try {
         const local = path.join(tmp, "events.parquet");

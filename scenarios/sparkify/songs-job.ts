@@ -8,7 +8,8 @@ import type { Lake } from "../../lib/lake/lake";
 import { parseSongFile, type CleanSong } from "./events";
 
 export interface SongsJobParams {
-  lakeRoot: string;
+  /** Where the song files are: a folder or gs://bucket/prefix (record paths are relative to it). */
+  sourceRoot: string;
 }
 
 let lake: Promise<Lake> | undefined;
@@ -17,7 +18,7 @@ export const job = defineJob<{ path: string }, CleanSong, SongsJobParams>({
   name: "sparkify-songs",
   concurrency: 16,
   async map(record, params) {
-    lake ??= openLake({ root: params.lakeRoot });
+    lake ??= openLake({ root: params.sourceRoot });
     const text = (await (await lake).readFile(record.path)).toString("utf8");
     const parsed = parseSongFile(text);
     if (!parsed.ok) throw new Error(`${record.path}: ${parsed.reason}`);

@@ -18,25 +18,25 @@ import { SCHEMAS, TABLES, stageEvents, stageSongs, type Interval } from "./star-
 export const CLEAN_JOB = path.join(__dirname, "clean-job.js");
 export const SONGS_JOB = path.join(__dirname, "songs-job.js");
 
-/** Where things are in the lake. */
-export interface SparkifyLayout {
-  /** Folder (inside the lake) holding song_data/. */
-  songData: string;
-  /** Folder (inside the lake) holding log_data/. */
-  logData: string;
-  /** Dataset of the clean events. Default "sparkify/clean/events". */
-  clean: string;
-  /** Folder of the star schema's Parquet tables. Default "sparkify/star". */
-  star: string;
+/** Where the inputs are and where the outputs go. */
+export interface SparkifySources {
+  /** The song files (song_data/A/B/C/TR....json): a lake opened at that folder or gs:// URI. */
+  songs: Lake;
+  /** The log files (log_data/YYYY/MM/YYYY-MM-DD-events.json): a lake opened at that folder or gs:// URI. */
+  logs: Lake;
+  /** The workbook's lake, for the clean events and the star schema. */
+  lake: Lake;
 }
 
-export const DEFAULT_LAYOUT: SparkifyLayout = { songData: "sparkify/raw/song_data", logData: "sparkify/raw/log_data", clean: "sparkify/clean/events", star: "sparkify/star" };
+/** Datasets in the workbook's lake. */
+export const CLEAN_DATASET = "sparkify/clean/events";
+export const STAR_PREFIX = "sparkify/star";
 
-/** The log files of the interval: log_data/YYYY/MM/YYYY-MM-DD-events.json with the day in [start, end). */
-export async function logFilesOf(lake: Lake, layout: SparkifyLayout, interval: Interval): Promise<string[]> {
+/** The log files of the interval: any path ending in YYYY-MM-DD-events.json with the day in [start, end). */
+export async function logFilesOf(logs: Lake, interval: Interval): Promise<string[]> {
   const start = interval.start.slice(0, 10);
   const end = interval.end.slice(0, 10);
-  return (await lake.list(layout.logData))
+  return (await logs.list(""))
     .map((f) => f.path)
     .filter((p) => {
       const day = /(\d{4}-\d{2}-\d{2})-events\.json$/.exec(p)?.[1];
@@ -54,9 +54,9 @@ export interface CleanResult {
 }
 
 /** Cleans the interval's log files on the cluster; rejected lines are recorded in the warehouse. */
-export async function cleanEvents(cluster: Cluster, lake: Lake, wh: Warehouse, layout: SparkifyLayout, interval: Interval): Promise<CleanResult> {
-  const files = await logFilesOf(lake, layout, interval);
-  const params: CleanJobParams = { lakeRoot: lake.root, out: layout.clean };
+export async function cleanEvents(cluster: Cluster, sources: SparkifySources, wh: Warehouse, interval: Interval): Promise<CleanResult> {
+  const files = await logFilesOf(sources.logs, interval);
+  const params: CleanJobParams = { sourceRoot: sources.logs.root, outRoot: sources.lake.root, out: CLEAN_DATASET };
   const result = await cluster.runner.run<{ path: string }, CleanFileResult, CleanJobParams>({ module: CLEAN_JOB, input: files.map((p) => ({ path: p })), params, partitions: Math.min(files.length, cluster.workers * 2) || 1 });
   if (result.errors.length > 0) throw new Error(`the clean job could not read ${result.errors.length} file(s): ${result.errors.map((e) => e.error).join("; ")}`);
   const rejected = result.outputs.flatMap((o) => o.rejected);
@@ -75,9 +75,9 @@ export interface SongsResult {
 }
 
 /** Reads every song file on the cluster and stages the catalogue in the warehouse. */
-export async function loadSongs(cluster: Cluster, lake: Lake, wh: Warehouse, layout: SparkifyLayout): Promise<SongsResult> {
-  const files = (await lake.list(layout.songData)).map((f) => f.path).filter((p) => p.endsWith(".json"));
-  const result = await cluster.runner.run<{ path: string }, CleanSong, SongsJobParams>({ module: SONGS_JOB, input: files.map((p) => ({ path: p })), params: { lakeRoot: lake.root } });
+export async function loadSongs(cluster: Cluster, sources: SparkifySources, wh: Warehouse): Promise<SongsResult> {
+  const files = (await sources.songs.list("")).map((f) => f.path).filter((p) => p.endsWith(".json"));
+  const result = await cluster.runner.run<{ path: string }, CleanSong, SongsJobParams>({ module: SONGS_JOB, input: files.map((p) => ({ path: p })), params: { sourceRoot: sources.songs.root } });
   await stageSongs(wh, result.outputs);
   return { files: files.length, songs: result.outputs.length, rejected: result.errors.map((e) => ({ file: e.input.path, reason: e.error })) };
 }

@@ -10,7 +10,7 @@ import { generateSparkify, writeSparkify } from "../../../scenarios/sparkify/gen
 import { sparkifyExercises } from "../../../scenarios/sparkify/exercises";
 import { runQualityChecks } from "../../../scenarios/sparkify/quality";
 import { buildStarSchema, createTables, naiveSongplayRows, TABLES } from "../../../scenarios/sparkify/star-schema";
-import { cleanEvents, DEFAULT_LAYOUT, loadEvents, loadSongs } from "../../../scenarios/sparkify/steps";
+import { cleanEvents, loadEvents, loadSongs } from "../../../scenarios/sparkify/steps";
 import { tempDir } from "../../helpers";
 
 const NOVEMBER = { start: "2018-11-01T00:00:00.000Z", end: "2018-12-01T00:00:00.000Z" };
@@ -21,6 +21,7 @@ test("the star schema equals what the generator knows it wrote, and a re-run cha
   const lake = await openLake({ root: path.join(dir, "lake") });
   t.after(() => lake.close());
   await writeSparkify(lake, data, "sparkify/raw");
+  const sources = { lake, songs: await openLake({ root: lake.uri("sparkify/raw/song_data") }), logs: await openLake({ root: lake.uri("sparkify/raw/log_data") }) };
   const wh = await openWarehouse({ memory: true });
   t.after(() => wh.close());
   await createTables(wh);
@@ -29,11 +30,11 @@ test("the star schema equals what the generator knows it wrote, and a re-run cha
 
   const counts = [];
   for (let run = 0; run < 2; run++) {
-    const clean = await cleanEvents(cluster, lake, wh, DEFAULT_LAYOUT, NOVEMBER);
+    const clean = await cleanEvents(cluster, sources, wh, NOVEMBER);
     assert.equal(clean.lines, data.truth.logLines);
     assert.equal(clean.rejected.length, data.truth.malformedLines);
     assert.equal(clean.lines, clean.ok + clean.rejected.length, "in = ok + rejected");
-    const songs = await loadSongs(cluster, lake, wh, DEFAULT_LAYOUT);
+    const songs = await loadSongs(cluster, sources, wh);
     assert.equal(songs.songs, data.truth.songs);
     await loadEvents(lake, wh, clean.parquet, NOVEMBER);
     counts.push(await buildStarSchema(wh, NOVEMBER));
