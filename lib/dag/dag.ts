@@ -45,6 +45,8 @@ interface TaskBase {
   triggerRule: TriggerRule;
   retries: number;
   retryDelayMs: number;
+  /** A teardown task: its upstream tasks, not it, decide the run's state. */
+  teardown: boolean;
 }
 
 /** A task of a defined DAG, with every default applied. */
@@ -139,6 +141,7 @@ function checkTasks(dag: Dag, defs: unknown): Task[] {
       triggerRule,
       retries: count(def.retries ?? dag.defaultRetries, `retries of ${name}`, 0),
       retryDelayMs: count(def.retryDelayMs ?? dag.defaultRetryDelayMs, `retryDelayMs of ${name}`, 0, false),
+      teardown: def.teardown === true,
     };
     if (def.kind === "task") {
       if (typeof def.run !== "function") throw invalid(`The ${name} has no run function; add run: async (ctx) => ...`);

@@ -79,8 +79,28 @@ export function ancestorsOf(nodes: readonly GraphNode[], id: string): Set<string
   return out;
 }
 
-/** Tasks no other task waits for (their states decide the run's state). */
+/** Tasks no other task waits for. */
 export function leavesOf(nodes: readonly GraphNode[]): string[] {
   const hasDownstream = new Set(nodes.flatMap((n) => n.upstream));
   return nodes.filter((n) => !hasDownstream.has(n.id)).map((n) => n.id);
+}
+
+/**
+ * The tasks whose states decide the run's state: the leaves, where a teardown leaf stands for its
+ * upstream tasks (Airflow 2.7: teardowns do not make a failed run look successful). A DAG of
+ * teardowns only falls back to its leaves.
+ */
+export function decidingTasks(nodes: readonly (GraphNode & { teardown?: boolean })[]): string[] {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const out = new Set<string>();
+  const visit = (id: string, seen: Set<string>) => {
+    const n = byId.get(id);
+    if (!n || seen.has(id)) return;
+    seen.add(id);
+    if (!n.teardown) out.add(id);
+    else for (const u of n.upstream) visit(u, seen);
+  };
+  const seen = new Set<string>();
+  for (const leaf of leavesOf(nodes)) visit(leaf, seen);
+  return out.size > 0 ? [...out] : leavesOf(nodes);
 }

@@ -9,7 +9,7 @@
 import { attempt, errorText, makeContext } from "./attempt";
 import { systemClock, type Clock } from "./clock";
 import type { Dag, Task } from "./dag";
-import { leavesOf } from "./graph";
+import { decidingTasks } from "./graph";
 import { runIdFor, type DagRun, type TaskInstance } from "./records";
 import { dataIntervalFor } from "./schedule";
 import { isFinished, type RunState, type TaskState } from "./states";
@@ -207,7 +207,7 @@ async function execute(dag: Dag, store: DagStore, options: RunOptions): Promise<
   } finally {
     options.signal?.removeEventListener("abort", abort);
   }
-  const leaves = leavesOf(dag.tasks).map((id) => (byId.get(id) as TaskInstance).state);
+  const leaves = decidingTasks(dag.tasks).map((id) => (byId.get(id) as TaskInstance).state);
   run.state = controller.signal.aborted ? "failed" : runStateFromLeaves(leaves);
   run.endedAt = clock.now();
   writes.run(run);
@@ -242,7 +242,7 @@ export async function runTask(dag: Dag, taskId: string, options: RunTaskOptions)
     await store.saveTasks([ti]);
     const stored = new Map((await store.getRun(dag.id, run.logicalDate))?.tasks.map((t) => [t.taskId, t.state]));
     if (dag.order.every((id) => isFinished(stored.get(id) ?? "queued"))) {
-      await store.saveRun({ ...run, state: runStateFromLeaves(leavesOf(dag.tasks).map((id) => stored.get(id) as TaskState)), endedAt: clock.now() });
+      await store.saveRun({ ...run, state: runStateFromLeaves(decidingTasks(dag.tasks).map((id) => stored.get(id) as TaskState)), endedAt: clock.now() });
     }
     return ti;
   });

@@ -67,6 +67,12 @@ interface CommonOptions {
   retries?: number;
   /** Delay before each retry, in ms. Default: the DAG's defaultRetryDelayMs. */
   retryDelayMs?: number;
+  /**
+   * A teardown task (Airflow 2.7's setup/teardown): it does not decide the run's state, its upstream
+   * tasks do. Without this, a teardown leaf with trigger rule all_done that succeeds after a failed
+   * step would mark the whole run successful. Default false.
+   */
+  teardown?: boolean;
 }
 
 export interface TaskOptions extends CommonOptions {

@@ -179,6 +179,7 @@ export function sparkifyDag(options: SparkifyDagOptions = {}): Dag {
         id: "delete_cluster",
         upstream: ["quality_checks"],
         triggerRule: "all_done",
+        teardown: true,
         run: async (ctx) => {
           const created = ctx.xcom<{ name: string }>("create_cluster");
           const deleted = created ? await deleteCluster(created.name) : false;

@@ -68,7 +68,7 @@ export interface GenerateSparkifyOptions {
 }
 
 /** What the generator knows it wrote: the reference the star schema is checked against. */
-export interface SparkifyTruth {
+export type SparkifyTruth = {
   songs: number;
   artists: number;
   logLines: number;
@@ -87,7 +87,7 @@ export interface SparkifyTruth {
   upgradedUsers: string[];
   /** Distinct start times of songplays. */
   startTimes: number;
-}
+};
 
 export interface SparkifyData {
   /** Song files: path in the layout (song_data/A/B/C/TR....json) and the object. */

@@ -17,12 +17,12 @@ export interface QualityCheck {
   expect: "zero" | "positive";
 }
 
-export interface QualityResult {
+export type QualityResult = {
   check: string;
   table: string;
   value: number;
   passed: boolean;
-}
+};
 
 const inInterval = "start_time >= @start AND start_time < @end";
 

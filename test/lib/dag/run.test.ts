@@ -34,6 +34,20 @@ test("all_success: downstream of a failure is upstream_failed; an all_done teard
   assert.equal(run.state, "failed", "a leaf is upstream_failed");
 });
 
+test("a teardown leaf does not make a failed run successful: its upstream tasks decide (Airflow 2.7 teardown)", { timeout: 30_000 }, async () => {
+  const { store } = await shared.get();
+  const make = (id: string, teardown: boolean) => dag(id, [
+    task({ id: "create", run: () => "cluster-1" }),
+    task({ id: "work", upstream: ["create"], run: fail }),
+    task({ id: "delete", upstream: ["work"], triggerRule: "all_done", teardown, run: () => true }),
+  ]);
+  const marked = await runDag(make("teardown_marked", true), { logicalDate: "2024-01-01", store });
+  assert.deepEqual(statesOf(marked), { create: "success", work: "failed", delete: "success" });
+  assert.equal(marked.state, "failed");
+  const plain = await runDag(make("teardown_plain", false), { logicalDate: "2024-01-01", store });
+  assert.equal(plain.state, "success", "Airflow's rule without teardown: the all_done leaf succeeded");
+});
+
 test("one_failed: the alert runs only when something failed", { timeout: 30_000 }, async () => {
   const { store } = await shared.get();
   let alerts = 0;

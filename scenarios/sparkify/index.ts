@@ -1,0 +1,20 @@
+/** de-workbook/sparkify: raw song and event logs in the lake -> a star schema, built by a DAG. */
+export { generateSparkify, writeSparkify } from "./generate";
+export type { GenerateSparkifyOptions, SparkifyData, SparkifyTruth, SongRecord, LogEvent } from "./generate";
+export { parseEventLine, parseSongFile, CLEAN_EVENT_COLUMNS } from "./events";
+export type { CleanEvent, CleanSong } from "./events";
+export { cleanEvents, loadSongs, loadEvents, logFilesOf, CLEAN_DATASET, STAR_PREFIX } from "./steps";
+export type { SparkifySources, CleanResult, SongsResult } from "./steps";
+export { TABLES, SCHEMAS, createTables, buildStarSchema, starCounts, naiveSongplayRows, SONGPLAYS_SELECT } from "./star-schema";
+export type { Interval, StarCounts } from "./star-schema";
+export { qualityChecks, runQualityChecks, assertQuality } from "./quality";
+export type { QualityCheck, QualityResult } from "./quality";
+export { writeStarToLake } from "./export";
+export type { ExportedTable } from "./export";
+export { sparkifyDag, SPARKIFY_DAG_ID, SPARKIFY_TASKS, RAW_PREFIX } from "./dags";
+export type { SparkifyDagOptions } from "./dags";
+export { sparkifySample, runSparkify, playsByHourChart, topSongsChart, freeVsPaid } from "./scenario";
+export type { SparkifySample, SparkifyRun, SparkifyRunOptions } from "./scenario";
+export { starSchemaSvg, showStarSchema } from "./diagram";
+export { sparkifyExercises, PLAYS_BY_LEVEL_SQL, JOIN_CONDITION } from "./exercises";
+export type { SparkifyExercises } from "./exercises";

@@ -1,0 +1,62 @@
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { test } from "node:test";
+import { projectRoot } from "../../lib/paths";
+import { runNotebook } from "../../lib/runner";
+import { readScraps } from "../../lib/scraps";
+import { checkNbformat, tempDir } from "../helpers";
+
+const notebook = path.join(projectRoot, "notebooks", "04-sparkify-star-schema.ipynb");
+
+test("04-sparkify-star-schema runs its DAG through workbook run: the star schema matches the generator's ledger, checks pass, the cluster is deleted, the exercises are solvable", { timeout: 300_000 }, async (t) => {
+  const dir = tempDir(t);
+  const output = path.join(dir, "04.ipynb");
+  const result = await runNotebook({ input: notebook, output, parameters: { days: 10, events: 3000, songs: 120, users: 25, seed: 3, solutions: true }, progressBar: false, env: { WORKBOOK_HOME: path.join(dir, "home") } });
+  assert.equal(result.status, "completed", result.error);
+  const s = readScraps(output);
+  assert.equal(s.dag_state, "success");
+  assert.equal(s.songplays, s.expected_songplays);
+  assert.equal(s.matched_songplays, s.expected_matched);
+  assert.equal(s.rejected_lines, s.expected_rejected);
+  assert.ok((s.rejected_lines as number) > 0);
+  assert.ok((s.naive_rows as number) > (s.songplays as number), "the title-only join gives more rows than plays");
+  assert.ok((s.users as number) > 0);
+  assert.equal(s.dq_failed, 0);
+  assert.equal(s.cluster_deleted, true);
+  assert.equal(s.exercises_correct, 3);
+  const text = fs.readFileSync(output, "utf8");
+  assert.match(text, /image\/png/, "pictures have their PNG");
+  assert.match(text, /not JSON|is not a time in milliseconds/, "rejected lines are shown with their reasons");
+  await checkNbformat(t, output);
+});
+
+test("04-sparkify-star-schema with a failing step: the run fails, teardown still deletes the cluster, and Run All completes with the exercises not attempted", { timeout: 300_000 }, async (t) => {
+  const dir = tempDir(t);
+  const output = path.join(dir, "04-fail.ipynb");
+  const result = await runNotebook({ input: notebook, output, parameters: { days: 5, events: 1000, songs: 60, users: 10, failAt: "build_star_schema" }, progressBar: false, env: { WORKBOOK_HOME: path.join(dir, "home") } });
+  assert.equal(result.status, "completed", result.error);
+  const s = readScraps(output);
+  assert.equal(s.dag_state, "failed");
+  assert.equal(s.cluster_deleted, true);
+  assert.equal(s.songplays, 0);
+  assert.equal(s.exercises_correct, 0);
+  assert.match(fs.readFileSync(output, "utf8"), /Not attempted yet/);
+});
+
+test("04-sparkify-star-schema is committed without outputs, as nbformat 4.5 on the tslab kernel, with its parameters and exercises", () => {
+  const nb = JSON.parse(fs.readFileSync(notebook, "utf8"));
+  assert.equal(nb.nbformat, 4);
+  assert.equal(nb.nbformat_minor, 5);
+  assert.equal(nb.metadata.kernelspec.name, "tslab");
+  for (const cell of nb.cells) {
+    if (cell.cell_type === "code") {
+      assert.deepEqual(cell.outputs, []);
+      assert.equal(cell.execution_count, null);
+    }
+  }
+  const params = nb.cells.find((c: { metadata: { tags?: string[] } }) => c.metadata.tags?.includes("parameters")).source.join("");
+  for (const name of ["songData", "logData", "days", "events", "songs", "users", "runner", "failAt", "solutions"]) assert.match(params, new RegExp(`let ${name}\\b`));
+  const source = nb.cells.map((c: { source: string[] }) => c.source.join("")).join("\n");
+  assert.equal((source.match(/PLACEHOLDER;/g) ?? []).length, 3, "three exercises with placeholders");
+});
