@@ -3,12 +3,18 @@
 #   1. Debian packages: Jupyter (to open notebooks, and nbconvert for the runner benchmark), the
 #      independent Kafka clients of the broker's conformance tests, and the Python baselines of the
 #      benchmarks. Skipped when apt-get is missing or we are not root (set SKIP_APT=1 to skip).
+#      Every tool a test needs is here: a test whose tool is missing reports a skip with the reason,
+#      and in CI (CI=true) scripts/run-tests.js fails the run on any skip.
 #   2. npm ci (which builds lib/ and scenarios/ into dist/).
 #   3. The tslab kernelspec for Jupyter and VS Code.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Tests that need them: `jupyter` (kernel-install), python3-nbformat (nbformat validation of the
+# notebooks the runner writes), kcat + python3-confluent-kafka + python3-kafka (broker conformance),
+# python3 (the Dataproc stand-in's pipe driver). The rest serve notebooks and benchmarks.
 DEBIAN_PACKAGES=(
+  python3
   jupyter-notebook jupyter-client jupyter-nbconvert python3-nbconvert python3-nbformat python3-ipykernel
   kcat python3-confluent-kafka python3-kafka
   python3-pandas python3-tables python3-sklearn python3-pil
@@ -23,7 +29,8 @@ if [ "${SKIP_APT:-0}" != "1" ] && command -v apt-get >/dev/null && [ "$(id -u)" 
     echo "install: Debian packages: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
-    # Packages that this Debian release lacks are reported and skipped; tests that need them skip with a reason.
+    # Packages that this Debian release lacks are reported and skipped; tests that need them skip with
+    # a reason (which fails a CI run).
     available=()
     for p in "${missing[@]}"; do
       if apt-cache show "$p" >/dev/null 2>&1; then available+=("$p"); else echo "install: $p is not in this Debian release; skipping it"; fi

@@ -1,12 +1,23 @@
 // Runs the compiled tests (dist/test/**/*.test.js) with node's test runner, TZ pinned to UTC.
 // Usage: node scripts/run-tests.js [substring ...]   (only test files whose path contains one of them)
+//
+// Everything has a time limit, so a hang fails instead of hanging CI: `--test-timeout` (TEST_TIMEOUT
+// ms, default 600000). Node 20's runner applies it to each test FILE as a whole (and as the default
+// of each test inside), so it must exceed the slowest file on a loaded machine with room to spare.
+// Tests known to be long set their own, tighter `{ timeout }`.
+//
+// Skipped tests are listed at the end with their reasons. With CI=true a skipped test fails the
+// run: .ci/run installs everything the tests need, so a skip there means an install step is missing
+// (add the package to scripts/install.sh). Locally skips stay skips.
 "use strict";
 const fs = require("node:fs");
+const os = require("node:os");
 const path = require("node:path");
-const { spawnSync } = require("node:child_process");
+const { spawn } = require("node:child_process");
 
 const root = path.resolve(__dirname, "..");
-const dir = path.join(root, "dist", "test");
+// TEST_ROOT: another folder of compiled tests (the runner's own test points it at fixtures).
+const dir = process.env.TEST_ROOT ? path.resolve(process.env.TEST_ROOT) : path.join(root, "dist", "test");
 const filters = process.argv.slice(2);
 const files = [];
 (function walk(d) {
@@ -22,8 +33,75 @@ if (files.length === 0) {
   process.exit(1);
 }
 const concurrency = process.env.TEST_CONCURRENCY || "2";
-const r = spawnSync(process.execPath, ["--test", `--test-concurrency=${concurrency}`, ...files], {
-  stdio: "inherit",
-  env: { ...process.env, TZ: "UTC" },
+const timeout = process.env.TEST_TIMEOUT || "600000";
+const ci = /^(true|1|yes)$/i.test(process.env.CI || "");
+
+// Node's spec reporter prints to the terminal as usual; a second reporter writes the skipped tests
+// (file, name, reason) as JSON lines to a temporary file. The spec reporter's closing summary
+// ("ℹ tests ...", "ℹ pass ...", ...) is held back and printed last, after the list of skips, so it
+// stays the last thing on the terminal (CI reads it).
+const skipsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "workbook-tests-")), "skipped.jsonl");
+const child = spawn(process.execPath, [
+  "--test",
+  `--test-concurrency=${concurrency}`,
+  `--test-timeout=${timeout}`,
+  "--test-reporter=spec", "--test-reporter-destination=stdout",
+  `--test-reporter=${path.join(__dirname, "test-skip-reporter.js")}`, `--test-reporter-destination=${skipsFile}`,
+  ...files,
+], {
+  stdio: ["inherit", "pipe", "inherit"],
+  env: { ...process.env, TZ: "UTC", ...(process.stdout.isTTY && !process.env.NO_COLOR ? { FORCE_COLOR: process.env.FORCE_COLOR || "1" } : {}) },
 });
-process.exit(r.status === null ? 1 : r.status);
+
+// eslint-disable-next-line no-control-regex
+const isSummaryLine = (line) => /^ℹ /.test(line.replace(/\x1b\[[0-9;]*m/g, ""));
+let partial = "";
+let held = [];
+child.stdout.on("data", (chunk) => {
+  const lines = (partial + chunk.toString("utf8")).split("\n");
+  partial = lines.pop();
+  let out = "";
+  for (const line of lines) {
+    if (isSummaryLine(line)) {
+      held.push(line);
+      continue;
+    }
+    if (held.length > 0) out += held.join("\n") + "\n";
+    held = [];
+    out += line + "\n";
+  }
+  if (out) process.stdout.write(out);
+});
+
+child.on("close", (code, signal) => {
+  if (partial) {
+    if (isSummaryLine(partial)) held.push(partial);
+    else process.stdout.write(partial + "\n");
+  }
+  let status = code === null ? 1 : code;
+  if (signal) console.error(`run-tests: the test runner was killed by ${signal}`);
+
+  let skipped = [];
+  try {
+    skipped = fs.readFileSync(skipsFile, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
+  } catch (err) {
+    // The reporter writes the file even when nothing is skipped: without it the tests did not run.
+    console.error(`run-tests: could not read the list of skipped tests (${err.message}); the test runner did not run the tests`);
+    status = status || 1;
+  }
+  fs.rmSync(path.dirname(skipsFile), { recursive: true, force: true });
+
+  if (skipped.length > 0) {
+    console.log(`\n${skipped.length} skipped test${skipped.length === 1 ? "" : "s"}:`);
+    for (const s of skipped) console.log(`  - ${path.relative(root, s.file) || "?"}: ${s.name} — ${s.reason || "(no reason given)"}`);
+    if (ci) {
+      console.log("CI=true: a skipped test fails the run. .ci/run installs everything the tests need, so each skip above is a missing install step (see scripts/install.sh).");
+      status = status || 1;
+    } else {
+      console.log("(Locally a skip is not a failure; with CI=true it is.)");
+    }
+    console.log("");
+  }
+  if (held.length > 0) process.stdout.write(held.join("\n") + "\n");
+  process.exitCode = status;
+});

@@ -3,6 +3,7 @@ import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import assert from "node:assert/strict";
 import type { TestContext } from "node:test";
 import { projectRoot } from "../lib/paths";
 
@@ -75,4 +76,33 @@ export function nbformatErrors(file: string): string {
   const script = "import sys, nbformat\nnb = nbformat.read(sys.argv[1], as_version=nbformat.NO_CONVERT)\nassert (nb.nbformat, nb.nbformat_minor) == (4, 5), (nb.nbformat, nb.nbformat_minor)\nnbformat.validate(nb, version=4, version_minor=5)\n";
   const r = spawnSync(python, ["-c", script, file], { encoding: "utf8" });
   return r.status === 0 ? "" : `${r.stdout}${r.stderr}`;
+}
+
+/**
+ * Validates a notebook file with nbformat in a subtest of `t`. When python3-nbformat is missing the
+ * subtest is reported as skipped, with the reason (and in CI a skip fails the run), instead of the
+ * check passing quietly.
+ */
+export async function checkNbformat(t: TestContext, file: string): Promise<void> {
+  await t.test(`${path.basename(file)} validates against nbformat 4.5`, { skip: nbformatMissing ?? false }, () => {
+    assert.equal(nbformatErrors(file), "", `${file} does not validate against nbformat 4.5`);
+  });
+}
+
+/**
+ * Sets environment variables for the rest of one test (undefined unsets one) and puts back the
+ * values they had when the test ends, so no test leaks its environment into the next.
+ */
+export function withEnv(t: Pick<TestContext, "after">, vars: Record<string, string | undefined>): void {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  t.after(() => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  });
+  for (const [k, v] of Object.entries(vars)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
 }

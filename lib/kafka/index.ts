@@ -6,7 +6,7 @@
  */
 import * as path from "node:path";
 import type { Kafka, KafkaConfig, logLevel } from "kafkajs";
-import { config } from "../config";
+import { type KafkaConfig as KafkaSettings, config } from "../config";
 import { isWorkbookError } from "../errors";
 import { Broker, BrokerOptions, readLock, startBroker } from "./broker/broker";
 
@@ -58,18 +58,27 @@ export async function kafkaBrokers(): Promise<string[]> {
   return k.mode === "external" ? k.brokers : [await embeddedBrokerAddress()];
 }
 
+/**
+ * The kafkajs settings `kafka()` uses: the caller's settings, the brokers, and, for an external
+ * cluster, TLS and SASL from the configuration (KAFKA_SSL, KAFKA_SASL_*). The embedded broker gets
+ * neither. `defaultLogLevel` is kafkajs's logLevel.ERROR (1) unless given.
+ */
+export function kafkaClientConfig(k: KafkaSettings, brokers: string[], options: KafkaOptions = {}, defaultLogLevel: logLevel = 1 as logLevel): KafkaConfig {
+  const external = k.mode === "external";
+  return {
+    ...options.kafkaConfig,
+    clientId: options.clientId ?? "de-workbook",
+    brokers,
+    logLevel: options.logLevel ?? defaultLogLevel,
+    ...(external && k.ssl ? { ssl: true } : {}),
+    ...(external && k.sasl ? { sasl: { mechanism: k.sasl.mechanism, username: k.sasl.username, password: k.sasl.password } as KafkaConfig["sasl"] } : {}),
+  };
+}
+
 /** A kafkajs client for the configured cluster (see the module comment). */
 export async function kafka(options: KafkaOptions = {}): Promise<Kafka> {
   // kafkajs loads lazily so that importing de-workbook stays quick.
   const kafkajs = require("kafkajs") as typeof import("kafkajs");
-  const k = config().kafka;
   const brokers = await kafkaBrokers();
-  return new kafkajs.Kafka({
-    ...options.kafkaConfig,
-    clientId: options.clientId ?? "de-workbook",
-    brokers,
-    logLevel: options.logLevel ?? kafkajs.logLevel.ERROR,
-    ...(k.mode === "external" && k.ssl ? { ssl: true } : {}),
-    ...(k.mode === "external" && k.sasl ? { sasl: { mechanism: k.sasl.mechanism, username: k.sasl.username, password: k.sasl.password } as KafkaConfig["sasl"] } : {}),
-  });
+  return new kafkajs.Kafka(kafkaClientConfig(config().kafka, brokers, options, kafkajs.logLevel.ERROR));
 }

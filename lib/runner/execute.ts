@@ -209,6 +209,7 @@ export async function runNotebook(options: RunOptions): Promise<RunResult> {
       kernel = await Kernel.start({ kernelName, cwd, startTimeoutMs: (options.startTimeout ?? 60) * 1000, env: options.env });
     } catch (err) {
       meta.exception = true;
+      save();
       throw err;
     }
     nb.metadata.kernelspec = spec ?? { name: kernelName, display_name: kernelName === "jslab" ? "JavaScript" : "TypeScript", language: kernelName === "jslab" ? "javascript" : "typescript" };

@@ -46,7 +46,12 @@ async function readFile(file: string, maxBytes: number): Promise<Buffer> {
 }
 
 async function readHttp(url: string, timeoutMs: number, maxBytes: number): Promise<Buffer> {
-  const signal = AbortSignal.timeout(timeoutMs);
+  // Not AbortSignal.timeout(): its timer does not keep the process alive, and a job's worker process
+  // whose only pending work is a download that undici keeps retrying (a server that hangs up on
+  // every connection) would exit in the middle of the partition.
+  const controller = new AbortController();
+  const signal = controller.signal;
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
     const response = await fetch(url, { signal, redirect: "follow" });
     if (!response.ok) {
@@ -66,6 +71,8 @@ async function readHttp(url: string, timeoutMs: number, maxBytes: number): Promi
     if (signal.aborted) throw unreadable(`unreachable URL: ${url} did not answer within ${timeoutMs} ms (time-out)`, err);
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
     throw unreadable(`unreachable URL: ${url} (${cause?.code ?? cause?.message ?? (err as Error).message})`, err);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -6,7 +6,7 @@ export type { Title } from "./titles";
 export { generateSample, writeSample, writeRatingParts, writeCombinedData, seededRandom } from "./generate";
 export type { GenerateOptions, Sample } from "./generate";
 export { replayRatings, sendLines } from "./producer";
-export type { ReplayOptions, ReplayResult } from "./producer";
+export type { ReplayOptions, ReplayResult, ReplayClock } from "./producer";
 export { startNetflixProcessor, netflixEngineOptions, createMovieRatingsTable, toMovieRatingRows, toAnomalies, anomalyKey, RATINGS_QUERY, ANOMALIES_QUERY } from "./pipeline";
 export type { NetflixMode, AnomalyRule, MovieRatingRow, Anomaly, NetflixProcessor, NetflixProcessorOptions } from "./pipeline";
 export { latestWindows, allWindows, pollLatestWindows, readAnomalies } from "./consumers";

@@ -22,7 +22,16 @@ export interface ReplayOptions {
   onProgress?: (sent: number) => void;
   /** Stop early when aborted. */
   signal?: AbortSignal;
+  /** The clock that paces a replay with `speed` (default: wall time and setTimeout; tests pass their own). */
+  clock?: ReplayClock;
 }
+
+export interface ReplayClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+const wallClock: ReplayClock = { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
 
 export interface ReplayResult {
   sent: number;
@@ -34,9 +43,10 @@ export async function replayRatings(options: ReplayOptions): Promise<ReplayResul
   if (!(speed >= 0)) throw new WorkbookError("OPTIONS_INVALID", `speed=${speed} must be 0 (as fast as possible) or a positive number of days per second.`);
   const topic = options.topic ?? "netflix-ratings";
   const batchSize = options.batchSize ?? 5000;
+  const clock = options.clock ?? wallClock;
   const producer: Producer = options.kafka.producer();
   await producer.connect();
-  const began = Date.now();
+  const began = clock.now();
   let sent = 0;
   let firstDay: number | undefined;
   let pending: Array<{ key: string; value: string }> = [];
@@ -50,16 +60,17 @@ export async function replayRatings(options: ReplayOptions): Promise<ReplayResul
   try {
     for await (const lines of readRatingLines(options.source)) {
       for (const line of lines) {
-        if (options.signal?.aborted) return { sent, durationMs: Date.now() - began };
+        if (options.signal?.aborted) return { sent, durationMs: clock.now() - began };
         const date = line.slice(0, line.indexOf(","));
         if (speed > 0) {
           const day = dayMs(date);
           if (Number.isFinite(day)) {
             firstDay ??= day;
             const due = began + ((day - firstDay) / 86_400_000 / speed) * 1000;
-            if (due > Date.now()) {
+            if (due > clock.now()) {
               await flush();
-              await new Promise((r) => setTimeout(r, due - Date.now()));
+              const wait = due - clock.now();
+              if (wait > 0) await clock.sleep(wait);
             }
           }
         }
@@ -71,7 +82,7 @@ export async function replayRatings(options: ReplayOptions): Promise<ReplayResul
   } finally {
     await producer.disconnect();
   }
-  return { sent, durationMs: Date.now() - began };
+  return { sent, durationMs: clock.now() - began };
 }
 
 /** Sends raw lines (e.g. bad records in a test) with key = the text before the first comma. */

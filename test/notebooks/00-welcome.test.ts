@@ -4,9 +4,9 @@ import { test } from "node:test";
 import { projectRoot } from "../../lib/paths";
 import { runNotebook } from "../../lib/runner";
 import { readScraps } from "../../lib/scraps";
-import { nbformatErrors, nbformatMissing, tempDir } from "../helpers";
+import { checkNbformat, tempDir } from "../helpers";
 
-test("00-welcome runs through workbook run and every backend check passes", async (t) => {
+test("00-welcome runs through workbook run and every backend check passes", { timeout: 240_000 }, async (t) => {
   const output = path.join(tempDir(t), "00-welcome.ipynb");
   const result = await runNotebook({ input: path.join(projectRoot, "notebooks", "00-welcome.ipynb"), output, parameters: { name: "Ada" }, progressBar: false });
   assert.equal(result.status, "completed", result.error);
@@ -16,5 +16,5 @@ test("00-welcome runs through workbook run and every backend check passes", asyn
   assert.equal(scraps.backends_ok, 4, JSON.stringify(scraps.backends));
   const parts = (scraps.backends as { part: string; mode: string }[]).map((b) => `${b.part}:${b.mode}`);
   assert.deepEqual(parts, ["Kafka:embedded", "Warehouse:embedded", `PostgreSQL:${process.env.DATABASE_URL ? "configured" : "embedded"}`, "Jobs:embedded"]);
-  if (!nbformatMissing) assert.equal(nbformatErrors(output), "");
+  await checkNbformat(t, output);
 });

@@ -2,18 +2,15 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { closeEmbeddedBroker, kafka, kafkaBrokers } from "../../../lib/kafka";
+import type { KafkaConfig } from "kafkajs";
+import { readConfig } from "../../../lib/config";
+import { closeEmbeddedBroker, kafka, kafkaBrokers, kafkaClientConfig } from "../../../lib/kafka";
+import { withEnv } from "../../helpers";
 import { defer, spawnBrokerChild, tempDir, uniqueName } from "./helpers";
 
 test("kafka() starts one embedded broker per process in the work folder and closeEmbeddedBroker stops it", async (t) => {
   const home = tempDir(t, "workbook-home-");
-  const saved = { home: process.env.WORKBOOK_HOME, brokers: process.env.KAFKA_BROKERS };
-  process.env.WORKBOOK_HOME = home;
-  delete process.env.KAFKA_BROKERS;
-  defer(t, () => {
-    process.env.WORKBOOK_HOME = saved.home;
-    if (saved.brokers !== undefined) process.env.KAFKA_BROKERS = saved.brokers;
-  });
+  withEnv(t, { WORKBOOK_HOME: home, KAFKA_BROKERS: undefined });
   defer(t, () => closeEmbeddedBroker());
 
   const k1 = await kafka();
@@ -39,20 +36,60 @@ test("kafka() starts one embedded broker per process in the work folder and clos
 test("kafka() uses the broker another process runs on the same work folder", async (t) => {
   const home = tempDir(t, "workbook-home-");
   const b = await spawnBrokerChild(t, ["--port", "0", "--data-dir", path.join(home, "kafka")]);
-  process.env.WORKBOOK_HOME = home;
-  delete process.env.KAFKA_BROKERS;
+  withEnv(t, { WORKBOOK_HOME: home, KAFKA_BROKERS: undefined });
   defer(t, () => closeEmbeddedBroker());
   assert.deepEqual(await kafkaBrokers(), [b.address]);
 });
 
 test("kafka() with KAFKA_BROKERS set points at that cluster and starts nothing", async (t) => {
   const home = tempDir(t, "workbook-home-");
-  process.env.WORKBOOK_HOME = home;
-  process.env.KAFKA_BROKERS = "broker1:9092,broker2:9093";
-  defer(t, () => {
-    delete process.env.KAFKA_BROKERS;
-  });
+  withEnv(t, { WORKBOOK_HOME: home, KAFKA_BROKERS: "broker1:9092,broker2:9093" });
   assert.deepEqual(await kafkaBrokers(), ["broker1:9092", "broker2:9093"]);
   await kafka();
   assert.equal(fs.existsSync(path.join(home, "kafka")), false, "no embedded broker was started");
+});
+
+test("the kafkajs config carries TLS and SASL from KAFKA_SSL and KAFKA_SASL_* for an external cluster only", () => {
+  const external = readConfig({ KAFKA_BROKERS: "b1:9093,b2:9093", KAFKA_SSL: "true", KAFKA_SASL_MECHANISM: "SCRAM-SHA-512", KAFKA_SASL_USERNAME: "ada", KAFKA_SASL_PASSWORD: "s3cret" }).kafka;
+  assert.deepEqual(kafkaClientConfig(external, external.brokers, { clientId: "me", kafkaConfig: { connectionTimeout: 5000 } }), {
+    connectionTimeout: 5000,
+    clientId: "me",
+    brokers: ["b1:9093", "b2:9093"],
+    logLevel: 1,
+    ssl: true,
+    sasl: { mechanism: "scram-sha-512", username: "ada", password: "s3cret" },
+  });
+
+  const plain = readConfig({ KAFKA_BROKERS: "b1:9092", KAFKA_SASL_MECHANISM: "plain", KAFKA_SASL_USERNAME: "u", KAFKA_SASL_PASSWORD: "p" }).kafka;
+  const c = kafkaClientConfig(plain, plain.brokers);
+  assert.deepEqual(c.sasl, { mechanism: "plain", username: "u", password: "p" });
+  assert.equal(c.ssl, undefined, "no TLS unless KAFKA_SSL is true");
+  assert.equal(c.clientId, "de-workbook");
+
+  const tlsOnly = readConfig({ KAFKA_BROKERS: "b1:9093", KAFKA_SSL: "1" }).kafka;
+  assert.deepEqual([kafkaClientConfig(tlsOnly, tlsOnly.brokers).ssl, kafkaClientConfig(tlsOnly, tlsOnly.brokers).sasl], [true, undefined]);
+
+  // Without KAFKA_BROKERS the embedded broker is used: the SASL and TLS settings do not apply to it.
+  const embedded = readConfig({ KAFKA_SSL: "true", KAFKA_SASL_MECHANISM: "plain", KAFKA_SASL_USERNAME: "u", KAFKA_SASL_PASSWORD: "p" }).kafka;
+  const e = kafkaClientConfig(embedded, ["127.0.0.1:1234"]);
+  assert.deepEqual([e.brokers, e.ssl, e.sasl], [["127.0.0.1:1234"], undefined, undefined]);
+});
+
+test("kafka() hands the SASL/SSL settings of the environment to the kafkajs client it creates", async (t) => {
+  withEnv(t, { KAFKA_BROKERS: "broker1:9096", KAFKA_SSL: "true", KAFKA_SASL_MECHANISM: "scram-sha-256", KAFKA_SASL_USERNAME: "svc", KAFKA_SASL_PASSWORD: "pw" });
+  // kafka() loads kafkajs at call time: a stand-in Kafka class records the config it is given.
+  const kafkajs = require("kafkajs") as { Kafka: unknown };
+  const original = kafkajs.Kafka;
+  const seen: KafkaConfig[] = [];
+  kafkajs.Kafka = class {
+    constructor(config: KafkaConfig) {
+      seen.push(config);
+    }
+  };
+  t.after(() => {
+    kafkajs.Kafka = original;
+  });
+  await kafka({ clientId: "wired" });
+  assert.equal(seen.length, 1);
+  assert.deepEqual([seen[0].brokers, seen[0].clientId, seen[0].ssl, seen[0].sasl], [["broker1:9096"], "wired", true, { mechanism: "scram-sha-256", username: "svc", password: "pw" }]);
 });

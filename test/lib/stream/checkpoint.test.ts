@@ -23,9 +23,19 @@ test("a commit stores state and offsets together and clears the planned batch", 
   assert.equal(cp.pending(), undefined);
   const loaded = new FileCheckpoint(dir).load();
   assert.deepEqual(loaded?.offsets, { 0: "3" });
+  // The stored state is the engine's state itself (its open windows, not only its statistics)...
+  const state = e.snapshot();
+  assert.deepEqual(loaded!.state, state);
+  assert.ok(JSON.stringify(state.queries.q ?? state.buckets?.q ?? []).length > 2, `the state holds the open window: ${JSON.stringify(state)}`);
+  // ...and an engine restored from it holds the same state and goes on exactly as the original.
   const restored = engine();
   restored.restore(loaded!.state);
-  assert.deepEqual(restored.getStats(), e.getStats());
+  assert.deepEqual(restored.snapshot(), state);
+  assert.deepEqual(restored.stateSize(), e.stateSize());
+  const more = [4, 15, 27].map((n, i) => ({ partition: 0, offset: String(3 + i), key: null, value: Buffer.from(String(n)) }));
+  assert.deepEqual(restored.process(more), e.process(more));
+  assert.deepEqual(restored.flush(), e.flush());
+  assert.deepEqual(restored.snapshot(), e.snapshot());
   assert.deepEqual(fs.readdirSync(dir), ["state.json"], "no temporary files left");
 });
 

@@ -234,21 +234,45 @@ test("a DuckDB file warehouse keeps tables across close and open", async (t) => 
   assert.deepEqual((await b.query("SELECT sum(x) AS s FROM kept")).rows, [{ s: 42 }]);
 });
 
-test("a second process waits for the database file's lock instead of failing", async (t) => {
+test("a second process waits for the database file's lock instead of failing", { timeout: 120_000 }, async (t) => {
   const { spawn } = await import("node:child_process");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "duckdb-lock-"));
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const file = path.join(dir, "wh.duckdb");
   const first = await DuckDBWarehouse.create({ path: file });
   await first.query("CREATE TABLE t AS SELECT 1 AS x");
-  // Another process opens the same file while this one holds it.
-  const child = spawn(process.execPath, ["-e", `require(${JSON.stringify(path.join(__dirname, "../../../lib/warehouse/duckdb.js"))}).DuckDBWarehouse.create({ path: ${JSON.stringify(file)} }).then(async (wh) => { const r = await wh.query("SELECT count(*)::INT AS n FROM t"); console.log(r.rows[0].n); await wh.close(); })`], { stdio: ["ignore", "pipe", "pipe"] });
+  // Another process opens the same file while this one holds it. It first checks that the file is
+  // locked (and says so), then opens the warehouse, which waits; only then is the lock released, so
+  // the waiting is really exercised however slowly the child starts.
+  const duckdbApi = require.resolve("@duckdb/node-api");
+  const warehouseModule = path.join(__dirname, "../../../lib/warehouse/duckdb.js");
+  const script = `
+    const { DuckDBInstance } = require(${JSON.stringify(duckdbApi)});
+    const { DuckDBWarehouse } = require(${JSON.stringify(warehouseModule)});
+    (async () => {
+      try {
+        await DuckDBInstance.create(${JSON.stringify(file)});
+        console.log("not locked");
+        process.exit(3);
+      } catch (err) {
+        console.log(/lock/i.test(err.message) ? "locked" : "error: " + err.message);
+      }
+      const wh = await DuckDBWarehouse.create({ path: ${JSON.stringify(file)} });
+      const r = await wh.query("SELECT count(*)::INT AS n FROM t");
+      console.log("rows " + r.rows[0].n);
+      await wh.close();
+    })();`;
+  const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
-  child.stdout.on("data", (d) => (out += d));
+  const sawLocked = new Promise<void>((resolve) => child.stdout.on("data", (d) => {
+    out += d;
+    if (/^locked$/m.test(out)) resolve();
+  }));
   child.stderr.on("data", (d) => (out += d));
   const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
-  await new Promise((r) => setTimeout(r, 1500));
+  await Promise.race([sawLocked, exited]);
+  assert.match(out, /^locked$/m, "the child found the file locked");
   await first.close();
   assert.equal(await exited, 0, out);
-  assert.equal(out.trim(), "1");
+  assert.match(out, /^rows 1$/m, "and, once released, opened it and read the table");
 });

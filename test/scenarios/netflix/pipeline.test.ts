@@ -36,7 +36,7 @@ async function runScenario(t: TestContext, mode: NetflixMode, source: string, ti
   return { kafka, sql, table, topic, stream, oracle, writes, stats: np.processor.stats() };
 }
 
-test(`mode A (updates): after the stream ends the ${sqlTarget().kind} table and the anomalies equal the batch recomputation in DuckDB`, async (t) => {
+test(`mode A (updates): after the stream ends the ${sqlTarget().kind} table and the anomalies equal the batch recomputation in DuckDB`, { timeout: 180_000 }, async (t) => {
   const r = await runScenario(t, "A", path.join(sample, "ratings"), path.join(sample, "movie_titles.csv"));
   const cmp = compareWithOracle(r.stream, r.oracle);
   assert.deepEqual(cmp.differences, []);
@@ -50,7 +50,7 @@ test(`mode A (updates): after the stream ends the ${sqlTarget().kind} table and 
   assert.ok(latest[0].window_start.getTime() >= latest[2].window_start.getTime());
 });
 
-test(`mode C (final results): the table equals the batch recomputation, and no window was written before the watermark passed its end, nor twice`, async (t) => {
+test(`mode C (final results): the table equals the batch recomputation, and no window was written before the watermark passed its end, nor twice`, { timeout: 180_000 }, async (t) => {
   const r = await runScenario(t, "C", path.join(sample, "ratings"), path.join(sample, "movie_titles.csv"));
   assert.deepEqual(compareWithOracle(r.stream, r.oracle).differences, []);
   const keys = new Set<string>();
@@ -66,13 +66,13 @@ test(`mode C (final results): the table equals the batch recomputation, and no w
   assert.ok(r.writes.writes.filter((w) => w.rows.length > 0 && Number.isFinite(w.watermark)).length > 3, "windows became final during the stream, not only at the end");
 });
 
-test("the combined_data layout streams to the same result as its batch recomputation", async (t) => {
+test("the combined_data layout streams to the same result as its batch recomputation", { timeout: 180_000 }, async (t) => {
   const r = await runScenario(t, "C", path.join(sample, "combined_data_1.txt"), path.join(sample, "movie_titles.csv"));
   assert.deepEqual(compareWithOracle(r.stream, r.oracle).differences, []);
   assert.equal(r.stats.late.movie_ratings, 0);
 });
 
-test("bad input goes to the dead-letter topic with its reason, late events are counted and reported, and counts reconcile", async (t) => {
+test("bad input goes to the dead-letter topic with its reason, late events are counted and reported, and counts reconcile", { timeout: 180_000 }, async (t) => {
   const dir = tempDir(t);
   const s = generateSample({ seed: 5, movies: 5, users: 50, ratings: 300, bursts: 0, from: "2003-01-01", to: "2003-06-30" });
   const { titles: titlesFile } = writeSample(dir, s);

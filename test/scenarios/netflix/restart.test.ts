@@ -44,7 +44,7 @@ function runChild(args: object, killAfterBatches?: number): Promise<ChildRun> {
   });
 }
 
-test(`a processor killed with SIGKILL mid-stream and restarted ends with the same ${sqlTarget().kind} table and anomalies as an uninterrupted run`, async (t) => {
+test(`a processor killed with SIGKILL mid-stream and restarted ends with the same ${sqlTarget().kind} table and anomalies as an uninterrupted run`, { timeout: 300_000 }, async (t) => {
   const { broker, kafka } = await testBroker(t);
   const dir = tempDir(t, "netflix-restart-");
   const target = sqlTarget();

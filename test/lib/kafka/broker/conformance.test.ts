@@ -85,7 +85,7 @@ function script(t: Parameters<typeof tempDir>[0], name: string, text: string): s
   return file;
 }
 
-test("kcat lists metadata, produces, and consumes from the beginning", { skip: KCAT ?? false }, async (t) => {
+test("kcat lists metadata, produces, and consumes from the beginning", { skip: KCAT ?? false, timeout: 120_000 }, async (t) => {
   const broker = await testBroker(t, { partitions: 3 });
   const topic = uniqueName("kcat");
   const lines = Array.from({ length: 30 }, (_, i) => `key${i}:value ${i}`);
@@ -113,7 +113,7 @@ test("kcat lists metadata, produces, and consumes from the beginning", { skip: K
   assert.deepEqual(values.sort(), [...lines].sort());
 });
 
-test("kcat -G consumes as a group and commits its offsets", { skip: KCAT ?? false }, async (t) => {
+test("kcat -G consumes as a group and commits its offsets", { skip: KCAT ?? false, timeout: 120_000 }, async (t) => {
   const broker = await testBroker(t, { partitions: 2 });
   const topic = uniqueName("kcat-group");
   const groupId = uniqueName("kcat-g");
@@ -132,7 +132,7 @@ test("kcat -G consumes as a group and commits its offsets", { skip: KCAT ?? fals
   assert.equal(offsets.partitions.reduce((n, p) => n + Number(p.offset), 0), 40, "kcat committed the end offsets");
 });
 
-test("a python3-confluent-kafka consumer group of two shares the partitions and reads everything", { skip: CONFLUENT ?? false }, async (t) => {
+test("a python3-confluent-kafka consumer group of two shares the partitions and reads everything", { skip: CONFLUENT ?? false, timeout: 120_000 }, async (t) => {
   const broker = await testBroker(t, { partitions: 4 });
   const topic = uniqueName("confluent");
   const groupId = uniqueName("confluent-g");
@@ -149,7 +149,7 @@ test("a python3-confluent-kafka consumer group of two shares the partitions and 
   assert.equal(offsets.partitions.reduce((n, p) => n + Number(p.offset), 0), 100, "commits reached the broker");
 });
 
-test("python3-kafka (kafka-python, fixed old API versions) produces and consumes", { skip: KAFKA_PYTHON ?? false }, async (t) => {
+test("python3-kafka (kafka-python, fixed old API versions) produces and consumes", { skip: KAFKA_PYTHON ?? false, timeout: 120_000 }, async (t) => {
   const broker = await testBroker(t, { partitions: 2 });
   const topic = uniqueName("kafka-python");
   const r = await run(kafkaPython as string, [script(t, "round_trip.py", KAFKA_PYTHON_ROUND_TRIP), broker.brokers, topic, uniqueName("kp")], { timeoutMs: 50000 });
@@ -159,7 +159,7 @@ test("python3-kafka (kafka-python, fixed old API versions) produces and consumes
   assert.deepEqual(out.values.sort(), Array.from({ length: 20 }, (_, i) => `py-${i}`).sort());
 });
 
-test("a group mixing kafkajs and librdkafka members gets INCONSISTENT_GROUP_PROTOCOL (23)", { skip: CONFLUENT ?? false }, async (t) => {
+test("a group mixing kafkajs and librdkafka members gets INCONSISTENT_GROUP_PROTOCOL (23)", { skip: CONFLUENT ?? false, timeout: 120_000 }, async (t) => {
   const broker = await testBroker(t);
   const topic = uniqueName("mixed");
   const groupId = uniqueName("mixed-g");
