@@ -1,6 +1,6 @@
 /**
  * The clean job (run by lib/jobs on the cluster: the local worker pool, or Dataproc): one record
- * per raw log file. It validates every line, writes the valid events of the file as one Parquet
+ * per raw log file. It validates every line (lineProblem in ./events.ts), writes the valid events of the file as one Parquet
  * file into the lake (`<out>/date=YYYY-MM-DD/part-<file>.parquet`, named after its input so a re-run
  * replaces it), and returns the counts and the rejected lines with their reasons: lines = ok + rejected.
  */
@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { defineJob } from "../../lib/jobs/job";
 import { openLake } from "../../lib/lake";
 import type { Lake } from "../../lib/lake/lake";
-import { CLEAN_EVENT_COLUMNS, parseEventLine, type CleanEvent } from "./events";
+import { CLEAN_EVENT_SELECT, RAW_EVENT_COLUMNS, lineProblem } from "./events";
 
 export interface CleanJobParams {
   /** Where the raw log files are: a folder or gs://bucket/prefix (record paths are relative to it). */
@@ -39,7 +39,6 @@ export interface CleanFileResult {
   parquet: string;
 }
 
-const DUCK_TYPES: Record<string, string> = { INT64: "BIGINT", TIMESTAMP: "TIMESTAMP", STRING: "VARCHAR", FLOAT64: "DOUBLE" };
 let lakes: Map<string, Promise<Lake>> | undefined;
 
 function lakeAt(root: string): Promise<Lake> {
@@ -49,19 +48,50 @@ function lakeAt(root: string): Promise<Lake> {
   return lake;
 }
 
-/** Writes events to a Parquet file with an in-memory DuckDB (explicit column types, no inference). */
-export async function writeEventsParquet(events: CleanEvent[], file: string): Promise<void> {
-  const { DuckDBInstance } = await import("@duckdb/node-api");
+type Connection = import("@duckdb/node-api").DuckDBConnection;
+let duck: Promise<Connection> | undefined;
+
+/** One in-memory DuckDB per worker process, for writing Parquet (closed when the process ends). */
+function connection(): Promise<Connection> {
+  duck ??= (async () => {
+    const { DuckDBInstance } = await import("@duckdb/node-api");
+    const db = await DuckDBInstance.create(":memory:", { threads: "1" });
+    return db.connect();
+  })();
+  return duck;
+}
+
+/** The valid lines of a log file's text, and the rejected ones with their reasons (1-based line numbers). */
+export function checkLines(file: string, text: string): { lines: number; valid: string[]; rejected: RejectedLine[] } {
+  const lines = text.split("\n");
+  if (lines[lines.length - 1] === "") lines.pop(); // the newline that ends the last line
+  const valid: string[] = [];
+  const rejected: RejectedLine[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].endsWith("\r") ? lines[i].slice(0, -1) : lines[i];
+    const problem = lineProblem(line);
+    if (problem === undefined) valid.push(line);
+    else rejected.push({ file, line_no: i + 1, reason: problem, text: line.slice(0, 500) });
+  }
+  return { lines: lines.length, valid, rejected };
+}
+
+/**
+ * Writes valid raw lines as a Parquet file of clean events: DuckDB parses them with explicit types
+ * and renames the columns (faster than building objects and serialising them again).
+ */
+export async function writeCleanParquet(validLines: string[], file: string): Promise<void> {
   const json = `${file}.ndjson`;
-  fs.writeFileSync(json, events.map((e) => JSON.stringify(e)).join("\n") + "\n");
-  const columns = CLEAN_EVENT_COLUMNS.map(([name, type]) => `'${name}': '${DUCK_TYPES[type]}'`).join(", ");
-  const db = await DuckDBInstance.create(":memory:");
-  const con = await db.connect();
+  const fd = fs.openSync(json, "w");
   try {
-    await con.run(`COPY (SELECT * FROM read_json('${json.replace(/'/g, "''")}', format = 'newline_delimited', columns = {${columns}})) TO '${file.replace(/'/g, "''")}' (FORMAT parquet)`);
+    for (let i = 0; i < validLines.length; i += 5000) fs.writeSync(fd, validLines.slice(i, i + 5000).join("\n") + "\n");
   } finally {
-    con.closeSync();
-    db.closeSync();
+    fs.closeSync(fd);
+  }
+  const columns = Object.entries(RAW_EVENT_COLUMNS).map(([name, type]) => `'${name}': '${type}'`).join(", ");
+  try {
+    await (await connection()).run(`COPY (${CLEAN_EVENT_SELECT} FROM read_json('${json.replace(/'/g, "''")}', format = 'newline_delimited', columns = {${columns}})) TO '${file.replace(/'/g, "''")}' (FORMAT parquet)`);
+  } finally {
     fs.rmSync(json, { force: true });
   }
 }
@@ -71,30 +101,21 @@ export const job = defineJob<{ path: string }, CleanFileResult, CleanJobParams>(
   async map(record, params) {
     const source = await lakeAt(params.sourceRoot);
     const lake = await lakeAt(params.outRoot);
-    const text = (await source.readFile(record.path)).toString("utf8");
-    const lines = text.split("\n");
-    if (lines[lines.length - 1] === "") lines.pop(); // the newline that ends the last line
     const date = /(\d{4}-\d{2}-\d{2})/.exec(path.basename(record.path))?.[1];
     if (!date) throw new Error(`${record.path}: the file name has no date (expected log_data/YYYY/MM/YYYY-MM-DD-events.json)`);
-    const events: CleanEvent[] = [];
-    const rejected: RejectedLine[] = [];
-    lines.forEach((line, i) => {
-      const parsed = parseEventLine(line);
-      if (parsed.ok) events.push(parsed.event);
-      else rejected.push({ file: record.path, line_no: i + 1, reason: parsed.reason, text: line.slice(0, 500) });
-    });
+    const checked = checkLines(record.path, (await source.readFile(record.path)).toString("utf8"));
     let parquet = "";
-    if (events.length > 0) {
+    if (checked.valid.length > 0) {
       parquet = `${params.out}/date=${date}/part-${path.basename(record.path, ".json").replace(/[^A-Za-z0-9_-]/g, "_")}.parquet`;
       const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "sparkify-clean-"));
       try {
         const local = path.join(tmp, "events.parquet");
-        await writeEventsParquet(events, local);
+        await writeCleanParquet(checked.valid, local);
         await lake.upload(parquet, local);
       } finally {
         fs.rmSync(tmp, { recursive: true, force: true });
       }
     }
-    return { file: record.path, date, lines: lines.length, ok: events.length, rejected, parquet };
+    return { file: record.path, date, lines: checked.lines, ok: checked.valid.length, rejected: checked.rejected, parquet };
   },
 });

@@ -48,46 +48,56 @@ function int(v: unknown): number | null {
   return typeof v === "number" && Number.isInteger(v) ? v : null;
 }
 
-/** Parses and validates one line of a log file. */
-export function parseEventLine(line: string): ParsedLine {
-  if (line.trim() === "") return { ok: false, reason: "empty line" };
+/** Why a parsed log line is not a valid event, or undefined when it is one. */
+export function eventProblem(raw: unknown): string | undefined {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return `not an event object: a JSON ${Array.isArray(raw) ? "array" : raw === null ? "null" : typeof raw}`;
+  const e = raw as Record<string, unknown>;
+  const ts = e.ts;
+  if (typeof ts !== "number" || !Number.isInteger(ts) || ts < MIN_TS || ts >= MAX_TS) return `ts ${JSON.stringify(ts)} is not a time in milliseconds since 1970`;
+  if (!str(e.page)) return `page ${JSON.stringify(e.page)} is not a page name`;
+  const userId = typeof e.userId === "number" && Number.isInteger(e.userId) ? String(e.userId) : e.userId;
+  if (typeof userId !== "string" || (userId !== "" && !/^\d+$/.test(userId))) return `userId ${JSON.stringify(e.userId)} is not a user number or "" (logged out)`;
+  if (e.level !== "free" && e.level !== "paid") return `level ${JSON.stringify(e.level)} is not "free" or "paid"`;
+  if (int(e.sessionId) === null) return `sessionId ${JSON.stringify(e.sessionId)} is not a whole number`;
+  if (e.page === "NextSong" && (!str(e.song) || !str(e.artist) || typeof e.length !== "number")) {
+    return `a NextSong event needs song, artist and length; got ${JSON.stringify({ song: e.song, artist: e.artist, length: e.length })}`;
+  }
+  return undefined;
+}
+
+/** Why a log line is not a valid event (not JSON, or see eventProblem), or undefined when it is one. */
+export function lineProblem(line: string): string | undefined {
+  if (line.trim() === "") return "empty line";
   let raw: unknown;
   try {
     raw = JSON.parse(line);
   } catch (err) {
-    return { ok: false, reason: `not JSON: ${(err as Error).message}` };
+    return `not JSON: ${(err as Error).message}`;
   }
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return { ok: false, reason: `not an event object: a JSON ${Array.isArray(raw) ? "array" : raw === null ? "null" : typeof raw}` };
-  const e = raw as Record<string, unknown>;
-  const ts = e.ts;
-  if (typeof ts !== "number" || !Number.isInteger(ts) || ts < MIN_TS || ts >= MAX_TS) return { ok: false, reason: `ts ${JSON.stringify(ts)} is not a time in milliseconds since 1970` };
-  const page = str(e.page);
-  if (!page) return { ok: false, reason: `page ${JSON.stringify(e.page)} is not a page name` };
-  const userId = typeof e.userId === "number" ? String(e.userId) : e.userId;
-  if (typeof userId !== "string" || (userId !== "" && !/^\d+$/.test(userId))) return { ok: false, reason: `userId ${JSON.stringify(e.userId)} is not a user number or "" (logged out)` };
-  const level = str(e.level);
-  if (level !== "free" && level !== "paid") return { ok: false, reason: `level ${JSON.stringify(e.level)} is not "free" or "paid"` };
-  const sessionId = int(e.sessionId);
-  if (sessionId === null) return { ok: false, reason: `sessionId ${JSON.stringify(e.sessionId)} is not a whole number` };
-  const length = typeof e.length === "number" ? e.length : null;
-  if (page === "NextSong" && (!str(e.song) || !str(e.artist) || length === null)) {
-    return { ok: false, reason: `a NextSong event needs song, artist and length; got ${JSON.stringify({ song: e.song, artist: e.artist, length: e.length })}` };
-  }
+  return eventProblem(raw);
+}
+
+/** Parses and validates one line of a log file into a clean event (the same event the clean job's DuckDB step makes of it). */
+export function parseEventLine(line: string): ParsedLine {
+  const problem = lineProblem(line);
+  if (problem) return { ok: false, reason: problem };
+  const e = JSON.parse(line) as Record<string, unknown>;
+  const ts = e.ts as number;
   return {
     ok: true,
     event: {
       ts,
       start_time: new Date(ts).toISOString(),
-      user_id: userId,
+      user_id: String(e.userId),
       first_name: str(e.firstName),
       last_name: str(e.lastName),
       gender: str(e.gender),
-      level,
-      page,
+      level: e.level as string,
+      page: e.page as string,
       song: str(e.song),
       artist: str(e.artist),
-      length,
-      session_id: sessionId,
+      length: typeof e.length === "number" ? e.length : null,
+      session_id: e.sessionId as number,
       item_in_session: int(e.itemInSession) ?? 0,
       location: str(e.location),
       user_agent: str(e.userAgent),
@@ -98,6 +108,18 @@ export function parseEventLine(line: string): ParsedLine {
     },
   };
 }
+
+/** Types of the raw fields, for DuckDB's read_json over valid lines. */
+export const RAW_EVENT_COLUMNS: Record<string, string> = {
+  artist: "VARCHAR", auth: "VARCHAR", firstName: "VARCHAR", gender: "VARCHAR", itemInSession: "BIGINT", lastName: "VARCHAR", length: "DOUBLE",
+  level: "VARCHAR", location: "VARCHAR", method: "VARCHAR", page: "VARCHAR", registration: "DOUBLE", sessionId: "BIGINT", song: "VARCHAR",
+  status: "BIGINT", ts: "BIGINT", userAgent: "VARCHAR", userId: "VARCHAR",
+};
+
+/** The clean event columns from the raw fields of valid lines (what parseEventLine computes, in SQL). */
+export const CLEAN_EVENT_SELECT = `SELECT ts, make_timestamp(ts * 1000) AS start_time, userId AS user_id, firstName AS first_name, lastName AS last_name,
+  gender, level, page, song, artist, length, sessionId AS session_id, coalesce(itemInSession, 0) AS item_in_session, location,
+  userAgent AS user_agent, coalesce(auth, '') AS auth, method, status, registration`;
 
 /** Parses and validates one song file's text. */
 export function parseSongFile(text: string): { ok: true; song: CleanSong } | { ok: false; reason: string } {

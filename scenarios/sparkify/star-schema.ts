@@ -68,20 +68,40 @@ export async function stageSongs(wh: Warehouse, songs: CleanSong[]): Promise<num
 /** Stages the clean events of an interval from local Parquet files, replacing that interval's rows. */
 export async function stageEvents(wh: Warehouse, interval: Interval, parquetFiles: string[]): Promise<number> {
   await wh.query(`DELETE FROM ${TABLES.stagingEvents} WHERE start_time >= @start AND start_time < @end`, params(interval), TS);
+  if (wh.kind === "duckdb" && parquetFiles.length > 0) {
+    // One INSERT over every file (the job wrote them with the staging table's own columns and types).
+    const columns = SCHEMAS.stagingEvents.columns.map((c) => c.name).join(", ");
+    const list = parquetFiles.map((f) => `'${f.replace(/'/g, "''")}'`).join(", ");
+    const r = await wh.query<{ n: number }>(`SELECT COUNT(*) AS n FROM read_parquet([${list}], hive_partitioning = false)`);
+    await wh.query(`INSERT INTO ${TABLES.stagingEvents} (${columns}) SELECT ${columns} FROM read_parquet([${list}], hive_partitioning = false)`);
+    return Number(r.rows[0].n);
+  }
   let rows = 0;
   for (const file of parquetFiles) rows += (await wh.loadFile(TABLES.stagingEvents, file, { format: "PARQUET", write: "APPEND" })).rows;
   return rows;
 }
 
-/** The songplays of an interval, joined to songs on title, artist name and duration. */
+/**
+ * The songplays of an interval, joined to songs on title, artist name and duration. The match is an
+ * equi-join on title and artist (a hash join) filtered by duration, then joined back to the plays:
+ * a LEFT JOIN whose ON clause holds the ABS() test makes engines fall back to a slow join.
+ */
 export const SONGPLAYS_SELECT = `
-SELECT CONCAT(e.user_id, '-', CAST(e.session_id AS STRING), '-', CAST(e.item_in_session AS STRING), '-', CAST(e.ts AS STRING)) AS songplay_id,
-       e.start_time, e.user_id, e.level, s.song_id, s.artist_id, e.session_id, e.location, e.user_agent
-FROM ${TABLES.stagingEvents} AS e
-LEFT JOIN ${TABLES.stagingSongs} AS s
-  ON s.title = e.song AND s.artist_name = e.artist AND ABS(s.duration - e.length) < 0.01
-WHERE e.page = 'NextSong' AND e.user_id <> '' AND e.start_time >= @start AND e.start_time < @end
-QUALIFY ROW_NUMBER() OVER (PARTITION BY e.user_id, e.session_id, e.item_in_session, e.ts ORDER BY ABS(s.duration - e.length), s.song_id) = 1`;
+WITH plays AS (
+  SELECT CONCAT(e.user_id, '-', CAST(e.session_id AS STRING), '-', CAST(e.item_in_session AS STRING), '-', CAST(e.ts AS STRING)) AS songplay_id,
+         e.start_time, e.user_id, e.level, e.song, e.artist, e.length, e.session_id, e.location, e.user_agent
+  FROM ${TABLES.stagingEvents} AS e
+  WHERE e.page = 'NextSong' AND e.user_id <> '' AND e.start_time >= @start AND e.start_time < @end
+  QUALIFY ROW_NUMBER() OVER (PARTITION BY e.user_id, e.session_id, e.item_in_session, e.ts ORDER BY e.level) = 1
+),
+matches AS (
+  SELECT p.songplay_id, s.song_id, s.artist_id
+  FROM plays AS p JOIN ${TABLES.stagingSongs} AS s ON s.title = p.song AND s.artist_name = p.artist
+  WHERE ABS(s.duration - p.length) < 0.01
+  QUALIFY ROW_NUMBER() OVER (PARTITION BY p.songplay_id ORDER BY ABS(s.duration - p.length), s.song_id) = 1
+)
+SELECT p.songplay_id, p.start_time, p.user_id, p.level, m.song_id, m.artist_id, p.session_id, p.location, p.user_agent
+FROM plays AS p LEFT JOIN matches AS m ON m.songplay_id = p.songplay_id`;
 
 /** The naive join of the original (title only): the number of rows it gives for the interval. */
 export async function naiveSongplayRows(wh: Warehouse, interval: Interval): Promise<number> {

@@ -12,7 +12,7 @@ const notebook = path.join(projectRoot, "notebooks", "04-sparkify-star-schema.ip
 test("04-sparkify-star-schema runs its DAG through workbook run: the star schema matches the generator's ledger, checks pass, the cluster is deleted, the exercises are solvable", { timeout: 300_000 }, async (t) => {
   const dir = tempDir(t);
   const output = path.join(dir, "04.ipynb");
-  const result = await runNotebook({ input: notebook, output, parameters: { days: 10, events: 3000, songs: 120, users: 25, seed: 3, solutions: true }, progressBar: false, env: { WORKBOOK_HOME: path.join(dir, "home") } });
+  const result = await runNotebook({ input: notebook, output, parameters: { days: 10, events: 3000, songs: 120, users: 25, seed: 3, solutions: true }, progressBar: false, env: { WORKBOOK_HOME: path.join(dir, "home"), DATABASE_URL: "" } }); // PGlite in the temp home: DAG runs of other tests do not mix in
   assert.equal(result.status, "completed", result.error);
   const s = readScraps(output);
   assert.equal(s.dag_state, "success");
@@ -34,7 +34,7 @@ test("04-sparkify-star-schema runs its DAG through workbook run: the star schema
 test("04-sparkify-star-schema with a failing step: the run fails, teardown still deletes the cluster, and Run All completes with the exercises not attempted", { timeout: 300_000 }, async (t) => {
   const dir = tempDir(t);
   const output = path.join(dir, "04-fail.ipynb");
-  const result = await runNotebook({ input: notebook, output, parameters: { days: 5, events: 1000, songs: 60, users: 10, failAt: "build_star_schema" }, progressBar: false, env: { WORKBOOK_HOME: path.join(dir, "home") } });
+  const result = await runNotebook({ input: notebook, output, parameters: { days: 5, events: 1000, songs: 60, users: 10, failAt: "build_star_schema" }, progressBar: false, env: { WORKBOOK_HOME: path.join(dir, "home"), DATABASE_URL: "" } }); // PGlite in the temp home: DAG runs of other tests do not mix in
   assert.equal(result.status, "completed", result.error);
   const s = readScraps(output);
   assert.equal(s.dag_state, "failed");
