@@ -7,7 +7,7 @@ import { WorkbookError } from "../errors";
 import type { Dag } from "./dag";
 import type { DagRun } from "./records";
 import { runDag, withStore, type RunOptions } from "./run";
-import { dataIntervalFor, dueIntervals, isoDate, runsBetween, toDate } from "./schedule";
+import { dataIntervalFor, dueIntervals, isoDate, runsBetween, toDate, type DataInterval } from "./schedule";
 import type { DagStore } from "./store";
 
 export interface BackfillOptions extends Omit<RunOptions, "logicalDate"> {
@@ -23,16 +23,7 @@ export interface BackfillOptions extends Omit<RunOptions, "logicalDate"> {
 export async function backfill(dag: Dag, options: BackfillOptions): Promise<DagRun[]> {
   const { from, to, onRun, ...rest } = options;
   const intervals = runsBetween(dag, from, to);
-  return withStore(options.store, async (store) => {
-    const runs: DagRun[] = [];
-    for (const interval of intervals) {
-      if (options.signal?.aborted) break;
-      const run = await runDag(dag, { ...rest, store, logicalDate: interval.start });
-      runs.push(run);
-      onRun?.(run);
-    }
-    return runs;
-  });
+  return withStore(options.store, (store) => runIntervals(dag, intervals, store, rest, onRun));
 }
 
 export interface RunDueOptions extends Omit<RunOptions, "logicalDate"> {
@@ -49,17 +40,7 @@ export interface RunDueOptions extends Omit<RunOptions, "logicalDate"> {
 export async function runDue(dag: Dag, options: RunDueOptions): Promise<DagRun[]> {
   const { now, onRun, ...rest } = options;
   const at = toDate(now, "now");
-  return withStore(options.store, async (store) => {
-    const intervals = dueIntervals(dag, at, await store.lastLogicalDate(dag.id));
-    const runs: DagRun[] = [];
-    for (const interval of intervals) {
-      if (options.signal?.aborted) break;
-      const run = await runDag(dag, { ...rest, store, logicalDate: interval.start });
-      runs.push(run);
-      onRun?.(run);
-    }
-    return runs;
-  });
+  return withStore(options.store, async (store) => runIntervals(dag, dueIntervals(dag, at, await store.lastLogicalDate(dag.id)), store, rest, onRun));
 }
 
 export interface ClearOptions {
@@ -81,4 +62,16 @@ export async function clearTasks(dag: Dag, logicalDate: Date | string, taskIds: 
     await store.resetTasks(dag.id, run.runId, ids);
     return ids;
   });
+}
+
+/** Runs the intervals one after another, oldest first, until the signal aborts. */
+async function runIntervals(dag: Dag, intervals: readonly DataInterval[], store: DagStore, options: Omit<RunOptions, "logicalDate" | "store">, onRun?: (run: DagRun) => void): Promise<DagRun[]> {
+  const runs: DagRun[] = [];
+  for (const interval of intervals) {
+    if (options.signal?.aborted) break;
+    const run = await runDag(dag, { ...options, store, logicalDate: interval.start });
+    runs.push(run);
+    onRun?.(run);
+  }
+  return runs;
 }

@@ -6,18 +6,10 @@
  */
 import * as fs from "node:fs";
 import { WorkbookError } from "../errors";
+import { processAlive } from "../process";
 
 export interface FolderLock {
   release(): void;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 /** Takes the lock of `dir` (the file `<dir>.lock`), waiting up to `timeoutMs` for its owner to release it. */
@@ -44,7 +36,7 @@ export async function lockFolder(dir: string, options: { timeoutMs?: number; pol
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
     }
     const owner = Number(fs.readFileSync(file, "utf8").trim());
-    if (!Number.isInteger(owner) || owner <= 0 || (!alive(owner) && owner !== process.pid)) {
+    if (!Number.isInteger(owner) || owner <= 0 || (!processAlive(owner) && owner !== process.pid)) {
       fs.rmSync(file, { force: true }); // a dead owner's lock
       continue;
     }

@@ -9,6 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { randomUUID } from "node:crypto";
 import { WorkbookError } from "../../errors";
+import { processAlive } from "../../process";
 import { BrokerState } from "./apis/context";
 import { Connection } from "./connection";
 import { ErrorCode } from "./protocol/error-codes";
@@ -59,14 +60,6 @@ export interface BrokerOptions {
 /** Data folders held by brokers of this process (a second broker on the same folder is refused). */
 const lockedDirs = new Set<string>();
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /** What broker.lock holds: the owning process and, once bound, its advertised address. */
 export interface BrokerLock {
@@ -90,7 +83,7 @@ function lockDataDir(dir: string): string {
   if (lockedDirs.has(dir)) throw new WorkbookError("KAFKA_DATA_DIR_LOCKED", `The broker data folder ${dir} is already used by a broker of this process; close it first or pass another dataDir.`);
   if (fs.existsSync(lock)) {
     const pid = readLock(dir)?.pid ?? 0;
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && pidAlive(pid)) {
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid)) {
       throw new WorkbookError("KAFKA_DATA_DIR_LOCKED", `The broker data folder ${dir} is in use by process ${pid}; stop that broker or pass another data folder.`);
     }
   }
