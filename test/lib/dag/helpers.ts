@@ -1,19 +1,26 @@
 /** Helpers for the DAG tests: a store on PGlite in memory, a fake clock, and captured output. */
 import { PassThrough } from "node:stream";
+import { before } from "node:test";
 import { openSql } from "../../../lib/sql";
 import type { SqlDatabase } from "../../../lib/sql";
 import { openDagStore, type DagStore } from "../../../lib/dag/store";
 import type { Clock } from "../../../lib/dag/clock";
 
 /**
- * One in-memory PGlite for a whole test file (opening one takes seconds on a busy machine); tests
- * use distinct DAG ids. Close it in the file's `after`:
+ * One in-memory PGlite for a whole test file; tests use distinct DAG ids. It is opened in a
+ * `before` hook with its own generous limit: opening PGlite takes seconds, and close to a minute on
+ * a loaded 2-core machine, which must not count against the first test's time limit. Close it in
+ * the file's `after`:
  *   const shared = sharedStore(); after(() => shared.close());
  */
 export function sharedStore(): { get(): Promise<{ store: DagStore; db: SqlDatabase }>; close(): Promise<void> } {
   let opened: Promise<{ store: DagStore; db: SqlDatabase }> | undefined;
+  const get = () => (opened ??= openSql({ memory: true }).then(async (db) => ({ db, store: await openDagStore({ db }) })));
+  before(async () => {
+    await get();
+  }, { timeout: 300_000 });
   return {
-    get: () => (opened ??= openSql({ memory: true }).then(async (db) => ({ db, store: await openDagStore({ db }) }))),
+    get,
     close: async () => {
       if (opened) await (await opened).db.close();
     },
