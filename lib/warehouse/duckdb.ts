@@ -110,8 +110,12 @@ export class DuckDBWarehouse implements Warehouse {
     const cols = schema.columns.map((c) => `${ident(c.name)} ${DUCKDB_TYPES[c.type]}${c.mode === "REQUIRED" ? " NOT NULL" : ""}`);
     const stored: TableSchema = { columns: schema.columns.map((c) => ({ ...c })), partitionBy: schema.partitionBy, clusterBy: schema.clusterBy };
     await this.serial(async () => {
+      // A table that exists keeps its schema, as in BigQuery (409 Already Exists): its stored schema
+      // must go on describing its real columns.
+      const found = await this.exec("SELECT 1 FROM duckdb_tables() WHERE schema_name = $s AND table_name = $t AND database_name = current_database()", { s: name.dataset, t: name.table });
+      if (found.rows.length > 0) return;
       await this.exec(`CREATE SCHEMA IF NOT EXISTS ${ident(name.dataset)}`);
-      await this.exec(`CREATE TABLE IF NOT EXISTS ${qualified(name)} (${cols.join(", ")})`);
+      await this.exec(`CREATE TABLE ${qualified(name)} (${cols.join(", ")})`);
       await this.exec(`COMMENT ON TABLE ${qualified(name)} IS ${literal(JSON.stringify(stored))}`);
     });
   }

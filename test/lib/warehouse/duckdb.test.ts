@@ -62,6 +62,16 @@ test("createDataset and createTable keep partitioning and clustering, listTables
   assert.deepEqual(await wh.listTables(), []);
 });
 
+test("createTable on a table that exists keeps its schema, as BigQuery does", { timeout: 60_000 }, async (t) => {
+  const wh = await memoryWarehouse(t);
+  await wh.createTable("visits", { columns: [{ name: "day", type: "DATE" }] });
+  await wh.createTable("visits", VISITS);
+  const info = await wh.describeTable("visits");
+  assert.deepEqual(info.schema.columns.map((c) => c.name), ["day"], "the stored schema still describes the real columns");
+  assert.equal(info.schema.partitionBy, undefined);
+  await assert.rejects(wh.loadRows("visits", [{ day: "2021-03-26", state: "Ohio" }]), (err: Error) => isWorkbookError(err, "SCHEMA_MISMATCH") && /column "state", which is not in the table's schema \(day\)/.test(err.message));
+});
+
 test("createTable rejects a partition column that is not DATE or TIMESTAMP", async (t) => {
   const wh = await memoryWarehouse(t);
   await assert.rejects(wh.createTable("bad", { columns: [{ name: "s", type: "STRING" }], partitionBy: "s" }), (err: Error) => isWorkbookError(err, "SCHEMA_INVALID") && /partitionBy "s"/.test(err.message));
