@@ -28,8 +28,8 @@ export type { KafkaOptions, BrokerOptions } from "./kafka";
 // Warehouse (DuckDB | BigQuery)
 export { openWarehouse, dialect, sqlFor } from "./warehouse";
 export type {
-  OpenWarehouseOptions, Warehouse, TableSchema, Column, ColumnType, LoadOptions, FileLoadOptions, LoadResult, QueryOptions, QueryParams,
-  QueryResult, TableInfo, WarehouseSql, WriteDisposition, Dialect, DialectSql,
+  OpenWarehouseOptions, Warehouse, TableSchema, Column, ColumnType, LoadOptions, FileLoadOptions, LoadResult, MergeOptions, MergeResult,
+  QueryOptions, QueryParams, QueryResult, TableInfo, WarehouseSql, WriteDisposition, Dialect, DialectSql,
 } from "./warehouse";
 
 // The lake (a local folder | gs://bucket/prefix): Hive-style partitions, atomic files

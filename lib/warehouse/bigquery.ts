@@ -1,8 +1,9 @@
 /**
  * The cloud warehouse: BigQuery through @google-cloud/bigquery. Loads are load jobs (atomic: all
  * or nothing); a partition overwrite is a WRITE_TRUNCATE load into the `table$YYYYMMDD` decorator.
- * Rows and NDJSON files are checked against the table's schema before upload, so a bad load fails
- * here, naming the column, without a job.
+ * A merge by key loads into a staging table and runs one MERGE statement. Rows and NDJSON files are
+ * checked against the table's schema before upload, so a bad load fails here, naming the column,
+ * without a job.
  *
  * What the API does that the code must cope with: "create" answers 409 when the dataset or table
  * exists (fine: they are created if missing); a job is PENDING, then RUNNING, and only when DONE
@@ -13,6 +14,7 @@
  * Verified by a contract test against a local HTTP stand-in that does all of that
  * (test/lib/warehouse/bigquery.test.ts, test/cloud/bigquery-stand-in.ts), not against Google.
  */
+import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as readline from "node:readline";
@@ -20,9 +22,10 @@ import type { BigQuery, BigQueryOptions, Job, JobMetadata, Query, TableField, Ta
 import { SqlError, WorkbookError, positionOfLineColumn, type ErrorCode } from "../errors";
 import { sqlFor } from "./dialect";
 import { toDataFrame } from "./frame";
+import { mergeStatement, planMerge } from "./merge";
 import { checkDatasetName, checkRows, checkSchema, loadFileFormat, loadMode, parseTableName, partitionDecorator, withNdjsonFile } from "./schema";
 import type {
-  Column, ColumnType, FileLoadOptions, LoadOptions, LoadResult, QueryOptions, QueryParams, QueryResult, TableInfo, TableSchema,
+  Column, ColumnType, FileLoadOptions, LoadOptions, LoadResult, MergeOptions, MergeResult, QueryOptions, QueryParams, QueryResult, TableInfo, TableSchema,
   Warehouse, WarehouseSql, WriteDisposition,
 } from "./warehouse";
 
@@ -42,6 +45,9 @@ export interface BigQueryWarehouseOptions {
 }
 
 const MAX_POLL_MS = 2000;
+
+/** A merge's staging table expires after this long, should the drop at its end not happen (a crash). */
+const STAGING_EXPIRY_MS = 60 * 60 * 1000;
 
 /** Legacy type names that the API returns, back to the workbook's column types. */
 const FROM_API: Record<string, ColumnType> = {
@@ -139,6 +145,34 @@ export class BigQueryWarehouse implements Warehouse {
     const mode = loadMode(options, info);
     checkRows(table, info.schema, rows, mode.partition);
     return withNdjsonFile(info.schema, rows, (file) => this.runLoad(info, file, "NDJSON", mode.write, mode.partition, rows.length));
+  }
+
+  /**
+   * BigQuery has no MERGE from the client's rows: they are loaded (a load job, atomic) into a staging
+   * table beside the target, which expires in an hour; one MERGE statement, atomic too, applies them;
+   * then the staging table is dropped.
+   */
+  async mergeRows(table: string, rows: Record<string, unknown>[], options: MergeOptions): Promise<MergeResult> {
+    const info = await this.describeTable(table);
+    const plan = planMerge(table, info.schema, rows, options);
+    const result: MergeResult = { table: `${info.dataset}.${info.name}`, rows: plan.rows, deleted: plan.deleted };
+    if (plan.staged.length === 0) return result;
+    const staging: TableInfo = { dataset: info.dataset, name: `${info.name}_merge_${randomBytes(6).toString("hex")}`, schema: plan.staging };
+    const dataset = this.client.dataset(info.dataset);
+    try {
+      await dataset.createTable(staging.name, { ...tableMetadata(staging.schema), expirationTime: String(Date.now() + STAGING_EXPIRY_MS) });
+    } catch (err) {
+      throw apiError(`create the staging table ${JSON.stringify(`${staging.dataset}.${staging.name}`)} for a merge into ${JSON.stringify(result.table)}`, err);
+    }
+    try {
+      await withNdjsonFile(plan.staging, plan.staged, (file) => this.runLoad(staging, file, "NDJSON", "TRUNCATE", undefined, plan.staged.length));
+      const quote = (name: string) => `\`${name}\``;
+      await this.query(mergeStatement(quote(`${info.dataset}.${info.name}`), quote(`${staging.dataset}.${staging.name}`), info.schema, plan.key, quote));
+    } finally {
+      // A drop that fails leaves the table to its expiry; the merge's outcome stands either way.
+      await dataset.table(staging.name).delete().catch(() => undefined);
+    }
+    return result;
   }
 
   async loadFile(table: string, file: string, options: FileLoadOptions = {}): Promise<LoadResult> {

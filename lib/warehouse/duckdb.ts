@@ -2,8 +2,9 @@
  * The embedded warehouse: DuckDB through @duckdb/node-api, in a file in the work folder or in
  * memory. A dataset is a DuckDB schema. DuckDB has no table partitioning or clustering, so the
  * table's schema (with `partitionBy` / `clusterBy`) is kept as JSON in the table's COMMENT; a
- * partition overwrite deletes that day and inserts in one transaction, and clustering sorts each
- * load by the clustering columns (which keeps DuckDB's min/max zone maps selective).
+ * partition overwrite deletes that day and inserts in one transaction, a merge by key is one MERGE
+ * INTO statement, and clustering sorts each load by the clustering columns (which keeps DuckDB's
+ * min/max zone maps selective).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -11,9 +12,10 @@ import type { DuckDBConnection, DuckDBInstance, DuckDBResultReader, DuckDBValue 
 import { SqlError, WorkbookError, positionAt } from "../errors";
 import { sqlFor, toDuckDBParameters } from "./dialect";
 import { toDataFrame } from "./frame";
+import { mergeStatement, planMerge } from "./merge";
 import { checkDatasetName, checkRows, checkSchema, normaliseInteger, loadFileFormat, loadMode, parseTableName, withNdjsonFile } from "./schema";
 import type {
-  Column, ColumnType, FileLoadOptions, LoadOptions, LoadResult, QueryOptions, QueryParams, QueryResult, TableInfo, TableSchema,
+  Column, ColumnType, FileLoadOptions, LoadOptions, LoadResult, MergeOptions, MergeResult, QueryOptions, QueryParams, QueryResult, TableInfo, TableSchema,
   Warehouse, WarehouseSql, WriteDisposition,
 } from "./warehouse";
 
@@ -108,8 +110,12 @@ export class DuckDBWarehouse implements Warehouse {
     const cols = schema.columns.map((c) => `${ident(c.name)} ${DUCKDB_TYPES[c.type]}${c.mode === "REQUIRED" ? " NOT NULL" : ""}`);
     const stored: TableSchema = { columns: schema.columns.map((c) => ({ ...c })), partitionBy: schema.partitionBy, clusterBy: schema.clusterBy };
     await this.serial(async () => {
+      // A table that exists keeps its schema, as in BigQuery (409 Already Exists): its stored schema
+      // must go on describing its real columns.
+      const found = await this.exec("SELECT 1 FROM duckdb_tables() WHERE schema_name = $s AND table_name = $t AND database_name = current_database()", { s: name.dataset, t: name.table });
+      if (found.rows.length > 0) return;
       await this.exec(`CREATE SCHEMA IF NOT EXISTS ${ident(name.dataset)}`);
-      await this.exec(`CREATE TABLE IF NOT EXISTS ${qualified(name)} (${cols.join(", ")})`);
+      await this.exec(`CREATE TABLE ${qualified(name)} (${cols.join(", ")})`);
       await this.exec(`COMMENT ON TABLE ${qualified(name)} IS ${literal(JSON.stringify(stored))}`);
     });
   }
@@ -131,6 +137,22 @@ export class DuckDBWarehouse implements Warehouse {
       checkRows(table, info.schema, rows, partition);
       return withNdjsonFile(info.schema, rows, (file) =>
         this.loadStaged(info, `read_json(${literal(file)}, format = 'newline_delimited', columns = ${jsonColumns(info.schema)})`, write, partition, false));
+    });
+  }
+
+  /** One MERGE INTO statement (one transaction) whose source is the staged rows, read from an NDJSON file. */
+  async mergeRows(table: string, rows: Record<string, unknown>[], options: MergeOptions): Promise<MergeResult> {
+    return this.serial(async () => {
+      const info = await this.describe(table);
+      const plan = planMerge(table, info.schema, rows, options);
+      const result: MergeResult = { table: `${info.dataset}.${info.name}`, rows: plan.rows, deleted: plan.deleted };
+      if (plan.staged.length === 0) return result;
+      await withNdjsonFile(plan.staging, plan.staged, async (file) => {
+        const typed = plan.staging.columns.map((c) => `CAST(${ident(c.name)} AS ${DUCKDB_TYPES[c.type]}) AS ${ident(c.name)}`).join(", ");
+        const source = `(SELECT ${typed} FROM read_json(${literal(file)}, format = 'newline_delimited', columns = ${jsonColumns(plan.staging)}))`;
+        await this.exec(mergeStatement(qualified(info), source, info.schema, plan.key, ident));
+      });
+      return result;
     });
   }
 

@@ -5,6 +5,7 @@
  *   const wh = await openWarehouse({ memory: true });          // DuckDB in memory (tests)
  *   await wh.createTable("visits", { columns: [...], partitionBy: "day", clusterBy: ["state"] });
  *   await wh.loadRows("visits", rows, { partition: "2021-03-26" });
+ *   await wh.mergeRows("images", rows, { key: ["uri"] });       // replaces rows by key, keeps the others
  *   const { rows } = await wh.query("SELECT state, count(*) AS n FROM visits WHERE day = @day GROUP BY state", { day: "2021-03-26" }, { types: { day: "DATE" } });
  *   await wh.close();
  */
@@ -52,7 +53,7 @@ export async function openWarehouse(options: OpenWarehouseOptions = {}): Promise
 
 // Types and helpers
 export type {
-  Column, ColumnType, FileLoadOptions, LoadOptions, LoadResult, QueryOptions, QueryParams, QueryResult, TableInfo, TableSchema,
+  Column, ColumnType, FileLoadOptions, LoadOptions, LoadResult, MergeOptions, MergeResult, QueryOptions, QueryParams, QueryResult, TableInfo, TableSchema,
   Warehouse, WarehouseSql, WriteDisposition,
 } from "./warehouse";
 export { dialect, sqlFor } from "./dialect";

@@ -47,6 +47,29 @@ export interface FileLoadOptions extends LoadOptions {
   format?: "NDJSON" | "PARQUET";
 }
 
+export interface MergeOptions {
+  /**
+   * The columns that identify a row, e.g. `["uri", "k", "resize"]`: a stored row with the same key
+   * is replaced, every other row stays. Every row needs a value for each, and no two rows may share
+   * a key. Required.
+   */
+  key: string[];
+  /**
+   * Keys whose stored rows are deleted (objects of the key columns only), e.g. images that are no
+   * longer rejected. A key that is not stored is fine; a key may not also be among the rows.
+   * Default: none.
+   */
+  delete?: Record<string, unknown>[];
+}
+
+export interface MergeResult {
+  table: string;
+  /** Rows written: each inserted, or replacing the stored row with its key. */
+  rows: number;
+  /** Keys in `delete`: each removed its stored row, if there was one. */
+  deleted: number;
+}
+
 export interface LoadResult {
   table: string;
   rows: number;
@@ -98,6 +121,14 @@ export interface Warehouse {
   listTables(dataset?: string): Promise<string[]>;
   /** Loads rows, checked against the table's schema first; all or nothing. */
   loadRows(table: string, rows: Record<string, unknown>[], options?: LoadOptions): Promise<LoadResult>;
+  /**
+   * Merges rows by their key, all or nothing: the idempotent load for data with a key of its own.
+   * A stored row with the same key is replaced, a new key is inserted, the `delete` keys are removed,
+   * and nothing else in the table is touched (unlike a partition overwrite, which drops every row of
+   * the day that the load does not bring again). DuckDB: one MERGE INTO statement; BigQuery: a load
+   * into a staging table, one MERGE statement, then the staging table is dropped.
+   */
+  mergeRows(table: string, rows: Record<string, unknown>[], options: MergeOptions): Promise<MergeResult>;
   /** Loads an NDJSON or Parquet file, checked against the table's schema; all or nothing. */
   loadFile(table: string, file: string, options?: FileLoadOptions): Promise<LoadResult>;
   /** Runs a query with named parameters. */

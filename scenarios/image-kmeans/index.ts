@@ -5,8 +5,11 @@ export type { ImageColoursRow, ImageJobParams, ImageRecord, ColourShare } from "
 export { imageFormat } from "./job";
 export { readImage } from "./read-image";
 export type { ReadImageOptions } from "./read-image";
-export { loadImageColours, topHues, nearestImages, toTableRow, IMAGE_COLORS_TABLE, IMAGE_REJECTED_TABLE, IMAGE_COLORS_SCHEMA, IMAGE_REJECTED_SCHEMA } from "./warehouse";
-export type { HueCount, NearImage, LoadImageColoursResult } from "./warehouse";
+export {
+  loadImageColours, storedCounts, topHues, nearestImages, toTableRow, IMAGE_COLORS_TABLE, IMAGE_REJECTED_TABLE, IMAGE_COLORS_SCHEMA, IMAGE_REJECTED_SCHEMA,
+  IMAGE_COLORS_KEY, IMAGE_REJECTED_KEY,
+} from "./warehouse";
+export type { HueCount, NearImage, LoadImageColoursResult, SettingsFilter, StoredCounts } from "./warehouse";
 export { swatchesSvg, swatchesText, showSwatches } from "./swatches";
 export type { SwatchOptions } from "./swatches";
 export { makeSampleImages, sampleImages, samplePixels, SAMPLE_DIR } from "./samples";

@@ -45,6 +45,8 @@ export type ImageColoursRow = {
   width: number;
   height: number;
   k: number;
+  /** The long side, in pixels, the image was shrunk to before k-means. */
+  resize: number;
   /** Largest share first. */
   colours: ColourShare[];
   /** When this worker processed it (ISO 8601, UTC). */
@@ -70,9 +72,10 @@ export const job = defineJob<ImageRecord, ImageColoursRow, ImageJobParams>({
     if (typeof uri !== "string" || uri === "") throw new Error(`bad record ${JSON.stringify(record)}: expected { "uri": "path or URL" }`);
     const bytes = await readImage(uri, { timeoutMs: params.timeoutMs ?? READ_IMAGE_DEFAULTS.timeoutMs, gcsEndpoint: params.gcsEndpoint });
     const k = params.k ?? DOMINANT_COLOURS_DEFAULTS.k;
+    const resize = params.resize ?? DOMINANT_COLOURS_DEFAULTS.resize;
     let result;
     try {
-      result = await oneAtATime(() => dominantColours(bytes, { k, resize: params.resize, seed: params.seed }));
+      result = await oneAtATime(() => dominantColours(bytes, { k, resize, seed: params.seed }));
     } catch (err) {
       if (!isWorkbookError(err, "INPUT_UNREADABLE")) throw err;
       const detail = ((err.cause as Error | undefined)?.message ?? err.message).split("\n")[0];
@@ -84,6 +87,7 @@ export const job = defineJob<ImageRecord, ImageColoursRow, ImageJobParams>({
       width: result.width,
       height: result.height,
       k,
+      resize,
       colours: result.colours.map((c) => ({ hex: c.hex, r: c.rgb[0], g: c.rgb[1], b: c.rgb[2], share: round(c.share, 6), hue: c.hue })),
       processed_at: new Date().toISOString(),
     };

@@ -1,23 +1,30 @@
 /**
- * The warehouse side: the `image_colors` table (partitioned by processing day), its rejected
- * rows, and the two queries of the scenario.
+ * The warehouse side: the `image_colors` table (one row per image and settings, partitioned by
+ * processing day), its rejected rows, and the two queries of the scenario. Loads merge by the rows'
+ * own key, so a run replaces the rows it recomputes and leaves every other run's rows alone.
  */
 import { WorkbookError } from "../../lib/errors";
 import { parseHex } from "../../lib/images/colour";
-import type { TableSchema, Warehouse } from "../../lib/warehouse/warehouse";
+import type { QueryParams, TableSchema, Warehouse } from "../../lib/warehouse/warehouse";
 import type { ImageColoursRow } from "./job";
 import type { RejectedImage } from "./scenario";
 
 export const IMAGE_COLORS_TABLE = "image_colors";
 export const IMAGE_REJECTED_TABLE = "image_colors_rejected";
 
-/** One row per image; the dominant colour is also in flat columns, so queries stay portable SQL. */
+/** What identifies a row of `image_colors`: the image and the settings its colours depend on. */
+export const IMAGE_COLORS_KEY = ["uri", "k", "resize"];
+/** What identifies a row of `image_colors_rejected`: the image (why it failed does not depend on k). */
+export const IMAGE_REJECTED_KEY = ["uri"];
+
+/** One row per image and settings; the dominant colour is also in flat columns, so queries stay portable SQL. */
 export const IMAGE_COLORS_SCHEMA: TableSchema = {
   columns: [
     { name: "uri", type: "STRING", mode: "REQUIRED" },
     { name: "width", type: "INT64" },
     { name: "height", type: "INT64" },
-    { name: "k", type: "INT64" },
+    { name: "k", type: "INT64", mode: "REQUIRED" },
+    { name: "resize", type: "INT64", mode: "REQUIRED", description: "long side, in pixels, the image was shrunk to before k-means" },
     { name: "colours", type: "JSON", description: "[{hex, r, g, b, share, hue}], largest share first" },
     { name: "dominant_hex", type: "STRING" },
     { name: "dominant_hue", type: "STRING" },
@@ -44,7 +51,7 @@ export const IMAGE_REJECTED_SCHEMA: TableSchema = {
 export function toTableRow(row: ImageColoursRow): Record<string, unknown> {
   const top = row.colours[0];
   return {
-    uri: row.uri, width: row.width, height: row.height, k: row.k, colours: row.colours,
+    uri: row.uri, width: row.width, height: row.height, k: row.k, resize: row.resize, colours: row.colours,
     dominant_hex: top?.hex ?? null, dominant_hue: top?.hue ?? null, dominant_share: top?.share ?? null,
     dominant_r: top?.r ?? null, dominant_g: top?.g ?? null, dominant_b: top?.b ?? null,
     processed_at: row.processed_at,
@@ -52,39 +59,76 @@ export function toTableRow(row: ImageColoursRow): Record<string, unknown> {
 }
 
 export interface LoadImageColoursResult {
+  /** Rows merged into image_colors (one per image and settings). */
   rows: number;
+  /** Rows merged into image_colors_rejected (one per image). */
   rejected: number;
-  /** The processing days replaced. */
-  days: string[];
 }
 
 /**
- * Creates the tables if needed and loads the rows, one processing day at a time. Each day's
- * partition is replaced (idempotent: running the same images again the same day gives the same
- * table, not twice the rows).
+ * Creates the tables if needed and merges the rows by their own key, idempotently: an image
+ * processed again with the same k and resize replaces its row, and every other row stays, whichever
+ * run or day wrote it. A rejected image replaces its earlier rejection; an image processed now
+ * leaves the rejected table. (Replacing the processing day's partition instead would erase the
+ * rows of every other run of that day.) An image listed twice counts once, its last result.
  */
 export async function loadImageColours(warehouse: Warehouse, rows: readonly ImageColoursRow[], rejected: readonly RejectedImage[] = []): Promise<LoadImageColoursResult> {
   await warehouse.createTable(IMAGE_COLORS_TABLE, IMAGE_COLORS_SCHEMA);
   await warehouse.createTable(IMAGE_REJECTED_TABLE, IMAGE_REJECTED_SCHEMA);
-  const days = new Set<string>();
-  for (const [day, group] of byDay(rows.map(toTableRow))) {
-    await warehouse.loadRows(IMAGE_COLORS_TABLE, group, { partition: day });
-    days.add(day);
+  const columns = (await warehouse.describeTable(IMAGE_COLORS_TABLE)).schema.columns.map((c) => c.name);
+  if (!columns.includes("resize")) {
+    throw new WorkbookError("SCHEMA_MISMATCH", `Table ${JSON.stringify(IMAGE_COLORS_TABLE)} was made by an earlier workbook, without the column "resize" that is part of each row's key (${IMAGE_COLORS_KEY.join(", ")}); drop it (npx workbook query "DROP TABLE ${IMAGE_COLORS_TABLE}") and run again.`);
   }
-  for (const [day, group] of byDay(rejected.map((r) => ({ ...r })))) {
-    await warehouse.loadRows(IMAGE_REJECTED_TABLE, group, { partition: day });
-    days.add(day);
-  }
-  return { rows: rows.length, rejected: rejected.length, days: [...days].sort() };
+  const colours = lastPerKey(rows.map(toTableRow), IMAGE_COLORS_KEY);
+  const failed = lastPerKey(rejected.map((r) => ({ ...r })), IMAGE_REJECTED_KEY);
+  const stillRejected = new Set(failed.map((r) => r.uri));
+  const nowProcessed = [...new Set(colours.map((r) => String(r.uri)))].filter((uri) => !stillRejected.has(uri));
+  await warehouse.mergeRows(IMAGE_COLORS_TABLE, colours, { key: IMAGE_COLORS_KEY });
+  await warehouse.mergeRows(IMAGE_REJECTED_TABLE, failed, { key: IMAGE_REJECTED_KEY, delete: nowProcessed.map((uri) => ({ uri })) });
+  return { rows: colours.length, rejected: failed.length };
 }
 
-function byDay(rows: Record<string, unknown>[]): Map<string, Record<string, unknown>[]> {
-  const groups = new Map<string, Record<string, unknown>[]>();
-  for (const row of rows) {
-    const day = String(row.processed_at).slice(0, 10);
-    groups.set(day, [...(groups.get(day) ?? []), row]);
-  }
-  return groups;
+/** One row per key, the last one given (a merge takes one row per key). */
+function lastPerKey(rows: Record<string, unknown>[], key: readonly string[]): Record<string, unknown>[] {
+  const byKey = new Map<string, Record<string, unknown>>();
+  for (const row of rows) byKey.set(JSON.stringify(key.map((k) => row[k])), row);
+  return [...byKey.values()];
+}
+
+export interface StoredCounts {
+  /** Rows in image_colors, from every run. */
+  rows: number;
+  /** Distinct images among them. */
+  images: number;
+  /** Rows in image_colors_rejected. */
+  rejected: number;
+}
+
+/** What the tables hold now, from every run: rows, distinct images, rejected images. */
+export async function storedCounts(warehouse: Warehouse): Promise<StoredCounts> {
+  const { rows } = await warehouse.query<Record<string, number>>(
+    `SELECT (SELECT COUNT(*) FROM ${IMAGE_COLORS_TABLE}) AS n_rows,
+            (SELECT COUNT(DISTINCT uri) FROM ${IMAGE_COLORS_TABLE}) AS n_images,
+            (SELECT COUNT(*) FROM ${IMAGE_REJECTED_TABLE}) AS n_rejected`,
+  );
+  return { rows: Number(rows[0].n_rows), images: Number(rows[0].n_images), rejected: Number(rows[0].n_rejected) };
+}
+
+/** Only the rows made with these settings (each run's k and resize give rows of their own). */
+export interface SettingsFilter {
+  /** Default: every k. */
+  k?: number;
+  /** Default: every resize. */
+  resize?: number;
+}
+
+function settingsWhere(filter: SettingsFilter): { where: string; params: QueryParams; types: Record<string, "INT64"> } {
+  const names = (["k", "resize"] as const).filter((name) => filter[name] !== undefined);
+  return {
+    where: names.length > 0 ? `WHERE ${names.map((n) => `${n} = @${n}`).join(" AND ")}` : "",
+    params: Object.fromEntries(names.map((n) => [n, filter[n]])),
+    types: Object.fromEntries(names.map((n) => [n, "INT64" as const])),
+  };
 }
 
 export type HueCount = {
@@ -95,15 +139,17 @@ export type HueCount = {
 };
 
 /** The most frequent dominant hues: how many images have each colour family as their largest colour. */
-export async function topHues(warehouse: Warehouse, options: { limit?: number } = {}): Promise<HueCount[]> {
+export async function topHues(warehouse: Warehouse, options: SettingsFilter & { limit?: number } = {}): Promise<HueCount[]> {
+  const only = settingsWhere(options);
   const { rows } = await warehouse.query<HueCount>(
     `SELECT dominant_hue AS hue, COUNT(*) AS images, ROUND(AVG(dominant_share), 3) AS avg_share
      FROM ${IMAGE_COLORS_TABLE}
+     ${only.where}
      GROUP BY dominant_hue
      ORDER BY images DESC, hue
      LIMIT @limit`,
-    { limit: options.limit ?? 10 },
-    { types: { limit: "INT64" } },
+    { ...only.params, limit: options.limit ?? 10 },
+    { types: { ...only.types, limit: "INT64" } },
   );
   return rows.map((r) => ({ hue: String(r.hue), images: Number(r.images), avg_share: Number(r.avg_share) }));
 }
@@ -117,17 +163,19 @@ export type NearImage = {
 };
 
 /** The images whose dominant colour is nearest to `hex` (e.g. "#3080ff"). */
-export async function nearestImages(warehouse: Warehouse, hex: string, options: { limit?: number } = {}): Promise<NearImage[]> {
+export async function nearestImages(warehouse: Warehouse, hex: string, options: SettingsFilter & { limit?: number } = {}): Promise<NearImage[]> {
   const rgb = parseHex(hex);
   if (!rgb) throw new WorkbookError("OPTIONS_INVALID", `colour ${JSON.stringify(hex)} is not a hex colour; write it like "#3080ff".`);
+  const only = settingsWhere(options);
   const { rows } = await warehouse.query<NearImage>(
     `SELECT uri, dominant_hex, dominant_share,
             SQRT(POW(dominant_r - @r, 2) + POW(dominant_g - @g, 2) + POW(dominant_b - @b, 2)) AS distance
      FROM ${IMAGE_COLORS_TABLE}
+     ${only.where}
      ORDER BY distance, uri
      LIMIT @limit`,
-    { r: rgb[0], g: rgb[1], b: rgb[2], limit: options.limit ?? 5 },
-    { types: { r: "INT64", g: "INT64", b: "INT64", limit: "INT64" } },
+    { ...only.params, r: rgb[0], g: rgb[1], b: rgb[2], limit: options.limit ?? 5 },
+    { types: { ...only.types, r: "INT64", g: "INT64", b: "INT64", limit: "INT64" } },
   );
   return rows.map((r) => ({ uri: String(r.uri), dominant_hex: String(r.dominant_hex), dominant_share: Number(r.dominant_share), distance: Math.round(Number(r.distance) * 10) / 10 }));
 }

@@ -51,42 +51,48 @@ async function partFiles(source: string, tmp: string): Promise<string[]> {
   return out;
 }
 
-/** Computes movie_ratings and the anomalies over `source` in one batch with DuckDB. */
+/** The oracle's work tables: temporary (the connection's own), dropped at the end, so a given warehouse's tables are never touched. */
+const WORK_TABLES = ["oracle_titles", "oracle_lines", "oracle_valid"];
+
+/**
+ * Computes movie_ratings and the anomalies over `source` in one batch with DuckDB: a fresh in-memory
+ * one, or `options.warehouse` (a DuckDB warehouse), where it only makes temporary tables.
+ */
 export async function batchRecompute(source: string, titles: Map<number, Title>, rule: AnomalyRule = {}, options: { warehouse?: Warehouse } = {}): Promise<OracleResult> {
   const began = performance.now();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "netflix-oracle-"));
   const wh = options.warehouse ?? (await openWarehouse({ memory: true }));
   try {
     const files = await partFiles(source, tmp);
-    await wh.query("CREATE OR REPLACE TABLE titles (movie_id INTEGER, title VARCHAR)");
+    await wh.query("CREATE OR REPLACE TEMP TABLE oracle_titles (movie_id INTEGER, title VARCHAR)");
     const titleFile = path.join(tmp, "titles.ndjson");
     fs.writeFileSync(titleFile, [...titles.values()].map((t) => JSON.stringify({ movie_id: t.movieId, title: t.title })).join("\n") + "\n");
-    await wh.query(`INSERT INTO titles SELECT movie_id, title FROM read_json(${sqlString(titleFile)}, format = 'newline_delimited', columns = {movie_id: 'INTEGER', title: 'VARCHAR'})`);
-    await wh.query(`CREATE OR REPLACE TABLE lines AS
+    await wh.query(`INSERT INTO oracle_titles SELECT movie_id, title FROM read_json(${sqlString(titleFile)}, format = 'newline_delimited', columns = {movie_id: 'INTEGER', title: 'VARCHAR'})`);
+    await wh.query(`CREATE OR REPLACE TEMP TABLE oracle_lines AS
       SELECT trim(line, chr(13) || ' ') AS line
       FROM (SELECT unnest(string_split(content, chr(10))[2:]) AS line FROM read_text([${files.map(sqlString).join(", ")}]))
       WHERE trim(line, chr(13) || ' ') <> ''`);
-    await wh.query(`CREATE OR REPLACE TABLE valid AS
+    await wh.query(`CREATE OR REPLACE TEMP TABLE oracle_valid AS
       SELECT CAST(p[1] AS DATE) AS d, CAST(p[2] AS INTEGER) AS movie_id, CAST(p[3] AS BIGINT) AS user_id, CAST(p[4] AS INTEGER) AS rate
-      FROM (SELECT string_split(line, ',') AS p FROM lines)
+      FROM (SELECT string_split(line, ',') AS p FROM oracle_lines)
       WHERE len(p) = 4
         AND regexp_full_match(p[1], '\\d{4}-\\d{2}-\\d{2}') AND try_cast(p[1] AS DATE) IS NOT NULL
         AND regexp_full_match(p[2], '-?\\d+') AND regexp_full_match(p[3], '-?\\d+') AND regexp_full_match(p[4], '-?\\d+')
         AND try_cast(p[4] AS INTEGER) BETWEEN 1 AND 5
-        AND try_cast(p[2] AS INTEGER) IN (SELECT movie_id FROM titles)`);
-    const counts = await wh.query<{ lines: number; valid: number }>("SELECT (SELECT count(*) FROM lines) AS lines, (SELECT count(*) FROM valid) AS valid");
+        AND try_cast(p[2] AS INTEGER) IN (SELECT movie_id FROM oracle_titles)`);
+    const counts = await wh.query<{ lines: number; valid: number }>("SELECT (SELECT count(*) FROM oracle_lines) AS lines, (SELECT count(*) FROM oracle_valid) AS valid");
     const windowSeconds = TUMBLING_DAYS * 86400;
     const ratings = await wh.query<{ ws: number; movie_id: number; title: string; rating_count: number; rating_sum: number; distinct_raters: number }>(
       `SELECT CAST(floor(epoch(CAST(d AS TIMESTAMP)) / ${windowSeconds}) * ${windowSeconds} AS BIGINT) AS ws, movie_id, title,
               count(*) AS rating_count, sum(rate) AS rating_sum, count(DISTINCT user_id) AS distinct_raters
-       FROM valid JOIN titles USING (movie_id) GROUP BY ALL ORDER BY ws, movie_id`,
+       FROM oracle_valid JOIN oracle_titles USING (movie_id) GROUP BY ALL ORDER BY ws, movie_id`,
     );
     const windowDays = rule.windowDays ?? 30;
     const anomalies = await wh.query<{ ws: number; movie_id: number; title: string; rating_count: number; rating_mean: number }>(
-      `WITH days AS (SELECT CAST(epoch(CAST(d AS TIMESTAMP)) AS BIGINT) // 86400 AS day, movie_id, rate FROM valid),
+      `WITH days AS (SELECT CAST(epoch(CAST(d AS TIMESTAMP)) AS BIGINT) // 86400 AS day, movie_id, rate FROM oracle_valid),
             w AS (SELECT day - k AS start_day, movie_id, rate FROM days, range(0, @n) AS r(k))
        SELECT start_day * 86400 AS ws, movie_id, title, count(*) AS rating_count, avg(rate) AS rating_mean
-       FROM w JOIN titles USING (movie_id) GROUP BY ALL
+       FROM w JOIN oracle_titles USING (movie_id) GROUP BY ALL
        HAVING count(*) >= @l AND avg(rate) >= @o ORDER BY ws, movie_id`,
       { n: windowDays, l: rule.minRatings ?? 70, o: rule.minMean ?? 4 },
     );
@@ -105,7 +111,8 @@ export async function batchRecompute(source: string, titles: Map<number, Title>,
       durationMs: performance.now() - began,
     };
   } finally {
-    if (!options.warehouse) await wh.close();
+    if (options.warehouse) for (const table of WORK_TABLES) await wh.query(`DROP TABLE IF EXISTS temp.${table}`).catch(() => undefined);
+    else await wh.close();
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 }

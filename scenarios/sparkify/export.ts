@@ -2,10 +2,13 @@
  * Writes the star schema to the lake as Parquet, partitioned as the original: songs by
  * year/artist_id, time and songplays by year/month; users and artists as one file each. Each
  * partition is replaced whole (lake.replacePartition), so a re-run leaves one copy of every row.
+ * A month partition is replaced only by an export of that whole month (the DAG runs @monthly): an
+ * export of part of a month would drop the rest of it from the lake.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { WorkbookError } from "../../lib/errors";
 import type { Lake } from "../../lib/lake/lake";
 import type { Warehouse } from "../../lib/warehouse/warehouse";
 import { TABLES, type Interval } from "./star-schema";
@@ -63,8 +66,17 @@ function leafFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile() && e.name.endsWith(".parquet")).map((e) => path.join(e.parentPath, e.name)).sort();
 }
 
-/** Writes every star table to `<star>/<table>/...` in the lake. */
+/** True when `iso` is the first instant of a calendar month (UTC). */
+function monthStart(iso: string): boolean {
+  const d = new Date(iso);
+  return d.getUTCDate() === 1 && d.getUTCHours() === 0 && d.getUTCMinutes() === 0 && d.getUTCSeconds() === 0 && d.getUTCMilliseconds() === 0;
+}
+
+/** Writes every star table to `<star>/<table>/...` in the lake; the interval must be whole calendar months (UTC). */
 export async function writeStarToLake(wh: Warehouse, lake: Lake, starPrefix: string, interval: Interval): Promise<ExportedTable[]> {
+  if (!monthStart(interval.start) || !monthStart(interval.end) || !(new Date(interval.end) > new Date(interval.start))) {
+    throw new WorkbookError("INPUT_INVALID", `writeStarToLake replaces the lake's songplays and time partitions (year, month) whole, so it exports whole calendar months (UTC); ${interval.start} to ${interval.end} is not, and would drop the rest of a month's rows. Export from the 1st of a month, 00:00 UTC, to the 1st of a later month.`);
+  }
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "sparkify-star-"));
   const out: ExportedTable[] = [];
   try {

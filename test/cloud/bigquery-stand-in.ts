@@ -3,9 +3,11 @@
  * test: it records every request (and the status it answered) and answers with the documented
  * response shapes (https://cloud.google.com/bigquery/docs/reference/rest). It keeps just enough
  * state (datasets and their locations, table metadata, jobs) for the client's calls to succeed,
- * and it runs no SQL. Where the cloud is awkward, so is the stand-in:
+ * and it runs no SQL (a test asserts the SQL it was sent, e.g. a merge's MERGE statement). Where
+ * the cloud is awkward, so is the stand-in:
  *
  * - creating a dataset or a table that exists answers 409 Already Exists (reason "duplicate");
+ *   deleting a table answers 204 No Content, or 404 when there is none;
  * - load and query jobs are PENDING, then RUNNING for a few look-ups (`pollsUntilDone`), then
  *   DONE; a query answers `jobComplete: false` until then;
  * - a failed job is DONE with `status.errorResult` {reason, location, message} and `status.errors[]`;
@@ -139,6 +141,11 @@ export async function startStandIn(options: StandInOptions | string = {}): Promi
       standIn.requests.push(record);
       const [status, answer] = route(record);
       record.status = status;
+      if (answer === undefined) {
+        res.writeHead(status);
+        res.end();
+        return;
+      }
       res.writeHead(status, { "content-type": "application/json; charset=UTF-8" });
       res.end(JSON.stringify(answer));
     });
@@ -228,6 +235,10 @@ export async function startStandIn(options: StandInOptions | string = {}): Promi
     if (r.method === "GET" && (m = new RegExp(`^${base}/datasets/(\\w+)/tables/(\\w+)$`).exec(r.path))) {
       const t = tables.get(`${m[1]}.${m[2]}`);
       return t ? [200, t] : error(404, `Not found: Table ${project}:${m[1]}.${m[2]}`, "notFound");
+    }
+    if (r.method === "DELETE" && (m = new RegExp(`^${base}/datasets/(\\w+)/tables/(\\w+)$`).exec(r.path))) {
+      // tables.delete answers 204 No Content.
+      return tables.delete(`${m[1]}.${m[2]}`) ? [204, undefined] : error(404, `Not found: Table ${project}:${m[1]}.${m[2]}`, "notFound");
     }
     if (r.method === "POST" && r.path === `/upload/bigquery/v2/projects/${project}/jobs`) {
       const ref = (r.json?.jobReference ?? {}) as { jobId?: string; location?: string };

@@ -13,7 +13,8 @@ export interface ParquetSinkOptions {
  * Writes each batch's rows to a Parquet file named after the query and batch number, with DuckDB.
  * A replayed batch overwrites its own file, so the folder ends the same after a crash. Read the
  * result with `SELECT * FROM read_parquet('<dir>/*.parquet')` (in update mode, keep the row of the
- * highest batch per window and key).
+ * highest batch per window and key). Batch ids are one processor's (they count in its checkpoint):
+ * give each processor a folder of its own, or its batches would overwrite another's files.
  */
 export function parquetSink<Row extends object = WindowRow>(options: ParquetSinkOptions): Sink<Row> {
   fs.mkdirSync(options.dir, { recursive: true });

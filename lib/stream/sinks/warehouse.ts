@@ -12,6 +12,8 @@ export interface WarehouseSinkOptions {
  * the rows of the same batch, so a replayed batch replaces its rows instead of doubling them. In
  * update mode a window appears once per batch that changed it: read the latest with
  * `QUALIFY row_number() OVER (PARTITION BY window_start, key ORDER BY batch_id DESC) = 1`.
+ * Batch ids are one processor's (they count in its checkpoint): give each processor a table of its
+ * own, or a batch would delete another processor's rows of the same batch id.
  */
 export function warehouseSink<Row extends Record<string, unknown>>(options: WarehouseSinkOptions): Sink<Row> {
   return {

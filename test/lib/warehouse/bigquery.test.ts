@@ -115,6 +115,89 @@ test("BigQuery contract: a partition overwrite is a WRITE_TRUNCATE load into tab
   assert.deepEqual(upload.upload?.trim().split("\n").map((l) => JSON.parse(l) as unknown), rows);
 });
 
+test("BigQuery contract: mergeRows loads into a staging table, runs one MERGE by the key, then drops the staging table", TIMEOUT, async (t) => {
+  const { wh, standIn } = await setup(t, { pollsUntilDone: 2 });
+  await wh.createTable("hourly", VISITS);
+  const before = standIn.requests.length;
+  const rows = [{ day: "2021-03-26", state: "Ohio", category: "products", visits: 4 }, { day: "2021-03-27", state: "Iowa", category: "sales", visits: 1 }];
+  const result = await wh.mergeRows("hourly", rows, { key: ["day", "state", "category"], delete: [{ day: "2021-03-26", state: "Utah", category: "sales" }] });
+  assert.deepEqual(result, { table: "web_logs.hourly", rows: 2, deleted: 1 });
+  const sent = standIn.requests.slice(before);
+
+  // 1. the staging table: beside the target, every column NULLABLE plus the flag, expiring within the hour
+  const create = sent.find((r) => r.method === "POST" && r.path.endsWith("/datasets/web_logs/tables"));
+  assert.ok(create?.json);
+  const staging = (create.json.tableReference as { tableId: string }).tableId;
+  assert.match(staging, /^hourly_merge_[0-9a-f]{12}$/);
+  assert.deepEqual((create.json.schema as { fields: unknown[] }).fields, [
+    { name: "day", type: "DATE", mode: "NULLABLE" },
+    { name: "state", type: "STRING", mode: "NULLABLE" },
+    { name: "category", type: "STRING", mode: "NULLABLE" },
+    { name: "visits", type: "INT64", mode: "NULLABLE" },
+    { name: "_merge_delete", type: "BOOL", mode: "NULLABLE" },
+  ]);
+  assert.equal(create.json.timePartitioning, undefined);
+  const expires = Number(create.json.expirationTime);
+  assert.ok(expires > Date.now() && expires <= Date.now() + 3_600_000, String(create.json.expirationTime));
+
+  // 2. one load job into it: the rows, then the key to delete, each with its flag
+  const upload = sent.find((r) => r.path.startsWith("/upload/"));
+  const load = (upload?.json?.configuration as { load: Record<string, unknown> }).load;
+  assert.deepEqual(load.destinationTable, { projectId: "test-project", datasetId: "web_logs", tableId: staging });
+  assert.equal(load.writeDisposition, "WRITE_TRUNCATE");
+  assert.deepEqual(upload?.upload?.trim().split("\n").map((l) => JSON.parse(l) as unknown), [
+    { ...rows[0], _merge_delete: false },
+    { ...rows[1], _merge_delete: false },
+    { day: "2021-03-26", state: "Utah", category: "sales", visits: null, _merge_delete: true },
+  ]);
+
+  // 3. one MERGE statement on the key, in the dataset's location
+  const queries = sent.filter((r) => r.method === "POST" && r.path.endsWith("/queries"));
+  assert.equal(queries.length, 1);
+  assert.equal(queries[0].json?.location, "EU");
+  assert.equal(queries[0].json?.query, [
+    "MERGE INTO `web_logs.hourly` AS t",
+    `USING \`web_logs.${staging}\` AS s`,
+    "ON t.`day` = s.`day` AND t.`state` = s.`state` AND t.`category` = s.`category`",
+    "WHEN MATCHED AND s.`_merge_delete` THEN DELETE",
+    "WHEN MATCHED THEN UPDATE SET `day` = s.`day`, `state` = s.`state`, `category` = s.`category`, `visits` = s.`visits`",
+    "WHEN NOT MATCHED AND NOT s.`_merge_delete` THEN INSERT (`day`, `state`, `category`, `visits`) VALUES (s.`day`, s.`state`, s.`category`, s.`visits`)",
+  ].join("\n"));
+
+  // 4. the staging table is dropped, last; the target was never truncated or loaded directly
+  const last = sent[sent.length - 1];
+  assert.deepEqual([last.method, last.path, last.status], ["DELETE", `/bigquery/v2/projects/test-project/datasets/web_logs/tables/${staging}`, 204]);
+  assert.deepEqual(await wh.listTables(), ["hourly"]);
+  const order = sent.map((r) => (r.path.startsWith("/upload/") ? "load" : r.method === "POST" && r.path.endsWith("/queries") ? "merge" : r.method === "DELETE" ? "drop" : r.method === "POST" ? "create" : undefined)).filter(Boolean);
+  assert.deepEqual(order, ["create", "load", "merge", "drop"]);
+});
+
+test("BigQuery contract: a merge whose MERGE fails still drops its staging table; a bad merge sends nothing", TIMEOUT, async (t) => {
+  const { wh, standIn } = await setup(t, { pollsUntilDone: 1 });
+  await wh.createTable("hourly", VISITS);
+  standIn.nextQuery = { error: "UPDATE/MERGE must match at most one source row for each target row" };
+  await assert.rejects(wh.mergeRows("hourly", [{ day: "2021-03-26", state: "Ohio", visits: 1 }], { key: ["day", "state"] }), (err: Error) => err instanceof SqlError && /at most one source row/.test(err.message));
+  const drops = standIn.requests.filter((r) => r.method === "DELETE");
+  assert.equal(drops.length, 1);
+  assert.equal(drops[0].status, 204);
+  assert.deepEqual(await wh.listTables(), ["hourly"]);
+
+  // checked before any request: the key, a missing key value, a key twice, a bad row
+  const sent = standIn.requests.length;
+  const merge = (rows: Record<string, unknown>[], options: { key: string[]; delete?: Record<string, unknown>[] }) => wh.mergeRows("hourly", rows, options);
+  await assert.rejects(merge([{ day: "2021-03-26" }], { key: [] }), (err: Error) => isWorkbookError(err, "OPTIONS_INVALID") && /needs key/.test(err.message));
+  await assert.rejects(merge([{ day: "2021-03-26" }], { key: ["nope"] }), (err: Error) => isWorkbookError(err, "OPTIONS_INVALID") && /key column "nope" is not in the table's schema/.test(err.message));
+  await assert.rejects(merge([{ day: "2021-03-26", visits: 1 }], { key: ["day", "state"] }), (err: Error) => isWorkbookError(err, "SCHEMA_MISMATCH") && /row 1 has no value for key column "state"/.test(err.message));
+  await assert.rejects(merge([{ day: "2021-03-26", state: "Ohio" }, { day: "2021-03-26", state: "Ohio", visits: 2 }], { key: ["day", "state"] }), (err: Error) =>
+    isWorkbookError(err, "WAREHOUSE_LOAD") && /row 1 and row 2 have the same key \(day "2021-03-26", state "Ohio"\)/.test(err.message));
+  await assert.rejects(merge([{ day: "2021-03-26", state: "Ohio" }], { key: ["day", "state"], delete: [{ day: "2021-03-26", state: "Ohio" }] }), (err: Error) =>
+    isWorkbookError(err, "WAREHOUSE_LOAD") && /row 1 and delete key 1 have the same key/.test(err.message));
+  await assert.rejects(merge([{ day: "2021-03-26", state: "Ohio", visits: "many" }], { key: ["day", "state"] }), (err: Error) => isWorkbookError(err, "SCHEMA_MISMATCH") && /column "visits" is INT64/.test(err.message));
+  // nothing to merge: no job either
+  assert.deepEqual(await merge([], { key: ["day", "state"] }), { table: "web_logs.hourly", rows: 0, deleted: 0 });
+  assert.deepEqual(standIn.requests.slice(sent).map((r) => r.method), Array(7).fill("GET"), "only the table's metadata was read");
+});
+
 test("BigQuery contract: a load job is looked up (in its location) until it is DONE", TIMEOUT, async (t) => {
   const { wh, standIn } = await setup(t, { pollsUntilDone: 4 });
   await wh.createTable("hourly", VISITS);

@@ -62,6 +62,16 @@ test("createDataset and createTable keep partitioning and clustering, listTables
   assert.deepEqual(await wh.listTables(), []);
 });
 
+test("createTable on a table that exists keeps its schema, as BigQuery does", { timeout: 60_000 }, async (t) => {
+  const wh = await memoryWarehouse(t);
+  await wh.createTable("visits", { columns: [{ name: "day", type: "DATE" }] });
+  await wh.createTable("visits", VISITS);
+  const info = await wh.describeTable("visits");
+  assert.deepEqual(info.schema.columns.map((c) => c.name), ["day"], "the stored schema still describes the real columns");
+  assert.equal(info.schema.partitionBy, undefined);
+  await assert.rejects(wh.loadRows("visits", [{ day: "2021-03-26", state: "Ohio" }]), (err: Error) => isWorkbookError(err, "SCHEMA_MISMATCH") && /column "state", which is not in the table's schema \(day\)/.test(err.message));
+});
+
 test("createTable rejects a partition column that is not DATE or TIMESTAMP", async (t) => {
   const wh = await memoryWarehouse(t);
   await assert.rejects(wh.createTable("bad", { columns: [{ name: "s", type: "STRING" }], partitionBy: "s" }), (err: Error) => isWorkbookError(err, "SCHEMA_INVALID") && /partitionBy "s"/.test(err.message));
@@ -102,6 +112,49 @@ test("a partition overwrite replaces exactly that day and is idempotent", async 
   assert.deepEqual(await countByDay(wh, "visits"), { "2021-03-25": 1, "2021-03-26": 3, "2021-03-27": 1 });
   const states = await wh.query<{ state: string }>("SELECT state FROM visits WHERE day = @d ORDER BY state", { d: "2021-03-26" }, { types: { d: "DATE" } });
   assert.deepEqual(states.rows.map((r) => r.state), ["Idaho", "Maine", "Texas"]);
+});
+
+test("mergeRows replaces rows by their key, inserts new keys, deletes the delete keys and leaves every other row alone", { timeout: 60_000 }, async (t) => {
+  const wh = await memoryWarehouse(t);
+  await wh.createTable("visits", VISITS);
+  const key = ["state", "pid"];
+  const ts = new Date("2021-03-26T14:02:11.000Z");
+  await wh.loadRows("visits", [
+    { day: "2021-03-25", state: "Ohio", pid: 1, score: 0.1 },
+    { day: "2021-03-26", state: "Iowa", pid: 1, score: 0.2 },
+    { day: "2021-03-26", state: "Utah", pid: 2, score: 0.3 },
+  ]);
+  // Ohio 1 moves to another day (a key, not a day, says which row it is), Iowa 1 is deleted, Maine 3 is new.
+  const rows = [{ day: "2021-03-27", ts, state: "Ohio", pid: 1, score: 0.9 }, { day: "2021-03-26", state: "Maine", pid: "3", price: 2.5, cart: true }];
+  const result = await wh.mergeRows("visits", rows, { key, delete: [{ state: "Iowa", pid: 1 }, { state: "Texas", pid: 9 }] });
+  assert.deepEqual(result, { table: "workbook.visits", rows: 2, deleted: 2 });
+  const all = "SELECT day, ts, state, pid, price, score, cart FROM visits ORDER BY state, pid";
+  const expected = [
+    { day: "2021-03-26", ts: null, state: "Maine", pid: 3, price: 2.5, score: null, cart: true },
+    { day: "2021-03-27", ts, state: "Ohio", pid: 1, price: null, score: 0.9, cart: null },
+    { day: "2021-03-26", ts: null, state: "Utah", pid: 2, price: null, score: 0.3, cart: null },
+  ];
+  assert.deepEqual((await wh.query(all)).rows, expected);
+  // the same merge again changes nothing: idempotent by the key
+  await wh.mergeRows("visits", rows, { key, delete: [{ state: "Iowa", pid: 1 }] });
+  assert.deepEqual((await wh.query(all)).rows, expected);
+  // nothing to merge is a no-op
+  assert.deepEqual(await wh.mergeRows("visits", [], { key }), { table: "workbook.visits", rows: 0, deleted: 0 });
+});
+
+test("mergeRows checks the key and the rows first and writes nothing when they are wrong", { timeout: 60_000 }, async (t) => {
+  const wh = await memoryWarehouse(t);
+  await wh.createTable("visits", VISITS);
+  await wh.loadRows("visits", [{ day: "2021-03-26", state: "Ohio", pid: 7 }]);
+  const key = ["state", "pid"];
+  await assert.rejects(wh.mergeRows("visits", [{ day: "2021-03-26", state: "Iowa", pid: 1 }], { key: ["nope"] }), (err: Error) => isWorkbookError(err, "OPTIONS_INVALID") && /key column "nope" is not in the table's schema/.test(err.message));
+  await assert.rejects(wh.mergeRows("visits", [{ day: "2021-03-26", state: "Iowa" }], { key }), (err: Error) => isWorkbookError(err, "SCHEMA_MISMATCH") && /row 1 has no value for key column "pid"/.test(err.message));
+  await assert.rejects(wh.mergeRows("visits", [{ day: "2021-03-26", state: "Iowa", pid: 1 }, { day: "2021-03-27", state: "Iowa", pid: "1" }], { key }), (err: Error) =>
+    isWorkbookError(err, "WAREHOUSE_LOAD") && /row 1 and row 2 have the same key \(state "Iowa", pid "1"\)/.test(err.message));
+  await assert.rejects(wh.mergeRows("visits", [{ day: "2021-03-26", state: "Iowa", pid: 1 }], { key, delete: [{ state: "Ohio", pid: 7, day: "2021-03-26" }] }), (err: Error) =>
+    isWorkbookError(err, "OPTIONS_INVALID") && /delete key 1 has column "day", which is not in the key/.test(err.message));
+  await assert.rejects(wh.mergeRows("visits", [{ day: "2021-03-26", state: "Iowa", pid: "x" }], { key }), (err: Error) => isWorkbookError(err, "SCHEMA_MISMATCH") && /column "pid" is INT64/.test(err.message));
+  assert.deepEqual((await wh.query("SELECT state, pid FROM visits")).rows, [{ state: "Ohio", pid: 7 }]);
 });
 
 test("a partition load with a row from another day fails and names the column", async (t) => {
