@@ -31,9 +31,10 @@ export const AWAY_WINS_SQL = `SELECT ROUND(AVG(CASE WHEN away_score > home_score
 type PointsRow = { team: string; points: number };
 
 export function footballExercises(wh: Warehouse, season: string, division: string, exponent: number): FootballExercises {
-  const params = { season: season, division: division };
+  // only the parameters the SQL uses (DuckDB refuses unused ones; a learner may write the values in)
+  const params = (sql: string) => Object.fromEntries(Object.entries({ season: season, division: division }).filter(([name]) => new RegExp(`@${name}\\b`).test(sql)));
   const pointsRows = async (sql: string): Promise<PointsRow[]> => {
-    const r = await wh.query<Record<string, unknown>>(sql, params);
+    const r = await wh.query<Record<string, unknown>>(sql, params(sql));
     if (!r.columns.includes("team") || !r.columns.includes("points")) throw new Error(`the query must return the columns team and points; it returns ${r.columns.join(", ")}`);
     return r.rows.map((x) => ({ team: String(x.team), points: Number(x.points) })).sort((a, b) => a.team.localeCompare(b.team));
   };

@@ -125,7 +125,7 @@ export const INJECTED: { at: number; record: RawMatch }[] = [
 /** The records with the INJECTED ones inserted at their places (a new array). */
 export function withInjected(records: RawMatch[]): RawMatch[] {
   const out = [...records];
-  for (const { at, record } of [...INJECTED].sort((a, b) => b.at - a.at)) out.splice(Math.min(at, out.length), 0, record);
+  for (const { at, record } of [...INJECTED].sort((a, b) => a.at - b.at)) out.splice(Math.min(at, out.length), 0, record);
   return out;
 }
 
