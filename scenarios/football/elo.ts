@@ -30,12 +30,12 @@ export interface EloOptions {
 }
 
 /** A team's rating just after one of its matches. */
-export interface EloPoint {
+export type EloPoint = {
   match_date: string;
   season?: string;
   team: string;
   rating: number;
-}
+};
 
 export interface EloResult {
   /** Every team's rating after its last match, best first. */

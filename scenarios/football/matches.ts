@@ -10,15 +10,15 @@ import { WorkbookError } from "../../lib/errors";
 import { projectRoot } from "../../lib/paths";
 import type { TableSchema, Warehouse } from "../../lib/warehouse/warehouse";
 
-/** A record as it comes, in football.json's fields (anything may be wrong with it). */
-export interface RawMatch {
+/** A record as it comes, in football.json's fields (anything may be wrong with it). A type, not an interface, so it is a plain row for show(). */
+export type RawMatch = {
   date?: unknown;
   division?: unknown;
   home_team?: unknown;
   away_team?: unknown;
   home_score?: unknown;
   away_score?: unknown;
-}
+};
 
 /** A valid match, as loaded. */
 export interface Match {

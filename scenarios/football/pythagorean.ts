@@ -11,7 +11,7 @@
 import type { Warehouse } from "../../lib/warehouse/warehouse";
 import { TEAM_SEASONS_SQL } from "./standings";
 
-export interface TeamSeason {
+export type TeamSeason = {
   season: string;
   division: string;
   team: string;
@@ -19,7 +19,7 @@ export interface TeamSeason {
   goals_for: number;
   goals_against: number;
   points: number;
-}
+};
 
 /** GF^k / (GF^k + GA^k); 0.5 when a team neither scored nor conceded. */
 export function pythagorean(goalsFor: number, goalsAgainst: number, k: number): number {
@@ -77,12 +77,12 @@ export async function teamSeasons(wh: Warehouse): Promise<TeamSeason[]> {
   }));
 }
 
-export interface PythagoreanRow extends TeamSeason {
+export type PythagoreanRow = TeamSeason & {
   /** Points the expectation gives: 3 x played x GF^k / (GF^k + GA^k), to one decimal. */
   expected_points: number;
   /** points - expected_points: above 0 the team beat its goals, below 0 it missed them. */
   luck: number;
-}
+};
 
 /** Each team-season with its expected points under exponent `k`, most above expectation first. */
 export function withExpectation(teams: TeamSeason[], k: number): PythagoreanRow[] {

@@ -9,7 +9,7 @@ export async function standingsRaceChart(wh: Warehouse, season: string, division
   const table = await leagueTable(wh, season, division);
   const teams = new Set(table.slice(0, Math.max(1, Math.floor(top))).map((r) => r.team));
   const rows = (await positions(wh, season, division)).filter((r) => teams.has(r.team));
-  const spec = lineChart(rows as unknown as Record<string, unknown>[], { x: "matchday", y: "position", color: "team", title: `${division} ${season}: position after each matchday`, width: 520 });
+  const spec = lineChart(rows, { x: "matchday", y: "position", color: "team", title: `${division} ${season}: position after each matchday`, width: 520 });
   const encoding = spec.encoding as Record<string, Record<string, unknown>>;
   return { ...spec, encoding: { ...encoding, y: { ...encoding.y, scale: { reverse: true, zero: false }, axis: { tickMinStep: 1 } } } };
 }

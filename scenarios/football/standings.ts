@@ -8,10 +8,10 @@ import { TABLES } from "./matches";
 
 /** One row per team per match, from the team's side: the shape every other query starts from. */
 const TEAM_MATCHES = `team_matches AS (
-    SELECT season, division, match_date, home_team AS team, home_score AS goals_for, away_score AS goals_against, 1 AS at_home
+    SELECT season, division, match_date, home_team AS team, home_score AS goals_for, away_score AS goals_against
     FROM ${TABLES.matches}
     UNION ALL
-    SELECT season, division, match_date, away_team AS team, away_score AS goals_for, home_score AS goals_against, 0 AS at_home
+    SELECT season, division, match_date, away_team AS team, away_score AS goals_for, home_score AS goals_against
     FROM ${TABLES.matches}
   ),
   results AS (
@@ -88,7 +88,7 @@ FROM ${TABLES.matches}
 WHERE division = @division
 ORDER BY match_date, home_team`;
 
-export interface LeagueRow {
+export type LeagueRow = {
   position: number;
   team: string;
   played: number;
@@ -99,24 +99,24 @@ export interface LeagueRow {
   goals_against: number;
   goal_difference: number;
   points: number;
-}
+};
 
-export interface PositionRow {
+export type PositionRow = {
   matchday: number;
   team: string;
   points: number;
   goal_difference: number;
   position: number;
-}
+};
 
-export interface HomeAdvantageRow {
+export type HomeAdvantageRow = {
   division: string;
   matches: number;
   home_wins: number;
   draws: number;
   away_wins: number;
   home_goal_margin: number;
-}
+};
 
 const numbers = <T>(row: Record<string, unknown>, text: string[]): T =>
   Object.fromEntries(Object.entries(row).map(([k, v]) => [k, text.includes(k) ? String(v) : Number(v)])) as T;
