@@ -53,7 +53,7 @@ export function footballExercises(wh: Warehouse, season: string, division: strin
       evaluate: pointsRows,
       expected: () => pointsRows(POINTS_SQL),
       show: (v) => `${v.length} teams, e.g. ${v.slice(0, 3).map((r) => `${r.team} ${r.points}`).join(", ")}`,
-      nudge: (v) => (v.length > 0 && v.length < 16 ? "Some teams are missing: did you count home matches only?" : "Check the points: 3 for a win, 1 for a draw, for home AND away matches, in @season and @division only."),
+      nudge: () => "Check that every team of the division appears (home AND away matches count), the points (3 for a win, 1 for a draw), and the filter on @season and @division.",
     }),
     awayWins: exercise<number>({
       id: "away-wins",

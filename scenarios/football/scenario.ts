@@ -11,7 +11,7 @@ export async function standingsRaceChart(wh: Warehouse, season: string, division
   const rows = (await positions(wh, season, division)).filter((r) => teams.has(r.team));
   const spec = lineChart(rows, { x: "matchday", y: "position", color: "team", title: `${division} ${season}: position after each matchday`, width: 520 });
   const encoding = spec.encoding as Record<string, Record<string, unknown>>;
-  return { ...spec, encoding: { ...encoding, y: { ...encoding.y, scale: { reverse: true, zero: false }, axis: { tickMinStep: 1 } } } };
+  return { ...spec, encoding: { ...encoding, y: { ...encoding.y, scale: { reverse: true, zero: false, nice: false, domainMin: 1 }, axis: { tickMinStep: 1 } } } };
 }
 
 /** Elo ratings over time of the `top` teams by final rating. */
