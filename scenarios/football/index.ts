@@ -1,0 +1,12 @@
+/** de-workbook/football: league matches in SQL: tables, standings race, home advantage, Pythagorean expectation, Elo. */
+export { TABLES, SCHEMAS, INJECTED, seasonOf, validateMatch, validateMatches, readFootball, footballFile, withInjected, loadMatches } from "./matches";
+export type { RawMatch, Match, ValidatedMatch, RejectedRecord, LoadMatchesResult } from "./matches";
+export { LEAGUE_TABLE_SQL, POSITIONS_SQL, HOME_ADVANTAGE_SQL, TEAM_SEASONS_SQL, MATCHES_IN_ORDER_SQL, leagueTable, positions, homeAdvantage, seasons } from "./standings";
+export type { LeagueRow, PositionRow, HomeAdvantageRow } from "./standings";
+export { pythagorean, squaredError, fitExponent, teamSeasons, withExpectation } from "./pythagorean";
+export type { TeamSeason, PythagoreanRow, FitOptions } from "./pythagorean";
+export { eloRatings, expectedResult, divisionElo } from "./elo";
+export type { EloMatch, EloOptions, EloPoint, EloResult } from "./elo";
+export { standingsRaceChart, eloChart } from "./scenario";
+export { footballExercises, POINTS_SQL, AWAY_WINS_SQL } from "./exercises";
+export type { FootballExercises } from "./exercises";
