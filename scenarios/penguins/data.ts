@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { WorkbookError } from "../../lib/errors";
 
 /** One record of penguins.json, as the file has it. */
-export interface PenguinRecord {
+export type PenguinRecord = {
   Species: string | null;
   Island: string | null;
   "Beak Length (mm)": number | null;
@@ -16,7 +16,7 @@ export interface PenguinRecord {
   "Flipper Length (mm)": number | null;
   "Body Mass (g)": number | null;
   Sex: string | null;
-}
+};
 
 /** A row of the `penguins` table. `sex` is null when the record did not say. */
 export interface Penguin {

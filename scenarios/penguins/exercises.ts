@@ -9,7 +9,7 @@ import { FEATURES_VIEW } from "./features";
 
 export interface PenguinsExercises {
   trainBySpecies: Exercise<string>;
-  majorityBaseline: Exercise<number>;
+  majorityBaseline: Exercise<string>;
   missingRecords: Exercise<number>;
 }
 
@@ -48,18 +48,23 @@ export function penguinsExercises(db: SqlQueryable, records: PenguinRecord[]): P
       expected: () => speciesRows(TRAIN_BY_SPECIES_SQL),
       nudge: (v) => (v.reduce((s, r) => s + r.n, 0) > 300 ? "That counts more penguins than the train split holds: did you filter on the split?" : "Count the train rows of each species."),
     }),
-    majorityBaseline: exercise<number>({
+    majorityBaseline: exercise<string, number>({
       id: "majority-baseline",
-      title: "The majority-class baseline",
+      title: "The majority-class baseline, in SQL",
       hints: [
         "The simplest classifier always answers the species most common in the TRAIN rows; its accuracy is measured on the TEST rows.",
-        `Find the most common species with GROUP BY species ORDER BY COUNT(*) DESC LIMIT 1 (split = 'train'), then the share of test rows of that species.`,
-        "accuracy = (test rows of that species) / (all test rows), a number between 0 and 1.",
+        `Find that species with GROUP BY species ORDER BY COUNT(*) DESC LIMIT 1 (WHERE split = 'train'), e.g. in a WITH clause; then average a CASE over the test rows.`,
+        "SELECT AVG(CASE WHEN f.species = m.species THEN 1.0 ELSE 0.0 END) AS accuracy FROM penguin_features f CROSS JOIN majority m WHERE f.split = 'test'",
       ],
-      solution: majority,
+      solution: () => MAJORITY_BASELINE_SQL,
+      evaluate: async (sql) => {
+        const r = await db.query<Record<string, unknown>>(sql);
+        if (!r.columns.includes("accuracy") || r.rows.length !== 1) throw new Error(`the query must return one row with a column accuracy; it returns ${r.rows.length} row(s) with ${r.columns.join(", ")}`);
+        return Number(r.rows[0].accuracy);
+      },
       expected: majority,
       compare: (v, e) => Math.abs(v - e) < 0.0005,
-      nudge: (v) => (v > 1 ? "An accuracy is a share between 0 and 1, not a count or a percentage." : "Is that the share in the test rows, of the species most common in the train rows?"),
+      nudge: (v) => (v > 1 ? "An accuracy is a share between 0 and 1, not a count or a percentage." : "Is that the share in the TEST rows, of the species most common in the TRAIN rows?"),
     }),
     missingRecords: exercise<number>({
       id: "missing-records",

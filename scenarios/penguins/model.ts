@@ -44,7 +44,7 @@ export function buildModel(o: ModelOptions): Sequential {
     const values = Array.from({ length: fanIn * fanOut }, () => (random() * 2 - 1) * limit);
     const init = [tf.tensor2d(values, [fanIn, fanOut]), tf.zerosLike(bias)];
     layer.setWeights(init);
-    tf.dispose([kernel, bias, ...init]);
+    tf.dispose(init); // setWeights copied them; kernel and bias are the layer's own variables
   }
   model.compile({ optimizer: tf.train.adam(o.learningRate ?? 0.01), loss: "categoricalCrossentropy", metrics: ["accuracy"] });
   return model;

@@ -22,14 +22,17 @@ test("penguins exercises: typical wrong answers fail, the references pass", { ti
   assert.equal((await ex.trainBySpecies.verdict("SELECT species FROM penguins")).status, "incorrect");
   assert.equal((await ex.trainBySpecies.verdict(await ex.trainBySpecies.solution())).status, "correct");
 
-  const trainShare = Number((await db.query<{ s: number }>("SELECT (AVG(CASE WHEN species = 'Adelie' THEN 1.0 ELSE 0.0 END))::float8 AS s FROM penguin_features WHERE split = 'train'")).rows[0].s);
-  const wrong = await ex.majorityBaseline.verdict(trainShare);
+  const trainShareSql = "SELECT AVG(CASE WHEN species = 'Adelie' THEN 1.0 ELSE 0.0 END) AS accuracy FROM penguin_features WHERE split = 'train'";
+  const wrong = await ex.majorityBaseline.verdict(trainShareSql);
   assert.equal(wrong.status, "incorrect", "the share in the train rows is not the test accuracy");
-  assert.equal((await ex.majorityBaseline.verdict(53.3)).status, "incorrect");
-  const right = await ex.majorityBaseline.solution();
+  assert.match(wrong.message, /TEST rows/);
+  assert.equal((await ex.majorityBaseline.verdict("SELECT 53.3 AS accuracy")).status, "incorrect");
+  assert.match((await ex.majorityBaseline.verdict("SELECT species FROM penguins")).message, /did not run: the query must return one row/);
+  const reference = await ex.majorityBaseline.solution();
+  const right = Number((await db.query<{ accuracy: number }>(reference)).rows[0].accuracy);
   assert.ok(right > 0.3 && right < 0.7);
-  assert.equal((await ex.majorityBaseline.verdict(right)).status, "correct");
-  assert.equal((await ex.majorityBaseline.verdict(Math.round(right * 1000) / 1000)).status, "correct", "three decimals are enough");
+  assert.equal((await ex.majorityBaseline.verdict(reference)).status, "correct");
+  assert.equal((await ex.majorityBaseline.verdict(`SELECT ${Math.round(right * 1000) / 1000} AS accuracy`)).status, "correct", "three decimals are enough");
   assert.doesNotMatch(wrong.message, new RegExp(String(right).slice(0, 5).replace(".", "\\.")), "never shows the expected value");
 
   const nullsOnly = records.filter((r) => Object.values(r).some((v) => v === null)).length;
