@@ -103,7 +103,7 @@ export function liveTrainingChart(options: { epochs: number; title?: string; eve
   };
   return {
     async onEpoch(log, history) {
-      if (live && (log.epoch === 1 || log.epoch % every === 0)) await draw(history, false);
+      if (live && log.epoch < options.epochs && (log.epoch === 1 || log.epoch % every === 0)) await draw(history, false); // the last epoch is drawn by finish()
     },
     async finish(history) {
       await draw(history, true);
