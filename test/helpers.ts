@@ -106,3 +106,29 @@ export function withEnv(t: Pick<TestContext, "after">, vars: Record<string, stri
     else process.env[k] = v;
   }
 }
+
+/** A notebook as committed, with the sources of its parameters cell and of all cells as text. */
+export interface CommittedNotebook {
+  nb: { metadata: { kernelspec: { name: string; display_name: string; language: string } }; cells: { id: string; cell_type: string; source: string | string[] }[] };
+  parameters: string;
+  source: string;
+}
+
+/**
+ * Checks what every committed notebook must be: nbformat 4.5 on the tslab kernel, a string id per
+ * cell, code cells without outputs or execution counts, and a cell tagged "parameters".
+ */
+export function checkCommittedNotebook(file: string): CommittedNotebook {
+  const nb = JSON.parse(fs.readFileSync(file, "utf8"));
+  assert.equal(nb.nbformat, 4);
+  assert.equal(nb.nbformat_minor, 5);
+  assert.equal(nb.metadata.kernelspec.name, "tslab");
+  const text = (s: string | string[]) => (Array.isArray(s) ? s.join("") : s);
+  for (const cell of nb.cells) {
+    assert.equal(typeof cell.id, "string");
+    if (cell.cell_type === "code") assert.deepEqual([cell.outputs, cell.execution_count], [[], null]);
+  }
+  const parameters = nb.cells.find((c: { metadata: { tags?: string[] } }) => c.metadata.tags?.includes("parameters"));
+  assert.ok(parameters, "a cell is tagged parameters");
+  return { nb, parameters: text(parameters.source), source: nb.cells.map((c: { source: string | string[] }) => text(c.source)).join("\n") };
+}

@@ -6,7 +6,7 @@ import { projectRoot } from "../../lib/paths";
 import { runNotebook } from "../../lib/runner";
 import { readScraps } from "../../lib/scraps";
 import { RATING_HEADER } from "../../scenarios/netflix/ratings";
-import { checkNbformat, tempDir } from "../helpers";
+import { checkCommittedNotebook, checkNbformat, tempDir } from "../helpers";
 
 const notebook = path.join(projectRoot, "notebooks", "03-netflix-ratings.ipynb");
 
@@ -37,17 +37,6 @@ test("03-netflix-ratings runs through workbook run in mode C: windows, anomalies
 });
 
 test("03-netflix-ratings is committed without outputs, as nbformat 4.5 on the tslab kernel, with its parameters", () => {
-  const nb = JSON.parse(fs.readFileSync(notebook, "utf8"));
-  assert.equal(nb.nbformat, 4);
-  assert.equal(nb.nbformat_minor, 5);
-  assert.equal(nb.metadata.kernelspec.name, "tslab");
-  for (const cell of nb.cells) {
-    assert.equal(typeof cell.id, "string");
-    if (cell.cell_type === "code") {
-      assert.deepEqual(cell.outputs, []);
-      assert.equal(cell.execution_count, null);
-    }
-  }
-  const params = nb.cells.find((c: { metadata: { tags?: string[] } }) => c.metadata.tags?.includes("parameters")).source.join("");
+  const { parameters: params } = checkCommittedNotebook(notebook);
   for (const name of ["ratings", "titles", "mode", "windowDays", "minRatings", "minMean", "speed"]) assert.match(params, new RegExp(`let ${name} = `));
 });

@@ -5,7 +5,7 @@ import { test } from "node:test";
 import { projectRoot } from "../../lib/paths";
 import { runNotebook } from "../../lib/runner";
 import { readScraps } from "../../lib/scraps";
-import { checkNbformat, tempDir } from "../helpers";
+import { checkCommittedNotebook, checkNbformat, tempDir } from "../helpers";
 
 const notebook = path.join(projectRoot, "notebooks", "04-sparkify-star-schema.ipynb");
 
@@ -45,18 +45,7 @@ test("04-sparkify-star-schema with a failing step: the run fails, teardown still
 });
 
 test("04-sparkify-star-schema is committed without outputs, as nbformat 4.5 on the tslab kernel, with its parameters and exercises", () => {
-  const nb = JSON.parse(fs.readFileSync(notebook, "utf8"));
-  assert.equal(nb.nbformat, 4);
-  assert.equal(nb.nbformat_minor, 5);
-  assert.equal(nb.metadata.kernelspec.name, "tslab");
-  for (const cell of nb.cells) {
-    if (cell.cell_type === "code") {
-      assert.deepEqual(cell.outputs, []);
-      assert.equal(cell.execution_count, null);
-    }
-  }
-  const params = nb.cells.find((c: { metadata: { tags?: string[] } }) => c.metadata.tags?.includes("parameters")).source.join("");
+  const { parameters: params, source } = checkCommittedNotebook(notebook);
   for (const name of ["songData", "logData", "days", "events", "songs", "users", "runner", "failAt", "solutions"]) assert.match(params, new RegExp(`let ${name}\\b`));
-  const source = nb.cells.map((c: { source: string[] }) => c.source.join("")).join("\n");
   assert.equal((source.match(/PLACEHOLDER;/g) ?? []).length, 3, "three exercises with placeholders");
 });

@@ -5,7 +5,7 @@ import { test } from "node:test";
 import { projectRoot } from "../../lib/paths";
 import { runNotebook } from "../../lib/runner";
 import { readScraps } from "../../lib/scraps";
-import { checkNbformat, tempDir } from "../helpers";
+import { checkCommittedNotebook, checkNbformat, tempDir } from "../helpers";
 
 const notebook = path.join(projectRoot, "notebooks", "08-football-sql.ipynb");
 
@@ -45,23 +45,12 @@ test("08-football-sql without solutions: Run All completes with the exercises no
 });
 
 test("08-football-sql is committed without outputs, as nbformat 4.5 on the tslab kernel, with its parameters and exercises", () => {
-  const nb = JSON.parse(fs.readFileSync(notebook, "utf8"));
-  assert.equal(nb.nbformat, 4);
-  assert.equal(nb.nbformat_minor, 5);
-  assert.equal(nb.metadata.kernelspec.name, "tslab");
+  const { nb, parameters: params, source } = checkCommittedNotebook(notebook);
   assert.equal(nb.metadata.kernelspec.display_name, "TypeScript");
-  const ids = nb.cells.map((c: { id: string }) => c.id);
+  const ids = nb.cells.map((c) => c.id);
   assert.equal(new Set(ids).size, ids.length, "cell ids are unique");
-  for (const cell of nb.cells) {
-    if (cell.cell_type === "code") {
-      assert.deepEqual(cell.outputs, []);
-      assert.equal(cell.execution_count, null);
-    }
-  }
-  const params = nb.cells.find((c: { metadata: { tags?: string[] } }) => c.metadata.tags?.includes("parameters")).source.join("");
   for (const name of ["season", "division", "top", "solutions"]) assert.match(params, new RegExp(`let ${name}\\b`));
   assert.match(params, /let solutions = false;/);
-  const source = nb.cells.map((c: { source: string[] }) => c.source.join("")).join("\n");
   assert.equal((source.match(/PLACEHOLDER;/g) ?? []).length, 3, "three exercises with placeholders");
   for (const scrap of ["matches", "rejected", "seasons", "pythagorean_exponent", "top_elo_team", "exercises_correct"]) assert.match(source, new RegExp(`glue\\("${scrap}"`));
 });

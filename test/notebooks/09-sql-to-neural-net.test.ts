@@ -5,7 +5,7 @@ import { test } from "node:test";
 import { projectRoot } from "../../lib/paths";
 import { runNotebook } from "../../lib/runner";
 import { readScraps } from "../../lib/scraps";
-import { checkNbformat, tempDir } from "../helpers";
+import { checkCommittedNotebook, checkNbformat, tempDir } from "../helpers";
 
 const notebook = path.join(projectRoot, "notebooks", "09-sql-to-neural-net.ipynb");
 
@@ -39,21 +39,9 @@ test("09-sql-to-neural-net loads the penguins, trains above the floor, beats the
 });
 
 test("09-sql-to-neural-net is committed without outputs, as nbformat 4.5 on the tslab kernel, with its parameters and exercises", () => {
-  const nb = JSON.parse(fs.readFileSync(notebook, "utf8"));
-  assert.equal(nb.nbformat, 4);
-  assert.equal(nb.nbformat_minor, 5);
-  assert.equal(nb.metadata.kernelspec.name, "tslab");
+  const { nb, parameters: params, source } = checkCommittedNotebook(notebook);
   assert.equal(nb.metadata.kernelspec.display_name, "TypeScript");
-  for (const cell of nb.cells) {
-    assert.equal(typeof cell.id, "string");
-    if (cell.cell_type === "code") {
-      assert.deepEqual(cell.outputs, []);
-      assert.equal(cell.execution_count, null);
-    }
-  }
-  const params = nb.cells.find((c: { metadata: { tags?: string[] } }) => c.metadata.tags?.includes("parameters")).source.join("");
   for (const name of ["epochs", "learningRate", "seed", "hiddenUnits", "billLength", "billDepth", "flipperLength", "bodyMass", "island", "sex", "solutions"]) assert.match(params, new RegExp(`let ${name}\\b`));
   assert.match(params, /let solutions = false/);
-  const source = nb.cells.map((c: { source: string[] }) => c.source.join("")).join("\n");
   assert.equal((source.match(/PLACEHOLDER;/g) ?? []).length, 3, "three exercises with placeholders");
 });
