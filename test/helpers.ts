@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import assert from "node:assert/strict";
+import { PassThrough } from "node:stream";
 import type { TestContext } from "node:test";
 import { projectRoot } from "../lib/paths";
 
@@ -131,4 +132,15 @@ export function checkCommittedNotebook(file: string): CommittedNotebook {
   const parameters = nb.cells.find((c: { metadata: { tags?: string[] } }) => c.metadata.tags?.includes("parameters"));
   assert.ok(parameters, "a cell is tagged parameters");
   return { nb, parameters: text(parameters.source), source: nb.cells.map((c: { source: string | string[] }) => text(c.source)).join("\n") };
+}
+
+/** Streams that keep what is written to them. */
+export function captured(): { stdout: PassThrough; stderr: PassThrough; out: () => string; err: () => string } {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let o = "";
+  let e = "";
+  stdout.on("data", (c: Buffer) => (o += c.toString()));
+  stderr.on("data", (c: Buffer) => (e += c.toString()));
+  return { stdout, stderr, out: () => o, err: () => e };
 }

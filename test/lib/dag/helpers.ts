@@ -1,10 +1,11 @@
-/** Helpers for the DAG tests: a store on PGlite in memory, a fake clock, and captured output. */
-import { PassThrough } from "node:stream";
+/** Helpers for the DAG tests: a store on PGlite in memory and a fake clock (captured output: ../../helpers). */
 import { before } from "node:test";
 import { openSql } from "../../../lib/sql";
 import type { SqlDatabase } from "../../../lib/sql";
 import { openDagStore, type DagStore } from "../../../lib/dag/store";
 import type { Clock } from "../../../lib/dag/clock";
+
+export { captured } from "../../helpers";
 
 /**
  * One in-memory PGlite for a whole test file; tests use distinct DAG ids. It is opened in a
@@ -45,17 +46,6 @@ export function fakeClock(start = "2024-06-01T00:00:00Z"): FakeClock {
       now += ms;
     },
   };
-}
-
-/** Streams that keep what is written to them. */
-export function captured(): { stdout: PassThrough; stderr: PassThrough; out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let o = "";
-  let e = "";
-  stdout.on("data", (c: Buffer) => (o += c.toString()));
-  stderr.on("data", (c: Buffer) => (e += c.toString()));
-  return { stdout, stderr, out: () => o, err: () => e };
 }
 
 /** Resolves after a few ms (a task that takes a little time). */

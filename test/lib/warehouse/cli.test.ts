@@ -1,17 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { PassThrough } from "node:stream";
+import { captured as io } from "../../helpers";
 import { queryCommand } from "../../../lib/warehouse/cli";
-
-function io(): { stdout: PassThrough; stderr: PassThrough; out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let o = "";
-  let e = "";
-  stdout.on("data", (c: Buffer) => (o += c.toString()));
-  stderr.on("data", (c: Buffer) => (e += c.toString()));
-  return { stdout, stderr, out: () => o, err: () => e };
-}
 
 test("workbook query prints the result as a table", async () => {
   const s = io();
