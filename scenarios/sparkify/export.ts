@@ -10,6 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { WorkbookError } from "../../lib/errors";
 import type { Lake } from "../../lib/lake/lake";
+import { sqlLiteral, withMemoryDuckDB, writeRowsParquet } from "../../lib/warehouse/local-duckdb";
 import type { Warehouse } from "../../lib/warehouse/warehouse";
 import { TABLES, type Interval } from "./star-schema";
 
@@ -36,7 +37,7 @@ const SPECS: ExportSpec[] = [
 ];
 
 const tsLiteral = (iso: string) => `TIMESTAMP '${new Date(iso).toISOString().replace("T", " ").replace("Z", "")}'`;
-const quote = (p: string) => `'${p.replace(/'/g, "''")}'`;
+const quote = sqlLiteral;
 
 /** Runs a SELECT in the warehouse into a local Parquet file. */
 async function selectToParquet(wh: Warehouse, sql: string, file: string): Promise<void> {
@@ -44,22 +45,7 @@ async function selectToParquet(wh: Warehouse, sql: string, file: string): Promis
     await wh.query(`COPY (${sql}) TO ${quote(file)} (FORMAT parquet)`);
     return;
   }
-  const { rows } = await wh.query(sql);
-  const json = `${file}.ndjson`;
-  fs.writeFileSync(json, rows.map((r) => JSON.stringify(r)).join("\n") + "\n");
-  await withDuckDB((run) => run(`COPY (SELECT * FROM read_json_auto(${quote(json)})) TO ${quote(file)} (FORMAT parquet)`));
-}
-
-async function withDuckDB<T>(fn: (run: (sql: string) => Promise<Record<string, unknown>[]>) => Promise<T>): Promise<T> {
-  const { DuckDBInstance } = await import("@duckdb/node-api");
-  const db = await DuckDBInstance.create(":memory:");
-  const con = await db.connect();
-  try {
-    return await fn(async (sql) => (await con.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[]);
-  } finally {
-    con.closeSync();
-    db.closeSync();
-  }
+  await writeRowsParquet((await wh.query(sql)).rows, file);
 }
 
 function leafFiles(dir: string): string[] {
@@ -85,7 +71,7 @@ export async function writeStarToLake(wh: Warehouse, lake: Lake, starPrefix: str
       const sql = spec.select.replace("INTERVAL_START", tsLiteral(interval.start)).replace("INTERVAL_END", tsLiteral(interval.end));
       await selectToParquet(wh, sql, file);
       const dataset = `${starPrefix}/${spec.name}`;
-      const rows = await withDuckDB(async (run) => {
+      const rows = await withMemoryDuckDB(async (run) => {
         const n = Number((await run(`SELECT COUNT(*) AS n FROM read_parquet(${quote(file)})`))[0].n);
         if (spec.partitionBy.length > 0 && n > 0) {
           await run(`COPY (SELECT * FROM read_parquet(${quote(file)})) TO ${quote(path.join(tmp, spec.name))} (FORMAT parquet, PARTITION_BY (${spec.partitionBy.join(", ")}))`);

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
+import { writeRowsParquet } from "../../warehouse/local-duckdb";
 import type { Sink } from "./sink";
 import type { WindowRow } from "../engine";
 
@@ -22,25 +22,10 @@ export function parquetSink<Row extends object = WindowRow>(options: ParquetSink
     name: `parquet:${options.dir}`,
     async write(batch) {
       if (batch.rows.length === 0) return;
-      const { DuckDBInstance } = await import("@duckdb/node-api");
-      const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), "parquet-sink-"));
-      const json = path.join(tmpDir, "rows.ndjson");
       const target = path.join(options.dir, `${batch.query}-${String(batch.batchId).padStart(8, "0")}.parquet`);
       const partial = `${target}.tmp`;
-      try {
-        fs.writeFileSync(json, batch.rows.map((r) => JSON.stringify({ ...r, batch_id: batch.batchId })).join("\n") + "\n");
-        const db = await DuckDBInstance.create(":memory:");
-        const con = await db.connect();
-        try {
-          await con.run(`COPY (SELECT * FROM read_json_auto('${json.replace(/'/g, "''")}')) TO '${partial.replace(/'/g, "''")}' (FORMAT parquet)`);
-        } finally {
-          con.closeSync();
-          db.closeSync();
-        }
-        fs.renameSync(partial, target);
-      } finally {
-        fs.rmSync(tmpDir, { recursive: true, force: true });
-      }
+      await writeRowsParquet(batch.rows.map((r) => ({ ...r, batch_id: batch.batchId })), partial);
+      fs.renameSync(partial, target);
     },
   };
 }
