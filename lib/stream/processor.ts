@@ -35,6 +35,11 @@ export interface ProcessorOptions<T> extends EngineOptions<T> {
   deadLetterTopic?: string;
   /** Called after each committed batch. */
   onBatch?: (report: BatchReport) => void;
+  /**
+   * Where to start reading, per partition, when the checkpoint has no offsets yet (a fresh
+   * checkpointDir). Default: the start of each partition. A resumed processor ignores it.
+   */
+  startOffsets?: Offsets;
 }
 
 export interface BatchReport {
@@ -123,7 +128,7 @@ export class StreamProcessor<T> {
     const partitions = await this.admin.fetchTopicOffsets(topic);
     this.engine.expectPartitions(partitions.filter((p) => BigInt(p.high) > BigInt(p.low)).map((p) => p.partition));
     for (const p of partitions) {
-      const start = this.committed[p.partition] ?? p.low;
+      const start = this.committed[p.partition] ?? this.options.startOffsets?.[p.partition] ?? p.low;
       this.committed[p.partition] = start;
       this.positions.set(p.partition, BigInt(start));
     }

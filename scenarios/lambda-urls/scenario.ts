@@ -1,0 +1,331 @@
+/**
+ * The notebook's calls: one `startLambdaRun` makes the tweets, starts the producer (tweets to a
+ * fresh topic, paced in event time) and the speed layer; `runBatch` runs the batch DAG; `merged`,
+ * `topUrls` and `checkMerge` serve and verify; `deployFix` and `kappaReplay` are the two ways to
+ * repair a bug. Every resource can be passed in (tests do) or is the configured one.
+ */
+import { randomUUID } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { Kafka } from "kafkajs";
+import { config } from "../../lib/config";
+import { clearTasks, dataIntervalFor, openDagStore, runDag, type DagRun } from "../../lib/dag";
+import { liveDag } from "../../lib/dag/display";
+import type { DagStore } from "../../lib/dag/store";
+import type { Dag } from "../../lib/dag/dag";
+import type { VegaLiteSpec } from "../../lib/display/chart";
+import { WorkbookError } from "../../lib/errors";
+import { kafka as configuredKafka, readTopic } from "../../lib/kafka";
+import { openLake } from "../../lib/lake";
+import type { Lake } from "../../lib/lake/lake";
+import { openSql } from "../../lib/sql";
+import type { SqlDatabase } from "../../lib/sql/sql";
+import { readDeadLetters, type DeadLetter } from "../../lib/stream/dead-letters";
+import { openWarehouse } from "../../lib/warehouse";
+import type { Warehouse } from "../../lib/warehouse/warehouse";
+import { checkBlockSize, DEFAULT_BLOCK_SIZE, type Coverage } from "./batch";
+import { lambdaDag, LAMBDA_TASKS } from "./dags";
+import { generateTweets, LAMBDA_SAMPLE, type GeneratedTweets } from "./generate";
+import { readRedirects, type RedirectTable } from "./normalize";
+import { mergedView, rankUrls, type MergedView, type TimeRange, type TopUrlsOptions } from "./serving";
+import { SPEED_TABLE, startSpeedLayer, type SpeedLayer } from "./speed";
+import { countUrlHourly, HOUR_MS, hourOf, type RawTweet, type UrlCounts, type UrlHourlyRow } from "./tweets";
+
+export interface LambdaRunOptions {
+  /** Tweets in each hour. Default 120. */
+  tweetsPerHour?: number;
+  /** Hours of tweets. Default 6. */
+  hours?: number;
+  /** Hours of tweets sent per second of wall time; 0 = as fast as possible. Default 2. */
+  speed?: number;
+  /** The normalisation bug (keep tracking parameters) in both layers. Default false. */
+  keepTracking?: boolean;
+  /** Offsets per block of the speed layer (the batch layer covers whole blocks). Default 50. */
+  blockSize?: number;
+  /** Default 7. */
+  seed?: number;
+  /** Default: the sample's redirect table. */
+  redirects?: RedirectTable;
+  /** Resources (default: the configured ones, closed by close()). */
+  kafka?: Kafka;
+  sql?: SqlDatabase;
+  warehouse?: Warehouse;
+  lake?: Lake;
+  /** Folder for the speed layers' checkpoints. Default `<work folder>/lambda-urls`. */
+  stateDir?: string;
+  /** Draw the DAG live while a batch runs. Default true. */
+  live?: boolean;
+  /** Speed layer trigger in ms. Default 300. */
+  triggerMs?: number;
+}
+
+export interface BatchResult {
+  run: DagRun;
+  coverage: Coverage;
+  /** Speed rows dropped because the batch view covers them now. */
+  dropped: number;
+}
+
+export interface MergeCheck {
+  equal: boolean;
+  /** Per partition: the offsets the comparison covers. */
+  through: Record<number, number>;
+  merged: number;
+  recomputed: number;
+  /** Rows that differ (at most 10), for a failing check. */
+  differences: { hour: string; url: string; merged: number; recomputed: number }[];
+}
+
+export interface LambdaRun {
+  id: string;
+  topic: string;
+  kafka: Kafka;
+  sql: SqlDatabase;
+  warehouse: Warehouse;
+  lake: Lake;
+  dag: Dag;
+  store: DagStore;
+  data: GeneratedTweets;
+  redirects: RedirectTable;
+  blockSize: number;
+  /** The speed layer serving now. */
+  speed: SpeedLayer;
+  /** Messages sent so far. */
+  sent(): number;
+  /** Resolves when every tweet is sent. */
+  produced: Promise<number>;
+  /** Waits until the tweets of the first `hours` hours are sent. */
+  waitForHours(hours: number): Promise<void>;
+  /** Archives new messages and recomputes the batch view (the DAG), then drops the speed rows it covers. */
+  runBatch(options?: { keepTracking?: boolean }): Promise<BatchResult>;
+  /** Waits for the producer and for the speed layer to process everything sent. */
+  drain(): Promise<void>;
+  merged(range?: TimeRange): Promise<MergedView>;
+  topUrls(options?: TopUrlsOptions): Promise<{ url: string; count: number }[]>;
+  /** A full recomputation over the raw messages of the topic below `through` (default: all). */
+  recompute(through?: Record<number, number>, options?: { keepTracking?: boolean }): Promise<UrlCounts>;
+  /** Compares the merged view now with a full recomputation over the raw messages it covers. */
+  checkMerge(options?: { keepTracking?: boolean }): Promise<MergeCheck>;
+  /** Starts a fixed speed layer from the batch view's coverage into a new table, waits for it to catch up, then serves from it. */
+  deployFix(): Promise<SpeedLayer>;
+  /** The Kappa way: replays the topic from the start with the fixed code into `url_hourly_kappa`; returns its rows. */
+  kappaReplay(): Promise<UrlHourlyRow[]>;
+  deadLetters(): Promise<DeadLetter[]>;
+  close(): Promise<void>;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Rows of two views that differ (empty when equal). */
+export function diffViews(a: readonly UrlHourlyRow[], b: readonly UrlHourlyRow[]): { hour: string; url: string; merged: number; recomputed: number }[] {
+  const m = new Map<string, { hour: string; url: string; merged: number; recomputed: number }>();
+  for (const r of a) m.set(`${r.hour}\t${r.url}`, { hour: r.hour, url: r.url, merged: r.count, recomputed: 0 });
+  for (const r of b) {
+    const k = `${r.hour}\t${r.url}`;
+    const row = m.get(k) ?? { hour: r.hour, url: r.url, merged: 0, recomputed: 0 };
+    row.recomputed = r.count;
+    m.set(k, row);
+  }
+  return [...m.values()].filter((r) => r.merged !== r.recomputed);
+}
+
+/** Starts a run: a fresh topic and speed table, the producer and the speed layer. */
+export async function startLambdaRun(options: LambdaRunOptions = {}): Promise<LambdaRun> {
+  const id = randomUUID().slice(0, 8);
+  const topic = `tweets-${id}`;
+  const blockSize = checkBlockSize(options.blockSize ?? DEFAULT_BLOCK_SIZE);
+  const speedPerSecond = options.speed ?? 2;
+  if (!(speedPerSecond >= 0)) throw new WorkbookError("OPTIONS_INVALID", `speed=${speedPerSecond} must be 0 (as fast as possible) or a positive number of hours of tweets per second.`);
+  const keepTracking = options.keepTracking ?? false;
+  const redirects = options.redirects ?? readRedirects(LAMBDA_SAMPLE.redirects);
+  const data = generateTweets({ seed: options.seed, tweetsPerHour: options.tweetsPerHour, hours: options.hours, redirects });
+  const owned: (() => Promise<void>)[] = [];
+  const kafka = options.kafka ?? (await configuredKafka({ clientId: "lambda-urls" }));
+  const sql = options.sql ?? (await openSql());
+  if (!options.sql) owned.push(() => sql.close());
+  const warehouse = options.warehouse ?? (await openWarehouse());
+  if (!options.warehouse) owned.push(() => warehouse.close());
+  const lake = options.lake ?? (await openLake());
+  if (!options.lake) owned.push(() => lake.close());
+  const stateDir = options.stateDir ?? path.join(config().home, "lambda-urls");
+  fs.mkdirSync(stateDir, { recursive: true });
+  const store = await openDagStore({ db: sql });
+  const dag = lambdaDag({ warehouse: async () => warehouse, lake: async () => lake, kafka: async () => kafka });
+  const speedTables = [SPEED_TABLE, `${SPEED_TABLE}_fixed`, "url_hourly_kappa"];
+  for (const t of speedTables) await sql.exec(`DROP TABLE IF EXISTS ${t}`);
+
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+  } finally {
+    await admin.disconnect();
+  }
+  const layers: SpeedLayer[] = [];
+  const trigger = options.triggerMs ?? 300;
+  let speed = await startSpeedLayer({ kafka, sql, topic, redirects, checkpointDir: path.join(stateDir, `checkpoint-${id}-speed`), keepTracking, blockSize, triggerMs: trigger });
+  layers.push(speed);
+
+  // the producer: tweets in order, stamped with their created_at, paced in event time
+  let sentCount = 0;
+  const start = data.truth.start;
+  const producer = kafka.producer();
+  await producer.connect();
+  const began = Date.now();
+  const produced = (async () => {
+    try {
+      const chunk = 25;
+      for (let i = 0; i < data.tweets.length; i += chunk) {
+        const part = data.tweets.slice(i, i + chunk);
+        if (speedPerSecond > 0) {
+          const due = began + ((part[0].timestamp - start) / HOUR_MS / speedPerSecond) * 1000;
+          if (due > Date.now()) await sleep(due - Date.now());
+        }
+        await producer.send({ topic, messages: part.map((t) => ({ key: null, value: t.value, timestamp: String(t.timestamp) })) });
+        sentCount += part.length;
+      }
+      return sentCount;
+    } finally {
+      await producer.disconnect();
+    }
+  })();
+  produced.catch(() => undefined);
+
+  const recompute = async (through?: Record<number, number>, o: { keepTracking?: boolean } = {}): Promise<UrlCounts> => {
+    const messages: RawTweet[] = [];
+    await readTopic(kafka, topic, (m) => {
+      messages.push({ partition: 0, offset: Number(m.offset), value: m.value ? m.value.toString("utf8") : "" });
+    });
+    const limit = through?.[0] ?? Infinity;
+    return countUrlHourly(messages.filter((m) => m.offset < limit), { redirects, keepTracking: o.keepTracking ?? speed.keepTracking });
+  };
+
+  const run: LambdaRun = {
+    id, topic, kafka, sql, warehouse, lake, dag, store, data, redirects, blockSize,
+    get speed() {
+      return speed;
+    },
+    sent: () => sentCount,
+    produced,
+    async waitForHours(hours) {
+      const until = start + hours * HOUR_MS;
+      const needed = data.tweets.filter((t) => t.timestamp < until).length;
+      while (sentCount < needed) {
+        await Promise.race([produced, sleep(20)]);
+      }
+    },
+    async runBatch(o = {}) {
+      // the run of the hour of the newest tweet sent; a second batch in the same hour clears and re-runs it
+      const last = data.tweets[Math.max(0, sentCount - 1)]?.timestamp ?? start;
+      const logicalDate = new Date(hourOf(last)).toISOString();
+      if (await store.getRun(dag.id, dataIntervalFor(dag, logicalDate).start)) await clearTasks(dag, logicalDate, [...LAMBDA_TASKS], { store });
+      const r = await runDag(dag, {
+        logicalDate,
+        store,
+        params: { topic, keepTracking: o.keepTracking ?? speed.keepTracking, blockSize },
+        ...(options.live === false ? {} : { onChange: liveDag(dag) }),
+      });
+      const coverage = r.tasks.find((t) => t.taskId === "recompute_url_hourly")?.xcom as Coverage | undefined;
+      if (r.state !== "success" || !coverage) {
+        const failed = r.tasks.find((t) => t.state === "failed");
+        throw new WorkbookError("DAG_TASK_FAILED", `the batch DAG ${dag.id} ended ${r.state}${failed ? `: ${failed.taskId} failed with ${failed.error ?? "an error"}` : ""}; see \`workbook dag status ${dag.id}\`.`);
+      }
+      const dropped = await speed.dropCovered(coverage);
+      return { run: r, coverage, dropped };
+    },
+    async drain() {
+      await produced;
+      await speed.processor.drain();
+    },
+    merged: (range = {}) => mergedView(warehouse, sql, { ...range, speedTable: speed.table }),
+    async topUrls(o = {}) {
+      const view = await mergedView(warehouse, sql, { ...o, speedTable: speed.table });
+      return rankUrls(view.rows, o.limit ?? 10);
+    },
+    recompute,
+    async checkMerge(o = {}) {
+      const view = await mergedView(warehouse, sql, { speedTable: speed.table });
+      const full = await recompute(view.through, o);
+      const differences = diffViews(view.rows, full.rows);
+      return { equal: differences.length === 0, through: view.through, merged: view.rows.length, recomputed: full.rows.length, differences: differences.slice(0, 10) };
+    },
+    async deployFix() {
+      const view = await mergedView(warehouse, sql, { speedTable: speed.table });
+      const fixed = await startSpeedLayer({
+        kafka, sql, topic, redirects, checkpointDir: path.join(stateDir, `checkpoint-${id}-fixed`), keepTracking: false, blockSize,
+        table: `${SPEED_TABLE}_fixed`, startOffsets: view.coverage.partitions, triggerMs: trigger,
+      });
+      layers.push(fixed);
+      await fixed.processor.drain();
+      const old = speed;
+      speed = fixed; // serve from the fixed layer from now on
+      await old.close();
+      return fixed;
+    },
+    async kappaReplay() {
+      const kappa = await startSpeedLayer({ kafka, sql, topic, redirects, checkpointDir: path.join(stateDir, `checkpoint-${id}-kappa`), keepTracking: false, blockSize, table: "url_hourly_kappa", triggerMs: trigger });
+      layers.push(kappa);
+      try {
+        await kappa.processor.drain();
+      } finally {
+        await kappa.close();
+      }
+      const r = await sql.query<{ hour: Date; url: string; count: number }>(`SELECT hour, url, SUM(count)::int AS count FROM url_hourly_kappa GROUP BY hour, url ORDER BY hour, url`);
+      return r.rows.map((x) => ({ hour: x.hour.toISOString(), url: x.url, count: Number(x.count) }));
+    },
+    deadLetters: () => readDeadLetters(kafka, `${topic}.dead-letter`),
+    async close() {
+      await produced.catch(() => undefined);
+      for (const l of layers) await l.close().catch(() => undefined);
+      await store.close();
+      for (const f of owned.reverse()) await f();
+    },
+  };
+  return run;
+}
+
+/** Counts in a view: distinct URLs and tweets-with-links. */
+export function viewStats(rows: readonly UrlHourlyRow[]): { distinctUrls: number; links: number } {
+  return { distinctUrls: new Set(rows.map((r) => r.url)).size, links: rows.reduce((a, r) => a + r.count, 0) };
+}
+
+/**
+ * A chart of the top URLs per hour, stacked, the batch part solid and the speed part pale, with the
+ * batch/speed boundary drawn at the newest tweet the batch view covers.
+ */
+export function topUrlsChart(view: MergedView, options: { top?: number; title?: string } = {}): VegaLiteSpec {
+  const top = new Set(rankUrls(view.rows, options.top ?? 5).map((r) => r.url));
+  const short = (u: string) => (top.has(u) ? u.replace(/^https:\/\//, "") : "(other pages)");
+  const values: Record<string, unknown>[] = [];
+  for (const r of view.rows) {
+    if (r.batch > 0) values.push({ hour: r.hour, url: short(r.url), count: r.batch, layer: "batch" });
+    if (r.speed > 0) values.push({ hour: r.hour, url: short(r.url), count: r.speed, layer: "speed" });
+  }
+  const layers: Record<string, unknown>[] = [
+    {
+      mark: { type: "bar", width: { band: 0.85 } },
+      encoding: {
+        x: { field: "hour", type: "ordinal", timeUnit: "utcyearmonthdatehours", title: "hour (UTC)", axis: { format: "%H:00", labelAngle: 0 } },
+        y: { field: "count", type: "quantitative", aggregate: "sum", title: "tweets linking to it" },
+        color: { field: "url", type: "nominal", title: "page", legend: { labelLimit: 320 } },
+        opacity: { field: "layer", type: "nominal", scale: { domain: ["batch", "speed"], range: [1, 0.45] }, title: "layer" },
+      },
+    },
+  ];
+  if (view.coverage.throughTime !== null) {
+    layers.push({
+      data: { values: [{ hour: new Date(view.coverage.throughTime).toISOString(), label: "batch covers up to here" }] },
+      mark: { type: "rule", color: "black", strokeDash: [4, 3], strokeWidth: 2 },
+      encoding: { x: { field: "hour", type: "ordinal", timeUnit: "utcyearmonthdatehours" } },
+    });
+  }
+  return {
+    title: options.title ?? `Top ${top.size} pages per hour: batch view (solid) + speed view (pale)`,
+    width: 520,
+    height: 260,
+    data: { values },
+    layer: layers,
+  };
+}

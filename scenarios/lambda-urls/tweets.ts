@@ -1,0 +1,152 @@
+/**
+ * Tweets as the streaming API gave them, one JSON object per message:
+ *
+ *   {"id":"1366441010003","created_at":"Mon Mar 01 14:02:11 +0000 2021","user":"ada_l","text":"Read this https://bit.ly/3LmbdA","urls":["https://bit.ly/3LmbdA"]}
+ *
+ * `parseTweet` validates one and normalises its URLs (./normalize.ts); `countUrlHourly` is the whole
+ * computation of the view, `url_hourly (hour, url, count)`: a tweet counts once for each distinct
+ * page it links to, in the hour of its created_at (UTC). The batch layer runs it over the master data
+ * set, the speed layer runs the same parse incrementally, and the tests run it over the raw topic.
+ */
+import { normalizeUrl, type NormalizeOptions } from "./normalize";
+
+export const HOUR_MS = 3_600_000;
+
+/** A valid tweet, its URLs normalised (distinct, sorted). */
+export interface Tweet {
+  id: string;
+  /** created_at in epoch ms. */
+  time: number;
+  user: string;
+  urls: string[];
+}
+
+export type ParsedTweet = { ok: true; value: Tweet } | { ok: false; reason: string };
+
+const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** Twitter's created_at, "Mon Mar 01 14:02:11 +0000 2021", for an epoch ms (always +0000). */
+export function formatCreatedAt(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000 ${d.getUTCFullYear()}`;
+}
+
+/** Parses Twitter's created_at (with any +hhmm/-hhmm offset) to epoch ms; undefined when it is not one. */
+export function parseCreatedAt(text: string): number | undefined {
+  const m = /^(Sun|Mon|Tue|Wed|Thu|Fri|Sat) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{2}) (\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2}) (\d{4})$/.exec(text);
+  if (!m) return undefined;
+  const [, dow, mon, day, hh, mm, ss, sign, oh, om, year] = m;
+  const month = MONTHS.indexOf(mon);
+  const local = Date.UTC(Number(year), month, Number(day), Number(hh), Number(mm), Number(ss));
+  const d = new Date(local);
+  if (d.getUTCMonth() !== month || d.getUTCDate() !== Number(day) || Number(hh) > 23 || Number(mm) > 59 || Number(ss) > 59) return undefined;
+  if (DAYS[d.getUTCDay()] !== dow) return undefined;
+  const offset = (sign === "-" ? -1 : 1) * (Number(oh) * 60 + Number(om)) * 60_000;
+  return local - offset;
+}
+
+/** The start of the hour of an epoch ms. */
+export function hourOf(ms: number): number {
+  return Math.floor(ms / HOUR_MS) * HOUR_MS;
+}
+
+/** Validates one tweet and normalises its URLs; a tweet with a URL that has no canonical form is rejected. */
+export function parseTweet(text: string, options: NormalizeOptions = {}): ParsedTweet {
+  let obj: unknown;
+  try {
+    obj = JSON.parse(text);
+  } catch {
+    return { ok: false, reason: `not JSON: ${JSON.stringify(text.length > 60 ? text.slice(0, 60) + "..." : text)}` };
+  }
+  if (typeof obj !== "object" || obj === null || Array.isArray(obj)) return { ok: false, reason: "not a JSON object" };
+  const t = obj as Record<string, unknown>;
+  if (typeof t.id !== "string" || !/^\d+$/.test(t.id)) return { ok: false, reason: `id ${JSON.stringify(t.id)} is not a string of digits` };
+  if (typeof t.created_at !== "string") return { ok: false, reason: "created_at is missing" };
+  const time = parseCreatedAt(t.created_at);
+  if (time === undefined) return { ok: false, reason: `created_at ${JSON.stringify(t.created_at)} is not Twitter's "Mon Mar 01 14:02:11 +0000 2021"` };
+  if (typeof t.user !== "string" || t.user === "") return { ok: false, reason: "user is missing" };
+  if (!Array.isArray(t.urls)) return { ok: false, reason: `urls ${JSON.stringify(t.urls)} is not a list` };
+  const urls = new Set<string>();
+  for (const [i, raw] of t.urls.entries()) {
+    if (typeof raw !== "string") return { ok: false, reason: `urls[${i}] ${JSON.stringify(raw)} is not a string` };
+    const n = normalizeUrl(raw, options);
+    if (!n.ok) return { ok: false, reason: `urls[${i}]: ${n.reason}` };
+    urls.add(n.url);
+  }
+  return { ok: true, value: { id: t.id, time, user: t.user, urls: [...urls].sort() } };
+}
+
+/** One raw message: where it is in the topic, and its text. */
+export interface RawTweet {
+  partition: number;
+  offset: number;
+  value: string;
+}
+
+/** A row of url_hourly: the hour (ISO, UTC), the canonical URL, the tweets linking to it in that hour. */
+export interface UrlHourlyRow {
+  hour: string;
+  url: string;
+  count: number;
+}
+
+export interface RejectedTweet {
+  partition: number;
+  offset: number;
+  reason: string;
+  raw: string;
+}
+
+export interface UrlCounts {
+  rows: UrlHourlyRow[];
+  /** Messages read = ok + rejected. */
+  tweets: number;
+  ok: number;
+  rejected: RejectedTweet[];
+  /** Largest created_at of a valid tweet (epoch ms), or null. */
+  maxTime: number | null;
+}
+
+/** Adds counts into a map keyed by "hourMs\turl". */
+export function addCounts(into: Map<string, number>, hour: number, urls: readonly string[], n = 1): void {
+  for (const url of urls) {
+    const k = `${hour}\t${url}`;
+    into.set(k, (into.get(k) ?? 0) + n);
+  }
+}
+
+/** Rows of a count map, sorted by hour then URL. */
+export function rowsOf(counts: Map<string, number>): UrlHourlyRow[] {
+  return [...counts]
+    .map(([k, count]) => {
+      const [hour, url] = k.split("\t");
+      return { hour: new Date(Number(hour)).toISOString(), url, count };
+    })
+    .filter((r) => r.count > 0)
+    .sort((a, b) => (a.hour < b.hour ? -1 : a.hour > b.hour ? 1 : a.url < b.url ? -1 : a.url > b.url ? 1 : 0));
+}
+
+/** The whole view from raw messages: the reference computation (a message with the same partition and offset counts once). */
+export function countUrlHourly(messages: Iterable<RawTweet>, options: NormalizeOptions = {}): UrlCounts {
+  const counts = new Map<string, number>();
+  const seen = new Set<string>();
+  const rejected: RejectedTweet[] = [];
+  let ok = 0;
+  let maxTime: number | null = null;
+  for (const m of messages) {
+    const id = `${m.partition}:${m.offset}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const parsed = parseTweet(m.value, options);
+    if (!parsed.ok) {
+      rejected.push({ partition: m.partition, offset: m.offset, reason: parsed.reason, raw: m.value });
+      continue;
+    }
+    ok++;
+    maxTime = maxTime === null ? parsed.value.time : Math.max(maxTime, parsed.value.time);
+    addCounts(counts, hourOf(parsed.value.time), parsed.value.urls);
+  }
+  return { rows: rowsOf(counts), tweets: seen.size, ok, rejected, maxTime };
+}
