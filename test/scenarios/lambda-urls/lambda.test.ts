@@ -1,0 +1,95 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { openLake } from "../../../lib/lake";
+import { openWarehouse } from "../../../lib/warehouse";
+import { readBatchView } from "../../../scenarios/lambda-urls/batch";
+import { readMaster } from "../../../scenarios/lambda-urls/master";
+import { diffViews, startLambdaRun, viewStats, type LambdaRun } from "../../../scenarios/lambda-urls/scenario";
+import { defer, tempDir, testBroker, testSql } from "../../lib/stream/helpers";
+import type { TestContext } from "node:test";
+
+async function start(t: TestContext, options: { keepTracking?: boolean; speed?: number; tweetsPerHour?: number; hours?: number } = {}): Promise<LambdaRun> {
+  const { kafka } = await testBroker(t);
+  const sql = await testSql(t, ["url_hourly_speed", "url_hourly_speed_fixed", "url_hourly_kappa"]);
+  const warehouse = await openWarehouse({ memory: true });
+  defer(t, () => warehouse.close());
+  const dir = tempDir(t);
+  const lake = await openLake({ root: `${dir}/lake` });
+  defer(t, () => lake.close());
+  const run = await startLambdaRun({ kafka, sql, warehouse, lake, stateDir: `${dir}/state`, live: false, triggerMs: 100, blockSize: 40, tweetsPerHour: options.tweetsPerHour ?? 150, hours: options.hours ?? 8, speed: options.speed ?? 1, keepTracking: options.keepTracking });
+  defer(t, () => run.close());
+  return run;
+}
+
+test("merged view = a full recomputation over the raw tweets, checked at several points while the stream runs, with batch runs in between", { timeout: 180_000 }, async (t) => {
+  const run = await start(t);
+  const checks: { sent: number; through: number; rows: number; batchRows: number }[] = [];
+  const check = async (label: string) => {
+    const c = await run.checkMerge();
+    assert.deepEqual(c.differences, [], `${label}: merged differs from the recomputation`);
+    assert.equal(c.equal, true);
+    checks.push({ sent: run.sent(), through: c.through[0] ?? 0, rows: c.merged, batchRows: (await readBatchView(run.warehouse)).length });
+  };
+  await run.waitForHours(2);
+  await check("before any batch (speed layer only)");
+  const b1 = await run.runBatch();
+  assert.ok((b1.coverage.partitions[0] ?? 0) > 0 && b1.coverage.partitions[0] % 40 === 0, "the batch covers whole blocks");
+  await check("after the first batch");
+  await run.waitForHours(4);
+  await check("mid-stream, speed layer ahead of the batch");
+  const b2 = await run.runBatch();
+  assert.ok(b2.coverage.partitions[0] >= b1.coverage.partitions[0], "the coverage never goes back");
+  await check("after the second batch");
+  await run.waitForHours(6);
+  await check("mid-stream again");
+  await run.drain();
+  await check("after the stream ended");
+  const b3 = await run.runBatch();
+  await check("after the last batch");
+  t.diagnostic(`checks: ${JSON.stringify(checks)}; coverage ${b1.coverage.partitions[0]}, ${b2.coverage.partitions[0]}, ${b3.coverage.partitions[0]} of ${run.data.tweets.length}`);
+  assert.ok(checks.some((c) => c.sent < run.data.tweets.length), "some checks ran while tweets were still being sent");
+  assert.ok(checks.filter((c) => c.batchRows > 0).length >= 4, "most checks merged a non-empty batch view");
+  assert.ok(b3.coverage.partitions[0] > b1.coverage.partitions[0], "later batches cover more");
+  // the whole stream is counted in the end
+  const full = await run.recompute();
+  const merged = await run.merged();
+  assert.deepEqual(diffViews(merged.rows, full.rows), []);
+  assert.equal(full.tweets, run.data.tweets.length);
+  assert.equal(full.ok + full.rejected.length, full.tweets, "tweets = ok + rejected");
+  assert.ok(full.rejected.length > 0, "malformed tweets are rejected");
+  assert.ok(merged.rows.some((r) => r.batch > 0), "the batch layer contributes");
+  assert.ok(checks.some((c) => c.rows > 0 && c.batchRows === 0), "the speed layer served alone before the first batch");
+  // the batch layer's master data set holds every raw message once
+  const master = await readMaster(run.lake, run.topic);
+  assert.equal(master.length, run.data.tweets.length);
+  assert.deepEqual(master.map((m) => m.offset), run.data.tweets.map((_, i) => i));
+  // dead letters carry the reasons
+  const dead = await run.deadLetters();
+  assert.equal(dead.length, full.rejected.length);
+});
+
+test("the bug splits one page into several URLs; a batch recompute with the fix merges them, and the fixed speed layer makes the whole view equal the fixed recomputation and the kappa replay", { timeout: 180_000 }, async (t) => {
+  const run = await start(t, { keepTracking: true, speed: 0, tweetsPerHour: 100, hours: 5 });
+  await run.drain();
+  await run.runBatch();
+  const buggy = await run.merged();
+  assert.equal((await run.checkMerge({ keepTracking: true })).equal, true, "merged = recompute with the same (buggy) code");
+  const fixedRef = await run.recompute(undefined, { keepTracking: false });
+  const before = viewStats(buggy.rows);
+  const after = viewStats(fixedRef.rows);
+  assert.ok(before.distinctUrls > after.distinctUrls + 5, `the bug splits pages: ${before.distinctUrls} vs ${after.distinctUrls}`);
+  assert.ok(before.links >= after.links, "the bug splits counts, it does not lose them (a tweet linking one page in two forms even counts twice)");
+  assert.ok(buggy.rows.some((r) => r.url.includes("utm_")));
+  await run.runBatch({ keepTracking: false });
+  const history = await run.merged();
+  assert.ok(history.rows.filter((r) => r.batch > 0).every((r) => !r.url.includes("utm_")), "the recomputed batch view is clean");
+  await run.deployFix();
+  const fixed = await run.merged();
+  assert.deepEqual(diffViews(fixed.rows, fixedRef.rows), [], "after the fix, merged = the fixed recomputation");
+  assert.equal((await run.checkMerge({ keepTracking: false })).equal, true);
+  const kappa = await run.kappaReplay();
+  assert.deepEqual(diffViews(kappa, fixedRef.rows), [], "the kappa replay gives the same view");
+  const top = await run.topUrls({ limit: 3 });
+  assert.equal(top.length, 3);
+  assert.ok(top[0].count >= top[1].count && top[1].count >= top[2].count);
+});
