@@ -14,7 +14,7 @@ export const DATA_TWEETS_USAGE = `usage: workbook data tweets [--tweets-per-hour
   --tweets-per-hour N  tweets in each hour (default 120)     --hours N  hours of tweets from 2021-03-01T00:00Z (default 6)
   --seed S             the same seed makes the same tweets (default 7)
   --out FILE           NDJSON file to write (default <work folder>/lambda-urls/tweets.ndjson)
-  --topic NAME         also send them to this Kafka topic (then: workbook dag run lambda_url_counts --param topic=NAME)`;
+  --topic NAME         also send them to this Kafka topic (then: workbook dag run lambda_url_counts --logical-date 2021-03-01 -p topic NAME)`;
 
 type Line = (line: string) => void;
 

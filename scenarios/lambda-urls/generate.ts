@@ -84,8 +84,9 @@ export function variantOf(page: { url: string; www?: boolean }, rnd: () => numbe
   const scheme = rnd() < 0.3 ? "http" : "https";
   let host = u.hostname;
   if (page.www && rnd() < 0.5) host = `www.${host}`;
-  if (rnd() < 0.15) host = host.toUpperCase();
-  else if (rnd() < 0.15) host = host.replace(/^./, (c) => c.toUpperCase());
+  const casing = rnd();
+  if (casing < 0.15) host = host.toUpperCase();
+  else if (casing < 0.3) host = host.replace(/^./, (c) => c.toUpperCase());
   const port = u.port ? `:${u.port}` : rnd() < 0.1 ? (scheme === "http" ? ":80" : ":443") : "";
   let pathname = u.pathname;
   if (pathname !== "/" && rnd() < 0.25) pathname += "/";
@@ -102,7 +103,7 @@ function malformed(rnd: () => number, id: string, time: number, user: string): s
     case 0:
       return JSON.stringify(good).slice(0, 40); // cut off mid-object
     case 1: {
-      const { created_at: _drop, ...rest } = good; // eslint-disable-line @typescript-eslint/no-unused-vars
+      const { created_at: _drop, ...rest } = good;
       return JSON.stringify(rest);
     }
     case 2:
