@@ -45,7 +45,7 @@ export const BATCH_SCHEMAS: Record<keyof typeof BATCH_TABLES, TableSchema> = {
   rejected: {
     columns: [
       { name: "kafka_partition", type: "INT64", mode: "REQUIRED" },
-      { name: "offset", type: "INT64", mode: "REQUIRED" },
+      { name: "kafka_offset", type: "INT64", mode: "REQUIRED" },
       { name: "reason", type: "STRING", mode: "REQUIRED" },
       { name: "raw", type: "STRING" },
     ],
@@ -102,7 +102,7 @@ export async function recomputeBatchView(lake: Lake, wh: Warehouse, options: Rec
   for (const [p, end] of Object.entries(masterEnd)) covered[Number(p)] = Math.floor(end / blockSize) * blockSize;
   const counts = countUrlHourly(master.filter((r) => r.offset < (covered[r.partition] ?? 0)), { redirects: options.redirects, keepTracking });
   await replaceAll(wh, BATCH_TABLES.view, counts.rows.map((r) => ({ hour: r.hour, url: r.url, count: r.count })));
-  await replaceAll(wh, BATCH_TABLES.rejected, counts.rejected.map((r) => ({ kafka_partition: r.partition, offset: r.offset, reason: r.reason, raw: r.raw })));
+  await replaceAll(wh, BATCH_TABLES.rejected, counts.rejected.map((r) => ({ kafka_partition: r.partition, kafka_offset: r.offset, reason: r.reason, raw: r.raw })));
   const now = new Date().toISOString();
   await replaceAll(wh, BATCH_TABLES.coverage, Object.keys(masterEnd).map((p) => ({
     kafka_partition: Number(p), covered_offset: covered[Number(p)], master_offset: masterEnd[Number(p)], block_size: blockSize,

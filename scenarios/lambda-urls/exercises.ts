@@ -25,8 +25,10 @@ export function lambdaExercises(options: { redirects: RedirectTable; reference: 
     const n = normalizeUrl(u, { redirects: options.redirects });
     return n.ok ? n.url : n.reason;
   };
-  const hourCount = async () => (await options.reference()).find((r) => r.hour === new Date(options.hour).toISOString() && r.url === options.page)?.count ?? 0;
-  const topPage = async () => rankUrls((await options.reference()).filter((r) => r.hour >= options.range.from && r.hour < options.range.to), 1)[0]?.url ?? "";
+  let cached: Promise<UrlHourlyRow[]> | undefined;
+  const reference = () => (cached ??= options.reference());
+  const hourCount = async () => (await reference()).find((r) => r.hour === new Date(options.hour).toISOString() && r.url === options.page)?.count ?? 0;
+  const topPage = async () => rankUrls((await reference()).filter((r) => r.hour >= options.range.from && r.hour < options.range.to), 1)[0]?.url ?? "";
   return {
     canonical: exercise<string>({
       id: "canonical-url",

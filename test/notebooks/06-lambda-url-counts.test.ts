@@ -1,0 +1,58 @@
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { test } from "node:test";
+import { projectRoot } from "../../lib/paths";
+import { runNotebook } from "../../lib/runner";
+import { readScraps } from "../../lib/scraps";
+import { checkCommittedNotebook, checkNbformat, tempDir } from "../helpers";
+
+const notebook = path.join(projectRoot, "notebooks", "06-lambda-url-counts.ipynb");
+
+test("06-lambda-url-counts runs through workbook run with the bug: merged = recompute, the recompute merges the split URLs, kappa agrees, the exercises are solvable", { timeout: 300_000 }, async (t) => {
+  const dir = tempDir(t);
+  const output = path.join(dir, "06.ipynb");
+  const started = Date.now();
+  const result = await runNotebook({ input: notebook, output, parameters: { solutions: true }, progressBar: false, env: { WORKBOOK_HOME: path.join(dir, "home"), DATABASE_URL: "" } });
+  assert.equal(result.status, "completed", result.error);
+  t.diagnostic(`notebook ran in ${Math.round((Date.now() - started) / 1000)} s`);
+  const s = readScraps(output);
+  assert.equal(s.tweets, 600, "100 tweets an hour for 6 hours");
+  assert.equal(s.rejected, s.expected_rejected, "the batch rejects exactly the generator's malformed tweets");
+  assert.ok((s.rejected as number) > 0);
+  assert.equal(s.stream_in, s.tweets);
+  assert.equal((s.stream_ok as number) + (s.stream_rejected as number), s.stream_in, "in = ok + rejected");
+  assert.equal(s.stream_rejected, s.rejected);
+  assert.equal(s.merged_equals_recompute, true);
+  assert.equal(s.kappa_equals_lambda, true);
+  assert.ok((s.urls_fixed_by_recompute as number) > 5, `the bug split pages: ${String(s.urls_fixed_by_recompute)}`);
+  assert.equal((s.distinct_urls_before_fix as number) - (s.distinct_urls as number), s.urls_fixed_by_recompute);
+  assert.ok((s.distinct_urls as number) >= 10 && (s.distinct_urls as number) <= 20, `distinct pages: ${String(s.distinct_urls)}`);
+  assert.equal(s.exercises_correct, 3);
+  const text = fs.readFileSync(output, "utf8");
+  assert.match(text, /image\/png/, "pictures have their PNG");
+  assert.match(text, /redirect loop|is not an http\(s\) URL|not JSON/, "rejected tweets are shown with their reasons");
+  assert.match(text, /utm_/, "the split URLs are shown");
+  await checkNbformat(t, output);
+});
+
+test("06-lambda-url-counts without the bug and without solutions: nothing to fix, Run All completes with the exercises not attempted", { timeout: 300_000 }, async (t) => {
+  const dir = tempDir(t);
+  const output = path.join(dir, "06-plain.ipynb");
+  const result = await runNotebook({ input: notebook, output, parameters: { bug: false, hours: 3, tweetsPerHour: 60, speed: 0 }, progressBar: false, env: { WORKBOOK_HOME: path.join(dir, "home"), DATABASE_URL: "" } });
+  assert.equal(result.status, "completed", result.error);
+  const s = readScraps(output);
+  assert.equal(s.tweets, 180);
+  assert.equal(s.urls_fixed_by_recompute, 0);
+  assert.equal(s.merged_equals_recompute, true);
+  assert.equal(s.exercises_correct, 0);
+  assert.match(fs.readFileSync(output, "utf8"), /Not attempted yet/);
+});
+
+test("06-lambda-url-counts is committed without outputs, as nbformat 4.5 on the tslab kernel, with its parameters, exercises and scraps", () => {
+  const { parameters: params, source } = checkCommittedNotebook(notebook);
+  for (const name of ["tweetsPerHour", "hours", "speed", "bug", "blockSize", "seed", "solutions"]) assert.match(params, new RegExp(`let ${name}\\b`));
+  assert.match(params, /let solutions = false;/);
+  assert.equal((source.match(/PLACEHOLDER;/g) ?? []).length, 3, "three exercises with placeholders");
+  for (const scrap of ["tweets", "rejected", "distinct_urls", "merged_equals_recompute", "urls_fixed_by_recompute"]) assert.match(source, new RegExp(`glue\\("${scrap}"`));
+});
