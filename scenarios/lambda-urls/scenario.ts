@@ -36,7 +36,7 @@ export interface LambdaRunOptions {
   tweetsPerHour?: number;
   /** Hours of tweets. Default 6. */
   hours?: number;
-  /** Hours of tweets sent per second of wall time; 0 = as fast as possible. Default 2. */
+  /** Hours of tweets sent per second of wall time; 0 = as fast as possible. Default 1. */
   speed?: number;
   /** The normalisation bug (keep tracking parameters) in both layers. Default false. */
   keepTracking?: boolean;
@@ -136,7 +136,7 @@ export async function startLambdaRun(options: LambdaRunOptions = {}): Promise<La
   const id = randomUUID().slice(0, 8);
   const topic = `tweets-${id}`;
   const blockSize = checkBlockSize(options.blockSize ?? DEFAULT_BLOCK_SIZE);
-  const speedPerSecond = options.speed ?? 2;
+  const speedPerSecond = options.speed ?? 1;
   if (!(speedPerSecond >= 0)) throw new WorkbookError("OPTIONS_INVALID", `speed=${speedPerSecond} must be 0 (as fast as possible) or a positive number of hours of tweets per second.`);
   const keepTracking = options.keepTracking ?? false;
   const redirects = options.redirects ?? readRedirects(LAMBDA_SAMPLE.redirects);
@@ -309,8 +309,8 @@ export function topUrlsChart(view: MergedView, options: { top?: number; title?: 
       encoding: {
         x: { field: "hour", type: "ordinal", timeUnit: "utcyearmonthdatehours", title: "hour (UTC)", axis: { format: "%H:00", labelAngle: 0 } },
         y: { field: "count", type: "quantitative", aggregate: "sum", title: "tweets linking to it" },
-        color: { field: "url", type: "nominal", title: "page", legend: { labelLimit: 320 } },
-        opacity: { field: "layer", type: "nominal", scale: { domain: ["batch", "speed"], range: [1, 0.45] }, title: "layer" },
+        color: { field: "url", type: "nominal", title: "page", legend: { labelLimit: 600 } },
+        opacity: { field: "layer", type: "ordinal", sort: ["batch", "speed"], scale: { domain: ["batch", "speed"], range: [1, 0.45] }, title: "layer" },
       },
     },
   ];
@@ -322,7 +322,7 @@ export function topUrlsChart(view: MergedView, options: { top?: number; title?: 
     });
   }
   return {
-    title: options.title ?? `Top ${top.size} pages per hour: batch view (solid) + speed view (pale)`,
+    title: options.title ?? `Top ${top.size} pages per hour: batch view (solid) + speed view (pale); dashed: the newest tweet the batch covers`,
     width: 520,
     height: 260,
     data: { values },
