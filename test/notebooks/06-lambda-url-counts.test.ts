@@ -1,19 +1,25 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { test } from "node:test";
+import * as os from "node:os";
+import { after, test } from "node:test";
 import { projectRoot } from "../../lib/paths";
 import { runNotebook } from "../../lib/runner";
 import { readScraps } from "../../lib/scraps";
 import { checkCommittedNotebook, checkNbformat, tempDir } from "../helpers";
 
 const notebook = path.join(projectRoot, "notebooks", "06-lambda-url-counts.ipynb");
+// One work folder for both runs (one after the other): the second opens the PGlite folder the first
+// made instead of making its own, which takes PGlite tens of seconds on a loaded machine. Each run
+// uses its own topic and replaces the tables it shows.
+const home = fs.mkdtempSync(path.join(os.tmpdir(), "nb06-home-"));
+after(() => fs.rmSync(home, { recursive: true, force: true }));
 
 test("06-lambda-url-counts runs through workbook run with the bug: merged = recompute, the recompute merges the split URLs, kappa agrees, the exercises are solvable", { timeout: 300_000 }, async (t) => {
   const dir = tempDir(t);
   const output = path.join(dir, "06.ipynb");
   const started = Date.now();
-  const result = await runNotebook({ input: notebook, output, parameters: { solutions: true }, progressBar: false, env: { WORKBOOK_HOME: path.join(dir, "home"), DATABASE_URL: "" } });
+  const result = await runNotebook({ input: notebook, output, parameters: { solutions: true }, progressBar: false, env: { WORKBOOK_HOME: home, DATABASE_URL: "" } });
   assert.equal(result.status, "completed", result.error);
   t.diagnostic(`notebook ran in ${Math.round((Date.now() - started) / 1000)} s`);
   const s = readScraps(output);
@@ -39,7 +45,7 @@ test("06-lambda-url-counts runs through workbook run with the bug: merged = reco
 test("06-lambda-url-counts without the bug and without solutions: nothing to fix, Run All completes with the exercises not attempted", { timeout: 300_000 }, async (t) => {
   const dir = tempDir(t);
   const output = path.join(dir, "06-plain.ipynb");
-  const result = await runNotebook({ input: notebook, output, parameters: { bug: false, hours: 3, tweetsPerHour: 60, speed: 0 }, progressBar: false, env: { WORKBOOK_HOME: path.join(dir, "home"), DATABASE_URL: "" } });
+  const result = await runNotebook({ input: notebook, output, parameters: { bug: false, hours: 3, tweetsPerHour: 60, speed: 0 }, progressBar: false, env: { WORKBOOK_HOME: home, DATABASE_URL: "" } });
   assert.equal(result.status, "completed", result.error);
   const s = readScraps(output);
   assert.equal(s.tweets, 180);
