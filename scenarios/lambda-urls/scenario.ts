@@ -14,6 +14,7 @@ import { liveDag } from "../../lib/dag/display";
 import type { DagStore } from "../../lib/dag/store";
 import type { Dag } from "../../lib/dag/dag";
 import type { VegaLiteSpec } from "../../lib/display/chart";
+import { showProgress } from "../../lib/display/progress";
 import { WorkbookError } from "../../lib/errors";
 import { kafka as configuredKafka, readTopic } from "../../lib/kafka";
 import { openLake } from "../../lib/lake";
@@ -212,9 +213,12 @@ export async function startLambdaRun(options: LambdaRunOptions = {}): Promise<La
     async waitForHours(hours) {
       const until = start + hours * HOUR_MS;
       const needed = data.tweets.filter((t) => t.timestamp < until).length;
+      const bar = showProgress({ total: needed, label: `tweets of the first ${hours} hours sent` });
       while (sentCount < needed) {
-        await Promise.race([produced, sleep(20)]);
+        await Promise.race([produced, sleep(50)]);
+        bar.update(Math.min(sentCount, needed));
       }
+      bar.done();
     },
     async runBatch(o = {}) {
       // the run of the hour of the newest tweet sent; a second batch in the same hour clears and re-runs it
@@ -236,6 +240,12 @@ export async function startLambdaRun(options: LambdaRunOptions = {}): Promise<La
       return { run: r, coverage, dropped };
     },
     async drain() {
+      const bar = showProgress({ total: data.tweets.length, label: "tweets sent" });
+      while (sentCount < data.tweets.length) {
+        await Promise.race([produced, sleep(50)]);
+        bar.update(sentCount);
+      }
+      bar.done();
       await produced;
       await speed.processor.drain();
     },
