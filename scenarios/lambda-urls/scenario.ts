@@ -29,7 +29,7 @@ import { lambdaDag, LAMBDA_TASKS } from "./dags";
 import { generateTweets, LAMBDA_SAMPLE, type GeneratedTweets } from "./generate";
 import { readRedirects, type RedirectTable } from "./normalize";
 import { mergedView, rankUrls, type MergedView, type TimeRange, type TopUrlsOptions } from "./serving";
-import { SPEED_TABLE, startSpeedLayer, type SpeedLayer } from "./speed";
+import { startSpeedLayer, type SpeedLayer } from "./speed";
 import { countUrlHourly, HOUR_MS, hourOf, type RawTweet, type UrlCounts, type UrlHourlyRow } from "./tweets";
 
 export interface LambdaRunOptions {
@@ -58,6 +58,11 @@ export interface LambdaRunOptions {
   live?: boolean;
   /** Speed layer trigger in ms. Default 300. */
   triggerMs?: number;
+  /**
+   * Prefix of the PostgreSQL tables, dropped and recreated at the start: `<prefix>_speed`,
+   * `<prefix>_speed_fixed` (after deployFix) and `<prefix>_kappa`. Default "url_hourly".
+   */
+  tablePrefix?: string;
 }
 
 export interface BatchResult {
@@ -109,7 +114,7 @@ export interface LambdaRun {
   checkMerge(options?: { keepTracking?: boolean }): Promise<MergeCheck>;
   /** Starts a fixed speed layer from the batch view's coverage into a new table, waits for it to catch up, then serves from it. */
   deployFix(): Promise<SpeedLayer>;
-  /** The Kappa way: replays the topic from the start with the fixed code into `url_hourly_kappa`; returns its rows. */
+  /** The Kappa way: replays the topic from the start with the fixed code into `<prefix>_kappa`; returns its rows. */
   kappaReplay(): Promise<UrlHourlyRow[]>;
   deadLetters(): Promise<DeadLetter[]>;
   close(): Promise<void>;
@@ -154,8 +159,10 @@ export async function startLambdaRun(options: LambdaRunOptions = {}): Promise<La
   fs.mkdirSync(stateDir, { recursive: true });
   const store = await openDagStore({ db: sql });
   const dag = lambdaDag({ warehouse: async () => warehouse, lake: async () => lake, kafka: async () => kafka });
-  const speedTables = [SPEED_TABLE, `${SPEED_TABLE}_fixed`, "url_hourly_kappa"];
-  for (const t of speedTables) await sql.exec(`DROP TABLE IF EXISTS ${t}`);
+  const prefix = options.tablePrefix ?? "url_hourly";
+  if (!/^[a-z_][a-z0-9_]*$/.test(prefix)) throw new WorkbookError("OPTIONS_INVALID", `tablePrefix ${JSON.stringify(prefix)} is not a plain lower-case SQL name; use letters, digits and "_", e.g. "url_hourly".`);
+  const tables = { speed: `${prefix}_speed`, fixed: `${prefix}_speed_fixed`, kappa: `${prefix}_kappa` };
+  for (const t of Object.values(tables)) await sql.exec(`DROP TABLE IF EXISTS ${t}`);
 
   const admin = kafka.admin();
   await admin.connect();
@@ -166,7 +173,7 @@ export async function startLambdaRun(options: LambdaRunOptions = {}): Promise<La
   }
   const layers: SpeedLayer[] = [];
   const trigger = options.triggerMs ?? 300;
-  let speed = await startSpeedLayer({ kafka, sql, topic, redirects, checkpointDir: path.join(stateDir, `checkpoint-${id}-speed`), keepTracking, blockSize, triggerMs: trigger });
+  let speed = await startSpeedLayer({ kafka, sql, topic, redirects, checkpointDir: path.join(stateDir, `checkpoint-${id}-speed`), keepTracking, blockSize, triggerMs: trigger, table: tables.speed });
   layers.push(speed);
 
   // the producer: tweets in order, stamped with their created_at, paced in event time
@@ -265,7 +272,7 @@ export async function startLambdaRun(options: LambdaRunOptions = {}): Promise<La
       const view = await mergedView(warehouse, sql, { speedTable: speed.table });
       const fixed = await startSpeedLayer({
         kafka, sql, topic, redirects, checkpointDir: path.join(stateDir, `checkpoint-${id}-fixed`), keepTracking: false, blockSize,
-        table: `${SPEED_TABLE}_fixed`, startOffsets: view.coverage.partitions, triggerMs: trigger,
+        table: tables.fixed, startOffsets: view.coverage.partitions, triggerMs: trigger,
       });
       layers.push(fixed);
       await fixed.processor.drain();
@@ -275,14 +282,14 @@ export async function startLambdaRun(options: LambdaRunOptions = {}): Promise<La
       return fixed;
     },
     async kappaReplay() {
-      const kappa = await startSpeedLayer({ kafka, sql, topic, redirects, checkpointDir: path.join(stateDir, `checkpoint-${id}-kappa`), keepTracking: false, blockSize, table: "url_hourly_kappa", triggerMs: trigger });
+      const kappa = await startSpeedLayer({ kafka, sql, topic, redirects, checkpointDir: path.join(stateDir, `checkpoint-${id}-kappa`), keepTracking: false, blockSize, table: tables.kappa, triggerMs: trigger });
       layers.push(kappa);
       try {
         await kappa.processor.drain();
       } finally {
         await kappa.close();
       }
-      const r = await sql.query<{ hour: Date; url: string; count: number }>(`SELECT hour, url, SUM(count)::int AS count FROM url_hourly_kappa GROUP BY hour, url ORDER BY hour, url`);
+      const r = await sql.query<{ hour: Date; url: string; count: number }>(`SELECT hour, url, SUM(count)::int AS count FROM ${tables.kappa} GROUP BY hour, url ORDER BY hour, url`);
       return r.rows.map((x) => ({ hour: x.hour.toISOString(), url: x.url, count: Number(x.count) }));
     },
     deadLetters: () => readDeadLetters(kafka, `${topic}.dead-letter`),

@@ -5,18 +5,19 @@ import { openWarehouse } from "../../../lib/warehouse";
 import { readBatchView } from "../../../scenarios/lambda-urls/batch";
 import { readMaster } from "../../../scenarios/lambda-urls/master";
 import { diffViews, startLambdaRun, viewStats, type LambdaRun } from "../../../scenarios/lambda-urls/scenario";
-import { defer, tempDir, testBroker, testSql } from "../../lib/stream/helpers";
+import { defer, tempDir, testBroker, testSql, uniqueName } from "../../lib/stream/helpers";
 import type { TestContext } from "node:test";
 
 async function start(t: TestContext, options: { keepTracking?: boolean; speed?: number; tweetsPerHour?: number; hours?: number } = {}): Promise<LambdaRun> {
   const { kafka } = await testBroker(t);
-  const sql = await testSql(t, ["url_hourly_speed", "url_hourly_speed_fixed", "url_hourly_kappa"]);
+  const prefix = uniqueName("lu"); // tables of their own on a shared PostgreSQL (DATABASE_URL)
+  const sql = await testSql(t, [`${prefix}_speed`, `${prefix}_speed_fixed`, `${prefix}_kappa`]);
   const warehouse = await openWarehouse({ memory: true });
   defer(t, () => warehouse.close());
   const dir = tempDir(t);
   const lake = await openLake({ root: `${dir}/lake` });
   defer(t, () => lake.close());
-  const run = await startLambdaRun({ kafka, sql, warehouse, lake, stateDir: `${dir}/state`, live: false, triggerMs: 100, blockSize: 40, tweetsPerHour: options.tweetsPerHour ?? 150, hours: options.hours ?? 8, speed: options.speed ?? 1, keepTracking: options.keepTracking });
+  const run = await startLambdaRun({ tablePrefix: prefix, kafka, sql, warehouse, lake, stateDir: `${dir}/state`, live: false, triggerMs: 100, blockSize: 40, tweetsPerHour: options.tweetsPerHour ?? 150, hours: options.hours ?? 8, speed: options.speed ?? 1, keepTracking: options.keepTracking });
   defer(t, () => run.close());
   return run;
 }
