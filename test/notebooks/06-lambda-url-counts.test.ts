@@ -34,6 +34,7 @@ test("06-lambda-url-counts runs through workbook run with the bug: merged = reco
   assert.ok((s.urls_fixed_by_recompute as number) > 5, `the bug split pages: ${String(s.urls_fixed_by_recompute)}`);
   assert.equal((s.distinct_urls_before_fix as number) - (s.distinct_urls as number), s.urls_fixed_by_recompute);
   assert.ok((s.distinct_urls as number) >= 10 && (s.distinct_urls as number) <= 20, `distinct pages: ${String(s.distinct_urls)}`);
+  assert.ok((s.naive_distinct_urls as number) > 5 * (s.distinct_urls as number), `counting URLs as written splits pages far more: ${String(s.naive_distinct_urls)}`);
   assert.equal(s.exercises_correct, 3);
   const text = fs.readFileSync(output, "utf8");
   assert.match(text, /image\/png/, "pictures have their PNG");
