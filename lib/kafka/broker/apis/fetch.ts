@@ -1,11 +1,12 @@
 /**
- * Fetch (API key 1), versions 4-12, sessionless.
+ * Fetch (API key 1), versions 4-17, sessionless; from v13 topics are named by id (see topic-id.ts).
  * A fetch returns whole batches starting with the one containing the fetch offset; when fewer than
  * min_bytes are available it is parked until an append to one of its partitions or max_wait_ms.
  */
 import { Message } from "../protocol/schema";
 import { ErrorCode } from "../protocol/error-codes";
 import { Handler, RequestContext } from "./context";
+import { topicName } from "./topic-id";
 
 interface FetchPartition {
   partition: number;
@@ -27,13 +28,14 @@ interface PartitionData {
 const NO_RECORDS = Buffer.alloc(0);
 const NO_ABORTED: never[] = [];
 
-function readAll(ctx: RequestContext, req: Message): { responses: { topic: string; partitions: PartitionData[] }[]; bytes: number; error: boolean } {
+function readAll(ctx: RequestContext, req: Message): { responses: { topic: string | null; topicId: string; partitions: PartitionData[] }[]; bytes: number; error: boolean } {
   const store = ctx.broker.store;
   let budget: number = req.maxBytes;
   let bytes = 0;
   let error = false;
   const responses = (req.topics as Message[]).map((t) => ({
-    topic: t.topic as string,
+    topic: t.topic as string | null,
+    topicId: t.topicId as string,
     partitions: (t.partitions as FetchPartition[]).map((p): PartitionData => {
       const out: PartitionData = {
         partitionIndex: p.partition,
@@ -45,9 +47,9 @@ function readAll(ctx: RequestContext, req: Message): { responses: { topic: strin
         preferredReadReplica: -1,
         records: NO_RECORDS,
       };
-      const part = store.partition(t.topic, p.partition);
+      const part = t.topic === null ? undefined : store.partition(t.topic, p.partition);
       if (!part) {
-        out.errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+        out.errorCode = t.topic === null ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
         error = true;
         return out;
       }
@@ -79,7 +81,14 @@ function response(result: ReturnType<typeof readAll>): Message {
   return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: result.responses };
 }
 
+/** From v13 topics are named by id: find their names (null for an unknown id). */
+function resolveTopicIds(ctx: RequestContext, req: Message): void {
+  if (ctx.apiVersion < 13) return;
+  for (const t of req.topics as Message[]) t.topic = topicName(t.topicId, () => ctx.broker.store.topicNames());
+}
+
 export const handleFetch: Handler = async (ctx, req) => {
+  resolveTopicIds(ctx, req);
   let result = readAll(ctx, req);
   if (result.bytes >= req.minBytes || req.maxWaitMs <= 0 || result.bytes > 0 || result.error) return response(result);
 
@@ -96,7 +105,7 @@ export const handleFetch: Handler = async (ctx, req) => {
     ctx.signal.addEventListener("abort", done);
     for (const t of req.topics as Message[]) {
       for (const p of t.partitions as FetchPartition[]) {
-        const part = ctx.broker.store.partition(t.topic, p.partition);
+        const part = t.topic === null ? undefined : ctx.broker.store.partition(t.topic, p.partition);
         if (part) unsubscribe.push(part.onAppend(done));
       }
     }

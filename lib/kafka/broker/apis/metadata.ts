@@ -3,7 +3,7 @@ import { ErrorCode } from "../protocol/error-codes";
 import { Message } from "../protocol/schema";
 import { validTopicName } from "../storage/log-store";
 import { Handler } from "./context";
-import { topicId } from "./topic-id";
+import { topicId, topicName } from "./topic-id";
 
 export const handleMetadata: Handler = (ctx, req) => {
   const v = ctx.apiVersion;
@@ -12,7 +12,7 @@ export const handleMetadata: Handler = (ctx, req) => {
   let names: string[] | null = null;
   if (requested !== null && !(v === 0 && requested.length === 0)) {
     // v10+ may name a topic by id only (name null).
-    names = requested.map((t) => t.name ?? b.store.topicNames().find((n) => topicId(n) === t.topicId) ?? "");
+    names = requested.map((t) => t.name ?? topicName(t.topicId, () => b.store.topicNames()) ?? "");
   }
   const topics: Message[] = [];
   for (const name of names ?? b.store.topicNames()) {

@@ -4,8 +4,9 @@
  * where flexible versions start) follow Kafka's JSON message schemas
  * (clients/src/main/resources/common/message/*.json in apache/kafka); the notation is ours
  * (schema.ts). Fields are named in camelCase. Ranges advertised: what a single-node Kafka 3.x broker
- * offers, except where a newer version needs something this broker lacks (Fetch 13+ addresses
- * topics by id only).
+ * offers (Kafka 3.9's ranges), except the newest versions whose meaning this broker lacks:
+ * ListOffsets 8+ (tiered storage), OffsetCommit and OffsetFetch 9 (KIP-848 groups), FindCoordinator
+ * 5 and InitProducerId 5 (transaction errors of KIP-890), ListGroups 5 (group types), ApiVersions 4.
  */
 import { ApiSchema, arrayOf, field as f, struct } from "./schema";
 
@@ -91,11 +92,12 @@ export const FETCH: ApiSchema = {
   key: ApiKey.Fetch,
   name: "Fetch",
   min: 4,
-  max: 12,
+  max: 17,
   flexibleFrom: 12,
   request: [
     f("clusterId", "string", "12+", { nullable: "12+", tag: 0, default: null }),
     f("replicaId", "int32", "0-14", { default: -1 }),
+    f("replicaState", struct([f("replicaId", "int32", "15+", { default: -1 }), f("replicaEpoch", "int64", "15+", { default: -1 })]), "15+", { tag: 1 }),
     f("maxWaitMs", "int32", "0+"),
     f("minBytes", "int32", "0+"),
     f("maxBytes", "int32", "3+", { default: 0x7fffffff }),
@@ -116,6 +118,7 @@ export const FETCH: ApiSchema = {
             f("lastFetchedEpoch", "int32", "12+", { default: -1 }),
             f("logStartOffset", "int64", "5+", { default: -1 }),
             f("partitionMaxBytes", "int32", "0+"),
+            f("replicaDirectoryId", "uuid", "17+", { tag: 0 }),
           ]),
           "0+",
         ),
