@@ -457,6 +457,9 @@ test("a live broker answers every version of every API it advertises", async (t)
     assert.equal((p.records as Buffer).readBigInt64BE(0), 3n, "the batch holding the fetch offset comes first");
   }
 
+  const unknownId = await c.call(ApiKey.Fetch, 13, { maxWaitMs: 0, minBytes: 0, maxBytes: 1024, topics: [{ topicId: hex16("no such topic"), partitions: [{ partition: 0, fetchOffset: 0, partitionMaxBytes: 1024 }] }] });
+  assert.equal(unknownId.responses[0].partitions[0].errorCode, 100, "Fetch v13+: UNKNOWN_TOPIC_ID for an id no topic has");
+
   for (const v of versionsOf(ApiKey.ListOffsets)) {
     const res = await c.call(ApiKey.ListOffsets, v, { replicaId: -1, topics: [{ name: topic, partitions: [{ partitionIndex: 0, timestamp: -1 }, { partitionIndex: 0, timestamp: -2 }] }] });
     assert.deepEqual(res.topics[0].partitions.map((p: Message) => [p.errorCode, p.offset]), [[0, produced], [0, 0]], `ListOffsets v${v}`);
