@@ -10,7 +10,30 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { Reader, Writer } from "../../../../lib/kafka/broker/protocol/codec";
-import { APIS, API_BY_KEY, ApiKey, METADATA, FETCH, PRODUCE, JOIN_GROUP, OFFSET_FETCH, FIND_COORDINATOR, DELETE_TOPICS, CREATE_TOPICS, API_VERSIONS } from "../../../../lib/kafka/broker/protocol/messages";
+import {
+  APIS,
+  API_BY_KEY,
+  ApiKey,
+  API_VERSIONS,
+  CREATE_TOPICS,
+  DELETE_GROUPS,
+  DELETE_TOPICS,
+  DESCRIBE_CONFIGS,
+  DESCRIBE_GROUPS,
+  FETCH,
+  FIND_COORDINATOR,
+  HEARTBEAT,
+  INIT_PRODUCER_ID,
+  JOIN_GROUP,
+  LEAVE_GROUP,
+  LIST_GROUPS,
+  LIST_OFFSETS,
+  METADATA,
+  OFFSET_COMMIT,
+  OFFSET_FETCH,
+  PRODUCE,
+  SYNC_GROUP,
+} from "../../../../lib/kafka/broker/protocol/messages";
 import { ApiSchema, decodeStruct, encodeStruct, Field, FieldType, inRange, Message } from "../../../../lib/kafka/broker/protocol/schema";
 import { SUPPORTED_APIS } from "../../../../lib/kafka/broker/protocol/versions";
 import { buildBatch, RawClient, testBroker, uniqueName } from "../helpers";
@@ -320,6 +343,89 @@ test("CreateTopics v5: the per-topic config error code is tagged (tag 0); config
     res,
     bytesOf((w) => w.int32(0).uvarint(2).compactString("t").int16(0).uvarint(0).int32(3).int16(1).uvarint(0).uvarint(1).uvarint(0).uvarint(2).int16(40).uvarint(0)),
   );
+});
+
+test("the first flexible version of the group, offset, producer and config APIs, byte by byte", () => {
+  const cases: [ApiSchema, "request" | "response", number, Message, (w: Writer) => void][] = [
+    // Heartbeat v4: compact strings, nullable group instance id, tags.
+    [HEARTBEAT, "request", 4, { groupId: "g", generationId: 2, memberId: "m", groupInstanceId: null }, (w) => w.compactString("g").int32(2).compactString("m").uvarint(0).uvarint(0)],
+    [HEARTBEAT, "request", 3, { groupId: "g", generationId: 2, memberId: "m", groupInstanceId: null }, (w) => w.string("g").int32(2).string("m").string(null)],
+    // SyncGroup v5: protocol type and name in the request and the response; compact bytes.
+    [
+      SYNC_GROUP,
+      "request",
+      5,
+      { groupId: "g", generationId: 1, memberId: "m", groupInstanceId: null, protocolType: "consumer", protocolName: "range", assignments: [{ memberId: "m", assignment: Buffer.from([1]) }] },
+      (w) => w.compactString("g").int32(1).compactString("m").uvarint(0).compactString("consumer").compactString("range").uvarint(2).compactString("m").uvarint(2).int8(1).uvarint(0).uvarint(0),
+    ],
+    [SYNC_GROUP, "response", 5, { throttleTimeMs: 0, errorCode: 0, protocolType: "consumer", protocolName: "range", assignment: Buffer.from([1]) }, (w) => w.int32(0).int16(0).compactString("consumer").compactString("range").uvarint(2).int8(1).uvarint(0)],
+    // LeaveGroup v5: members with a reason; the response lists each member's error.
+    [LEAVE_GROUP, "request", 5, { groupId: "g", members: [{ memberId: "m", groupInstanceId: null, reason: "bye" }] }, (w) => w.compactString("g").uvarint(2).compactString("m").uvarint(0).compactString("bye").uvarint(0).uvarint(0)],
+    [LEAVE_GROUP, "request", 2, { groupId: "g", memberId: "m" }, (w) => w.string("g").string("m")],
+    [LEAVE_GROUP, "response", 4, { throttleTimeMs: 0, errorCode: 0, members: [{ memberId: "m", groupInstanceId: null, errorCode: 25 }] }, (w) => w.int32(0).int16(0).uvarint(2).compactString("m").uvarint(0).int16(25).uvarint(0).uvarint(0)],
+    // OffsetCommit v8: no retention time (gone after v4), a committed leader epoch (v6+).
+    [
+      OFFSET_COMMIT,
+      "request",
+      8,
+      { groupId: "g", generationIdOrMemberEpoch: 3, memberId: "m", groupInstanceId: null, topics: [{ name: "t", partitions: [{ partitionIndex: 0, committedOffset: 10, committedLeaderEpoch: -1, committedMetadata: null }] }] },
+      (w) => w.compactString("g").int32(3).compactString("m").uvarint(0).uvarint(2).compactString("t").uvarint(2).int32(0).int64(10).int32(-1).uvarint(0).uvarint(0).uvarint(0).uvarint(0),
+    ],
+    [
+      OFFSET_COMMIT,
+      "request",
+      2,
+      { groupId: "g", generationIdOrMemberEpoch: 3, memberId: "m", retentionTimeMs: -1, topics: [{ name: "t", partitions: [{ partitionIndex: 0, committedOffset: 10, committedMetadata: "" }] }] },
+      (w) => w.string("g").int32(3).string("m").int64(-1).int32(1).string("t").int32(1).int32(0).int64(10).string(""),
+    ],
+    // OffsetFetch v7 (flexible, topics per group id): partitions carry the leader epoch (v5+).
+    [
+      OFFSET_FETCH,
+      "response",
+      7,
+      { throttleTimeMs: 0, topics: [{ name: "t", partitions: [{ partitionIndex: 0, committedOffset: 4, committedLeaderEpoch: -1, metadata: "", errorCode: 0 }] }], errorCode: 0 },
+      (w) => w.int32(0).uvarint(2).compactString("t").uvarint(2).int32(0).int64(4).int32(-1).compactString("").int16(0).uvarint(0).uvarint(0).int16(0).uvarint(0),
+    ],
+    // ListOffsets v7: a leader epoch per partition, compact from v6.
+    [
+      LIST_OFFSETS,
+      "request",
+      7,
+      { replicaId: -1, isolationLevel: 0, topics: [{ name: "t", partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -2 }] }] },
+      (w) => w.int32(-1).int8(0).uvarint(2).compactString("t").uvarint(2).int32(0).int32(-1).int64(-2).uvarint(0).uvarint(0).uvarint(0),
+    ],
+    [
+      LIST_OFFSETS,
+      "response",
+      1,
+      { topics: [{ name: "t", partitions: [{ partitionIndex: 0, errorCode: 0, timestamp: -1, offset: 7 }] }] },
+      (w) => w.int32(1).string("t").int32(1).int32(0).int16(0).int64(-1).int64(7),
+    ],
+    // InitProducerId v4: flexible from v2; v3+ sends the current producer id and epoch.
+    [INIT_PRODUCER_ID, "request", 4, { transactionalId: null, transactionTimeoutMs: 100, producerId: -1, producerEpoch: -1 }, (w) => w.uvarint(0).int32(100).int64(-1).int16(-1).uvarint(0)],
+    [INIT_PRODUCER_ID, "response", 2, { throttleTimeMs: 0, errorCode: 0, producerId: 1000, producerEpoch: 0 }, (w) => w.int32(0).int16(0).int64(1000).int16(0).uvarint(0)],
+    // DescribeGroups v5 and ListGroups v4 (a states filter and each group's state).
+    [DESCRIBE_GROUPS, "request", 5, { groups: ["g"], includeAuthorizedOperations: false }, (w) => w.uvarint(2).compactString("g").bool(false).uvarint(0)],
+    [LIST_GROUPS, "request", 4, { statesFilter: ["Empty"] }, (w) => w.uvarint(2).compactString("Empty").uvarint(0)],
+    [LIST_GROUPS, "response", 4, { throttleTimeMs: 0, errorCode: 0, groups: [{ groupId: "g", protocolType: "consumer", groupState: "Empty" }] }, (w) => w.int32(0).int16(0).uvarint(2).compactString("g").compactString("consumer").compactString("Empty").uvarint(0).uvarint(0)],
+    // DeleteGroups v2, DescribeConfigs v4 (isDefault gone after v0; synonyms v1+; type and documentation v3+).
+    [DELETE_GROUPS, "response", 2, { throttleTimeMs: 0, results: [{ groupId: "g", errorCode: 69 }] }, (w) => w.int32(0).uvarint(2).compactString("g").int16(69).uvarint(0).uvarint(0)],
+    [
+      DESCRIBE_CONFIGS,
+      "response",
+      4,
+      { throttleTimeMs: 0, results: [{ errorCode: 0, errorMessage: null, resourceType: 2, resourceName: "t", configs: [{ name: "a", value: "1", readOnly: false, configSource: 5, isSensitive: false, synonyms: [], configType: 0, documentation: null }] }] },
+      (w) => w.int32(0).uvarint(2).int16(0).uvarint(0).int8(2).compactString("t").uvarint(2).compactString("a").compactString("1").bool(false).int8(5).bool(false).uvarint(1).int8(0).uvarint(0).uvarint(0).uvarint(0).uvarint(0),
+    ],
+    [
+      DESCRIBE_CONFIGS,
+      "response",
+      0,
+      { throttleTimeMs: 0, results: [{ errorCode: 0, errorMessage: null, resourceType: 2, resourceName: "t", configs: [{ name: "a", value: "1", readOnly: false, isDefault: true, isSensitive: false }] }] },
+      (w) => w.int32(0).int32(1).int16(0).string(null).int8(2).string("t").int32(1).string("a").string("1").bool(false).bool(true).bool(false),
+    ],
+  ];
+  for (const [api, kind, v, msg, build] of cases) assertLayout(api, kind, v, msg, bytesOf(build));
 });
 
 test("the broker advertises, for each API, the ranges a Kafka 3.x single-node broker offers", () => {
