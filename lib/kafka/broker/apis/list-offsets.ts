@@ -1,32 +1,26 @@
-/** ListOffsets (API key 2), versions 1-3. */
-import { Writer } from "../protocol/codec";
+/**
+ * ListOffsets (API key 2), versions 1-7: -1 latest, -2 earliest, else the first offset whose batch
+ * reaches the timestamp. -3 (the record with the largest timestamp, v7) would need the records
+ * inside batches, which this broker does not decode: it answers UNSUPPORTED_VERSION for it.
+ */
 import { ErrorCode } from "../protocol/error-codes";
+import { Message } from "../protocol/schema";
 import { Handler } from "./context";
 
-export const handleListOffsets: Handler = (ctx, r) => {
-  const v = ctx.apiVersion;
-  r.int32(); // replica id
-  if (v >= 2) r.int8(); // isolation level
-  const topics = r.array((x) => ({
-    name: x.string(),
-    partitions: x.array((y) => ({ partition: y.int32(), timestamp: y.int64() })),
-  }));
+export const handleListOffsets: Handler = (ctx, req) => {
   const store = ctx.broker.store;
-  const w = new Writer();
-  if (v >= 2) w.int32(0);
-  w.array(topics, (w, t) => {
-    w.string(t.name).array(t.partitions, (w, p) => {
-      const log = store.partition(t.name, p.partition)?.log;
-      if (!log) {
-        w.int32(p.partition).int16(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION).int64(-1).int64(-1);
-        return;
-      }
-      let found = { offset: -1, timestamp: -1 };
-      if (p.timestamp === -1) found = { offset: log.logEndOffset, timestamp: -1 };
-      else if (p.timestamp === -2) found = { offset: log.logStartOffset, timestamp: -1 };
-      else found = log.offsetForTimestamp(p.timestamp) ?? { offset: -1, timestamp: -1 };
-      w.int32(p.partition).int16(ErrorCode.NONE).int64(found.timestamp).int64(found.offset);
-    });
-  });
-  return w;
+  const topics = (req.topics as Message[]).map((t) => ({
+    name: t.name,
+    partitions: (t.partitions as Message[]).map((p) => {
+      const base = { partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE, timestamp: -1, offset: -1, leaderEpoch: 0 };
+      const log = store.partition(t.name, p.partitionIndex)?.log;
+      if (!log) return { ...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, leaderEpoch: -1 };
+      if (p.timestamp === -1) return { ...base, offset: log.logEndOffset };
+      if (p.timestamp === -2) return { ...base, offset: log.logStartOffset };
+      if (p.timestamp < 0) return { ...base, errorCode: ErrorCode.UNSUPPORTED_VERSION };
+      const found = log.offsetForTimestamp(p.timestamp);
+      return found ? { ...base, offset: found.offset, timestamp: found.timestamp } : base;
+    }),
+  }));
+  return { throttleTimeMs: 0, topics };
 };

@@ -1,49 +1,57 @@
-/** Metadata (API key 3), versions 0-6. */
-import { Writer } from "../protocol/codec";
+/** Metadata (API key 3), versions 0-12. Null topics = all; unknown topics are auto-created when allowed. */
 import { ErrorCode } from "../protocol/error-codes";
+import { Message } from "../protocol/schema";
 import { validTopicName } from "../storage/log-store";
 import { Handler } from "./context";
+import { topicId, topicName } from "./topic-id";
 
-export const handleMetadata: Handler = (ctx, r) => {
+export const handleMetadata: Handler = (ctx, req) => {
   const v = ctx.apiVersion;
   const b = ctx.broker;
-  let names = r.nullableArray((x) => x.string());
-  const allowAutoCreate = v >= 4 ? r.bool() : true;
-  if (v === 0 && names !== null && names.length === 0) names = null; // v0: empty list = all topics
-
-  const topics: { error: number; name: string; partitions: number }[] = [];
+  const requested = req.topics as Message[] | null;
+  let names: string[] | null = null;
+  if (requested !== null && !(v === 0 && requested.length === 0)) {
+    // v10+ may name a topic by id only (name null).
+    names = requested.map((t) => t.name ?? topicName(t.topicId, () => b.store.topicNames()) ?? "");
+  }
+  const topics: Message[] = [];
   for (const name of names ?? b.store.topicNames()) {
     let topic = b.store.topic(name);
     if (!topic && names !== null) {
       if (!validTopicName(name)) {
-        topics.push({ error: ErrorCode.INVALID_TOPIC_EXCEPTION, name, partitions: 0 });
+        topics.push({ errorCode: name === "" ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.INVALID_TOPIC_EXCEPTION, name, partitions: [] });
         continue;
       }
-      if (b.autoCreateTopics && allowAutoCreate) {
+      if (b.autoCreateTopics && req.allowAutoTopicCreation) {
         b.createTopic(name, b.defaultPartitions, {});
         topic = b.store.topic(name);
       }
     }
-    topics.push(topic ? { error: ErrorCode.NONE, name, partitions: topic.partitions.length } : { error: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, name, partitions: 0 });
-  }
-
-  const w = new Writer();
-  if (v >= 3) w.int32(0); // throttle
-  w.array([b.nodeId], (w, id) => {
-    w.int32(id).string(b.host).int32(b.port);
-    if (v >= 1) w.string(null); // rack
-  });
-  if (v >= 2) w.string(b.clusterId);
-  if (v >= 1) w.int32(b.nodeId); // controller
-  w.array(topics, (w, t) => {
-    w.int16(t.error).string(t.name);
-    if (v >= 1) w.bool(false); // internal
-    w.array(Array.from({ length: t.partitions }, (_, i) => i), (w, p) => {
-      w.int16(ErrorCode.NONE).int32(p).int32(b.nodeId);
-      w.array([b.nodeId], (w, n) => w.int32(n)); // replicas
-      w.array([b.nodeId], (w, n) => w.int32(n)); // isr
-      if (v >= 5) w.array([], () => {}); // offline replicas
+    if (!topic) {
+      topics.push({ errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, name, topicId: "0".repeat(32), partitions: [] });
+      continue;
+    }
+    topics.push({
+      errorCode: ErrorCode.NONE,
+      name,
+      topicId: topicId(name),
+      isInternal: false,
+      partitions: topic.partitions.map((_, i) => ({
+        errorCode: ErrorCode.NONE,
+        partitionIndex: i,
+        leaderId: b.nodeId,
+        leaderEpoch: 0,
+        replicaNodes: [b.nodeId],
+        isrNodes: [b.nodeId],
+        offlineReplicas: [],
+      })),
     });
-  });
-  return w;
+  }
+  return {
+    throttleTimeMs: 0,
+    brokers: [{ nodeId: b.nodeId, host: b.host, port: b.port, rack: null }],
+    clusterId: b.clusterId,
+    controllerId: b.nodeId,
+    topics,
+  };
 };

@@ -1,27 +1,22 @@
-/** OffsetCommit (API key 8), versions 2-5. */
-import { Writer } from "../protocol/codec";
+/** OffsetCommit (API key 8), versions 2-8. The metadata string is kept and returned by OffsetFetch. */
 import { ErrorCode } from "../protocol/error-codes";
+import { Message } from "../protocol/schema";
 import { Handler } from "./context";
 
-export const handleOffsetCommit: Handler = (ctx, r) => {
-  const v = ctx.apiVersion;
-  const groupId = r.string();
-  const generation = r.int32();
-  const memberId = r.string();
-  if (v <= 4) r.int64(); // retention time
-  const topics = r.array((x) => ({
-    name: x.string(),
-    partitions: x.array((y) => ({ partition: y.int32(), offset: y.int64(), metadata: y.nullableString() })),
-  }));
+export const handleOffsetCommit: Handler = (ctx, req) => {
   const b = ctx.broker;
-  const allowed = b.coordinator.canCommit(groupId, generation, memberId);
-  const errors = topics.map((t) => t.partitions.map((p) => (allowed !== ErrorCode.NONE ? allowed : b.store.partition(t.name, p.partition) ? ErrorCode.NONE : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)));
-  const entries = topics.flatMap((t, i) => t.partitions.filter((_, j) => errors[i][j] === ErrorCode.NONE).map((p) => ({ topic: t.name, partition: p.partition, offset: p.offset, metadata: p.metadata })));
+  const groupId: string = req.groupId;
+  const allowed = b.coordinator.canCommit(groupId, req.generationIdOrMemberEpoch, req.memberId);
+  const entries: { topic: string; partition: number; offset: number; metadata: string | null }[] = [];
+  const topics = (req.topics as Message[]).map((t) => ({
+    name: t.name,
+    partitions: (t.partitions as Message[]).map((p) => {
+      let errorCode: number = allowed;
+      if (errorCode === ErrorCode.NONE && !b.store.partition(t.name, p.partitionIndex)) errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+      if (errorCode === ErrorCode.NONE) entries.push({ topic: t.name, partition: p.partitionIndex, offset: p.committedOffset, metadata: p.committedMetadata });
+      return { partitionIndex: p.partitionIndex, errorCode };
+    }),
+  }));
   if (entries.length > 0) b.coordinator.offsets.commit(groupId, entries);
-  const w = new Writer();
-  if (v >= 3) w.int32(0);
-  return w.array(topics, (w, t) => {
-    const i = topics.indexOf(t);
-    w.string(t.name).array(t.partitions, (w, p) => w.int32(p.partition).int16(errors[i][t.partitions.indexOf(p)]));
-  });
+  return { throttleTimeMs: 0, topics };
 };

@@ -1,16 +1,16 @@
-/** SyncGroup (API key 14), versions 0-3. */
-import { Writer } from "../protocol/codec";
+/** SyncGroup (API key 14), versions 0-5. */
+import { Message } from "../protocol/schema";
 import { Handler } from "./context";
 
-export const handleSyncGroup: Handler = async (ctx, r) => {
-  const v = ctx.apiVersion;
-  const groupId = r.string();
-  const generation = r.int32();
-  const memberId = r.string();
-  if (v >= 3) r.nullableString();
-  const assignments = r.array((x) => ({ memberId: x.string(), assignment: x.bytes() ?? Buffer.alloc(0) }));
-  const res = await ctx.broker.coordinator.sync(groupId, generation, memberId, assignments);
-  const w = new Writer();
-  if (v >= 1) w.int32(0);
-  return w.int16(res.error).bytes(res.assignment);
+export const handleSyncGroup: Handler = async (ctx, req) => {
+  const assignments = (req.assignments as Message[]).map((a) => ({ memberId: a.memberId, assignment: a.assignment ?? Buffer.alloc(0) }));
+  const res = await ctx.broker.coordinator.sync(req.groupId, req.generationId, req.memberId, assignments);
+  const group = res.error === 0 ? ctx.broker.coordinator.describe(req.groupId) : null;
+  return {
+    throttleTimeMs: 0,
+    errorCode: res.error,
+    protocolType: group ? group.protocolType : null,
+    protocolName: group ? group.protocol : null,
+    assignment: res.assignment,
+  };
 };

@@ -78,6 +78,8 @@ interface Group {
 }
 
 const EMPTY = Buffer.alloc(0);
+/** The protocol type of consumer groups (the only kind a group known by its offsets can be). */
+const CONSUMER = "consumer";
 
 function sameProtocols(a: Member["protocols"], b: Member["protocols"]): boolean {
   return a.length === b.length && a.every((p, i) => p.name === b[i].name && p.metadata.equals(b[i].metadata));
@@ -211,8 +213,7 @@ export class GroupCoordinator {
     if (g.members.size === 0) {
       g.state = "Empty";
       g.protocol = null;
-      g.protocolType = null;
-      g.leader = null;
+      g.leader = null; // the protocol type stays: an empty consumer group is still a "consumer" group, as in Kafka
       return;
     }
     const members = [...g.members.values()];
@@ -332,9 +333,34 @@ export class GroupCoordinator {
     return ErrorCode.NONE;
   }
 
-  listGroups(): { groupId: string; protocolType: string }[] {
+  /**
+   * Every group with members or committed offsets. A group known only by its offsets (its members
+   * left, or the broker restarted) is reported as a "consumer" group in state Empty, as Kafka does.
+   */
+  listGroups(): { groupId: string; protocolType: string; state: string }[] {
     const ids = new Set([...this.groups.keys(), ...this.offsets.groupIds()]);
-    return [...ids].sort().map((id) => ({ groupId: id, protocolType: this.groups.get(id)?.protocolType ?? "" }));
+    return [...ids].sort().map((id) => {
+      const g = this.groups.get(id);
+      return { groupId: id, protocolType: g?.protocolType ?? CONSUMER, state: g?.state ?? "Empty" };
+    });
+  }
+
+  /**
+   * DeleteGroups: forgets an empty group and its committed offsets. A group with members gets
+   * NON_EMPTY_GROUP (68), an unknown one GROUP_ID_NOT_FOUND (69).
+   */
+  deleteGroup(groupId: string): number {
+    const g = this.groups.get(groupId);
+    const hasOffsets = this.offsets.committed(groupId).size > 0;
+    if (!g && !hasOffsets) return ErrorCode.GROUP_ID_NOT_FOUND;
+    if (g && (g.state !== "Empty" || g.members.size > 0)) return ErrorCode.NON_EMPTY_GROUP;
+    if (g) {
+      for (const t of g.pending.values()) clearTimeout(t);
+      clearTimeout(g.rebalanceTimer);
+      this.groups.delete(groupId);
+    }
+    this.offsets.deleteGroup(groupId);
+    return ErrorCode.NONE;
   }
 
   describe(groupId: string): {
@@ -344,10 +370,13 @@ export class GroupCoordinator {
     members: { memberId: string; clientId: string; clientHost: string; metadata: Buffer; assignment: Buffer }[];
   } {
     const g = this.groups.get(groupId);
-    if (!g) return { state: this.offsets.committed(groupId).size > 0 ? "Empty" : "Dead", protocolType: "", protocol: "", members: [] };
+    if (!g) {
+      const known = this.offsets.committed(groupId).size > 0;
+      return { state: known ? "Empty" : "Dead", protocolType: known ? CONSUMER : "", protocol: "", members: [] };
+    }
     return {
       state: g.state,
-      protocolType: g.protocolType ?? "",
+      protocolType: g.protocolType ?? CONSUMER,
       protocol: g.protocol ?? "",
       members: [...g.members.values()].map((m) => ({
         memberId: m.id,

@@ -97,6 +97,13 @@ export class Reader {
     const at = this.need(len);
     return this.buf.subarray(at, at + len);
   }
+  /** Compact (flexible) nullable bytes: unsigned varint length + 1, 0 for null. */
+  compactBytes(): Buffer | null {
+    const len = this.uvarint() - 1;
+    if (len < 0) return null;
+    const at = this.need(len);
+    return this.buf.subarray(at, at + len);
+  }
   raw(n: number): Buffer {
     const at = this.need(n);
     return this.buf.subarray(at, at + n);
@@ -238,6 +245,13 @@ export class Writer {
   bytesList(parts: Uint8Array[] | null): this {
     if (parts === null) return this.int32(-1);
     this.int32(parts.reduce((n, p) => n + p.length, 0));
+    for (const p of parts) this.raw(p);
+    return this;
+  }
+  /** Compact (flexible) form of bytesList: unsigned varint length + 1, 0 for null. */
+  compactBytesList(parts: Uint8Array[] | null): this {
+    if (parts === null) return this.uvarint(0);
+    this.uvarint(parts.reduce((n, p) => n + p.length, 0) + 1);
     for (const p of parts) this.raw(p);
     return this;
   }

@@ -127,6 +127,19 @@ export class LogStore {
     };
   }
 
+  /** The value of each known topic config for a topic that does not set it (DescribeConfigs). */
+  defaultTopicConfigs(): Record<string, string> {
+    const log = this.options.log ?? DEFAULT_LOG_OPTIONS;
+    return {
+      "retention.ms": String(log.retentionMs),
+      "retention.bytes": String(log.retentionBytes),
+      "segment.bytes": String(log.segmentBytes),
+      "max.message.bytes": String(this.options.maxMessageBytes),
+      "message.timestamp.type": "CreateTime",
+      "cleanup.policy": "delete",
+    };
+  }
+
   private openTopic(name: string, partitions: number, configs: Record<string, string>): Topic {
     const topic = new Topic(name, configs);
     topic.defaultMaxMessageBytes = this.options.maxMessageBytes;

@@ -89,6 +89,16 @@ export class OffsetStore {
     }
   }
 
+  /** Forgets every offset of one group (DeleteGroups). */
+  deleteGroup(group: string): void {
+    const topics = this.groups.get(group);
+    if (!topics) return;
+    let text = "";
+    for (const t of topics.keys()) text += `${JSON.stringify({ g: group, t, p: -1, o: -1, m: null, d: true })}\n`;
+    this.groups.delete(group);
+    if (text) fs.writeSync(this.fd, text);
+  }
+
   flush(): void {
     fs.fdatasyncSync(this.fd);
   }

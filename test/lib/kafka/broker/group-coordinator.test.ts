@@ -100,3 +100,24 @@ test("a member that stops heartbeating is removed after its session timeout", as
   await waitFor(() => c.describe("g").members.length === 0, 30000, "the silent member to be removed");
   assert.equal(c.describe("g").state, "Empty");
 });
+
+test("a group whose members all left is Empty but still a consumer group, and only an empty group can be deleted", async (t) => {
+  const c = coordinator(t);
+  const joined = await c.join(joinReq("", ["range"], { version: 3 }));
+  assert.equal(joined.error, 0);
+  assert.equal((await c.sync("g", joined.generationId, joined.memberId, [{ memberId: joined.memberId, assignment: Buffer.from("a") }])).error, 0);
+  assert.equal(c.deleteGroup("g"), 68, "NON_EMPTY_GROUP while it has a member");
+  assert.deepEqual(c.leave("g", [joined.memberId]), [0]);
+  await waitFor(() => c.describe("g").state === "Empty", 5000, "the group to become Empty");
+  assert.equal(c.describe("g").protocolType, "consumer");
+  assert.deepEqual(c.listGroups(), [{ groupId: "g", protocolType: "consumer", state: "Empty" }]);
+
+  // A group known only by its committed offsets (e.g. after a restart) is a consumer group too.
+  c.offsets.commit("offsets-only", [{ topic: "t", partition: 0, offset: 3, metadata: null }]);
+  assert.deepEqual(c.describe("offsets-only").protocolType, "consumer");
+  assert.equal(c.deleteGroup("g"), 0);
+  assert.equal(c.deleteGroup("offsets-only"), 0);
+  assert.equal(c.offsets.get("offsets-only", "t", 0), undefined, "its offsets are gone");
+  assert.equal(c.deleteGroup("never-seen"), 69, "GROUP_ID_NOT_FOUND");
+  assert.deepEqual(c.listGroups(), []);
+});
