@@ -155,6 +155,8 @@ export interface LakeWriterOptions {
   maxBatchRecords?: number;
   onBatch?: (report: BatchReport) => void;
   onFile?: (file: string, rows: number) => void;
+  /** More record sinks, run after the lake's in each batch (tests use one to crash at the worst moment). Default none. */
+  recordSinks?: RecordSink<WebLogEvent>[];
 }
 
 /** Starts the streaming writer (a lib/stream processor with no window queries and one record sink). */
@@ -168,7 +170,7 @@ export function startLakeWriter(options: LakeWriterOptions): Promise<StreamProce
     watermarkDelayMs: WATERMARK_DELAY_MS,
     queries: [],
     sinks: {},
-    recordSinks: [lakeSink(options.lake, options.topic, options.onFile)],
+    recordSinks: [lakeSink(options.lake, options.topic, options.onFile), ...(options.recordSinks ?? [])],
     triggerMs: options.triggerMs ?? 200,
     maxBatchRecords: options.maxBatchRecords,
     onBatch: options.onBatch,
