@@ -8,6 +8,8 @@ import { openSql } from "../../../lib/sql";
 import { openWarehouse } from "../../../lib/warehouse";
 import type { Warehouse } from "../../../lib/warehouse/warehouse";
 import { defer, tempDir, testBroker } from "../../lib/stream/helpers";
+import { publishLogLines } from "../../../scenarios/web-logs/producer";
+import { markStreamEnded, startLakeWriter } from "../../../scenarios/web-logs/lake-writer";
 
 type Ctx = Pick<TestContext, "after">;
 
@@ -33,3 +35,17 @@ export async function testStore(t: Ctx): Promise<DagStore> {
 }
 
 export { defer, tempDir, testBroker };
+
+/** Streams `lines` through a real broker and the stream writer into `lake`; marks the stream ended unless told not to. */
+export async function fillLake(t: Ctx, lake: Lake, lines: readonly string[], options: { end?: boolean } = {}): Promise<void> {
+  const { kafka } = await testBroker(t);
+  const topic = `web-logs-${Math.random().toString(36).slice(2, 10)}`;
+  await publishLogLines(kafka, topic, lines);
+  const writer = await startLakeWriter({ kafka, lake, topic, checkpointDir: path.join(tempDir(t, "weblogs-ck-"), "ck") });
+  try {
+    await writer.drain();
+  } finally {
+    await writer.close();
+  }
+  if (options.end ?? true) await markStreamEnded(lake);
+}
