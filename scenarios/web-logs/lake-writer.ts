@@ -89,36 +89,75 @@ export function lakeSink(lake: Lake, topic: string, onFile?: (file: string, rows
   };
 }
 
-/** Writes the groups with one in-memory DuckDB: one NDJSON file in, one Parquet file out per group. */
+/**
+ * Writes the groups with one in-memory DuckDB: the batch's rows in as one CSV file, then ONE
+ * `COPY ... (PARTITION_BY (g))` writes a Parquet file per group (in parallel, on DuckDB's threads).
+ * A local lake gets each file by a rename from a hidden folder in the lake (same file system: the
+ * file appears whole, after an fsync); a Cloud Storage lake by an upload.
+ */
 async function writeGroups(lake: Lake, topic: string, groups: Group[], onFile?: (file: string, rows: number) => void): Promise<void> {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "weblogs-batch-"));
+  const root = lake.localPath();
+  const tmp = root !== undefined ? path.join(root, `.weblogs-tmp-${process.pid}-${Math.random().toString(36).slice(2, 10)}`) : fs.mkdtempSync(path.join(os.tmpdir(), "weblogs-batch-"));
+  fs.mkdirSync(tmp, { recursive: true });
   try {
-    const parts: string[] = [];
+    // The rows as CSV (DuckDB reads CSV several times faster than NDJSON); text fields quoted when needed.
+    const parts: string[] = ["g,date_time,state,ip_address,category,sub_cat,type,pid,kafka_partition,kafka_offset"];
     groups.forEach((g, gi) => {
       for (const r of g.records) {
         const e = r.value;
-        parts.push(`{"g":${gi},"date_time":${JSON.stringify(e.date_time)},"state":${JSON.stringify(e.state)},"ip_address":${JSON.stringify(e.ip_address)},"category":${JSON.stringify(e.category)},"sub_cat":${JSON.stringify(e.sub_cat)},"type":${JSON.stringify(e.type)},"pid":${e.pid === null ? "null" : e.pid},"kafka_partition":${r.record.partition},"kafka_offset":${r.record.offset}}`);
+        parts.push(`${gi},${e.date_time},${csv(e.state)},${csv(e.ip_address)},${csv(e.category)},${csv(e.sub_cat)},${csv(e.type)},${e.pid === null ? "" : e.pid},${r.record.partition},${r.record.offset}`);
       }
     });
-    const json = path.join(tmp, "batch.ndjson");
-    fs.writeFileSync(json, parts.join("\n") + "\n");
+    const rows = path.join(tmp, "batch.csv");
+    fs.writeFileSync(rows, parts.join("\n") + "\n");
     const columns = `{g: 'INTEGER', ${Object.entries(LAKE_COLUMNS).map(([k, v]) => `${k}: '${v}'`).join(", ")}}`;
     const names = Object.keys(LAKE_COLUMNS).join(", ");
-    await withMemoryDuckDB(async (run) => {
-      await run(`CREATE TABLE b AS SELECT * FROM read_json(${sqlLiteral(json)}, format = 'newline_delimited', columns = ${columns})`);
-      for (let gi = 0; gi < groups.length; gi++) {
-        const file = path.join(tmp, `${gi}.parquet`);
-        await run(`COPY (SELECT ${names} FROM b WHERE g = ${gi} ORDER BY kafka_offset) TO ${sqlLiteral(file)} (FORMAT parquet)`);
-      }
+    const out = path.join(tmp, "out");
+    await withMemoryDuckDB((run) => run(`COPY (SELECT ${names}, g FROM read_csv(${sqlLiteral(rows)}, header = true, delim = ',', quote = '"', escape = '"', nullstr = '', columns = ${columns})) TO ${sqlLiteral(out)} (FORMAT parquet, PARTITION_BY (g))`));
+    const written = groups.map((g, gi) => {
+      const folder = path.join(out, `g=${gi}`);
+      const files = fs.readdirSync(folder).filter((f) => f.endsWith(".parquet"));
+      if (files.length !== 1) throw new WorkbookError("LAKE_WRITE_FAILED", `DuckDB wrote ${files.length} files for one minute of the batch in ${folder}; expected one.`);
+      return { group: g, file: path.join(folder, files[0]), target: groupPath(topic, g) };
     });
-    for (let gi = 0; gi < groups.length; gi++) {
-      const target = groupPath(topic, groups[gi]);
-      await lake.upload(target, path.join(tmp, `${gi}.parquet`));
-      onFile?.(target, groups[gi].records.length);
+    if (root !== undefined) {
+      await eachLimit(written, 16, async (w) => {
+        const handle = await fs.promises.open(w.file, "r+");
+        try {
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
+      });
+      const folders = new Set(written.map((w) => path.dirname(lake.localPath(w.target) as string)));
+      for (const f of folders) fs.mkdirSync(f, { recursive: true });
+      for (const w of written) {
+        fs.renameSync(w.file, lake.localPath(w.target) as string);
+        onFile?.(w.target, w.group.records.length);
+      }
+    } else {
+      await eachLimit(written, 8, async (w) => {
+        await lake.upload(w.target, w.file);
+        onFile?.(w.target, w.group.records.length);
+      });
     }
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** A CSV field: quoted (quotes doubled) when it holds a comma, a quote, a line break or is empty (empty means null here). */
+function csv(text: string): string {
+  return /[",\r\n]/.test(text) || text === "" ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** Runs `fn` over `items`, at most `limit` at a time. */
+async function eachLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await fn(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 /** Reads the writer's marker (null when the writer has not written one yet). */
