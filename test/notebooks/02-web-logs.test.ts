@@ -40,7 +40,7 @@ test("02-web-logs runs through workbook run: every line accounted for, hours loa
 test("02-web-logs without solutions: Run All completes with the exercises not attempted", { timeout: 300_000 }, async (t) => {
   const dir = tempDir(t);
   const output = path.join(dir, "02-plain.ipynb");
-  const result = await runNotebook({ input: notebook, output, parameters: { hours: 2, eventsPerHour: 400, lateShare: 0.05 }, progressBar: false, env: { WORKBOOK_HOME: path.join(dir, "home"), DATABASE_URL: "" } });
+  const result = await runNotebook({ input: notebook, output, parameters: { hours: 2, eventsPerHour: 300, lateShare: 0.05 }, progressBar: false, env: { WORKBOOK_HOME: path.join(dir, "home"), DATABASE_URL: "" } });
   assert.equal(result.status, "completed", result.error);
   const s = readScraps(output);
   assert.equal(s.warehouse_matches_lake, true);
