@@ -45,6 +45,16 @@ async function brokerChild(): Promise<void> {
   await broker.close();
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc (0 where there is none). */
+function childCpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-weblogs-"));
   const b = startBrokerChild();
@@ -58,13 +68,21 @@ async function main(): Promise<void> {
 
     const lake = await openLake({ root: path.join(dir, "lake") });
     let files = 0;
+    const cpu0 = process.cpuUsage();
+    const brokerCpu0 = childCpuSeconds(b.child.pid);
     t = performance.now();
     const writer = await startLakeWriter({ kafka, lake, topic: "bench-web-logs", checkpointDir: path.join(dir, "ck"), triggerMs: 1000, onFile: () => files++ });
     await writer.drain({ timeoutMs: 600_000 });
     const writeS = (performance.now() - t) / 1000;
     const stats = writer.stats();
     await writer.close();
+    const cpu = process.cpuUsage(cpu0);
+    const cpuS = (cpu.user + cpu.system) / 1e6;
+    const brokerCpuS = childCpuSeconds(b.child.pid) - brokerCpu0;
     const eps = logs.truth.lines / writeS;
+    // On a shared machine the wall time says more about the neighbours than about the writer: the CPU
+    // seconds it used (DuckDB's threads included) and the broker's are the figures that carry over.
+    console.log(`CPU: writer ${cpuS.toFixed(1)} s (${Math.round(logs.truth.lines / cpuS)} events per CPU second), broker ${brokerCpuS.toFixed(1)} s; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`);
     console.log(`topic -> lake: ${stats.ok} events + ${stats.rejected} dead letters in ${writeS.toFixed(1)} s, ${files} Parquet files: ${Math.round(eps)} events/s`);
     console.log(`RESULT weblogs_lake events_per_s=${Math.round(eps)} events/s`);
 
