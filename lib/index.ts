@@ -60,8 +60,8 @@ export { progress, formatProgress } from "./progress";
 export type { Progress, ProgressOptions, ProgressState } from "./progress";
 
 // Display: tables, charts, maps and progress inline
-export { show, tableHtml, tableText, chart, chartSvg, barChart, lineChart, swatchesHtml, worldMap, worldMapSpec, showProgress, publish, inNotebook } from "./display";
-export type { Tabular, TableOptions, VegaLiteSpec, SimpleChartOptions, WorldMapOptions, ShowProgressOptions, MimeBundle } from "./display";
+export { show, tableHtml, tableText, chart, chartSvg, barChart, lineChart, swatchesHtml, worldMap, worldMapSpec, usMap, usMapSpec, showProgress, publish, inNotebook } from "./display";
+export type { Tabular, TableOptions, VegaLiteSpec, SimpleChartOptions, WorldMapOptions, UsMapOptions, ShowProgressOptions, MimeBundle } from "./display";
 
 // Jobs: one job module on the local worker pool or Dataproc (the RDD.pipe contract)
 export { defineJob, runJob, createJobRunner, LocalJobRunner, DataprocJobRunner, planDataprocRun } from "./jobs";

@@ -70,6 +70,15 @@ export interface EngineOptions<T> {
   /** How far behind the largest event time the watermark trails, in ms. */
   watermarkDelayMs: number;
   queries: StreamQuery<T>[];
+  /** Return each valid record with its parsed value in `BatchResult.valid` (for record sinks). Default false. */
+  keepValid?: boolean;
+}
+
+/** A valid record of a batch: the input record, its parsed value and its event time (epoch ms). */
+export interface ValidRecord<T> {
+  record: InputRecord;
+  value: T;
+  time: number;
 }
 
 /** One emitted window: its bounds, the key and one column per aggregate. */
@@ -117,6 +126,8 @@ export interface BatchResult {
   outputs: Record<string, WindowRow[]>;
   dead: DeadRecord[];
   counts: { in: number; ok: number; rejected: number; late: number };
+  /** The valid records of the batch, in input order (only with `keepValid`). */
+  valid?: ValidRecord<unknown>[];
 }
 
 interface Entry {
@@ -214,6 +225,7 @@ export class StreamEngine<T> {
     let rejected = 0;
     let late = 0;
     let maxTime = this.maxEventTime;
+    const valid: ValidRecord<T>[] | undefined = this.options.keepValid ? [] : undefined;
     for (const record of records) {
       const parsed = this.parseRecord(record);
       if (!parsed.ok) {
@@ -224,6 +236,7 @@ export class StreamEngine<T> {
       ok++;
       const value = parsed.value;
       const time = parsed.time;
+      valid?.push({ record, value, time });
       if (time > maxTime) maxTime = time;
       const partitionMax = this.stats.maxByPartition[record.partition];
       if (partitionMax === undefined || partitionMax === null || time > partitionMax) this.stats.maxByPartition[record.partition] = time;
@@ -270,7 +283,7 @@ export class StreamEngine<T> {
     this.stats.rejected += rejected;
     this.stats.watermark = Number.isFinite(after) ? after : null;
     this.stats.maxEventTime = Number.isFinite(maxTime) ? maxTime : null;
-    return { batchId: this.batchId, watermarkBefore: before, watermarkAfter: after, outputs, dead, counts: { in: records.length, ok, rejected, late } };
+    return { batchId: this.batchId, watermarkBefore: before, watermarkAfter: after, outputs, dead, counts: { in: records.length, ok, rejected, late }, ...(valid ? { valid } : {}) };
   }
 
   /** End of input: append queries emit every window still held; state is cleared except for complete queries. */

@@ -18,6 +18,7 @@ export type { Aggregate, Aggregates, Accessor, CustomAggregate } from "./aggrega
 
 // Engine (no I/O)
 export { StreamEngine, iso } from "./engine";
+export type { ValidRecord } from "./engine";
 export type { BatchResult, DeadRecord, EngineOptions, EngineSnapshot, EngineStats, InputRecord, OutputMode, Parsed, StreamQuery, WindowRow } from "./engine";
 
 // Processor over Kafka, checkpoints
@@ -30,7 +31,7 @@ export type { Committed, Offsets, Pending } from "./checkpoint";
 
 // Sinks
 export { mapSink } from "./sinks/sink";
-export type { Sink, SinkBatch } from "./sinks/sink";
+export type { Sink, SinkBatch, RecordSink, RecordBatch } from "./sinks/sink";
 export { memorySink } from "./sinks/memory";
 export type { MemorySink } from "./sinks/memory";
 export { kafkaSink } from "./sinks/kafka";

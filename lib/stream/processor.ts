@@ -14,8 +14,8 @@
 import { randomUUID } from "node:crypto";
 import type { Admin, Consumer, Kafka, Producer } from "kafkajs";
 import { FileCheckpoint, type Offsets } from "./checkpoint";
-import { StreamEngine, type BatchResult, type DeadRecord, type EngineOptions, type EngineStats, type InputRecord } from "./engine";
-import type { Sink } from "./sinks/sink";
+import { StreamEngine, type BatchResult, type DeadRecord, type EngineOptions, type EngineStats, type InputRecord, type ValidRecord } from "./engine";
+import type { RecordSink, Sink } from "./sinks/sink";
 import { WorkbookError } from "../errors";
 
 export interface ProcessorOptions<T> extends EngineOptions<T> {
@@ -33,6 +33,12 @@ export interface ProcessorOptions<T> extends EngineOptions<T> {
   maxBatchRecords?: number;
   /** Topic for rejected and late records. Default `<topic>.dead-letter`. */
   deadLetterTopic?: string;
+  /**
+   * Sinks for the valid records themselves (not windows), e.g. raw events into lake files. Each gets
+   * every batch's valid records before the batch is committed; a replayed batch brings the same
+   * records again, so a sink that names its output after the offsets is exactly once. Default: none.
+   */
+  recordSinks?: RecordSink<T>[];
   /** Called after each committed batch. */
   onBatch?: (report: BatchReport) => void;
   /**
@@ -88,7 +94,7 @@ export class StreamProcessor<T> {
 
   private constructor(options: ProcessorOptions<T>) {
     this.options = options;
-    this.engine = new StreamEngine(options);
+    this.engine = new StreamEngine({ ...options, keepValid: options.keepValid || (options.recordSinks?.length ?? 0) > 0 });
     this.checkpoint = new FileCheckpoint(options.checkpointDir);
     this.deadLetterTopic = options.deadLetterTopic ?? `${options.topic}.dead-letter`;
     for (const q of options.queries) {
@@ -272,6 +278,9 @@ export class StreamProcessor<T> {
       for (const sink of this.options.sinks[q.name]) {
         await sink.write({ batchId: result.batchId, query: q.name, mode: q.mode, watermark: result.watermarkAfter, rows });
       }
+    }
+    for (const sink of this.options.recordSinks ?? []) {
+      await sink.write({ batchId: result.batchId, watermark: result.watermarkAfter, records: (result.valid ?? []) as ValidRecord<T>[] });
     }
     return written;
   }

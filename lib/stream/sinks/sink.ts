@@ -3,7 +3,7 @@
  * the processor replays the last uncommitted batch and writes the same rows again (an upsert by
  * key, a file named after the batch, a Kafka message with the same key and payload).
  */
-import type { OutputMode, WindowRow } from "../engine";
+import type { OutputMode, ValidRecord, WindowRow } from "../engine";
 
 export interface SinkBatch<Row = WindowRow> {
   batchId: number;
@@ -17,6 +17,24 @@ export interface SinkBatch<Row = WindowRow> {
 export interface Sink<Row = WindowRow> {
   readonly name: string;
   write(batch: SinkBatch<Row>): Promise<void>;
+  close?(): Promise<void>;
+}
+
+/** The valid records of one batch, for a RecordSink. */
+export interface RecordBatch<T> {
+  batchId: number;
+  /** Watermark after the batch (epoch ms; -Infinity before any valid record). */
+  watermark: number;
+  records: ValidRecord<T>[];
+}
+
+/**
+ * A sink for the valid input records themselves (raw events into the lake, say). Like a Sink, it
+ * must be idempotent: a replayed batch brings exactly the same records (the same offsets) again.
+ */
+export interface RecordSink<T> {
+  readonly name: string;
+  write(batch: RecordBatch<T>): Promise<void>;
   close?(): Promise<void>;
 }
 

@@ -1,0 +1,78 @@
+/**
+ * The original web-log format, one JSON object per line:
+ * `{"date_time":"2021-03-26 14:02:11","state":"Ohio","ip_address":"10.2.3.4","category":"products","sub_cat":"mens-wear","type":"shoes","pid":1532}`
+ * (pid null = a visit of a product page, pid set = the product was added to the cart). date_time is UTC.
+ * The stream writer parses each line with `parseLogLine`; a malformed line is rejected with the reason
+ * (it goes to the dead-letter topic). Whether the state is a real one is a business rule checked later,
+ * by the hourly rollup (unknown states are rejected there, with the reason).
+ */
+import type { Parsed } from "../../lib/stream";
+
+/** A parsed web-log event. */
+export interface WebLogEvent {
+  /** "YYYY-MM-DD HH:MM:SS", UTC. */
+  date_time: string;
+  state: string;
+  ip_address: string;
+  category: string;
+  sub_cat: string;
+  type: string;
+  /** null: a product page visit; a number: added to cart. */
+  pid: number | null;
+  /** Epoch ms of date_time. */
+  time: number;
+}
+
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
+const TEXT_FIELDS = ["state", "ip_address", "category", "sub_cat", "type"] as const;
+
+/** Epoch ms of "YYYY-MM-DD HH:MM:SS" (UTC), or NaN when it is not a real date and time. */
+export function parseDateTime(text: string): number {
+  const m = DATE_TIME.exec(text);
+  if (!m) return NaN;
+  const [y, mo, d, h, mi, s] = m.slice(1).map(Number);
+  const t = Date.UTC(y, mo - 1, d, h, mi, s);
+  const back = new Date(t);
+  return back.getUTCFullYear() === y && back.getUTCMonth() === mo - 1 && back.getUTCDate() === d && h < 24 && mi < 60 && s < 60 ? t : NaN;
+}
+
+/** "YYYY-MM-DD HH:MM:SS" of epoch ms (UTC). */
+export function formatDateTime(t: number): string {
+  return new Date(t).toISOString().slice(0, 19).replace("T", " ");
+}
+
+/** Parses one log line, or says why it is rejected. */
+export function parseLogLine(text: string): Parsed<WebLogEvent> {
+  let o: unknown;
+  try {
+    o = JSON.parse(text);
+  } catch {
+    return { ok: false, reason: `not JSON: ${JSON.stringify(text.slice(0, 40))}` };
+  }
+  if (typeof o !== "object" || o === null || Array.isArray(o)) return { ok: false, reason: "not a JSON object" };
+  const r = o as Record<string, unknown>;
+  if (typeof r.date_time !== "string") return { ok: false, reason: `date_time is missing or not text (got ${JSON.stringify(r.date_time)})` };
+  const time = parseDateTime(r.date_time);
+  if (Number.isNaN(time)) return { ok: false, reason: `date_time ${JSON.stringify(r.date_time)} is not "YYYY-MM-DD HH:MM:SS"` };
+  for (const f of TEXT_FIELDS) {
+    const v = r[f];
+    if (typeof v !== "string" || v.trim() === "") return { ok: false, reason: `${f} is missing or empty (got ${JSON.stringify(v)})` };
+  }
+  const pid = r.pid;
+  if (pid !== null && pid !== undefined && !(typeof pid === "number" && Number.isInteger(pid) && pid > 0)) {
+    return { ok: false, reason: `pid ${JSON.stringify(pid)} is neither null nor a positive integer` };
+  }
+  return {
+    ok: true,
+    value: {
+      date_time: r.date_time,
+      state: r.state as string,
+      ip_address: r.ip_address as string,
+      category: r.category as string,
+      sub_cat: r.sub_cat as string,
+      type: r.type as string,
+      pid: (pid as number | null | undefined) ?? null,
+      time,
+    },
+  };
+}

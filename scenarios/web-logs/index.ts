@@ -1,0 +1,22 @@
+/** de-workbook/web-logs: e-commerce web logs -> Kafka -> Parquet in the lake -> hourly rollups (a DAG) -> a partitioned warehouse table. */
+export { generateWebLogs, writeWebLogs, trafficCurve, CATALOGUE, WEBLOG_DEFAULTS } from "./generate";
+export type { GenerateWebLogsOptions, WebLogs, WebLogLine, WebLogsTruth, LineKind } from "./generate";
+export { parseLogLine, parseDateTime, formatDateTime } from "./events";
+export type { WebLogEvent } from "./events";
+export { US_STATES, STATE_NAMES, stateByName } from "./states";
+export type { UsState } from "./states";
+export { sendLogLines, publishLogLines, WEBLOG_TOPIC } from "./producer";
+export { startLakeWriter, lakeSink, readStreamMarker, markStreamEnded, hourComplete, hourPartition, LOGS_DATASET, STREAM_MARKER, WATERMARK_DELAY_MS, LAKE_COLUMNS } from "./lake-writer";
+export type { LakeWriterOptions, StreamMarker } from "./lake-writer";
+export { rollupHour, recomputeAll, rollupSql, rollupLines, fingerprint, hourFiles, ROLLUP_KEY } from "./rollup";
+export type { RollupRow, RejectedRow, HourRollup } from "./rollup";
+export { checkQuality, assertQuality } from "./quality";
+export type { QualityResult } from "./quality";
+export { TABLES, SCHEMAS, createWebLogTables, loadHour, replaceHour, loadedFingerprints, warehouseRollup } from "./load";
+export { webLogsDag, WEBLOGS_DAG_ID, WEBLOGS_TASKS, STAGING_DATASET } from "./dags";
+export type { WebLogsDagOptions } from "./dags";
+export { runWebLogs, resetWebLogs } from "./pipeline";
+export type { RunWebLogsOptions, WebLogsRun, StepReport } from "./pipeline";
+export { liveLakeView, showRuns, trafficByHour, trafficChart, conversionByState, conversionMap, naiveAppendTwice } from "./scenario";
+export { webLogsExercises, TOP_CONVERSION_SQL, PARTITION_LIMIT, yearsWithin } from "./exercises";
+export type { WebLogsExercises } from "./exercises";

@@ -1,0 +1,217 @@
+/**
+ * The streaming writer: the topic -> Parquet files in the lake, `web_logs/dt=YYYY-MM-DD/hour=HH/`,
+ * one file per minute of event time in each micro-batch, named after the minute and the batch's
+ * first and last offsets of that minute (`m02-part-web-logs-00000-<first>-<last>.parquet`).
+ *
+ * Exactly once: the stream processor (lib/stream) plans each batch's offset range in its checkpoint
+ * before writing and commits the offsets after; after a crash it replays exactly that range, so the
+ * replayed batch writes the same file names (overwriting, atomically) and nothing twice. Malformed
+ * lines go to the dead-letter topic `<topic>.dead-letter` with the reason. After each batch the
+ * writer records its watermark in `web_logs/_stream.json`: an hour is complete once the watermark
+ * has passed its end (the DAG's sensor waits for that).
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import type { Kafka } from "kafkajs";
+import { partFileName, partitionPath } from "../../lib/lake";
+import type { Lake } from "../../lib/lake/lake";
+import { startProcessor, type BatchReport, type RecordSink, type StreamProcessor, type ValidRecord } from "../../lib/stream";
+import { sqlLiteral, withMemoryDuckDB } from "../../lib/warehouse/local-duckdb";
+import { WorkbookError } from "../../lib/errors";
+import { parseLogLine, type WebLogEvent } from "./events";
+
+/** The lake dataset of raw events. */
+export const LOGS_DATASET = "web_logs";
+/** The writer's progress marker, inside the dataset (not in any partition). */
+export const STREAM_MARKER = `${LOGS_DATASET}/_stream.json`;
+/** How far the watermark trails the newest event time: 5 minutes. */
+export const WATERMARK_DELAY_MS = 5 * 60_000;
+
+/** What `_stream.json` holds. */
+export interface StreamMarker {
+  /** Epoch ms; null before any event. Every hour that ends at or before it is complete. */
+  watermark: number | null;
+  batchId: number;
+  /** True once the input has ended: every hour is complete. */
+  ended: boolean;
+}
+
+/** The columns of the lake's Parquet files, DuckDB types. */
+export const LAKE_COLUMNS: Readonly<Record<string, string>> = {
+  date_time: "TIMESTAMP", state: "VARCHAR", ip_address: "VARCHAR", category: "VARCHAR", sub_cat: "VARCHAR", type: "VARCHAR", pid: "BIGINT",
+  kafka_partition: "INTEGER", kafka_offset: "BIGINT",
+};
+
+const pad = (n: number) => String(n).padStart(2, "0");
+
+/** The lake folder (partition values) of an event time. */
+export function hourPartition(time: number): { dt: string; hour: string } {
+  const d = new Date(time);
+  return { dt: d.toISOString().slice(0, 10), hour: pad(d.getUTCHours()) };
+}
+
+interface Group {
+  partition: number;
+  minute: number;
+  first: bigint;
+  last: bigint;
+  records: ValidRecord<WebLogEvent>[];
+}
+
+/** The file path of one group (partition, minute) of a batch. */
+function groupPath(topic: string, g: Group): string {
+  const folder = partitionPath(LOGS_DATASET, hourPartition(g.minute));
+  const name = `m${pad(new Date(g.minute).getUTCMinutes())}-${partFileName({ topic, partition: g.partition, firstOffset: g.first, lastOffset: g.last, ext: "parquet" })}`;
+  return `${folder}/${name}`;
+}
+
+/** A record sink writing each batch's events to one Parquet file per minute of event time. */
+export function lakeSink(lake: Lake, topic: string, onFile?: (file: string, rows: number) => void): RecordSink<WebLogEvent> {
+  return {
+    name: `lake:${lake.uri(LOGS_DATASET)}`,
+    async write(batch) {
+      const groups = new Map<string, Group>();
+      for (const r of batch.records) {
+        const minute = r.time - (r.time % 60_000);
+        const id = `${r.record.partition}|${minute}`;
+        const offset = BigInt(r.record.offset);
+        let g = groups.get(id);
+        if (!g) groups.set(id, (g = { partition: r.record.partition, minute, first: offset, last: offset, records: [] }));
+        if (offset < g.first) g.first = offset;
+        if (offset > g.last) g.last = offset;
+        g.records.push(r);
+      }
+      if (groups.size > 0) await writeGroups(lake, topic, [...groups.values()], onFile);
+      const marker: StreamMarker = { watermark: Number.isFinite(batch.watermark) ? batch.watermark : null, batchId: batch.batchId, ended: false };
+      await lake.writeFile(STREAM_MARKER, JSON.stringify(marker));
+    },
+  };
+}
+
+/**
+ * Writes the groups with one in-memory DuckDB: the batch's rows in as one CSV file, then ONE
+ * `COPY ... (PARTITION_BY (g))` writes a Parquet file per group (in parallel, on DuckDB's threads).
+ * A local lake gets each file by a rename from a hidden folder in the lake (same file system: the
+ * file appears whole, after an fsync); a Cloud Storage lake by an upload.
+ */
+async function writeGroups(lake: Lake, topic: string, groups: Group[], onFile?: (file: string, rows: number) => void): Promise<void> {
+  const root = lake.localPath();
+  const tmp = root !== undefined ? path.join(root, `.weblogs-tmp-${process.pid}-${Math.random().toString(36).slice(2, 10)}`) : fs.mkdtempSync(path.join(os.tmpdir(), "weblogs-batch-"));
+  fs.mkdirSync(tmp, { recursive: true });
+  try {
+    // The rows as CSV (DuckDB reads CSV several times faster than NDJSON); text fields quoted when needed.
+    const parts: string[] = ["g,date_time,state,ip_address,category,sub_cat,type,pid,kafka_partition,kafka_offset"];
+    groups.forEach((g, gi) => {
+      for (const r of g.records) {
+        const e = r.value;
+        parts.push(`${gi},${e.date_time},${csv(e.state)},${csv(e.ip_address)},${csv(e.category)},${csv(e.sub_cat)},${csv(e.type)},${e.pid === null ? "" : e.pid},${r.record.partition},${r.record.offset}`);
+      }
+    });
+    const rows = path.join(tmp, "batch.csv");
+    fs.writeFileSync(rows, parts.join("\n") + "\n");
+    const columns = `{g: 'INTEGER', ${Object.entries(LAKE_COLUMNS).map(([k, v]) => `${k}: '${v}'`).join(", ")}}`;
+    const names = Object.keys(LAKE_COLUMNS).join(", ");
+    const out = path.join(tmp, "out");
+    await withMemoryDuckDB((run) => run(`COPY (SELECT ${names}, g FROM read_csv(${sqlLiteral(rows)}, header = true, delim = ',', quote = '"', escape = '"', nullstr = '', columns = ${columns})) TO ${sqlLiteral(out)} (FORMAT parquet, PARTITION_BY (g))`));
+    const written = groups.map((g, gi) => {
+      const folder = path.join(out, `g=${gi}`);
+      const files = fs.readdirSync(folder).filter((f) => f.endsWith(".parquet"));
+      if (files.length !== 1) throw new WorkbookError("LAKE_WRITE_FAILED", `DuckDB wrote ${files.length} files for one minute of the batch in ${folder}; expected one.`);
+      return { group: g, file: path.join(folder, files[0]), target: groupPath(topic, g) };
+    });
+    if (root !== undefined) {
+      await eachLimit(written, 16, async (w) => {
+        const handle = await fs.promises.open(w.file, "r+");
+        try {
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
+      });
+      const folders = new Set(written.map((w) => path.dirname(lake.localPath(w.target) as string)));
+      for (const f of folders) fs.mkdirSync(f, { recursive: true });
+      for (const w of written) {
+        fs.renameSync(w.file, lake.localPath(w.target) as string);
+        onFile?.(w.target, w.group.records.length);
+      }
+    } else {
+      await eachLimit(written, 8, async (w) => {
+        await lake.upload(w.target, w.file);
+        onFile?.(w.target, w.group.records.length);
+      });
+    }
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** A CSV field: quoted (quotes doubled) when it holds a comma, a quote, a line break or is empty (empty means null here). */
+function csv(text: string): string {
+  return /[",\r\n]/.test(text) || text === "" ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** Runs `fn` over `items`, at most `limit` at a time. */
+async function eachLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await fn(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/** Reads the writer's marker (null when the writer has not written one yet). */
+export async function readStreamMarker(lake: Lake): Promise<StreamMarker | null> {
+  if (!(await lake.exists(STREAM_MARKER))) return null;
+  const text = (await lake.readFile(STREAM_MARKER)).toString("utf8");
+  try {
+    return JSON.parse(text) as StreamMarker;
+  } catch (err) {
+    throw new WorkbookError("INPUT_INVALID", `${lake.uri(STREAM_MARKER)} is not valid JSON (${JSON.stringify(text.slice(0, 40))}); delete it and run the stream writer again.`, { cause: err });
+  }
+}
+
+/** Marks the end of the input: every hour counts as complete. */
+export async function markStreamEnded(lake: Lake): Promise<void> {
+  const marker = await readStreamMarker(lake);
+  await lake.writeFile(STREAM_MARKER, JSON.stringify({ watermark: marker?.watermark ?? null, batchId: marker?.batchId ?? 0, ended: true } satisfies StreamMarker));
+}
+
+/** True when the hour [start, end) is complete: the writer's watermark has passed its end, or the input ended. */
+export function hourComplete(marker: StreamMarker | null, end: number): boolean {
+  return marker !== null && (marker.ended || (marker.watermark !== null && marker.watermark >= end));
+}
+
+export interface LakeWriterOptions {
+  kafka: Kafka;
+  lake: Lake;
+  topic: string;
+  /** The checkpoint folder; reuse it to resume exactly where the writer stopped. */
+  checkpointDir: string;
+  /** Default 200 ms. */
+  triggerMs?: number;
+  /** Largest batch. Default 200000. */
+  maxBatchRecords?: number;
+  onBatch?: (report: BatchReport) => void;
+  onFile?: (file: string, rows: number) => void;
+  /** More record sinks, run after the lake's in each batch (tests use one to crash at the worst moment). Default none. */
+  recordSinks?: RecordSink<WebLogEvent>[];
+}
+
+/** Starts the streaming writer (a lib/stream processor with no window queries and one record sink). */
+export function startLakeWriter(options: LakeWriterOptions): Promise<StreamProcessor<WebLogEvent>> {
+  return startProcessor<WebLogEvent>({
+    kafka: options.kafka,
+    topic: options.topic,
+    checkpointDir: options.checkpointDir,
+    parse: (text) => parseLogLine(text),
+    eventTime: (e) => e.time,
+    watermarkDelayMs: WATERMARK_DELAY_MS,
+    queries: [],
+    sinks: {},
+    recordSinks: [lakeSink(options.lake, options.topic, options.onFile), ...(options.recordSinks ?? [])],
+    triggerMs: options.triggerMs ?? 200,
+    maxBatchRecords: options.maxBatchRecords,
+    onBatch: options.onBatch,
+  });
+}

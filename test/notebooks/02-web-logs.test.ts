@@ -1,0 +1,55 @@
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { test } from "node:test";
+import { projectRoot } from "../../lib/paths";
+import { runNotebook } from "../../lib/runner";
+import { readScraps } from "../../lib/scraps";
+import { generateWebLogs } from "../../scenarios/web-logs/generate";
+import { checkCommittedNotebook, checkNbformat, tempDir } from "../helpers";
+
+const notebook = path.join(projectRoot, "notebooks", "02-web-logs.ipynb");
+
+test("02-web-logs runs through workbook run: every line accounted for, hours loaded and re-run for late data, warehouse = recomputation over the lake, exercises solvable", { timeout: 300_000 }, async (t) => {
+  const dir = tempDir(t);
+  const output = path.join(dir, "02.ipynb");
+  const params = { hours: 3, eventsPerHour: 800, seed: 5, solutions: true };
+  const began = Date.now();
+  const result = await runNotebook({ input: notebook, output, parameters: params, progressBar: false, env: { WORKBOOK_HOME: path.join(dir, "home"), DATABASE_URL: "" } });
+  t.diagnostic(`notebook ran in ${Date.now() - began} ms`);
+  assert.equal(result.status, "completed", result.error);
+  const s = readScraps(output);
+  const truth = generateWebLogs({ hours: 3, eventsPerHour: 800, seed: 5 }).truth;
+  assert.equal(s.events, truth.lines);
+  assert.equal(s.rejected, truth.malformed);
+  assert.ok((s.rejected as number) > 0);
+  assert.equal((s.lake_rows as number) + (s.rejected as number), s.events, "in = ok + rejected");
+  assert.equal(s.hours_loaded, 3);
+  assert.ok((s.hours_rerun_for_late_data as number) >= 1, "late data made an hour run again");
+  assert.equal(s.rerun_unchanged, true);
+  assert.equal(s.naive_doubled, true);
+  assert.equal(s.warehouse_matches_lake, true);
+  assert.equal(s.exercises_correct, 3);
+  const text = fs.readFileSync(output, "utf8");
+  assert.match(text, /image\/png/, "pictures have their PNG");
+  assert.match(text, /not JSON|is missing or empty|is not \\"YYYY-MM-DD HH:MM:SS\\"|neither null nor/, "dead letters are shown with their reasons");
+  assert.match(text, /dag-grid/, "the grid of runs is shown");
+  await checkNbformat(t, output);
+});
+
+test("02-web-logs without solutions: Run All completes with the exercises not attempted", { timeout: 300_000 }, async (t) => {
+  const dir = tempDir(t);
+  const output = path.join(dir, "02-plain.ipynb");
+  const result = await runNotebook({ input: notebook, output, parameters: { hours: 2, eventsPerHour: 300, lateShare: 0.05 }, progressBar: false, env: { WORKBOOK_HOME: path.join(dir, "home"), DATABASE_URL: "" } });
+  assert.equal(result.status, "completed", result.error);
+  const s = readScraps(output);
+  assert.equal(s.warehouse_matches_lake, true);
+  assert.equal(s.exercises_correct, 0);
+  assert.match(fs.readFileSync(output, "utf8"), /Not attempted yet/);
+});
+
+test("02-web-logs is committed without outputs, as nbformat 4.5 on the tslab kernel, with its parameters and exercises", () => {
+  const { parameters: params, source } = checkCommittedNotebook(notebook);
+  for (const name of ["hours", "eventsPerHour", "speed", "lateShare", "seed", "solutions"]) assert.match(params, new RegExp(`let ${name}\\b`));
+  assert.equal((source.match(/PLACEHOLDER;/g) ?? []).length, 3, "three exercises with placeholders");
+});
