@@ -1,0 +1,217 @@
+/**
+ * BigQuery's SQL front end (ZetaSQL) checks every SQL statement the workbook sends on its BigQuery
+ * path, offline. The statements are collected where the BigQuery stand-in receives them: this test
+ * runs every compiled test that uses the stand-in (test/cloud/bigquery-stand-in.ts) with
+ * WORKBOOK_BIGQUERY_SQL_LOG set, so the stand-in writes each table it creates (with its schema) and
+ * each statement it receives (with its parameters' types, its default dataset and the test file) to
+ * a JSON-lines file. Each statement is then analyzed against a catalog of the tables that existed
+ * when it arrived. A scenario whose BigQuery-path test uses the stand-in is checked with no list to
+ * update.
+ *
+ * What passing proves: BigQuery's parser and analyzer accept the SQL and its types line up (columns,
+ * functions, parameters, INSERT and MERGE targets). What it does not: the results, quotas,
+ * permissions, or anything the stand-in answers (it runs no SQL).
+ *
+ * Needs the analyzer in test/zetasql/node_modules (`npm ci --prefix test/zetasql`; .ci/run does it).
+ * Locally the tests skip without it; with CI=true they fail.
+ */
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { test } from "node:test";
+import { projectRoot } from "../../lib/paths";
+import type { SqlLogEntry } from "../cloud/bigquery-stand-in";
+import { tempDir } from "../helpers";
+import { fieldType, parameterType, startZetaSQL, zetasqlMissing, type Analysis, type Catalog, type CatalogTable, type Statement, type TypeProto } from "./analyzer";
+
+const missing = zetasqlMissing();
+const ci = /^(true|1|yes)$/i.test(process.env.CI ?? "");
+/** Locally a missing analyzer skips with the reason; under CI it fails (.ci/run installs it). */
+const skip = missing && !ci ? missing : false;
+const needAnalyzer = (): void => {
+  if (missing) assert.fail(`${missing}; .ci/run installs it before the tests`);
+};
+
+const VISITS: CatalogTable = {
+  name: "visits",
+  columns: [
+    { name: "day", type: { typeKind: "TYPE_DATE" } },
+    { name: "ts", type: { typeKind: "TYPE_TIMESTAMP" } },
+    { name: "page", type: { typeKind: "TYPE_STRING" } },
+    { name: "n", type: { typeKind: "TYPE_INT64" } },
+  ],
+};
+const CATALOG: Catalog = { name: "", tables: [VISITS, { ...VISITS, name: "web.visits" }], catalogs: [{ name: "web", tables: [VISITS], catalogs: [] }] };
+const DATE: TypeProto = { typeKind: "TYPE_DATE" };
+const STRING: TypeProto = { typeKind: "TYPE_STRING" };
+
+test("ZetaSQL accepts BigQuery SQL and rejects DuckDB-only SQL, a wrong type or an unknown column, with the position", { skip, timeout: 120_000 }, async (t) => {
+  needAnalyzer();
+  const z = await startZetaSQL();
+  t.after(() => z.close());
+  const ok = async (sql: string, parameters: Statement["parameters"] = []): Promise<void> => {
+    const r = await z.analyze({ sql, catalog: CATALOG, parameters });
+    assert.ok(r.ok, `${sql}\n${r.ok ? "" : r.message}`);
+  };
+  await ok("SELECT page, COUNT(*) AS n FROM visits WHERE day = @day GROUP BY page QUALIFY ROW_NUMBER() OVER (ORDER BY COUNT(*) DESC) = 1", [{ name: "day", type: DATE }]);
+  await ok("SELECT TIMESTAMP_TRUNC(ts, DAY) AS d, n FROM `web.visits` UNION ALL SELECT TIMESTAMP_TRUNC(ts, HOUR), n FROM web.visits");
+  await ok("MERGE INTO visits AS t USING (SELECT * FROM visits) AS s ON t.day = s.day WHEN MATCHED THEN UPDATE SET n = s.n WHEN NOT MATCHED THEN INSERT (day, ts, page, n) VALUES (s.day, s.ts, s.page, s.n)");
+  await ok("DELETE FROM visits WHERE page = @page", [{ name: "page", type: STRING }]);
+  await ok("CREATE TABLE IF NOT EXISTS web.daily (day DATE, n INT64) PARTITION BY day");
+
+  const bad = async (sql: string, message: RegExp, line: number, column: number, parameters: Statement["parameters"] = []): Promise<void> => {
+    const r: Analysis = await z.analyze({ sql, catalog: CATALOG, parameters });
+    assert.equal(r.ok, false, `ZetaSQL accepted ${sql}`);
+    if (r.ok) return;
+    assert.match(r.message, message, sql);
+    assert.deepEqual(r.position && [r.position.line, r.position.column], [line, column], `${sql}: ${r.message}`);
+  };
+  await bad("SELECT * FROM visits WHERE day = $1", /Unexpected macro/, 1, 34);
+  await bad("SELECT page FROM visits\nLIMIT ALL", /Unexpected keyword ALL/, 2, 7);
+  await bad("SELECT date_trunc('day', ts) FROM visits", /A valid date part name is required but found ts/, 1, 26);
+  await bad("SELECT n::STRING FROM visits", /Syntax error/, 1, 9);
+  await bad("SELECT page FROM visits WHERE n = @day", /No matching signature for operator =/, 1, 31, [{ name: "day", type: DATE }]);
+  await bad("SELECT page FROM visits WHERE day = @when", /Query parameter 'when' not found/, 1, 37, [{ name: "day", type: DATE }]);
+  await bad("SELECT pages FROM visits", /Unrecognized name: pages/, 1, 8);
+  await bad("SELECT page FROM web.clicks", /Table not found: web.clicks/, 1, 18);
+  await bad("SELECT strftime(ts, '%Y') FROM visits", /Function not found: strftime/, 1, 8);
+  await bad("INSERT INTO visits (day, page) VALUES ('2024-13-01', 'home')", /Could not cast literal "2024-13-01" to type DATE/, 1, 40);
+  await bad("SELECT COUNT(*) FROM visits; SELECT nope FROM visits", /Unrecognized name: nope/, 1, 37);
+});
+
+/** The compiled tests that start the stand-in (this folder's excepted). */
+function standInTests(): string[] {
+  const dir = path.join(projectRoot, "dist", "test");
+  const files: string[] = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    const file = path.join(e.parentPath, e.name);
+    if (!e.isFile() || !e.name.endsWith(".test.js") || file.startsWith(path.join(dir, "zetasql") + path.sep)) continue;
+    if (/require\("[^"]*bigquery-stand-in"\)/.test(fs.readFileSync(file, "utf8"))) files.push(file);
+  }
+  return files.sort();
+}
+
+/** Runs the tests with the stand-in's statement log on; resolves to their exit code and output. */
+function runWithLog(files: string[], log: string): Promise<{ code: number | null; output: string }> {
+  // NODE_TEST_CONTEXT (set by the test runner that runs this file) would make the inner runner report to it instead of running.
+  const { NODE_TEST_CONTEXT: _context, ...env } = process.env;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--enable-source-maps", "--test", "--test-concurrency=1", "--test-reporter=spec", ...files], {
+      cwd: projectRoot,
+      env: { ...env, TZ: "UTC", WORKBOOK_BIGQUERY_SQL_LOG: log },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (d: Buffer) => (output += d.toString("utf8")));
+    child.stderr.on("data", (d: Buffer) => (output += d.toString("utf8")));
+    child.once("error", reject);
+    child.once("exit", (code) => resolve({ code, output }));
+  });
+}
+
+/** The scenario a test file belongs to ("lib" for the library's own tests). */
+function scenarioOf(file: string): string {
+  return /^test\/scenarios\/([^/]+)\//.exec(file)?.[1] ?? "lib";
+}
+
+type Table = Extract<SqlLogEntry, { kind: "table" }>;
+type Sent = Extract<SqlLogEntry, { kind: "statement" }>;
+
+/** The catalog a statement sees: the tables of its stand-in that existed then, by every name BigQuery resolves. */
+function catalogFor(s: Sent, tables: Map<string, Table>): Catalog {
+  const root: Catalog = { name: "", tables: [], catalogs: [] };
+  const sub = (parent: Catalog, name: string): Catalog => {
+    let c = parent.catalogs.find((x) => x.name === name);
+    if (!c) parent.catalogs.push((c = { name, tables: [], catalogs: [] }));
+    return c;
+  };
+  for (const key of s.tables) {
+    const t = tables.get(`${s.standIn} ${key}`);
+    if (!t) continue;
+    const columns = t.fields.map((f) => ({ name: f.name, type: fieldType(f, `column ${t.dataset}.${t.table}.${f.name}`) }));
+    const named = (name: string): CatalogTable => ({ name, columns });
+    // dataset.table and project.dataset.table, as paths and as one backquoted name; the bare name in the default dataset
+    sub(root, t.dataset).tables.push(named(t.table));
+    sub(sub(root, t.project), t.dataset).tables.push(named(t.table));
+    root.tables.push(named(`${t.dataset}.${t.table}`), named(`${t.project}.${t.dataset}.${t.table}`));
+    if (t.dataset === s.defaultDataset) root.tables.push(named(t.table));
+  }
+  return root;
+}
+
+function typeName(t: TypeProto): string {
+  if (t.arrayType) return `ARRAY<${typeName(t.arrayType.elementType)}>`;
+  if (t.structType) return `STRUCT<${t.structType.field.map((f) => `${f.fieldName} ${typeName(f.fieldType)}`).join(", ")}>`;
+  return t.typeKind.replace(/^TYPE_/, "").replace(/^DOUBLE$/, "FLOAT64");
+}
+
+test("every SQL statement the workbook sends to BigQuery, in every test that uses the stand-in, passes ZetaSQL's analysis", { skip, timeout: 540_000 }, async (t) => {
+  needAnalyzer();
+  const files = standInTests();
+  assert.ok(files.length > 0, "no compiled test uses the BigQuery stand-in; run npm run build first");
+  const log = path.join(tempDir(t, "zetasql-"), "statements.jsonl");
+  const run = await runWithLog(files, log);
+  assert.equal(run.code, 0, `the tests that use the BigQuery stand-in failed, so the statements they send are not all collected:\n${run.output.slice(-4000)}`);
+  const entries = fs.readFileSync(log, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as SqlLogEntry);
+  const tables = new Map<string, Table>();
+  for (const e of entries) if (e.kind === "table") tables.set(`${e.standIn} ${e.dataset}.${e.table}`, e);
+  const sent = entries.filter((e): e is Sent => e.kind === "statement");
+  assert.ok(sent.length > 0, "the tests that use the stand-in sent it no SQL");
+
+  const z = await startZetaSQL();
+  t.after(() => z.close());
+  // The same text, parameter types and catalog is analyzed once, and a failure names every test that sent it.
+  const distinct = new Map<string, { statement?: Statement; error?: string; sources: Sent[] }>();
+  for (const s of sent) {
+    let statement: Statement | undefined;
+    let error: string | undefined;
+    try {
+      const parameters = s.parameters.map((p, i) => ({ name: p.name ?? "", type: parameterType(p.parameterType, `parameter ${p.name ? `@${p.name}` : `?${i + 1}`}`) }));
+      statement = { sql: s.sql, catalog: catalogFor(s, tables), ...(s.parameterMode === "positional" ? { positional: parameters.map((p) => p.type) } : { parameters }) };
+    } catch (err) {
+      error = (err as Error).message;
+    }
+    if (s.useLegacySql) error = "it was sent as legacy SQL (useLegacySql is not false); the workbook's SQL is GoogleSQL";
+    const key = JSON.stringify([s.sql, statement?.parameters, statement?.positional, statement?.catalog, error, s.rejected !== undefined]);
+    const seen = distinct.get(key);
+    if (seen) seen.sources.push(s);
+    else distinct.set(key, { statement, error, sources: [s] });
+  }
+
+  const failures: string[] = [];
+  const expectedRejections: string[] = [];
+  for (const { statement, error, sources } of distinct.values()) {
+    let analysis: Analysis = statement && !error ? await z.analyze(statement) : { ok: false, message: error ?? "?" };
+    const rejected = sources[0].rejected;
+    if (rejected !== undefined && /\[\d+:\d+\]/.test(rejected) && statement && !error) {
+      // The test made the stand-in answer an error at a position ([line:column]), as BigQuery's analyzer
+      // would: ZetaSQL must reject the statement too. (An error without a position, such as a MERGE that
+      // matches two source rows, happens when BigQuery runs the statement, which must analyze cleanly.)
+      if (!analysis.ok) {
+        expectedRejections.push(`${sources[0].file}: ${analysis.message}`);
+        continue;
+      }
+      analysis = { ok: false, message: `the test expects BigQuery to reject this statement (the stand-in answered ${JSON.stringify(rejected)}), but ZetaSQL accepts it; make the test's statement one that BigQuery rejects` };
+    }
+    if (analysis.ok) continue;
+    const where = [...new Set(sources.map((s) => `scenario ${scenarioOf(s.file)}, ${s.file}${s.line ? `:${s.line}` : ""} (stand-in started there; sent by ${s.via})`))];
+    const at = analysis.position ? ` at line ${analysis.position.line}, column ${analysis.position.column} (character ${analysis.position.offset})` : "";
+    const params = statement?.positional
+      ? statement.positional.map((p, i) => `?${i + 1} ${typeName(p)}`)
+      : (statement?.parameters ?? []).map((p) => `@${p.name} ${typeName(p.type)}`);
+    const numbered = sources[0].sql.split("\n").map((l, i) => `  ${String(i + 1).padStart(3)} | ${l}`).join("\n");
+    failures.push([
+      `${failures.length + 1}. ${analysis.message}${at}`,
+      ...where.map((w) => `   from ${w}`),
+      `   parameters: ${params.length ? params.join(", ") : "none"}`,
+      numbered,
+      ...(analysis.caret ? [analysis.caret.split("\n").map((l) => `        ${l}`).join("\n")] : []),
+    ].join("\n"));
+  }
+  const byScenario = new Map<string, number>();
+  for (const s of sent) byScenario.set(scenarioOf(s.file), (byScenario.get(scenarioOf(s.file)) ?? 0) + 1);
+  t.diagnostic(`${sent.length} statements (${distinct.size} distinct) from ${files.length} test files; by scenario: ${[...byScenario].map(([k, v]) => `${k} ${v}`).join(", ")}`);
+  for (const r of expectedRejections) t.diagnostic(`rejected as the test expects: ${r}`);
+  assert.equal(failures.length, 0, `${failures.length} of ${distinct.size} distinct BigQuery statements fail ZetaSQL's analysis (BigQuery would reject them):\n\n${failures.join("\n\n")}\n`);
+});
