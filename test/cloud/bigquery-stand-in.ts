@@ -430,6 +430,16 @@ export async function startStandIn(options: StandInOptions | string = {}): Promi
   return standIn;
 }
 
+/**
+ * An answer for `standIn.answer` when a scenario reads the first row of a result: one row with a
+ * STRING "0" for every alias (`AS name`) of the statement, e.g. `SELECT COUNT(*) AS n ...` gives
+ * `{ n: "0" }`; a statement with no alias gets no rows.
+ */
+export function zeroRowOfAliases(sql: string): QueryAnswer {
+  const names = [...new Set([...sql.matchAll(/\bAS\s+`?([A-Za-z_]\w*)`?\s*(?:,|$|\bFROM\b)/gim)].map((m) => m[1]))];
+  return { fields: names.map((name) => ({ name, type: "STRING" })), rows: names.length > 0 ? [names.map(() => "0")] : [] };
+}
+
 /** An auth client that needs no network: a fixed bearer token, counting its uses. */
 export function fakeAuthClient(): { getRequestHeaders: () => Promise<Headers>; calls: number } {
   const client = {

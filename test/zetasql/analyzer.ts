@@ -129,7 +129,6 @@ export async function startZetaSQL(): Promise<ZetaSQL> {
       clearTimeout(timer);
     }
   };
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const zeta = require(PACKAGE_DIR) as ZetaSQLClientApi;
   zeta.ZetaSQLClient.init(port);
   const client = zeta.ZetaSQLClient.getInstance();
