@@ -92,15 +92,20 @@ export type SqlLogEntry =
 
 /** The test file (relative to the project, as .ts) and line that called `startStandIn`, from the stack. */
 function caller(): { file: string; line?: number } {
-  const frames = (new Error().stack ?? "").split("\n").slice(1);
-  for (const frame of frames) {
+  const frames: { file: string; line: number }[] = [];
+  for (const frame of (new Error().stack ?? "").split("\n").slice(1)) {
     const m = /\(?((?:file:\/\/)?\/[^():]+):(\d+):\d+\)?\s*$/.exec(frame);
     if (!m) continue;
     const file = m[1].replace(/^file:\/\//, "");
     if (/bigquery-stand-in\.(js|ts)$/.test(file) || file.includes("node_modules") || !file.startsWith(projectRoot)) continue;
-    const relative = path.relative(projectRoot, file).replace(/^dist\//, "").replace(/\.js$/, ".ts");
+    frames.push({ file, line: Number(m[2]) });
+  }
+  // the test file itself, or else the helper that started the stand-in
+  const found = frames.find((f) => /\.test\.(js|ts)$/.test(f.file)) ?? frames[0];
+  if (found) {
+    const relative = path.relative(projectRoot, found.file).replace(/^dist\//, "").replace(/\.js$/, ".ts");
     // Line numbers are the source's when the process maps them (--enable-source-maps); else the compiled file's.
-    return file.endsWith(".ts") ? { file: relative, line: Number(m[2]) } : { file: relative };
+    return found.file.endsWith(".ts") ? { file: relative, line: found.line } : { file: relative };
   }
   return { file: path.relative(projectRoot, process.argv[1] ?? "?").replace(/^dist\//, "").replace(/\.js$/, ".ts") };
 }

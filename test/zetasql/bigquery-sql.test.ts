@@ -80,16 +80,31 @@ test("ZetaSQL accepts BigQuery SQL and rejects DuckDB-only SQL, a wrong type or 
   await bad("SELECT COUNT(*) FROM visits; SELECT nope FROM visits", /Unrecognized name: nope/, 1, 37);
 });
 
-/** The compiled tests that start the stand-in (this folder's excepted). */
+/**
+ * The compiled tests that use the stand-in, directly or through a helper module of the tests (this
+ * folder's excepted): every module under dist/test that requires the stand-in, then every module that
+ * requires one of those, and so on.
+ */
 function standInTests(): string[] {
   const dir = path.join(projectRoot, "dist", "test");
-  const files: string[] = [];
+  const modules = new Map<string, string[]>();
   for (const e of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
     const file = path.join(e.parentPath, e.name);
-    if (!e.isFile() || !e.name.endsWith(".test.js") || file.startsWith(path.join(dir, "zetasql") + path.sep)) continue;
-    if (/require\("[^"]*bigquery-stand-in"\)/.test(fs.readFileSync(file, "utf8"))) files.push(file);
+    if (!e.isFile() || !e.name.endsWith(".js") || file.startsWith(path.join(dir, "zetasql") + path.sep)) continue;
+    const required = [...fs.readFileSync(file, "utf8").matchAll(/require\("(\.{1,2}\/[^"]+)"\)/g)].map((m) => path.resolve(path.dirname(file), m[1]).replace(/(\.js)?$/, ".js"));
+    modules.set(file, required);
   }
-  return files.sort();
+  const users = new Set([path.join(dir, "cloud", "bigquery-stand-in.js")]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [file, required] of modules) {
+      if (!users.has(file) && required.some((r) => users.has(r))) {
+        users.add(file);
+        grew = true;
+      }
+    }
+  }
+  return [...users].filter((f) => f.endsWith(".test.js")).sort();
 }
 
 /** Runs the tests with the stand-in's statement log on; resolves to their exit code and output. */
