@@ -1,7 +1,7 @@
 /**
  * ZetaSQL, the SQL front end behind BigQuery, as a local analyzer for the BigQuery check
  * (bigquery-sql.test.ts). It comes from the npm package @fivetrandevelopers/zetasql, installed only in
- * this folder (`npm ci --prefix test/zetasql`, about 340 MB: every platform's server), never by the
+ * this folder (`(cd test/zetasql && npm ci)`, about 340 MB: every platform's server), never by the
  * workbook's own install. The package ships ZetaSQL's gRPC "local service" as an executable
  * (lib/zetasql/remote_server*, run as `remote_server <host> <port>`) and a Node client
  * (`ZetaSQLClient.init(port)`, then `getInstance().analyze(request)` and friends, one call per RPC of
@@ -73,7 +73,7 @@ export interface ZetaSQL {
 /** Why the analyzer cannot run here (not installed, no server for this platform), or undefined when it can. */
 export function zetasqlMissing(): string | undefined {
   if (!fs.existsSync(path.join(PACKAGE_DIR, "package.json"))) {
-    return `the ZetaSQL analyzer is not installed in ${path.relative(projectRoot, ZETASQL_DIR)} (run: npm ci --prefix test/zetasql; about 340 MB)`;
+    return `the ZetaSQL analyzer is not installed in ${path.relative(projectRoot, ZETASQL_DIR)} (run: (cd test/zetasql && npm ci); about 340 MB)`;
   }
   if (!serverBinary()) return `@fivetrandevelopers/zetasql has no server for ${process.platform}-${process.arch} (it ships Linux and macOS, x86-64 and ARM)`;
   return undefined;

@@ -12,7 +12,7 @@
  * functions, parameters, INSERT and MERGE targets). What it does not: the results, quotas,
  * permissions, or anything the stand-in answers (it runs no SQL).
  *
- * Needs the analyzer in test/zetasql/node_modules (`npm ci --prefix test/zetasql`; .ci/run does it).
+ * Needs the analyzer in test/zetasql/node_modules (`(cd test/zetasql && npm ci)`; .ci/run does it).
  * Locally the tests skip without it; with CI=true they fail.
  */
 import assert from "node:assert/strict";
@@ -107,6 +107,8 @@ function standInTests(): string[] {
   return [...users].filter((f) => f.endsWith(".test.js")).sort();
 }
 
+const CHILD_TIMEOUT_MS = 300_000;
+
 /** Runs the tests with the stand-in's statement log on; resolves to their exit code and output. */
 function runWithLog(files: string[], log: string): Promise<{ code: number | null; output: string }> {
   // NODE_TEST_CONTEXT (set by the test runner that runs this file) would make the inner runner report to it instead of running.
@@ -120,8 +122,16 @@ function runWithLog(files: string[], log: string): Promise<{ code: number | null
     let output = "";
     child.stdout.on("data", (d: Buffer) => (output += d.toString("utf8")));
     child.stderr.on("data", (d: Buffer) => (output += d.toString("utf8")));
+    // They take well under a minute; a hang is stopped here rather than outliving this test.
+    const timer = setTimeout(() => {
+      output += `\n(stopped after ${CHILD_TIMEOUT_MS / 1000} s)`;
+      child.kill("SIGKILL");
+    }, CHILD_TIMEOUT_MS);
     child.once("error", reject);
-    child.once("exit", (code) => resolve({ code, output }));
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
   });
 }
 
