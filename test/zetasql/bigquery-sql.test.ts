@@ -78,6 +78,8 @@ test("ZetaSQL accepts BigQuery SQL and rejects DuckDB-only SQL, a wrong type or 
   await bad("SELECT strftime(ts, '%Y') FROM visits", /Function not found: strftime/, 1, 8);
   await bad("INSERT INTO visits (day, page) VALUES ('2024-13-01', 'home')", /Could not cast literal "2024-13-01" to type DATE/, 1, 40);
   await bad("SELECT COUNT(*) FROM visits; SELECT nope FROM visits", /Unrecognized name: nope/, 1, 37);
+  await bad("SELECT page FROM visits QUALIFY ROW_NUMBER() OVER (ORDER BY n) = 1", /QUALIFY clause must be used in conjunction with WHERE or GROUP BY or HAVING/, 1, 25);
+  await bad("DELETE FROM visits WHERE n = 0 THEN RETURN page", /THEN RETURN is not supported/, 1, 32);
 });
 
 /**
