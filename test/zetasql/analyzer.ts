@@ -61,8 +61,14 @@ export interface Position {
   offset: number;
 }
 
+/** A table a statement creates (CREATE TABLE, CREATE TABLE AS SELECT): its name path and columns. */
+export interface CreatedTable {
+  path: string[];
+  columns: { name: string; type: TypeProto }[];
+}
+
 export type Analysis =
-  | { ok: true; statements: number }
+  | { ok: true; statements: number; created: CreatedTable[] }
   | { ok: false; message: string; position?: Position; caret?: string };
 
 export interface ZetaSQL {
@@ -150,6 +156,8 @@ export async function startZetaSQL(): Promise<ZetaSQL> {
   const maximum = await client.getLanguageOptions({ maximumFeatures: true });
   const { LanguageFeature } = require(path.join(PACKAGE_DIR, "lib", "types", "zetasql", "LanguageFeature")) as { LanguageFeature: Record<string, number> };
   const excluded = new Set(NOT_IN_BIGQUERY.map((name) => LanguageFeature[name]));
+  const { TypeKind } = require(path.join(PACKAGE_DIR, "lib", "types", "zetasql", "TypeKind")) as { TypeKind: Record<string, number> };
+  const typeKinds = new Map(Object.entries(TypeKind).map(([name, n]) => [n, name]));
   const languageOptions = {
     productMode: "PRODUCT_EXTERNAL",
     enabledLanguageFeatures: (maximum?.enabledLanguageFeatures ?? []).filter((f) => !excluded.has(typeof f === "number" ? f : LanguageFeature[f])),
@@ -169,14 +177,22 @@ export async function startZetaSQL(): Promise<ZetaSQL> {
           ? { parameterMode: "PARAMETERS_POSITIONAL", positionalQueryParameters: statement.positional }
           : { parameterMode: "PARAMETERS_NAMED", queryParameters: statement.parameters ?? [] }),
       };
-      const simpleCatalog = { ...catalogProto(statement.catalog), builtinFunctionOptions: { languageOptions } };
-      // A script of several statements separated by ";" is analyzed one statement at a time.
+      // A script of several statements separated by ";" is analyzed one statement at a time; a table
+      // one of them creates is in the catalog of the next ones.
+      const catalog: Catalog = structuredClone(statement.catalog);
+      const created: CreatedTable[] = [];
       let at = 0;
       let count = 0;
       while (at < bytes.length && bytes.subarray(at).toString("utf8").trim() !== "") {
         try {
+          const simpleCatalog = { ...catalogProto(catalog), builtinFunctionOptions: { languageOptions } };
           const r = await client.analyze({ options, simpleCatalog, parseResumeLocation: { input, bytePosition: at, allowResume: true } });
           count++;
+          const table = createdTable((r as { resolvedStatement?: unknown } | undefined)?.resolvedStatement, typeKinds);
+          if (table) {
+            created.push(table);
+            addTable(catalog, table.path, table.columns);
+          }
           const next = Number(r?.resumeBytePosition ?? bytes.length);
           if (next <= at) break;
           at = next;
@@ -185,13 +201,48 @@ export async function startZetaSQL(): Promise<ZetaSQL> {
         }
       }
       if (count === 0) return { ok: false, message: "the statement is empty" };
-      return { ok: true, statements: count };
+      return { ok: true, statements: count, created };
     },
     async close(): Promise<void> {
       zeta.ZetaSQLClient.API.close();
       await stop();
     },
   };
+}
+
+/** Adds a table to a catalog by its path: ["t"] at the top; ["ds", "t"] in sub-catalog ds and as "ds.t" at the top. */
+export function addTable(catalog: Catalog, namePath: string[], columns: CatalogTable["columns"]): void {
+  let c = catalog;
+  for (const part of namePath.slice(0, -1)) {
+    let next = c.catalogs.find((x) => x.name === part);
+    if (!next) c.catalogs.push((next = { name: part, tables: [], catalogs: [] }));
+    c = next;
+  }
+  c.tables.push({ name: namePath[namePath.length - 1], columns });
+  if (namePath.length > 1) catalog.tables.push({ name: namePath.join("."), columns });
+}
+
+/** The table a resolved CREATE TABLE (or CREATE TABLE AS SELECT) statement makes, from its column definitions. */
+function createdTable(resolved: unknown, typeKinds: Map<number, string>): CreatedTable | undefined {
+  const base = (resolved as { resolvedCreateStatementNode?: { resolvedCreateTableStmtBaseNode?: Record<string, unknown> } } | undefined)
+    ?.resolvedCreateStatementNode?.resolvedCreateTableStmtBaseNode;
+  if (!base) return undefined;
+  for (const node of Object.values(base)) {
+    const parent = (node as { parent?: { columnDefinitionList?: { name: string; type: unknown }[]; parent?: { namePath?: string[] } } } | null)?.parent;
+    if (parent?.columnDefinitionList && parent.parent?.namePath) {
+      return { path: parent.parent.namePath, columns: parent.columnDefinitionList.map((c) => ({ name: c.name, type: plainType(c.type, typeKinds) })) };
+    }
+  }
+  return undefined;
+}
+
+/** A TypeProto as the server answers it (numeric kinds, extra fields) in the form sent to it. */
+function plainType(t: unknown, typeKinds: Map<number, string>): TypeProto {
+  const x = t as { typeKind: number | string; arrayType?: { elementType: unknown }; structType?: { field: { fieldName: string; fieldType: unknown }[] } };
+  const typeKind = typeof x.typeKind === "number" ? typeKinds.get(x.typeKind) ?? "TYPE_UNKNOWN" : x.typeKind;
+  if (x.arrayType) return { typeKind, arrayType: { elementType: plainType(x.arrayType.elementType, typeKinds) } };
+  if (x.structType) return { typeKind, structType: { field: x.structType.field.map((f) => ({ fieldName: f.fieldName, fieldType: plainType(f.fieldType, typeKinds) })) } };
+  return { typeKind };
 }
 
 function catalogProto(c: Catalog): Record<string, unknown> {

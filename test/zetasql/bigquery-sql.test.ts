@@ -59,6 +59,10 @@ test("ZetaSQL accepts BigQuery SQL and rejects DuckDB-only SQL, a wrong type or 
   await ok("MERGE INTO visits AS t USING (SELECT * FROM visits) AS s ON t.day = s.day WHEN MATCHED THEN UPDATE SET n = s.n WHEN NOT MATCHED THEN INSERT (day, ts, page, n) VALUES (s.day, s.ts, s.page, s.n)");
   await ok("DELETE FROM visits WHERE page = @page", [{ name: "page", type: STRING }]);
   await ok("CREATE TABLE IF NOT EXISTS web.daily (day DATE, n INT64) PARTITION BY day");
+  // a table a statement creates is seen by the next statements of the script (and reported, for later statements)
+  await ok("CREATE TEMP TABLE daily AS SELECT day, COUNT(*) AS n FROM visits GROUP BY day;\nSELECT day, n FROM daily WHERE n > @n", [{ name: "n", type: { typeKind: "TYPE_INT64" } }]);
+  const made = await z.analyze({ sql: "CREATE TABLE web.daily (day DATE, tags ARRAY<STRING>)", catalog: CATALOG });
+  assert.deepEqual(made.ok && made.created, [{ path: ["web", "daily"], columns: [{ name: "day", type: DATE }, { name: "tags", type: { typeKind: "TYPE_ARRAY", arrayType: { elementType: STRING } } }] }]);
 
   const bad = async (sql: string, message: RegExp, line: number, column: number, parameters: Statement["parameters"] = []): Promise<void> => {
     const r: Analysis = await z.analyze({ sql, catalog: CATALOG, parameters });
@@ -78,6 +82,7 @@ test("ZetaSQL accepts BigQuery SQL and rejects DuckDB-only SQL, a wrong type or 
   await bad("SELECT strftime(ts, '%Y') FROM visits", /Function not found: strftime/, 1, 8);
   await bad("INSERT INTO visits (day, page) VALUES ('2024-13-01', 'home')", /Could not cast literal "2024-13-01" to type DATE/, 1, 40);
   await bad("SELECT COUNT(*) FROM visits; SELECT nope FROM visits", /Unrecognized name: nope/, 1, 37);
+  await bad("CREATE TEMP TABLE daily AS SELECT day FROM visits;\nSELECT n FROM daily", /Unrecognized name: n/, 2, 8);
   await bad("SELECT page FROM visits QUALIFY ROW_NUMBER() OVER (ORDER BY n) = 1", /QUALIFY clause must be used in conjunction with WHERE or GROUP BY or HAVING/, 1, 25);
   await bad("DELETE FROM visits WHERE n = 0 THEN RETURN page", /THEN RETURN is not supported/, 1, 32);
 });
@@ -145,25 +150,39 @@ function scenarioOf(file: string): string {
 type Table = Extract<SqlLogEntry, { kind: "table" }>;
 type Sent = Extract<SqlLogEntry, { kind: "statement" }>;
 
-/** The catalog a statement sees: the tables of its stand-in that existed then, by every name BigQuery resolves. */
-function catalogFor(s: Sent, tables: Map<string, Table>): Catalog {
+/** A table made by a statement (CREATE TABLE, CREATE TABLE AS SELECT) that later statements of the same stand-in see. */
+interface MadeTable {
+  project: string;
+  dataset: string;
+  table: string;
+  columns: CatalogTable["columns"];
+}
+
+/**
+ * The catalog a statement sees: the tables of its stand-in that existed then and the tables its
+ * earlier statements created, by every name BigQuery resolves.
+ */
+function catalogFor(s: Sent, tables: Map<string, Table>, made: MadeTable[]): Catalog {
   const root: Catalog = { name: "", tables: [], catalogs: [] };
   const sub = (parent: Catalog, name: string): Catalog => {
     let c = parent.catalogs.find((x) => x.name === name);
     if (!c) parent.catalogs.push((c = { name, tables: [], catalogs: [] }));
     return c;
   };
-  for (const key of s.tables) {
-    const t = tables.get(`${s.standIn} ${key}`);
-    if (!t) continue;
-    const columns = t.fields.map((f) => ({ name: f.name, type: fieldType(f, `column ${t.dataset}.${t.table}.${f.name}`) }));
-    const named = (name: string): CatalogTable => ({ name, columns });
+  const add = (t: MadeTable): void => {
+    const named = (name: string): CatalogTable => ({ name, columns: t.columns });
     // dataset.table and project.dataset.table, as paths and as one backquoted name; the bare name in the default dataset
     sub(root, t.dataset).tables.push(named(t.table));
     sub(sub(root, t.project), t.dataset).tables.push(named(t.table));
     root.tables.push(named(`${t.dataset}.${t.table}`), named(`${t.project}.${t.dataset}.${t.table}`));
     if (t.dataset === s.defaultDataset) root.tables.push(named(t.table));
+  };
+  for (const key of s.tables) {
+    const t = tables.get(`${s.standIn} ${key}`);
+    if (!t) continue;
+    add({ ...t, columns: t.fields.map((f) => ({ name: f.name, type: fieldType(f, `column ${t.dataset}.${t.table}.${f.name}`) })) });
   }
+  for (const t of made) if (!s.tables.includes(`${t.dataset}.${t.table}`)) add(t);
   return root;
 }
 
@@ -188,28 +207,41 @@ test("every SQL statement the workbook sends to BigQuery, in every test that use
 
   const z = await startZetaSQL();
   t.after(() => z.close());
+  // In the order they were sent (a CREATE TABLE adds a table that later statements of its stand-in see).
   // The same text, parameter types and catalog is analyzed once, and a failure names every test that sent it.
-  const distinct = new Map<string, { statement?: Statement; error?: string; sources: Sent[] }>();
+  const distinct = new Map<string, { statement?: Statement; error?: string; sources: Sent[]; analysis: Analysis }>();
+  const made = new Map<string, MadeTable[]>();
   for (const s of sent) {
     let statement: Statement | undefined;
     let error: string | undefined;
     try {
       const parameters = s.parameters.map((p, i) => ({ name: p.name ?? "", type: parameterType(p.parameterType, `parameter ${p.name ? `@${p.name}` : `?${i + 1}`}`) }));
-      statement = { sql: s.sql, catalog: catalogFor(s, tables), ...(s.parameterMode === "positional" ? { positional: parameters.map((p) => p.type) } : { parameters }) };
+      statement = { sql: s.sql, catalog: catalogFor(s, tables, made.get(s.standIn) ?? []), ...(s.parameterMode === "positional" ? { positional: parameters.map((p) => p.type) } : { parameters }) };
     } catch (err) {
       error = (err as Error).message;
     }
     if (s.useLegacySql) error = "it was sent as legacy SQL (useLegacySql is not false); the workbook's SQL is GoogleSQL";
     const key = JSON.stringify([s.sql, statement?.parameters, statement?.positional, statement?.catalog, error, s.rejected !== undefined]);
     const seen = distinct.get(key);
-    if (seen) seen.sources.push(s);
-    else distinct.set(key, { statement, error, sources: [s] });
+    if (seen) {
+      seen.sources.push(s);
+      continue;
+    }
+    const analysis: Analysis = statement && !error ? await z.analyze(statement) : { ok: false, message: error ?? "?" };
+    distinct.set(key, { statement, error, sources: [s], analysis });
+    if (analysis.ok) {
+      for (const c of analysis.created) {
+        const [dataset, table] = c.path.length >= 2 ? c.path.slice(-2) : [s.defaultDataset ?? "", c.path[0]];
+        const list = made.get(s.standIn) ?? [];
+        made.set(s.standIn, [...list.filter((m) => m.dataset !== dataset || m.table !== table), { project: s.project, dataset, table, columns: c.columns }]);
+      }
+    }
   }
 
   const failures: string[] = [];
   const expectedRejections: string[] = [];
-  for (const { statement, error, sources } of distinct.values()) {
-    let analysis: Analysis = statement && !error ? await z.analyze(statement) : { ok: false, message: error ?? "?" };
+  for (const { statement, error, sources, analysis: analyzed } of distinct.values()) {
+    let analysis = analyzed;
     const rejected = sources[0].rejected;
     if (rejected !== undefined && /\[\d+:\d+\]/.test(rejected) && statement && !error) {
       // The test made the stand-in answer an error at a position ([line:column]), as BigQuery's analyzer
