@@ -83,6 +83,7 @@ test("ZetaSQL accepts BigQuery SQL and rejects DuckDB-only SQL, a wrong type or 
   await bad("INSERT INTO visits (day, page) VALUES ('2024-13-01', 'home')", /Could not cast literal "2024-13-01" to type DATE/, 1, 40);
   await bad("SELECT COUNT(*) FROM visits; SELECT nope FROM visits", /Unrecognized name: nope/, 1, 37);
   await bad("CREATE TEMP TABLE daily AS SELECT day FROM visits;\nSELECT n FROM daily", /Unrecognized name: n/, 2, 8);
+  await bad("DELETE FROM visits", /DELETE must have a WHERE clause/, 1, 1);
   await bad("SELECT page FROM visits QUALIFY ROW_NUMBER() OVER (ORDER BY n) = 1", /QUALIFY clause must be used in conjunction with WHERE or GROUP BY or HAVING/, 1, 25);
   await bad("DELETE FROM visits WHERE n = 0 THEN RETURN page", /THEN RETURN is not supported/, 1, 32);
 });
@@ -140,6 +141,13 @@ function runWithLog(files: string[], log: string): Promise<{ code: number | null
       resolve({ code, output });
     });
   });
+}
+
+/** The scenarios whose sources import lib/warehouse. */
+function scenariosUsingTheWarehouse(): string[] {
+  const dir = path.join(projectRoot, "scenarios");
+  return fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).filter((name) =>
+    fs.readdirSync(path.join(dir, name), { recursive: true, encoding: "utf8" }).some((f) => f.endsWith(".ts") && /from "\.\.\/(\.\.\/)*lib\/warehouse/.test(fs.readFileSync(path.join(dir, name, f), "utf8")))).sort();
 }
 
 /** The scenario a test file belongs to ("lib" for the library's own tests). */
@@ -272,5 +280,7 @@ test("every SQL statement the workbook sends to BigQuery, in every test that use
   for (const s of sent) byScenario.set(scenarioOf(s.file), (byScenario.get(scenarioOf(s.file)) ?? 0) + 1);
   t.diagnostic(`${sent.length} statements (${distinct.size} distinct) from ${files.length} test files; by scenario: ${[...byScenario].map(([k, v]) => `${k} ${v}`).join(", ")}`);
   for (const r of expectedRejections) t.diagnostic(`rejected as the test expects: ${r}`);
+  const unchecked = scenariosUsingTheWarehouse().filter((name) => !byScenario.has(name));
+  if (unchecked.length > 0) t.diagnostic(`scenarios that use the warehouse but send no SQL to the stand-in in any test (their BigQuery SQL, if any, is not checked): ${unchecked.join(", ")}`);
   assert.equal(failures.length, 0, `${failures.length} of ${distinct.size} distinct BigQuery statements fail ZetaSQL's analysis (BigQuery would reject them):\n\n${failures.join("\n\n")}\n`);
 });
