@@ -23,7 +23,7 @@ import { test } from "node:test";
 import { projectRoot } from "../../lib/paths";
 import type { SqlLogEntry } from "../cloud/bigquery-stand-in";
 import { tempDir } from "../helpers";
-import { fieldType, parameterType, startZetaSQL, zetasqlMissing, type Analysis, type Catalog, type CatalogTable, type Statement, type TypeProto } from "./analyzer";
+import { fieldType, parameterType, startZetaSQL, zetasqlMissing, type Analysis, type Catalog, type CatalogTable, type Statement, type TypeProto, type ZetaSQL } from "./analyzer";
 
 const missing = zetasqlMissing();
 const ci = /^(true|1|yes)$/i.test(process.env.CI ?? "");
@@ -200,21 +200,19 @@ function typeName(t: TypeProto): string {
   return t.typeKind.replace(/^TYPE_/, "").replace(/^DOUBLE$/, "FLOAT64");
 }
 
-test("every SQL statement the workbook sends to BigQuery, in every test that uses the stand-in, passes ZetaSQL's analysis", { skip, timeout: 540_000 }, async (t) => {
-  needAnalyzer();
-  const files = standInTests();
-  assert.ok(files.length > 0, "no compiled test uses the BigQuery stand-in; run npm run build first");
-  const log = path.join(tempDir(t, "zetasql-"), "statements.jsonl");
-  const run = await runWithLog(files, log);
-  assert.equal(run.code, 0, `the tests that use the BigQuery stand-in failed, so the statements they send are not all collected:\n${run.output.slice(-4000)}`);
-  const entries = fs.readFileSync(log, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as SqlLogEntry);
+/** What the check found: the statements, how many distinct ones, the failures as text, the statements rejected as their tests expect. */
+interface CheckResult {
+  sent: Sent[];
+  distinct: number;
+  failures: string[];
+  expectedRejections: string[];
+}
+
+/** Analyzes the logged statements, each against the catalog its stand-in had when it arrived. */
+async function checkLog(z: ZetaSQL, entries: SqlLogEntry[]): Promise<CheckResult> {
   const tables = new Map<string, Table>();
   for (const e of entries) if (e.kind === "table") tables.set(`${e.standIn} ${e.dataset}.${e.table}`, e);
   const sent = entries.filter((e): e is Sent => e.kind === "statement");
-  assert.ok(sent.length > 0, "the tests that use the stand-in sent it no SQL");
-
-  const z = await startZetaSQL();
-  t.after(() => z.close());
   // In the order they were sent (a CREATE TABLE adds a table that later statements of its stand-in see).
   // The same text, parameter types and catalog is analyzed once, and a failure names every test that sent it.
   const distinct = new Map<string, { statement?: Statement; error?: string; sources: Sent[]; analysis: Analysis }>();
@@ -276,11 +274,60 @@ test("every SQL statement the workbook sends to BigQuery, in every test that use
       ...(analysis.caret ? [analysis.caret.split("\n").map((l) => `        ${l}`).join("\n")] : []),
     ].join("\n"));
   }
+  return { sent, distinct: distinct.size, failures, expectedRejections };
+}
+
+test("the check of a log names each failing statement with its scenario, test file, parameters and position, and follows tables made by CREATE TABLE", { skip, timeout: 120_000 }, async (t) => {
+  needAnalyzer();
+  const z = await startZetaSQL();
+  t.after(() => z.close());
+  const from = { standIn: "1-1", file: "test/scenarios/demo/bigquery.test.ts", line: 12 };
+  const statement = (sql: string, more: Partial<Sent> = {}): SqlLogEntry => ({
+    kind: "statement", ...from, via: "jobs.query", sql, useLegacySql: false, parameterMode: "named", parameters: [], project: "p", defaultDataset: "demo", tables: ["demo.visits"], ...more,
+  });
+  const entries: SqlLogEntry[] = [
+    { kind: "table", ...from, project: "p", dataset: "demo", table: "visits", fields: [{ name: "day", type: "DATE", mode: "REQUIRED" }, { name: "n", type: "INTEGER" }, { name: "tags", type: "STRING", mode: "REPEATED" }] },
+    statement("SELECT day, SUM(n) AS n FROM visits WHERE day = @day AND 'a' IN UNNEST(tags) GROUP BY day", { parameters: [{ name: "day", parameterType: { type: "DATE" } }] }),
+    statement("SELECT day FROM `p.demo.visits` UNION ALL SELECT day FROM demo.visits"),
+    statement("CREATE TABLE demo.daily AS SELECT day, COUNT(*) AS n FROM visits GROUP BY day"),
+    statement("SELECT n FROM daily WHERE day = @day", { parameters: [{ name: "day", parameterType: { type: "DATE" } }] }),
+    statement("SELECT day FROM visits\nWHERE day = $1"),
+    statement("SELECT day FROM visits WHERE n = @day", { parameters: [{ name: "day", parameterType: { type: "DATE" } }], file: "test/lib/warehouse/bigquery.test.ts" }),
+    statement("SELECT day FROM visits", { rejected: "Unrecognized name: dya at [1:8]" }),
+    statement("SELECT day FROM visits", { useLegacySql: true }),
+  ];
+  const r = await checkLog(z, entries);
+  assert.equal(r.sent.length, 8);
+  assert.equal(r.failures.length, 4, r.failures.join("\n\n"));
+  const [dollar, wrongType, accepted, legacy] = r.failures;
+  assert.match(dollar, /^1\. Unexpected macro at line 2, column 13 \(character 35\)/);
+  assert.match(dollar, /from scenario demo, test\/scenarios\/demo\/bigquery\.test\.ts:12 \(stand-in started there; sent by jobs\.query\)/);
+  assert.match(dollar, /parameters: none/);
+  assert.match(dollar, / {4}2 \| WHERE day = \$1/);
+  assert.match(wrongType, /No matching signature for operator = for argument types: INT64, DATE\..* at line 1, column 30/);
+  assert.match(wrongType, /from scenario lib, test\/lib\/warehouse\/bigquery\.test\.ts:12/);
+  assert.match(wrongType, /parameters: @day DATE/);
+  assert.match(accepted, /the test expects BigQuery to reject this statement .* but ZetaSQL accepts it/);
+  assert.match(legacy, /sent as legacy SQL/);
+});
+
+test("every SQL statement the workbook sends to BigQuery, in every test that uses the stand-in, passes ZetaSQL's analysis", { skip, timeout: 540_000 }, async (t) => {
+  needAnalyzer();
+  const files = standInTests();
+  assert.ok(files.length > 0, "no compiled test uses the BigQuery stand-in; run npm run build first");
+  const log = path.join(tempDir(t, "zetasql-"), "statements.jsonl");
+  const run = await runWithLog(files, log);
+  assert.equal(run.code, 0, `the tests that use the BigQuery stand-in failed, so the statements they send are not all collected:\n${run.output.slice(-4000)}`);
+  const entries = fs.readFileSync(log, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as SqlLogEntry);
+  assert.ok(entries.some((e) => e.kind === "statement"), "the tests that use the stand-in sent it no SQL");
+  const z = await startZetaSQL();
+  t.after(() => z.close());
+  const { sent, distinct, failures, expectedRejections } = await checkLog(z, entries);
   const byScenario = new Map<string, number>();
   for (const s of sent) byScenario.set(scenarioOf(s.file), (byScenario.get(scenarioOf(s.file)) ?? 0) + 1);
-  t.diagnostic(`${sent.length} statements (${distinct.size} distinct) from ${files.length} test files; by scenario: ${[...byScenario].map(([k, v]) => `${k} ${v}`).join(", ")}`);
+  t.diagnostic(`${sent.length} statements (${distinct} distinct) from ${files.length} test files; by scenario: ${[...byScenario].map(([k, v]) => `${k} ${v}`).join(", ")}`);
   for (const r of expectedRejections) t.diagnostic(`rejected as the test expects: ${r}`);
   const unchecked = scenariosUsingTheWarehouse().filter((name) => !byScenario.has(name));
   if (unchecked.length > 0) t.diagnostic(`scenarios that use the warehouse but send no SQL to the stand-in in any test (their BigQuery SQL, if any, is not checked): ${unchecked.join(", ")}`);
-  assert.equal(failures.length, 0, `${failures.length} of ${distinct.size} distinct BigQuery statements fail ZetaSQL's analysis (BigQuery would reject them):\n\n${failures.join("\n\n")}\n`);
+  assert.equal(failures.length, 0, `${failures.length} of ${distinct} distinct BigQuery statements fail ZetaSQL's analysis (BigQuery would reject them):\n\n${failures.join("\n\n")}\n`);
 });
