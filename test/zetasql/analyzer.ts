@@ -124,7 +124,10 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Starts the ZetaSQL server and connects the package's client to it; `close()` stops both. */
+/**
+ * Starts the ZetaSQL server and connects the package's client to it; `close()` stops both. One at a
+ * time in a process: the package's client is a singleton.
+ */
 export async function startZetaSQL(): Promise<ZetaSQL> {
   const missing = zetasqlMissing();
   if (missing) throw new Error(`ZetaSQL cannot run: ${missing}`);
