@@ -15,9 +15,19 @@
  * - every job has a location: a job look-up with another location (none means US) is 404, as is a
  *   job inserted in a location other than its dataset's. (The real API finds US and EU
  *   multi-region jobs without the location, but not single-region ones; the stand-in always wants it.)
+ *
+ * With WORKBOOK_BIGQUERY_SQL_LOG set to a file, the stand-in also appends to it (JSON lines, see
+ * `SqlLogEntry`) every table it is asked to create, with its schema, and every SQL statement it
+ * receives (jobs.query, or a query job's configuration), with its parameters, its default dataset,
+ * the tables that exist at that moment and the test file that started the stand-in. The ZetaSQL
+ * check (test/zetasql) runs the tests that use the stand-in with it set, and has ZetaSQL analyze
+ * every statement: whatever a scenario sends to BigQuery in a test is checked, with no list to keep.
  */
+import * as fs from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
+import * as path from "node:path";
+import { projectRoot } from "../../lib/paths";
 
 export interface RecordedRequest {
   method: string;
@@ -30,7 +40,77 @@ export interface RecordedRequest {
   upload?: string;
   /** The HTTP status the stand-in answered with. */
   status?: number;
+  /** The JSON it answered with. */
+  answer?: unknown;
 }
+
+/** A schema field as the API sends it (tables.insert, load jobs). */
+export interface ApiField {
+  name: string;
+  type: string;
+  mode?: string;
+  fields?: ApiField[];
+}
+
+/** A query parameter as the API sends it (jobs.query `queryParameters`). */
+export interface ApiParameter {
+  name?: string;
+  parameterType: ApiParameterType;
+}
+
+export interface ApiParameterType {
+  type: string;
+  arrayType?: ApiParameterType;
+  structTypes?: { name?: string; type: ApiParameterType }[];
+}
+
+/** Where a logged entry came from: one stand-in (`standIn`, unique per process and start) started by `file` at `line`. */
+export interface SqlLogSource {
+  standIn: string;
+  file: string;
+  line?: number;
+}
+
+/** One line of WORKBOOK_BIGQUERY_SQL_LOG: a table created, or a statement received. */
+export type SqlLogEntry =
+  | (SqlLogSource & { kind: "table"; project: string; dataset: string; table: string; fields: ApiField[] })
+  | (SqlLogSource & {
+    kind: "statement";
+    /** "jobs.query" or "jobs.insert". */
+    via: string;
+    sql: string;
+    useLegacySql: boolean;
+    parameterMode?: string;
+    parameters: ApiParameter[];
+    project: string;
+    defaultDataset?: string;
+    /** The tables ("dataset.table") that existed when the statement arrived. */
+    tables: string[];
+    /** The error the stand-in answered with, as the test asked (`nextQuery = { error }`): the test expects BigQuery to reject the statement. */
+    rejected?: string;
+  });
+
+/** The test file (relative to the project, as .ts) and line that called `startStandIn`, from the stack. */
+function caller(): { file: string; line?: number } {
+  const frames: { file: string; line: number }[] = [];
+  for (const frame of (new Error().stack ?? "").split("\n").slice(1)) {
+    const m = /\(?((?:file:\/\/)?\/[^():]+):(\d+):\d+\)?\s*$/.exec(frame);
+    if (!m) continue;
+    const file = m[1].replace(/^file:\/\//, "");
+    if (/bigquery-stand-in\.(js|ts)$/.test(file) || file.includes("node_modules") || !file.startsWith(projectRoot)) continue;
+    frames.push({ file, line: Number(m[2]) });
+  }
+  // the test file itself, or else the helper that started the stand-in
+  const found = frames.find((f) => /\.test\.(js|ts)$/.test(f.file)) ?? frames[0];
+  if (found) {
+    const relative = path.relative(projectRoot, found.file).replace(/^dist\//, "").replace(/\.js$/, ".ts");
+    // Line numbers are the source's when the process maps them (--enable-source-maps); else the compiled file's.
+    return found.file.endsWith(".ts") ? { file: relative, line: found.line } : { file: relative };
+  }
+  return { file: path.relative(projectRoot, process.argv[1] ?? "?").replace(/^dist\//, "").replace(/\.js$/, ".ts") };
+}
+
+let standInCount = 0;
 
 /** What a query job returns: schema fields and rows in the API's `{f: [{v}]}` form. */
 export interface QueryAnswer {
@@ -73,6 +153,8 @@ export interface StandIn {
   pageSize: number;
   /** The states every job was seen in, by job id, in order (PENDING, RUNNING, ..., DONE). */
   jobStates: Map<string, string[]>;
+  /** Answers a query that `nextQuery` was not set for (by default: no rows). */
+  answer?: (sql: string) => QueryAnswer;
   close(): Promise<void>;
 }
 
@@ -111,6 +193,42 @@ export async function startStandIn(options: StandInOptions | string = {}): Promi
   const tables = new Map<string, Record<string, unknown>>();
   const jobs = new Map<string, Job>();
   let jobCounter = 0;
+  const source: SqlLogSource = { standIn: `${process.pid}-${++standInCount}`, ...caller() };
+  const sqlLog = process.env.WORKBOOK_BIGQUERY_SQL_LOG;
+  const log = (entry: SqlLogEntry): void => {
+    if (sqlLog) fs.appendFileSync(sqlLog, JSON.stringify(entry) + "\n");
+  };
+  /** Logs a table created or a statement received (jobs.query's `query`, or a query job's configuration). */
+  const logRequest = (r: RecordedRequest): void => {
+    if (!sqlLog || r.method !== "POST" || !r.json) return;
+    const base = `/bigquery/v2/projects/${project}`;
+    const m = new RegExp(`^${base}/datasets/(\\w+)/tables$`).exec(r.path);
+    if (m) {
+      // only the tables made (not a 409 for one that exists)
+      if (r.status !== 200) return;
+      const ref = r.json.tableReference as { tableId: string };
+      const fields = ((r.json.schema as { fields?: ApiField[] } | undefined)?.fields ?? []);
+      log({ kind: "table", ...source, project, dataset: m[1], table: ref.tableId, fields });
+      return;
+    }
+    const job = (r.json.configuration as { query?: Record<string, unknown> } | undefined)?.query;
+    const request = r.path === `${base}/queries` ? r.json : r.path.endsWith(`/projects/${project}/jobs`) ? job : undefined;
+    if (!request || typeof request.query !== "string") return;
+    const dataset = (request.defaultDataset as { datasetId?: string } | undefined)?.datasetId;
+    log({
+      kind: "statement",
+      ...source,
+      via: request === r.json ? "jobs.query" : "jobs.insert",
+      sql: request.query,
+      useLegacySql: request.useLegacySql !== false,
+      ...(typeof request.parameterMode === "string" ? { parameterMode: request.parameterMode } : {}),
+      parameters: (request.queryParameters ?? []) as ApiParameter[],
+      project,
+      ...(dataset ? { defaultDataset: dataset } : {}),
+      tables: [...tables.keys()],
+      ...(r.status === 400 ? { rejected: String(((r.answer as { error?: { message?: string } } | undefined)?.error?.message) ?? "") } : {}),
+    });
+  };
   const standIn: StandIn = {
     url: "",
     project,
@@ -141,6 +259,8 @@ export async function startStandIn(options: StandInOptions | string = {}): Promi
       standIn.requests.push(record);
       const [status, answer] = route(record);
       record.status = status;
+      record.answer = answer;
+      logRequest(record);
       if (answer === undefined) {
         res.writeHead(status);
         res.end();
@@ -274,7 +394,9 @@ export async function startStandIn(options: StandInOptions | string = {}): Promi
       return [200, jobView(m[1], job, lookUp(m[1], job))];
     }
     if (r.method === "POST" && r.path === `${base}/queries`) {
-      const answer = standIn.nextQuery;
+      const queued = standIn.nextQuery;
+      const unset = !("error" in queued) && queued.fields.length === 0 && queued.rows.length === 0;
+      const answer = unset && standIn.answer ? standIn.answer(String(r.json?.query ?? "")) : queued;
       standIn.nextQuery = { fields: [], rows: [] };
       const location = (r.json?.location as string | undefined) ?? "US";
       const misplaced = wrongLocation((r.json?.defaultDataset as { datasetId?: string } | undefined)?.datasetId, location);
@@ -311,6 +433,16 @@ export async function startStandIn(options: StandInOptions | string = {}): Promi
     server.close(() => resolve());
   });
   return standIn;
+}
+
+/**
+ * An answer for `standIn.answer` when a scenario reads the first row of a result: one row with a
+ * STRING "0" for every alias (`AS name`) of the statement, e.g. `SELECT COUNT(*) AS n ...` gives
+ * `{ n: "0" }`; a statement with no alias gets no rows.
+ */
+export function zeroRowOfAliases(sql: string): QueryAnswer {
+  const names = [...new Set([...sql.matchAll(/\bAS\s+`?([A-Za-z_]\w*)`?\s*(?:,|$|\bFROM\b)/gim)].map((m) => m[1]))];
+  return { fields: names.map((name) => ({ name, type: "STRING" })), rows: names.length > 0 ? [names.map(() => "0")] : [] };
 }
 
 /** An auth client that needs no network: a fixed bearer token, counting its uses. */

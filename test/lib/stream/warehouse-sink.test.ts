@@ -3,6 +3,8 @@ import assert from "node:assert/strict";
 import { openWarehouse, type Warehouse } from "../../../lib/warehouse";
 import { warehouseSink } from "../../../lib/stream/sinks/warehouse";
 import type { SinkBatch } from "../../../lib/stream/sinks/sink";
+import { BigQueryWarehouse } from "../../../lib/warehouse/bigquery";
+import { fakeAuthClient, startStandIn } from "../../cloud/bigquery-stand-in";
 
 type Row = { window_start: string; movie: string; ratings: number; mean: number };
 
@@ -69,4 +71,23 @@ test("warehouseSink refuses rows that do not fit the table, and leaves the table
   await sink.write({ batchId: 1, query: "q", mode: "update", watermark: 0, rows: [{ window_start: "2005-01-03", movie: "A", ratings: 1, mean: 1 }] });
   await assert.rejects(sink.write({ batchId: 2, query: "q", mode: "update", watermark: 0, rows: [{ window_start: "2005-01-03", movie: "B", ratings: "many", mean: 1 }] }));
   assert.deepEqual(await tableRows(wh), ["1|2005-01-03|A|1|1"]);
+});
+
+test("warehouseSink on BigQuery: a batch deletes its earlier rows with an INT64 @batch, then loads its rows with the batch_id (the BigQuery stand-in)", { timeout: 30_000 }, async (t) => {
+  const standIn = await startStandIn({ pollsUntilDone: 0, pageSize: 100 });
+  t.after(() => standIn.close());
+  const wh = await BigQueryWarehouse.create({ project: standIn.project, dataset: "stream", location: "US", apiEndpoint: standIn.url, authClient: fakeAuthClient(), pollMs: 5 });
+  t.after(() => wh.close());
+  await wh.createTable("movie_ratings", {
+    columns: [
+      { name: "window_start", type: "DATE" }, { name: "movie", type: "STRING" }, { name: "ratings", type: "INT64" }, { name: "mean", type: "FLOAT64" }, { name: "batch_id", type: "INT64" },
+    ],
+  });
+  const sink = warehouseSink<Row>({ warehouse: wh, table: "movie_ratings" });
+  await sink.write(batch(7, [{ window_start: "2005-01-03", movie: "Dinosaur Planet", ratings: 3, mean: 4 }]));
+  const [query] = standIn.requests.filter((r) => r.method === "POST" && r.path.endsWith("/queries"));
+  assert.equal(query.json?.query, "DELETE FROM movie_ratings WHERE batch_id = @batch");
+  assert.deepEqual(query.json?.queryParameters, [{ name: "batch", parameterType: { type: "INT64" }, parameterValue: { value: 7 } }]);
+  const upload = standIn.requests.find((r) => r.path.startsWith("/upload/"));
+  assert.deepEqual(JSON.parse(String(upload?.upload).trim()), { window_start: "2005-01-03", movie: "Dinosaur Planet", ratings: 3, mean: 4, batch_id: 7 });
 });

@@ -318,6 +318,7 @@ test("BigQuery contract: the NDJSON check accepts a good file and rejects a bad 
 
 test("BigQuery contract: query sends named parameters and the default dataset, and parses typed results", TIMEOUT, async (t) => {
   const { wh, standIn } = await setup(t, { pollsUntilDone: 0, pageSize: 100 });
+  await wh.createTable("hourly", VISITS);
   standIn.nextQuery = {
     fields: [{ name: "day", type: "DATE" }, { name: "state", type: "STRING" }, { name: "n", type: "INTEGER" }, { name: "share", type: "FLOAT" }, { name: "amount", type: "NUMERIC" }, { name: "cart", type: "BOOLEAN" }, { name: "first_seen", type: "TIMESTAMP" }],
     rows: [["2021-03-26", "Ohio", "12", "0.25", "10.5", "true", "1616767331000000"], ["2021-03-26", null, "9007199254740993", "1", null, "false", null]],
@@ -348,6 +349,7 @@ test("BigQuery contract: query sends named parameters and the default dataset, a
 
 test("BigQuery contract: a query that is not complete at first is polled until DONE", TIMEOUT, async (t) => {
   const { wh, standIn } = await setup(t, { pollsUntilDone: 4, pageSize: 100 });
+  await wh.createTable("hourly", VISITS);
   standIn.nextQuery = { fields: [{ name: "state", type: "STRING" }, { name: "n", type: "INTEGER" }], rows: [["Ohio", "3"], ["Iowa", "1"]] };
   const { rows, columns } = await wh.query("SELECT state, COUNT(*) AS n FROM hourly GROUP BY state");
   assert.deepEqual(columns, ["state", "n"]);
@@ -366,6 +368,7 @@ test("BigQuery contract: a query that is not complete at first is polled until D
 
 test("BigQuery contract: query results spread over several pages are all read", TIMEOUT, async (t) => {
   const { wh, standIn } = await setup(t, { pollsUntilDone: 0, pageSize: 2 });
+  await wh.createTable("states", { columns: [{ name: "state", type: "STRING" }, { name: "n", type: "INT64" }] });
   const names = ["Ohio", "Iowa", "Utah", "Texas", "Maine"];
   standIn.nextQuery = { fields: [{ name: "state", type: "STRING" }, { name: "n", type: "INTEGER" }], rows: names.map((s, i) => [s, String(i)]) };
   const { rows, columns } = await wh.query("SELECT state, n FROM states ORDER BY n");
@@ -419,6 +422,7 @@ test("BigQuery contract: BIGQUERY_LOCATION goes on every job insert and look-up;
 
 test("BigQuery contract: a query error surfaces the SQL text and the [line:column] position", TIMEOUT, async (t) => {
   const { wh, standIn } = await setup(t);
+  await wh.createTable("hourly", VISITS);
   const sql = "SELECT state,\n  COUNT(*) AS n FROM hourly GROUP BY stat";
   standIn.nextQuery = { error: "Unrecognized name: stat; Did you mean state? at [2:41]" };
   await assert.rejects(wh.query(sql), (err: Error) => {
