@@ -6,6 +6,7 @@ import { openSql } from "../../../lib/sql";
 import { allWindows, readAnomalies } from "../../../scenarios/netflix/consumers";
 import { batchRecompute, compareWithOracle } from "../../../scenarios/netflix/oracle";
 import { replayRatings } from "../../../scenarios/netflix/producer";
+import { createMovieRatingsTable } from "../../../scenarios/netflix/pipeline";
 import { readTitles } from "../../../scenarios/netflix/titles";
 import { startNetflixInstances } from "../../../scenarios/netflix/instances";
 import { defer, sleep, sqlTarget, tempDir, testBroker, uniqueName } from "../../lib/stream/helpers";
@@ -37,6 +38,9 @@ test("two Netflix instances (child processes, one consumer group): SIGKILL one m
   const topic = uniqueName("ratings");
   const anomaliesTopic = uniqueName("anomalies");
   const rule = { windowDays: 7, minRatings: 20, minMean: 4 };
+  const setup = await openSql({ url: target.url });
+  await createMovieRatingsTable(setup, table); // once, before the instances (each also creates it if missing)
+  await setup.close();
   const group = await startNetflixInstances(2, {
     applicationId: uniqueName("netflix-app"),
     topic,
