@@ -23,7 +23,8 @@ import { startNetflixProcessor, type NetflixMode } from "./pipeline";
 import { readTitles } from "./titles";
 
 export interface InstanceArgs {
-  applicationId: string;
+  /** The group (Kafka Streams' application.id). Absent: a single processor, state in checkpointDir (for comparisons). */
+  applicationId?: string;
   topic: string;
   anomaliesTopic: string;
   deadLetterTopic?: string;
