@@ -117,6 +117,7 @@ function engineAlone(n: number): { events: number; ms: number; eventsPerS: numbe
   global.gc?.();
   const baseRss = process.memoryUsage().rss;
   let batch: InputRecord[] = [];
+  const peakState: Record<string, number> = {};
   let offset = 0;
   let ms = 0;
   const run = () => {
@@ -124,6 +125,7 @@ function engineAlone(n: number): { events: number; ms: number; eventsPerS: numbe
     engine.process(batch);
     ms += performance.now() - t0;
     batch = [];
+    for (const [q, held] of Object.entries(engine.stateSize())) peakState[q] = Math.max(peakState[q] ?? 0, held);
   };
   let made = 0;
   for (let d = 0; d < days; d++) {
@@ -141,7 +143,7 @@ function engineAlone(n: number): { events: number; ms: number; eventsPerS: numbe
   ms += performance.now() - t0;
   const stats = engine.getStats();
   if (stats.in !== n || stats.rejected !== 0) throw new Error(`engine read ${stats.in} of ${n} (${stats.rejected} rejected)`);
-  return { events: n, ms, eventsPerS: n / (ms / 1000), baseRssMb: baseRss / 2 ** 20, peakRssMb: process.resourceUsage().maxRSS / 1024, state: engine.stateSize() };
+  return { events: n, ms, eventsPerS: n / (ms / 1000), baseRssMb: baseRss / 2 ** 20, peakRssMb: process.resourceUsage().maxRSS / 1024, state: peakState };
 }
 
 /** 5. Netflix instances (child processes) over a fresh 4-partition topic, the producer (child) in the loop. */
@@ -195,6 +197,41 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+/** Sections 5 and 6; returns their RESULT lines (instances: undefined without DATABASE_URL). */
+async function groupSections(ctx: { kafka: Kafka; brokers: string; ratings: string; titles: string; dir: string }): Promise<[string, string | undefined]> {
+  // 5. Instances: one process without a group (state in a checkpoint file), then 1 and 2 group
+  //    instances (state in the changelog topic), each a child process, producer and broker in the loop.
+  const url = config().sql.kind === "postgres" ? config().sql.url : undefined;
+  let instancesLine: string | undefined;
+  if (url) {
+    const withUrl = { ...ctx, url };
+    const single = await instancesRun("single", 1, false, withUrl);
+    const one = await instancesRun("group1", 1, true, withUrl);
+    const two = await instancesRun("group2", 2, true, withUrl);
+    console.log(`instances over a 4-partition topic (${EVENTS} events, PostgreSQL server): single process ${single.eventsPerS.toFixed(0)} events/s; group of 1 ${one.eventsPerS.toFixed(0)} events/s (${one.changelog.snapshots} changelog snapshots, ${(one.changelog.bytes / 2 ** 20).toFixed(1)} MiB, ${(one.changelog.ms / 1000).toFixed(2)} s writing them); group of 2 ${two.eventsPerS.toFixed(0)} events/s (tasks ${JSON.stringify(two.tasks)}, ${(two.changelog.bytes / 2 ** 20).toFixed(1)} MiB of changelog)`);
+    instancesLine = `RESULT stream_instances events_per_s_2=${two.eventsPerS.toFixed(0)} events/s baseline=${one.eventsPerS.toFixed(0)} ratio=${(two.eventsPerS / one.eventsPerS).toFixed(2)} single_process=${single.eventsPerS.toFixed(0)} changelog_overhead=${((single.eventsPerS / one.eventsPerS - 1) * 100).toFixed(0)}% changelog_mib=${(one.changelog.bytes / 2 ** 20).toFixed(1)}`;
+  } else {
+    console.log("instances: skipped; child-process instances share a PostgreSQL server: set DATABASE_URL");
+  }
+
+  // 6. The processor alone on 1 and 10 million generated ratings, each in a fresh process.
+  const scale: ReturnType<typeof engineAlone>[] = [];
+  for (const n of [1_000_000, 10_000_000]) {
+    const c = spawn(process.execPath, ["--expose-gc", "--max-old-space-size=16384", __filename, "--child", "engine", String(n)], { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    c.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+    const code = await new Promise<number | null>((resolve) => c.once("exit", resolve));
+    if (code !== 0) throw new Error(`engine child for ${n} ratings exited ${code}`);
+    const r = JSON.parse(out.trim()) as ReturnType<typeof engineAlone>;
+    scale.push(r);
+    console.log(`processor alone, ${n} ratings: ${r.eventsPerS.toFixed(0)} events/s (${(r.ms / 1000).toFixed(1)} s), peak RSS ${r.peakRssMb.toFixed(0)} MiB (${r.baseRssMb.toFixed(0)} MiB before the first record), most state held (windows, or buckets for the sliding query) ${JSON.stringify(r.state)}`);
+  }
+  const [m1, m10] = scale;
+
+  const engineLine = `RESULT stream_engine_10m events_per_s=${m10.eventsPerS.toFixed(0)} events/s baseline=${m1.eventsPerS.toFixed(0)} ratio=${(m10.eventsPerS / m1.eventsPerS).toFixed(2)} peak_rss_mb=${m10.peakRssMb.toFixed(0)} peak_rss_1m_mb=${m1.peakRssMb.toFixed(0)} memory_ratio=${(m10.peakRssMb / m1.peakRssMb).toFixed(2)}`;
+  return [engineLine, instancesLine];
+}
+
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-stream-"));
   const broker = startChild(["broker"]);
@@ -206,6 +243,11 @@ async function main(): Promise<void> {
     const sample = generateSample({ seed: 3, movies: 2000, users: 100_000, ratings: EVENTS, bursts: 0 });
     const files = writeSample(dir, sample);
     const titles = readTitles(files.titles);
+    if (process.env.BENCH_STREAM_ONLY === "group") {
+      // Only sections 5 and 6 (npm run bench:stream with BENCH_STREAM_ONLY=group).
+      for (const line of await groupSections({ kafka, brokers, ratings: files.ratings, titles: files.titles, dir })) if (line) console.log(line);
+      return;
+    }
 
     // 1. Throughput: producer (child process) -> broker (child process) -> processor -> PostgreSQL.
     const began = performance.now();
@@ -315,40 +357,13 @@ async function main(): Promise<void> {
     const p99 = percentile(latencies, 99);
     console.log(`freshness over ${latencies.length} probes at ${RATE} events/s: p50 ${p50.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms (${sql.kind})`);
 
-    // 5. Instances: one process without a group (state in a checkpoint file), then 1 and 2 group
-    //    instances (state in the changelog topic), each a child process, producer and broker in the loop.
-    const url = config().sql.kind === "postgres" ? config().sql.url : undefined;
-    let instancesLine: string | undefined;
-    if (url) {
-      const ctx = { kafka, brokers, ratings: files.ratings, titles: files.titles, dir, url };
-      const single = await instancesRun("single", 1, false, ctx);
-      const one = await instancesRun("group1", 1, true, ctx);
-      const two = await instancesRun("group2", 2, true, ctx);
-      console.log(`instances over a 4-partition topic (${EVENTS} events, PostgreSQL server): single process ${single.eventsPerS.toFixed(0)} events/s; group of 1 ${one.eventsPerS.toFixed(0)} events/s (${one.changelog.snapshots} changelog snapshots, ${(one.changelog.bytes / 2 ** 20).toFixed(1)} MiB, ${(one.changelog.ms / 1000).toFixed(2)} s writing them); group of 2 ${two.eventsPerS.toFixed(0)} events/s (tasks ${JSON.stringify(two.tasks)}, ${(two.changelog.bytes / 2 ** 20).toFixed(1)} MiB of changelog)`);
-      instancesLine = `RESULT stream_instances events_per_s_2=${two.eventsPerS.toFixed(0)} events/s baseline=${one.eventsPerS.toFixed(0)} ratio=${(two.eventsPerS / one.eventsPerS).toFixed(2)} single_process=${single.eventsPerS.toFixed(0)} changelog_overhead=${((single.eventsPerS / one.eventsPerS - 1) * 100).toFixed(0)}% changelog_mib=${(one.changelog.bytes / 2 ** 20).toFixed(1)}`;
-    } else {
-      console.log("instances: skipped; child-process instances share a PostgreSQL server: set DATABASE_URL");
-    }
-
-    // 6. The processor alone on 1 and 10 million generated ratings, each in a fresh process.
-    const scale: ReturnType<typeof engineAlone>[] = [];
-    for (const n of [1_000_000, 10_000_000]) {
-      const c = spawn(process.execPath, ["--expose-gc", "--max-old-space-size=16384", __filename, "--child", "engine", String(n)], { stdio: ["ignore", "pipe", "inherit"] });
-      let out = "";
-      c.stdout!.on("data", (d: Buffer) => (out += d.toString()));
-      const code = await new Promise<number | null>((resolve) => c.once("exit", resolve));
-      if (code !== 0) throw new Error(`engine child for ${n} ratings exited ${code}`);
-      const r = JSON.parse(out.trim()) as ReturnType<typeof engineAlone>;
-      scale.push(r);
-      console.log(`processor alone, ${n} ratings: ${r.eventsPerS.toFixed(0)} events/s (${(r.ms / 1000).toFixed(1)} s), peak RSS ${r.peakRssMb.toFixed(0)} MiB (${r.baseRssMb.toFixed(0)} MiB before the first record), state held at the end ${JSON.stringify(r.state)}`);
-    }
-    const [m1, m10] = scale;
+    const [engineLine, instancesLine] = await groupSections({ kafka, brokers, ratings: files.ratings, titles: files.titles, dir });
 
     const eps = EVENTS / (streamMs / 1000);
     console.log(`RESULT stream_state memory_ms=${memoryMs.toFixed(0)} ms baseline=${duckdbMs.toFixed(0)} ratio=${(memoryMs / duckdbMs).toFixed(3)}`);
     console.log(`RESULT stream_process_only events_per_s=${(EVENTS / (processMs / 1000)).toFixed(0)} events/s`);
     console.log(`RESULT stream_freshness p50=${p50.toFixed(0)} ms p99=${p99.toFixed(0)} ms`);
-    console.log(`RESULT stream_engine_10m events_per_s=${m10.eventsPerS.toFixed(0)} events/s baseline=${m1.eventsPerS.toFixed(0)} ratio=${(m10.eventsPerS / m1.eventsPerS).toFixed(2)} peak_rss_mb=${m10.peakRssMb.toFixed(0)} peak_rss_1m_mb=${m1.peakRssMb.toFixed(0)} memory_ratio=${(m10.peakRssMb / m1.peakRssMb).toFixed(2)}`);
+    console.log(engineLine);
     if (instancesLine) console.log(instancesLine);
     console.log(`RESULT stream_throughput events_per_s=${eps.toFixed(0)} events/s baseline=${(EVENTS / (oracle.durationMs / 1000)).toFixed(0)} ratio=${(streamMs / oracle.durationMs).toFixed(2)}`);
   } finally {

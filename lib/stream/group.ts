@@ -97,6 +97,12 @@ export function partitionFor(key: string, partitions: number): number {
   return (h >>> 0) % partitions;
 }
 
+/** kafkajs errors after which it rejoins the group itself (runner.js); the instance goes on. */
+function isMembershipError(err: unknown): boolean {
+  const type = (err as { type?: unknown } | null)?.type;
+  return type === "REBALANCE_IN_PROGRESS" || type === "NOT_COORDINATOR_FOR_GROUP" || type === "ILLEGAL_GENERATION" || type === "UNKNOWN_MEMBER_ID";
+}
+
 function header(headers: IHeaders | undefined, name: string): string | undefined {
   const v = headers?.[name];
   if (v === undefined) return undefined;
@@ -178,11 +184,11 @@ export class GroupRunner<T> {
     await this.producer.connect();
     this.consumer = kafka.consumer({
       groupId: this.applicationId,
-      sessionTimeout: this.options.sessionTimeoutMs ?? 10_000,
-      heartbeatInterval: Math.min(3000, Math.floor((this.options.sessionTimeoutMs ?? 10_000) / 4)),
+      sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: Math.min(3000, Math.floor((this.options.sessionTimeoutMs ?? 30_000) / 4)),
       rebalanceTimeout: 60_000,
       maxWaitTimeInMs: 200,
-      maxBytesPerPartition: 4 << 20,
+      maxBytesPerPartition: 1 << 20,
       maxBytes: 32 << 20,
     });
     await this.consumer.connect();
@@ -205,8 +211,13 @@ export class GroupRunner<T> {
     await this.consumer.run({
       autoCommit: false,
       eachBatch: (payload) =>
-        this.exclusive(() => this.onBatch(payload)).catch((err) => {
-          if (!this.failure) this.failure = err;
+        this.exclusive(() => this.onBatch(payload)).catch((err: unknown) => {
+          if (isMembershipError(err)) {
+            // The group moved on (a rebalance, or this member was dropped after a long batch): what
+            // this instance processed since the last commit is not committed. Forget every task; the
+            // next owner (perhaps this instance) restores them from the changelog. kafkajs rejoins.
+            this.tasks.clear();
+          } else if (!this.failure) this.failure = err;
           throw err;
         }),
     });
@@ -231,15 +242,17 @@ export class GroupRunner<T> {
     return this.failure;
   }
 
-  private async onBatch({ batch, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async onBatch({ batch, isRunning, isStale, heartbeat }: EachBatchPayload): Promise<void> {
     if (this.closed || !isRunning() || isStale()) return;
     if (!this.owns(batch.topic, batch.partition) || batch.messages.length === 0) return;
-    if (this.topics.repartition && batch.topic === this.topics.input) await this.repartition(batch.partition, batch.messages);
-    else await this.taskBatch(batch.partition, batch.messages);
+    // Heartbeats between the steps of a long batch keep this member in the group (a rebalance
+    // announced by one throws a membership error: handled in the eachBatch wrapper).
+    if (this.topics.repartition && batch.topic === this.topics.input) await this.repartition(batch.partition, batch.messages, heartbeat);
+    else await this.taskBatch(batch.partition, batch.messages, heartbeat);
   }
 
   /** The repartition step: validate, send valid records keyed by the aggregation key, rejected ones to dead letters, commit. */
-  private async repartition(partition: number, messages: KafkaMessage[]): Promise<void> {
+  private async repartition(partition: number, messages: KafkaMessage[], heartbeat: () => Promise<void>): Promise<void> {
     const out: Message[] = [];
     const dead: DeadRecord[] = [];
     const by = this.options.repartitionBy!;
@@ -253,8 +266,10 @@ export class GroupRunner<T> {
       const key = String(by(v.value));
       out.push({ key, value: m.value, partition: partitionFor(key, this.partitions), timestamp: m.timestamp, headers: { "source-partition": String(partition), "source-offset": m.offset } });
     }
+    await heartbeat();
     for (let i = 0; i < out.length; i += SEND_BATCH) await this.producer!.send({ topic: this.topics.repartition!, acks: -1, messages: out.slice(i, i + SEND_BATCH) });
     await this.sendDeadLetters(dead);
+    await heartbeat();
     this.repartitionDeadLetters += dead.length;
     const next = (BigInt(messages[messages.length - 1].offset) + 1n).toString();
     await this.consumer!.commitOffsets([{ topic: this.topics.input, partition, offset: next }]);
@@ -263,7 +278,7 @@ export class GroupRunner<T> {
     this.gstats.repartitioned.rejected += dead.length;
   }
 
-  private async taskBatch(partition: number, messages: KafkaMessage[]): Promise<void> {
+  private async taskBatch(partition: number, messages: KafkaMessage[], heartbeat: () => Promise<void> = async () => undefined): Promise<void> {
     const began = performance.now();
     const task = await this.task(partition);
     const records: InputRecord[] = [];
@@ -287,9 +302,11 @@ export class GroupRunner<T> {
     }
     if (!advanced) return;
     const result = task.engine.process(records);
+    await heartbeat();
     await this.sendDeadLetters(result.dead);
     task.deadLetters += result.dead.length;
     const rowsWritten = await this.writeSinks(task, result);
+    await heartbeat();
     await this.commitTask(task);
     this.options.onBatch?.({
       batchId: result.batchId,
@@ -518,13 +535,18 @@ export class GroupRunner<T> {
     const deadline = Date.now() + (options.timeoutMs ?? 120_000);
     const taskEnd = await this.drain(options);
     await this.waitFor(`every task of ${this.applicationId} is flushed`, deadline, async () => {
-      await this.exclusive(async () => {
-        for (const t of taskEnd) {
-          if (!this.owns(this.taskTopic, t.partition)) continue;
-          const task = await this.task(t.partition);
-          if (task.offset >= BigInt(t.high)) await this.flushTask(t.partition);
-        }
-      });
+      try {
+        await this.exclusive(async () => {
+          for (const t of taskEnd) {
+            if (!this.owns(this.taskTopic, t.partition)) continue;
+            const task = await this.task(t.partition);
+            if (task.offset >= BigInt(t.high)) await this.flushTask(t.partition);
+          }
+        });
+      } catch (err) {
+        if (!isMembershipError(err)) throw err;
+        this.tasks.clear(); // a rebalance: the owners (after it) flush, from the changelog
+      }
       const committed = await this.groupOffsets(this.taskTopic);
       return taskEnd.every((t) => committed.find((c) => c.partition === t.partition)?.metadata === "flushed");
     });

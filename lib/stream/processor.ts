@@ -53,7 +53,7 @@ export interface ProcessorOptions<T> extends EngineOptions<T> {
   repartitionBy?: (value: T) => string | number;
   /** Group mode: partitions of the repartition and changelog topics. Default: the input topic's. */
   partitions?: number;
-  /** Group mode: how long the group waits for a silent instance before handing its partitions over. Default 10000. */
+  /** Group mode: how long the group waits for a silent instance before handing its partitions over. Default 30000. */
   sessionTimeoutMs?: number;
   /** Group mode: called after each rebalance with the tasks (and input partitions) this instance owns. */
   onAssign?: (assignment: { tasks: number[]; inputPartitions: number[] }) => void;
