@@ -23,7 +23,11 @@
  * - Exactly-once effect: sinks must be idempotent by key (an upsert by window and key, a Kafka
  *   message keyed by window and key). After a crash the new owner replays from the last changelog
  *   snapshot and rewrites the same final rows. Sinks that number files by batch (parquet, warehouse)
- *   are not exactly-once here: a replay may cut batches differently.
+ *   are not exactly-once here: a replay may cut batches differently. The dead-letter topic is
+ *   at-least-once across a crash (a replayed step sends its rejected records again; the headers
+ *   source-partition and source-offset identify them).
+ * - Restoring a task reads the last snapshot of its changelog partition with a consumer of its own
+ *   (one group join: up to group.initial.rebalance.delay.ms, 3 s by default, on a real cluster).
  * - The watermark is per task: the smallest, over the input partitions, of the largest event time
  *   that reached the task from that partition (less the delay). Unlike single-process mode, every
  *   input partition counts from the start (instances often start before the producer): a partition
