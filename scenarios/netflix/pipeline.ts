@@ -158,7 +158,7 @@ export interface NetflixProcessorOptions extends AnomalyRule {
    * task's windows live in `<applicationId>-changelog`. Default: none (one process).
    */
   applicationId?: string;
-  /** Group mode: how long a silent instance keeps its partitions. Default 10000. */
+  /** Group mode: how long a silent instance keeps its partitions. Default 30000. */
   sessionTimeoutMs?: number;
   /** Group mode: called after each rebalance with the tasks this instance owns. */
   onAssign?: (assignment: { tasks: number[]; inputPartitions: number[] }) => void;
