@@ -353,6 +353,14 @@ export class StreamEngine<T> {
     }
   }
 
+  /**
+   * Parses and validates one record without aggregating it: the value and its event time, or the
+   * reason it is rejected (the same check process() applies). The processor's repartition step uses it.
+   */
+  validate(record: InputRecord): { ok: true; value: T; time: number } | { ok: false; reason: string } {
+    return this.parseRecord(record);
+  }
+
   private parseRecord(record: InputRecord): { ok: true; value: T; time: number } | { ok: false; reason: string } {
     if (record.value === null || record.value.length === 0) return { ok: false, reason: "empty value" };
     let parsed: Parsed<T>;

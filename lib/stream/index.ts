@@ -25,6 +25,8 @@ export type { BatchResult, DeadRecord, EngineOptions, EngineSnapshot, EngineStat
 export { StreamProcessor, startProcessor } from "./processor";
 export type { BatchReport, ProcessorOptions, ProcessorStats } from "./processor";
 export { FileCheckpoint } from "./checkpoint";
+export { groupTopics, partitionFor } from "./group";
+export type { GroupStats, TaskSnapshot } from "./group";
 export { readDeadLetters } from "./dead-letters";
 export type { DeadLetter } from "./dead-letters";
 export type { Committed, Offsets, Pending } from "./checkpoint";

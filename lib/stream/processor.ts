@@ -10,6 +10,9 @@
  * are loaded, a planned but uncommitted batch is replayed over exactly the same offsets, and the
  * sinks receive the same rows again. Offsets live in the checkpoint, not in the consumer group:
  * each start joins a fresh group and seeks to the checkpointed offsets.
+ *
+ * With `applicationId` the processor runs in group mode instead (group.ts): instances with the same
+ * id share the partitions through one consumer group, state per partition in a changelog topic.
  */
 import { randomUUID } from "node:crypto";
 import type { Admin, Consumer, Kafka, Producer } from "kafkajs";
@@ -17,6 +20,7 @@ import { FileCheckpoint, type Offsets } from "./checkpoint";
 import { StreamEngine, type BatchResult, type DeadRecord, type EngineOptions, type EngineStats, type InputRecord, type ValidRecord } from "./engine";
 import type { RecordSink, Sink } from "./sinks/sink";
 import { WorkbookError } from "../errors";
+import { GroupRunner, type GroupStats } from "./group";
 
 export interface ProcessorOptions<T> extends EngineOptions<T> {
   /** A kafkajs client (e.g. from `kafka()`). */
@@ -46,6 +50,24 @@ export interface ProcessorOptions<T> extends EngineOptions<T> {
    * checkpointDir). Default: the start of each partition. A resumed processor ignores it.
    */
   startOffsets?: Offsets;
+  /**
+   * Group mode (Kafka Streams' application.id): instances started with the same id form one
+   * consumer group and split the partitions; each task's state lives in the changelog topic
+   * `<applicationId>-changelog` and moves with its partition (see group.ts). checkpointDir is then
+   * unused. Default: none (one process, state and offsets in checkpointDir).
+   */
+  applicationId?: string;
+  /**
+   * Group mode: the aggregation key when it is not the input key. Records are re-keyed by it
+   * through `<applicationId>-repartition`, so one task holds every record of a key.
+   */
+  repartitionBy?: (value: T) => string | number;
+  /** Group mode: partitions of the repartition and changelog topics. Default: the input topic's. */
+  partitions?: number;
+  /** Group mode: how long the group waits for a silent instance before handing its partitions over. Default 30000. */
+  sessionTimeoutMs?: number;
+  /** Group mode: called after each rebalance with the tasks (and input partitions) this instance owns. */
+  onAssign?: (assignment: { tasks: number[]; inputPartitions: number[] }) => void;
 }
 
 export interface BatchReport {
@@ -59,6 +81,8 @@ export interface BatchReport {
   durationMs: number;
   /** True when this batch replayed a batch planned before a crash. */
   replayed: boolean;
+  /** Group mode: the task (partition) of the batch. */
+  task?: number;
 }
 
 export interface ProcessorStats extends EngineStats {
@@ -66,6 +90,12 @@ export interface ProcessorStats extends EngineStats {
   deadLetters: number;
   /** Next offset to read per partition (committed). */
   offsets: Offsets;
+  /**
+   * Group mode only: this instance's tasks, rebalances, restores and changelog cost. The other
+   * figures then cover the tasks this instance owns now (in, ok and rejected: the records this
+   * instance repartitioned since it started, when repartitionBy is set).
+   */
+  group?: GroupStats;
 }
 
 interface Pending {
@@ -92,6 +122,8 @@ export class StreamProcessor<T> {
   private failure?: unknown;
   private closed = false;
 
+  private readonly group?: GroupRunner<T>;
+
   private constructor(options: ProcessorOptions<T>) {
     this.options = options;
     this.engine = new StreamEngine({ ...options, keepValid: options.keepValid || (options.recordSinks?.length ?? 0) > 0 });
@@ -99,6 +131,13 @@ export class StreamProcessor<T> {
     this.deadLetterTopic = options.deadLetterTopic ?? `${options.topic}.dead-letter`;
     for (const q of options.queries) {
       if (!options.sinks[q.name]) throw new WorkbookError("STREAM_OPTIONS_INVALID", `no sinks for query ${JSON.stringify(q.name)}; pass sinks: { ${JSON.stringify(q.name)}: [...] } (an empty list is allowed).`);
+    }
+    if (options.applicationId !== undefined && (options.startOffsets || options.recordSinks?.length)) {
+      throw new WorkbookError("STREAM_OPTIONS_INVALID", `startOffsets and recordSinks work in one process only, not in group mode (applicationId ${JSON.stringify(options.applicationId)}); drop applicationId or those options.`);
+    }
+    if (options.applicationId !== undefined) this.group = new GroupRunner(options);
+    else if (options.repartitionBy || options.partitions !== undefined || options.onAssign) {
+      throw new WorkbookError("STREAM_OPTIONS_INVALID", "repartitionBy, partitions and onAssign need group mode; pass applicationId too (or drop them).");
     }
   }
 
@@ -115,6 +154,7 @@ export class StreamProcessor<T> {
   }
 
   private async open(): Promise<void> {
+    if (this.group) return this.group.open();
     const { kafka, topic } = this.options;
     const saved = this.checkpoint.load();
     if (saved) {
@@ -290,6 +330,10 @@ export class StreamProcessor<T> {
    * Throws STREAM_TIMEOUT after `timeoutMs` (default 120000).
    */
   async drain(options: { timeoutMs?: number } = {}): Promise<void> {
+    if (this.group) {
+      await this.group.drain(options);
+      return;
+    }
     this.check();
     const targets = await this.admin!.fetchTopicOffsets(this.options.topic);
     const deadline = Date.now() + (options.timeoutMs ?? 120_000);
@@ -305,6 +349,7 @@ export class StreamProcessor<T> {
 
   /** Marks the end of the input: append-mode queries emit every window still open. */
   async flush(): Promise<void> {
+    if (this.group) return this.group.flush();
     await this.exclusive(async () => {
       this.check();
       const result = this.engine.flush();
@@ -315,21 +360,25 @@ export class StreamProcessor<T> {
 
   /** drain() then flush(): the stream is complete. */
   async finish(options: { timeoutMs?: number } = {}): Promise<void> {
+    if (this.group) return this.group.finish(options);
     await this.drain(options);
     await this.flush();
   }
 
   stats(): ProcessorStats {
+    if (this.group) return this.group.stats();
     return { ...this.engine.getStats(), deadLetters: this.deadLetters, offsets: { ...this.committed } };
   }
 
   /** The error that stopped the processor, if one did. */
   get error(): unknown {
+    if (this.group) return this.group.error;
     return this.failure;
   }
 
   /** Stops the trigger (after the batch in progress) and disconnects. Sinks are not closed. */
   async close(): Promise<void> {
+    if (this.group) return this.group.close();
     if (this.closed) return;
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);

@@ -152,6 +152,16 @@ export interface NetflixProcessorOptions extends AnomalyRule {
   /** Extra sinks (e.g. memory sinks in tests), per query. */
   extraSinks?: { [RATINGS_QUERY]?: Sink[]; [ANOMALIES_QUERY]?: Sink[] };
   onBatch?: (report: BatchReport) => void;
+  /**
+   * Group mode: instances started with the same id share the rating partitions through one
+   * consumer group; ratings are re-keyed by movie through `<applicationId>-repartition` and each
+   * task's windows live in `<applicationId>-changelog`. Default: none (one process).
+   */
+  applicationId?: string;
+  /** Group mode: how long a silent instance keeps its partitions. Default 30000. */
+  sessionTimeoutMs?: number;
+  /** Group mode: called after each rebalance with the tasks this instance owns. */
+  onAssign?: (assignment: { tasks: number[]; inputPartitions: number[] }) => void;
 }
 
 export interface NetflixProcessor {
@@ -177,6 +187,9 @@ export async function startNetflixProcessor(options: NetflixProcessorOptions): P
       triggerMs: options.triggerMs,
       maxBatchRecords: options.maxBatchRecords,
       onBatch: options.onBatch,
+      ...(options.applicationId !== undefined
+        ? { applicationId: options.applicationId, repartitionBy: (r: Rating) => r.movieId, sessionTimeoutMs: options.sessionTimeoutMs, onAssign: options.onAssign }
+        : {}),
       sinks: {
         [RATINGS_QUERY]: [
           mapSink(postgresSink<MovieRatingRow>({ sql: options.sql, table, key: ["window_start", "movie_id"] }), (rows) => toMovieRatingRows(rows, options.titles)),

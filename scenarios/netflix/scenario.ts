@@ -7,7 +7,8 @@ import { randomUUID } from "node:crypto";
 import * as path from "node:path";
 import type { Kafka } from "kafkajs";
 import { config } from "../../lib/config";
-import { kafka as configuredKafka } from "../../lib/kafka";
+import { kafka as configuredKafka, kafkaBrokers } from "../../lib/kafka";
+import { WorkbookError } from "../../lib/errors";
 import { openSql } from "../../lib/sql";
 import type { SqlDatabase } from "../../lib/sql/sql";
 import { publish } from "../../lib/display/output";
@@ -16,7 +17,8 @@ import { lineChart, type VegaLiteSpec } from "../../lib/display/chart";
 import type { ProcessorStats } from "../../lib/stream";
 import { readDeadLetters, type DeadLetter } from "../../lib/stream/dead-letters";
 import { latestWindows, pollLatestWindows, readAnomalies } from "./consumers";
-import { startNetflixProcessor, type Anomaly, type NetflixMode, type NetflixProcessor } from "./pipeline";
+import { createMovieRatingsTable, startNetflixProcessor, type Anomaly, type NetflixMode, type NetflixProcessor } from "./pipeline";
+import { startNetflixInstances, type NetflixInstances } from "./instances";
 import { replayRatings, type ReplayResult } from "./producer";
 import { readTitles, type Title } from "./titles";
 import { projectRoot } from "../../lib/paths";
@@ -45,6 +47,12 @@ export interface NetflixRunOptions {
   triggerMs?: number;
   /** Table name. Default "movie_ratings"; it is emptied at the start of a run. */
   table?: string;
+  /**
+   * Processor instances. 1 (default): one processor in this process. 2 or more: child processes
+   * in one consumer group that split the partitions (group mode); they need a PostgreSQL server
+   * they can all reach (DATABASE_URL).
+   */
+  instances?: number;
 }
 
 export interface NetflixRun {
@@ -55,7 +63,10 @@ export interface NetflixRun {
   topic: string;
   anomaliesTopic: string;
   deadLetterTopic: string;
-  netflix: NetflixProcessor;
+  /** The processor, when it runs in this process (instances = 1). */
+  netflix?: NetflixProcessor;
+  /** The child processes, when instances > 1. */
+  instances?: NetflixInstances;
   /** Resolves when the producer has sent every line. */
   replay: Promise<ReplayResult>;
   /** Waits for the producer, then processes everything and closes the windows (end of input). */
@@ -72,10 +83,67 @@ export async function startNetflixRun(options: NetflixRunOptions = {}): Promise<
   const table = options.table ?? "movie_ratings";
   const topic = `netflix-ratings-${id}`;
   const anomaliesTopic = `netflix-anomalies-${id}`;
+  const count = options.instances ?? 1;
+  if (!Number.isInteger(count) || count < 1) throw new WorkbookError("OPTIONS_INVALID", `instances=${count} must be a whole number, 1 or more.`);
+  const cfg = config();
+  if (count > 1 && !(cfg.sql.kind === "postgres" && cfg.sql.url)) {
+    throw new WorkbookError("OPTIONS_INVALID", `instances=${count} runs the processor in ${count} processes, which need a PostgreSQL server they can all reach: set DATABASE_URL (PGlite lives inside one process), or use instances = 1.`);
+  }
   const kafka = await configuredKafka({ clientId: "netflix" });
   const sql = await openSql();
-  const titles = readTitles(options.titles ?? NETFLIX_SAMPLE.titles);
+  const titlesPath = options.titles ?? NETFLIX_SAMPLE.titles;
+  const titles = readTitles(titlesPath);
   await sql.exec(`DROP TABLE IF EXISTS ${table}`);
+  const checkpointDir = path.join(config().home, "netflix", `checkpoint-${id}`);
+  if (count > 1) {
+    // Partitions are the unit of parallelism: the ratings topic gets at least one per instance.
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await admin.createTopics({ topics: [{ topic, numPartitions: Math.max(4, count) }], waitForLeaders: true });
+    } finally {
+      await admin.disconnect();
+    }
+    await createMovieRatingsTable(sql, table);
+    const group = await startNetflixInstances(count, {
+      applicationId: `netflix-${id}`,
+      topic,
+      anomaliesTopic,
+      table,
+      titles: titlesPath,
+      mode: options.mode ?? "A",
+      windowDays: options.windowDays,
+      minRatings: options.minRatings,
+      minMean: options.minMean,
+      checkpointDir,
+      // The embedded broker of this process; an external cluster comes from KAFKA_* in the environment.
+      brokers: cfg.kafka.mode === "external" ? undefined : await kafkaBrokers(),
+      databaseUrl: cfg.sql.url,
+    });
+    const replay = replayRatings({ kafka, source: options.ratings ?? NETFLIX_SAMPLE.ratings, topic, speed: options.speed ?? 0 });
+    replay.catch(() => undefined);
+    return {
+      kafka,
+      sql,
+      titles,
+      table,
+      topic,
+      anomaliesTopic,
+      deadLetterTopic: `${topic}.dead-letter`,
+      instances: group,
+      replay,
+      async finish() {
+        await replay;
+        return group.finish();
+      },
+      anomalies: () => readAnomalies(kafka, anomaliesTopic),
+      deadLetters: () => readDeadLetters(kafka, `${topic}.dead-letter`),
+      async close() {
+        await group.close();
+        await sql.close();
+      },
+    };
+  }
   const netflix = await startNetflixProcessor({
     kafka,
     sql,
@@ -87,7 +155,7 @@ export async function startNetflixRun(options: NetflixRunOptions = {}): Promise<
     table,
     topic,
     anomaliesTopic,
-    checkpointDir: path.join(config().home, "netflix", `checkpoint-${id}`),
+    checkpointDir,
     triggerMs: options.triggerMs ?? 1000,
   });
   const replay = replayRatings({ kafka, source: options.ratings ?? NETFLIX_SAMPLE.ratings, topic, speed: options.speed ?? 0 });

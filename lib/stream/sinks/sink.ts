@@ -7,6 +7,8 @@ import type { OutputMode, ValidRecord, WindowRow } from "../engine";
 
 export interface SinkBatch<Row = WindowRow> {
   batchId: number;
+  /** In group mode (applicationId), the task (partition) that emitted the rows; batchId counts per task. */
+  task?: number;
   query: string;
   mode: OutputMode;
   /** Watermark after the batch (epoch ms; -Infinity before any record, Infinity at flush). */

@@ -1,0 +1,603 @@
+/**
+ * Group mode of the stream processor, after Kafka Streams: instances started with the same
+ * `applicationId` are plain processes that join ONE consumer group named after it, and Kafka's
+ * group protocol splits the partitions between them. Nothing here manages a cluster.
+ *
+ *   input topic ──(repartition step: parse, validate, re-key by repartitionBy)──> <applicationId>-repartition
+ *   <applicationId>-repartition partition r ──> task r (its own StreamEngine) ──> sinks
+ *                                                 └─ state + offsets ──> <applicationId>-changelog partition r
+ *
+ * - A task is one partition of the topic the aggregation reads (the repartition topic, or the input
+ *   topic itself when no `repartitionBy` is given). Its state (engine snapshot, next offset, and for
+ *   each input partition the next source offset already aggregated) is written as ONE record (split
+ *   in chunks past ~900 KB) to the task's partition of the changelog topic after every batch, then
+ *   the group offset is committed. Whoever owns the partition next restores the last snapshot from
+ *   the changelog and carries on from its offset: nothing lost, nothing counted twice.
+ * - Records whose aggregation key is not the input key (Netflix: input keyed by date, windows keyed
+ *   by movie) go through the repartition topic keyed by the aggregation key, so one task holds every
+ *   record of a key and two instances never hold parts of one window. Each repartitioned record
+ *   carries its source partition and offset in headers; a task skips a source offset it already
+ *   aggregated, so a repartition step replayed after a crash (sent, not yet committed) adds nothing.
+ * - Batches are processed inside kafkajs's eachBatch: kafkajs rejoins the group (a rebalance) only
+ *   between batches, so a partition is handed over after its last batch was written and committed.
+ * - Exactly-once effect: sinks must be idempotent by key (an upsert by window and key, a Kafka
+ *   message keyed by window and key). After a crash the new owner replays from the last changelog
+ *   snapshot and rewrites the same final rows. Sinks that number files by batch (parquet, warehouse)
+ *   are not exactly-once here: a replay may cut batches differently. The dead-letter topic is
+ *   at-least-once across a crash (a replayed step sends its rejected records again; the headers
+ *   source-partition and source-offset identify them).
+ * - Restoring a task reads the last snapshot of its changelog partition with a consumer of its own
+ *   (one group join: up to group.initial.rebalance.delay.ms, 3 s by default, on a real cluster).
+ * - The watermark is per task: the smallest, over the input partitions, of the largest event time
+ *   that reached the task from that partition (less the delay). Unlike single-process mode, every
+ *   input partition counts from the start (instances often start before the producer): a partition
+ *   that never receives data holds the watermark back, and append windows are then emitted at flush.
+ */
+import { randomUUID } from "node:crypto";
+import type { Admin, Consumer, EachBatchPayload, IHeaders, KafkaMessage, Message, Producer } from "kafkajs";
+import { StreamEngine, type BatchResult, type DeadRecord, type EngineSnapshot, type EngineStats, type InputRecord } from "./engine";
+import type { BatchReport, ProcessorOptions, ProcessorStats } from "./processor";
+import type { Offsets } from "./checkpoint";
+import { WorkbookError } from "../errors";
+
+/** Largest changelog record; a larger snapshot is split over several records (Kafka's default limit is 1 MB). */
+const CHUNK_BYTES = 900_000;
+/** Messages per producer send (kafkajs copies a send's messages per message). */
+const SEND_BATCH = 1000;
+
+/** What one task writes to its changelog partition. */
+export interface TaskSnapshot {
+  version: 1;
+  applicationId: string;
+  task: number;
+  /** Next offset of the task's partition to read. */
+  offset: string;
+  /** Next offset not yet aggregated, per input partition (repartition mode). */
+  sources: Record<number, string>;
+  deadLetters: number;
+  flushed: boolean;
+  state: EngineSnapshot;
+  committedAt: string;
+}
+
+/** What group mode adds to the statistics: the tasks held by this instance and the changelog cost. */
+export interface GroupStats {
+  applicationId: string;
+  /** Partitions (tasks) this instance owns now. */
+  tasks: number[];
+  /** Partitions of the input topic this instance repartitions now. */
+  inputPartitions: number[];
+  /** Records this instance read from the input topic and sent on (repartition mode), since it started. */
+  repartitioned: { in: number; ok: number; rejected: number };
+  /** Changelog records and bytes written by this instance. */
+  changelog: { snapshots: number; bytes: number; ms: number };
+  /** Tasks restored from the changelog by this instance (after a start or a rebalance). */
+  restores: number;
+  /** Rebalances (group joins) this instance went through. */
+  rebalances: number;
+}
+
+interface Task<T> {
+  partition: number;
+  engine: StreamEngine<T>;
+  offset: bigint;
+  sources: Record<number, string>;
+  deadLetters: number;
+  flushed: boolean;
+}
+
+/** Kafka Streams' topic names: `<applicationId>-repartition`, `<applicationId>-changelog`. */
+export function groupTopics(applicationId: string): { repartition: string; changelog: string } {
+  return { repartition: `${applicationId}-repartition`, changelog: `${applicationId}-changelog` };
+}
+
+/** The partition of a repartitioned key: a stable hash (FNV-1a) of its text, modulo the partitions. */
+export function partitionFor(key: string, partitions: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) % partitions;
+}
+
+/** kafkajs errors after which it rejoins the group itself (runner.js); the instance goes on. */
+function isMembershipError(err: unknown): boolean {
+  const type = (err as { type?: unknown } | null)?.type;
+  return type === "REBALANCE_IN_PROGRESS" || type === "NOT_COORDINATOR_FOR_GROUP" || type === "ILLEGAL_GENERATION" || type === "UNKNOWN_MEMBER_ID";
+}
+
+function header(headers: IHeaders | undefined, name: string): string | undefined {
+  const v = headers?.[name];
+  if (v === undefined) return undefined;
+  return Array.isArray(v) ? String(v[0]) : String(v);
+}
+
+export class GroupRunner<T> {
+  private readonly options: ProcessorOptions<T>;
+  private readonly applicationId: string;
+  private readonly topics: { input: string; repartition?: string; changelog: string; dead: string };
+  /** The topic tasks read: the repartition topic, or the input topic. */
+  private readonly taskTopic: string;
+  private readonly validator: StreamEngine<T>;
+  private admin?: Admin;
+  private producer?: Producer;
+  private consumer?: Consumer;
+  private partitions = 0;
+  private inputPartitions: number[] = [];
+  private assignment = new Map<string, Set<number>>();
+  private tasks = new Map<number, Task<T>>();
+  private chain: Promise<unknown> = Promise.resolve();
+  private failure?: unknown;
+  private closed = false;
+  private readonly gstats: Omit<GroupStats, "tasks" | "inputPartitions" | "applicationId"> = {
+    repartitioned: { in: 0, ok: 0, rejected: 0 },
+    changelog: { snapshots: 0, bytes: 0, ms: 0 },
+    restores: 0,
+    rebalances: 0,
+  };
+  private repartitionDeadLetters = 0;
+
+  constructor(options: ProcessorOptions<T>) {
+    const id = options.applicationId!;
+    if (!/^[A-Za-z0-9._-]+$/.test(id)) throw new WorkbookError("STREAM_OPTIONS_INVALID", `applicationId ${JSON.stringify(id)} must use only letters, digits, ".", "_" and "-" (it names the consumer group and the topics); pick another.`);
+    if (options.partitions !== undefined && !(Number.isInteger(options.partitions) && options.partitions >= 1)) {
+      throw new WorkbookError("STREAM_OPTIONS_INVALID", `partitions=${options.partitions} must be a whole number, 1 or more.`);
+    }
+    this.options = options;
+    this.applicationId = id;
+    const names = groupTopics(id);
+    this.topics = {
+      input: options.topic,
+      repartition: options.repartitionBy ? names.repartition : undefined,
+      changelog: names.changelog,
+      dead: options.deadLetterTopic ?? `${options.topic}.dead-letter`,
+    };
+    this.taskTopic = this.topics.repartition ?? options.topic;
+    this.validator = new StreamEngine(options);
+  }
+
+  async open(): Promise<void> {
+    const { kafka } = this.options;
+    this.admin = kafka.admin();
+    await this.admin.connect();
+    const existing = new Set(await this.admin.listTopics());
+    const create: { topic: string; numPartitions?: number; configEntries?: { name: string; value: string }[] }[] = [];
+    for (const t of [this.topics.input, this.topics.dead]) if (!existing.has(t)) create.push({ topic: t });
+    if (create.length > 0) await this.admin.createTopics({ topics: create, waitForLeaders: true });
+    const input = await this.admin.fetchTopicOffsets(this.topics.input);
+    // Every input partition holds the watermark back until its first record reaches a task (as Kafka
+    // Streams waits for data on every partition): instances often start before the producer.
+    this.inputPartitions = input.map((p) => p.partition);
+    const wanted = this.options.partitions ?? input.length;
+    const internal: typeof create = [];
+    if (this.topics.repartition && !existing.has(this.topics.repartition)) internal.push({ topic: this.topics.repartition, numPartitions: wanted });
+    if (!existing.has(this.topics.changelog)) internal.push({ topic: this.topics.changelog, numPartitions: wanted, configEntries: [{ name: "cleanup.policy", value: "compact" }] });
+    if (internal.length > 0) {
+      // Another instance may create them at the same moment: that is fine.
+      await this.admin.createTopics({ topics: internal, waitForLeaders: true }).catch(() => undefined);
+    }
+    const tasks = (await this.admin.fetchTopicOffsets(this.taskTopic)).length;
+    const changelog = (await this.admin.fetchTopicOffsets(this.topics.changelog)).length;
+    if (changelog !== tasks) {
+      throw new WorkbookError("STREAM_OPTIONS_INVALID", `the changelog topic ${this.topics.changelog} has ${changelog} partitions but ${this.taskTopic} has ${tasks}; they must match: delete the application's topics or use another applicationId.`);
+    }
+    this.partitions = tasks;
+
+    this.producer = kafka.producer();
+    await this.producer.connect();
+    this.consumer = kafka.consumer({
+      groupId: this.applicationId,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: Math.min(3000, Math.floor((this.options.sessionTimeoutMs ?? 30_000) / 4)),
+      rebalanceTimeout: 60_000,
+      maxWaitTimeInMs: 200,
+      maxBytesPerPartition: 1 << 20,
+      maxBytes: 32 << 20,
+    });
+    await this.consumer.connect();
+    this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => {
+      const assigned = new Map<string, Set<number>>();
+      for (const [topic, parts] of Object.entries(e.payload.memberAssignment)) assigned.set(topic, new Set(parts));
+      this.assignment = assigned;
+      this.gstats.rebalances++;
+      const own = assigned.get(this.taskTopic) ?? new Set<number>();
+      // A task handed to another instance is dropped: if it comes back, it is restored from the changelog.
+      for (const p of [...this.tasks.keys()]) if (!own.has(p)) this.tasks.delete(p);
+      this.options.onAssign?.({ tasks: [...own].sort((a, b) => a - b), inputPartitions: this.topics.repartition ? [...(assigned.get(this.topics.input) ?? [])].sort((a, b) => a - b) : [] });
+    });
+    this.consumer.on(this.consumer.events.CRASH, (e) => {
+      if (!this.failure) this.failure = e.payload.error;
+    });
+    for (const topic of this.topics.repartition ? [this.topics.input, this.topics.repartition] : [this.topics.input]) {
+      await this.consumer.subscribe({ topic, fromBeginning: true });
+    }
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatch: (payload) =>
+        this.exclusive(() => this.onBatch(payload)).catch((err: unknown) => {
+          if (isMembershipError(err)) {
+            // The group moved on (a rebalance, or this member was dropped after a long batch): what
+            // this instance processed since the last commit is not committed. Forget every task; the
+            // next owner (perhaps this instance) restores them from the changelog. kafkajs rejoins.
+            this.tasks.clear();
+          } else if (!this.failure) this.failure = err;
+          throw err;
+        }),
+    });
+  }
+
+  private exclusive<V>(fn: () => Promise<V>): Promise<V> {
+    const run = this.chain.then(fn, fn);
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private owns(topic: string, partition: number): boolean {
+    return this.assignment.get(topic)?.has(partition) ?? false;
+  }
+
+  check(): void {
+    if (this.failure) throw new WorkbookError("STREAM_FAILED", `the stream processor ${JSON.stringify(this.applicationId)} on topic ${JSON.stringify(this.topics.input)} stopped: ${this.failure instanceof Error ? this.failure.message : String(this.failure)}`, { cause: this.failure });
+    if (this.closed) throw new WorkbookError("STREAM_CLOSED", "the stream processor is closed; start a new one with the same applicationId to resume.");
+  }
+
+  get error(): unknown {
+    return this.failure;
+  }
+
+  private async onBatch({ batch, isRunning, isStale, heartbeat }: EachBatchPayload): Promise<void> {
+    if (this.closed || !isRunning() || isStale()) return;
+    if (!this.owns(batch.topic, batch.partition) || batch.messages.length === 0) return;
+    // Heartbeats between the steps of a long batch keep this member in the group (a rebalance
+    // announced by one throws a membership error: handled in the eachBatch wrapper).
+    if (this.topics.repartition && batch.topic === this.topics.input) await this.repartition(batch.partition, batch.messages, heartbeat);
+    else await this.taskBatch(batch.partition, batch.messages, heartbeat);
+  }
+
+  /** The repartition step: validate, send valid records keyed by the aggregation key, rejected ones to dead letters, commit. */
+  private async repartition(partition: number, messages: KafkaMessage[], heartbeat: () => Promise<void>): Promise<void> {
+    const out: Message[] = [];
+    const dead: DeadRecord[] = [];
+    const by = this.options.repartitionBy!;
+    for (const m of messages) {
+      const record: InputRecord = { partition, offset: m.offset, key: m.key, value: m.value, timestamp: m.timestamp };
+      const v = this.validator.validate(record);
+      if (!v.ok) {
+        dead.push({ record, kind: "rejected", reason: v.reason });
+        continue;
+      }
+      const key = String(by(v.value));
+      out.push({ key, value: m.value, partition: partitionFor(key, this.partitions), timestamp: m.timestamp, headers: { "source-partition": String(partition), "source-offset": m.offset } });
+    }
+    await heartbeat();
+    for (let i = 0; i < out.length; i += SEND_BATCH) await this.producer!.send({ topic: this.topics.repartition!, acks: -1, messages: out.slice(i, i + SEND_BATCH) });
+    await this.sendDeadLetters(dead);
+    await heartbeat();
+    this.repartitionDeadLetters += dead.length;
+    const next = (BigInt(messages[messages.length - 1].offset) + 1n).toString();
+    await this.consumer!.commitOffsets([{ topic: this.topics.input, partition, offset: next }]);
+    this.gstats.repartitioned.in += messages.length;
+    this.gstats.repartitioned.ok += out.length;
+    this.gstats.repartitioned.rejected += dead.length;
+  }
+
+  private async taskBatch(partition: number, messages: KafkaMessage[], heartbeat: () => Promise<void> = async () => undefined): Promise<void> {
+    const began = performance.now();
+    const task = await this.task(partition);
+    const records: InputRecord[] = [];
+    let advanced = false;
+    for (const m of messages) {
+      const offset = BigInt(m.offset);
+      if (offset < task.offset) continue;
+      task.offset = offset + 1n;
+      advanced = true;
+      if (this.topics.repartition) {
+        const sp = Number(header(m.headers, "source-partition"));
+        const so = header(m.headers, "source-offset");
+        if (!Number.isInteger(sp) || so === undefined) throw new WorkbookError("STREAM_FAILED", `record ${m.offset} of ${this.taskTopic} partition ${partition} has no source-partition/source-offset headers; only this processor may write to its repartition topic.`);
+        const seen = task.sources[sp];
+        if (seen !== undefined && BigInt(so) < BigInt(seen)) continue; // sent again by a replayed repartition step
+        task.sources[sp] = (BigInt(so) + 1n).toString();
+        records.push({ partition: sp, offset: so, key: m.key, value: m.value, timestamp: m.timestamp });
+      } else {
+        records.push({ partition, offset: m.offset, key: m.key, value: m.value, timestamp: m.timestamp });
+      }
+    }
+    if (!advanced) return;
+    const result = task.engine.process(records);
+    await heartbeat();
+    await this.sendDeadLetters(result.dead);
+    task.deadLetters += result.dead.length;
+    const rowsWritten = await this.writeSinks(task, result);
+    await heartbeat();
+    await this.commitTask(task);
+    this.options.onBatch?.({
+      batchId: result.batchId,
+      task: partition,
+      records: records.length,
+      ok: result.counts.ok,
+      rejected: result.counts.rejected,
+      late: result.counts.late,
+      rowsWritten,
+      watermark: result.watermarkAfter,
+      durationMs: performance.now() - began,
+      replayed: false,
+    } satisfies BatchReport);
+  }
+
+  private newTask(partition: number): Task<T> {
+    const engine = new StreamEngine(this.options);
+    engine.expectPartitions(this.topics.repartition ? this.inputPartitions : [partition]);
+    return { partition, engine, offset: 0n, sources: {}, deadLetters: 0, flushed: false };
+  }
+
+  /** The task of a partition this instance owns, restored from the changelog on first use. */
+  private async task(partition: number): Promise<Task<T>> {
+    const held = this.tasks.get(partition);
+    if (held) return held;
+    const own = [...(this.assignment.get(this.taskTopic) ?? [])].filter((p) => !this.tasks.has(p));
+    if (!own.includes(partition)) own.push(partition);
+    const snapshots = await this.readSnapshots(own);
+    for (const p of own) {
+      const task = this.newTask(p);
+      const snap = snapshots.get(p);
+      if (snap) {
+        task.engine.restore(snap.state);
+        task.offset = BigInt(snap.offset);
+        task.sources = { ...snap.sources };
+        task.deadLetters = snap.deadLetters;
+        task.flushed = snap.flushed;
+        this.gstats.restores++;
+      }
+      this.tasks.set(p, task);
+    }
+    return this.tasks.get(partition)!;
+  }
+
+  /** Reads the last snapshot of each partition of the changelog (a consumer of its own, for this read only). */
+  private async readSnapshots(partitions: number[]): Promise<Map<number, TaskSnapshot>> {
+    const found = new Map<number, TaskSnapshot>();
+    const ends = await this.admin!.fetchTopicOffsets(this.topics.changelog);
+    const want = new Map<number, { low: bigint; high: bigint }>();
+    for (const e of ends) if (partitions.includes(e.partition) && BigInt(e.high) > BigInt(e.low)) want.set(e.partition, { low: BigInt(e.low), high: BigInt(e.high) });
+    if (want.size === 0) return found;
+    const consumer = this.options.kafka.consumer({ groupId: `${this.applicationId}-restore-${randomUUID()}`, maxWaitTimeInMs: 100, maxBytesPerPartition: 8 << 20 });
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic: this.topics.changelog, fromBeginning: true });
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new WorkbookError("STREAM_TIMEOUT", `restoring tasks ${[...want.keys()].join(", ")} from ${this.topics.changelog} took over 60 s; is the broker reachable?`)), 60_000);
+        const chunks = new Map<number, { id: string; first: bigint; parts: Buffer[] }>();
+        const done = (p: number, text: string) => {
+          const snap = JSON.parse(text) as TaskSnapshot;
+          if (snap.version !== 1 || snap.task !== p) {
+            reject(new WorkbookError("STREAM_CHECKPOINT_INVALID", `the last record of ${this.topics.changelog} partition ${p} is not a snapshot of task ${p}; delete the application's topics or use another applicationId.`));
+            return;
+          }
+          found.set(p, snap);
+          want.delete(p);
+          if (want.size === 0) {
+            clearTimeout(timer);
+            resolve();
+          }
+        };
+        consumer
+          .run({
+            eachMessage: async ({ partition, message }) => {
+              const w = want.get(partition);
+              if (!w) return;
+              const offset = BigInt(message.offset);
+              const id = header(message.headers, "snapshot") ?? "";
+              const n = Number(header(message.headers, "chunks") ?? "1");
+              const i = Number(header(message.headers, "chunk") ?? "0");
+              if (offset === w.high - 1n && !chunks.has(partition)) {
+                if (n === 1) return done(partition, message.value?.toString() ?? "");
+                const first = w.high - BigInt(n);
+                if (first < w.low) return reject(new WorkbookError("STREAM_CHECKPOINT_INVALID", `the snapshot of task ${partition} in ${this.topics.changelog} starts before the partition's first record; use another applicationId.`));
+                chunks.set(partition, { id, first, parts: [] });
+                consumer.seek({ topic: this.topics.changelog, partition, offset: first.toString() });
+                return;
+              }
+              const c = chunks.get(partition);
+              if (!c || offset < c.first || offset >= w.high) return;
+              if (id !== c.id || BigInt(i) !== offset - c.first) return reject(new WorkbookError("STREAM_CHECKPOINT_INVALID", `the snapshot chunks of task ${partition} in ${this.topics.changelog} are interleaved with another snapshot (two writers?); restart the instances.`));
+              c.parts.push(message.value ?? Buffer.alloc(0));
+              if (offset === w.high - 1n) done(partition, Buffer.concat(c.parts).toString());
+            },
+          })
+          .catch(reject);
+        for (const e of ends) {
+          const w = want.get(e.partition);
+          consumer.seek({ topic: this.topics.changelog, partition: e.partition, offset: (w ? w.high - 1n : BigInt(e.high)).toString() });
+        }
+      });
+    } finally {
+      await consumer.disconnect().catch(() => undefined);
+    }
+    return found;
+  }
+
+  /** Writes the task's snapshot to its changelog partition, then commits the group offset. */
+  private async commitTask(task: Task<T>): Promise<void> {
+    const began = performance.now();
+    const snap: TaskSnapshot = {
+      version: 1,
+      applicationId: this.applicationId,
+      task: task.partition,
+      offset: task.offset.toString(),
+      sources: task.sources,
+      deadLetters: task.deadLetters,
+      flushed: task.flushed,
+      state: task.engine.snapshot(),
+      committedAt: new Date().toISOString(),
+    };
+    const bytes = Buffer.from(JSON.stringify(snap));
+    const id = randomUUID();
+    const n = Math.max(1, Math.ceil(bytes.length / CHUNK_BYTES));
+    for (let i = 0; i < n; i++) {
+      await this.producer!.send({
+        topic: this.topics.changelog,
+        acks: -1,
+        messages: [{ partition: task.partition, key: `task-${task.partition}-${i}`, value: bytes.subarray(i * CHUNK_BYTES, (i + 1) * CHUNK_BYTES), headers: { snapshot: id, chunk: String(i), chunks: String(n) } }],
+      });
+    }
+    this.gstats.changelog.snapshots++;
+    this.gstats.changelog.bytes += bytes.length;
+    this.gstats.changelog.ms += performance.now() - began;
+    await this.consumer!.commitOffsets([{ topic: this.taskTopic, partition: task.partition, offset: task.offset.toString(), metadata: task.flushed ? "flushed" : null }]);
+  }
+
+  private async sendDeadLetters(dead: DeadRecord[]): Promise<void> {
+    if (dead.length === 0) return;
+    const messages: Message[] = dead.map((d) => ({
+      key: d.record.key,
+      value: d.record.value,
+      headers: {
+        kind: d.kind,
+        reason: d.reason,
+        ...(d.query ? { query: d.query } : {}),
+        "source-topic": this.topics.input,
+        "source-partition": String(d.record.partition),
+        "source-offset": d.record.offset,
+      },
+    }));
+    for (let i = 0; i < messages.length; i += SEND_BATCH) await this.producer!.send({ topic: this.topics.dead, messages: messages.slice(i, i + SEND_BATCH) });
+  }
+
+  private async writeSinks(task: Task<T>, result: BatchResult): Promise<Record<string, number>> {
+    const written: Record<string, number> = {};
+    for (const q of this.options.queries) {
+      const rows = result.outputs[q.name] ?? [];
+      written[q.name] = rows.length;
+      for (const sink of this.options.sinks[q.name]) {
+        await sink.write({ batchId: result.batchId, task: task.partition, query: q.name, mode: q.mode, watermark: result.watermarkAfter, rows });
+      }
+    }
+    return written;
+  }
+
+  /** Committed group offsets (and metadata) of a topic. */
+  private async groupOffsets(topic: string): Promise<{ partition: number; offset: string; metadata: string | null }[]> {
+    const res = await this.admin!.fetchOffsets({ groupId: this.applicationId, topics: [topic] });
+    return res.find((r) => r.topic === topic)?.partitions ?? [];
+  }
+
+  private async waitFor(what: string, deadline: number, ready: () => Promise<boolean>): Promise<void> {
+    for (;;) {
+      this.check();
+      if (await ready()) return;
+      if (Date.now() > deadline) throw new WorkbookError("STREAM_TIMEOUT", `timed out waiting until ${what}; are the other instances of ${JSON.stringify(this.applicationId)} running and the broker reachable?`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  private async reached(topic: string, targets: { partition: number; high: string }[]): Promise<boolean> {
+    const committed = new Map((await this.groupOffsets(topic)).map((p) => [p.partition, BigInt(p.offset)]));
+    return targets.every((t) => BigInt(t.high) === 0n || (committed.get(t.partition) ?? -1n) >= BigInt(t.high));
+  }
+
+  /**
+   * Waits until the whole group has processed every record that was in the input topic when drain()
+   * was called (repartitioned, then aggregated), whichever instance owned each partition.
+   * Returns the task topic's end offsets it waited for.
+   */
+  async drain(options: { timeoutMs?: number } = {}): Promise<{ partition: number; high: string }[]> {
+    this.check();
+    const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+    const inputEnd = await this.admin!.fetchTopicOffsets(this.topics.input);
+    if (this.topics.repartition) await this.waitFor(`every record of ${this.topics.input} is repartitioned`, deadline, () => this.reached(this.topics.input, inputEnd));
+    const taskEnd = this.topics.repartition ? await this.admin!.fetchTopicOffsets(this.taskTopic) : inputEnd;
+    await this.waitFor(`every record of ${this.taskTopic} is aggregated`, deadline, () => this.reached(this.taskTopic, taskEnd));
+    return taskEnd;
+  }
+
+  /** Marks the end of the input for the tasks this instance owns: append-mode queries emit every open window. */
+  async flush(): Promise<void> {
+    await this.exclusive(async () => {
+      this.check();
+      for (const p of [...(this.assignment.get(this.taskTopic) ?? [])]) await this.flushTask(p);
+    });
+  }
+
+  private async flushTask(partition: number): Promise<void> {
+    if (!this.owns(this.taskTopic, partition)) return;
+    const task = await this.task(partition);
+    if (task.flushed) return;
+    const result = task.engine.flush();
+    task.flushed = true;
+    await this.writeSinks(task, result);
+    await this.commitTask(task);
+  }
+
+  /**
+   * drain(), then every task is flushed by its owner: this instance flushes the tasks it owns and
+   * waits until the group's committed offsets mark every task flushed (so an instance may exit
+   * without leaving a task unflushed).
+   */
+  async finish(options: { timeoutMs?: number } = {}): Promise<void> {
+    const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+    const taskEnd = await this.drain(options);
+    await this.waitFor(`every task of ${this.applicationId} is flushed`, deadline, async () => {
+      try {
+        await this.exclusive(async () => {
+          for (const t of taskEnd) {
+            if (!this.owns(this.taskTopic, t.partition)) continue;
+            const task = await this.task(t.partition);
+            if (task.offset >= BigInt(t.high)) await this.flushTask(t.partition);
+          }
+        });
+      } catch (err) {
+        if (!isMembershipError(err)) throw err;
+        this.tasks.clear(); // a rebalance: the owners (after it) flush, from the changelog
+      }
+      const committed = await this.groupOffsets(this.taskTopic);
+      return taskEnd.every((t) => committed.find((c) => c.partition === t.partition)?.metadata === "flushed");
+    });
+  }
+
+  stats(): ProcessorStats & { group: GroupStats } {
+    const tasks = [...this.tasks.values()].filter((t) => this.owns(this.taskTopic, t.partition));
+    const all = tasks.map((t) => t.engine.getStats());
+    const sum = (f: (s: EngineStats) => number) => all.reduce((a, s) => a + f(s), 0);
+    const perQuery = (f: (s: EngineStats) => Record<string, number>) => {
+      const out: Record<string, number> = {};
+      for (const q of this.options.queries) out[q.name] = all.reduce((a, s) => a + (f(s)[q.name] ?? 0), 0);
+      return out;
+    };
+    const marks = all.map((s) => s.watermark).filter((w): w is number => w !== null);
+    const times = all.map((s) => s.maxEventTime).filter((w): w is number => w !== null);
+    const offsets: Offsets = {};
+    for (const t of tasks) offsets[t.partition] = t.offset.toString();
+    const repart = this.topics.repartition !== undefined;
+    return {
+      batches: sum((s) => s.batches),
+      in: repart ? this.gstats.repartitioned.in : sum((s) => s.in),
+      ok: repart ? this.gstats.repartitioned.ok : sum((s) => s.ok),
+      rejected: repart ? this.gstats.repartitioned.rejected : sum((s) => s.rejected),
+      late: perQuery((s) => s.late),
+      emitted: perQuery((s) => s.emitted),
+      watermark: marks.length > 0 ? Math.min(...marks) : null,
+      maxEventTime: times.length > 0 ? Math.max(...times) : null,
+      maxByPartition: {},
+      flushed: tasks.length > 0 && tasks.every((t) => t.flushed),
+      deadLetters: this.repartitionDeadLetters + tasks.reduce((a, t) => a + t.deadLetters, 0),
+      offsets,
+      group: {
+        applicationId: this.applicationId,
+        tasks: tasks.map((t) => t.partition).sort((a, b) => a - b),
+        inputPartitions: repart ? [...(this.assignment.get(this.topics.input) ?? [])].sort((a, b) => a - b) : [],
+        ...structuredClone(this.gstats),
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.chain;
+    await this.consumer?.disconnect().catch(() => undefined);
+    await this.producer?.disconnect().catch(() => undefined);
+    await this.admin?.disconnect().catch(() => undefined);
+  }
+}
