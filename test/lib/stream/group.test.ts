@@ -87,7 +87,7 @@ test("group options without applicationId, or a bad applicationId, are refused w
   const sink = tableSink(new Map());
   await assert.rejects(startProcessor(options(kafka, "x", dir, sink, { repartitionBy: (e) => e.k })), (e) => isWorkbookError(e, "STREAM_OPTIONS_INVALID") && /applicationId/.test(e.message));
   await assert.rejects(startProcessor(options(kafka, "x", dir, sink, { applicationId: "no spaces" })), (e) => isWorkbookError(e, "STREAM_OPTIONS_INVALID") && /"no spaces"/.test(e.message));
-  await assert.rejects(startProcessor(options(kafka, "x", dir, sink, { applicationId: "app", startOffsets: { 0: 5 } })), (e) => isWorkbookError(e, "STREAM_OPTIONS_INVALID") && /one process only/.test(e.message));
+  await assert.rejects(startProcessor(options(kafka, "x", dir, sink, { applicationId: "app", startOffsets: { 0: "5" } })), (e) => isWorkbookError(e, "STREAM_OPTIONS_INVALID") && /one process only/.test(e.message));
 });
 
 test("two instances with one applicationId split the partitions through a repartition topic, hand state over on a rebalance, and end equal to one process", { timeout: 240_000 }, async (t) => {
