@@ -21,8 +21,7 @@ import { startTrafficDetector } from "./stream";
 
 /**
  * Bad records slipped into the input, at fixed places (after the point with index `after`):
- * each one is rejected with its reason, or judged late, and lands in the dead-letter topic.
- * `late` is a point for the first hour of the data, sent after the watermark has passed it.
+ * each one is rejected with its reason and lands in the dead-letter topic.
  */
 export function badRecords(points: readonly Point[]): Array<{ after: number; key: string; value: string }> {
   if (points.length < 200) throw new WorkbookError("INPUT_INVALID", `${points.length} points are too few to slip the bad records in; pass at least 200.`);
@@ -34,8 +33,12 @@ export function badRecords(points: readonly Point[]): Array<{ after: number; key
     { after: at(90), key: first.airport, value: `{"airport":"${first.airport}","hour":"2001-01-04T10:00:00.000Z","departures":-3}` },
     { after: at(120), key: first.airport, value: `{"airport":"${first.airport}","hour":"2001-01-04T10:30:00.000Z","departures":4}` },
     { after: at(150), key: first.airport, value: `{"airport":"${first.airport}","departures":7}` },
-    { after: at(180), key: first.airport, value: `{"airport":"${first.airport}","hour":"${new Date(first.hour).toISOString()}","departures":1}` },
   ];
+}
+
+/** A straggler: a point for the first hour of the data, sent once the stream has gone past it (judged late). */
+export function latePoint(points: readonly Point[]): Point {
+  return { airport: points[0].airport, hour: points[0].hour, departures: 1 };
 }
 
 export interface TrafficRunOptions {
@@ -93,7 +96,13 @@ export async function runTrafficStream(options: TrafficRunOptions): Promise<Traf
         onAlert(a);
       });
     }
-    const replay = await replayPoints({ kafka, topic, points: options.points, speed: options.speed ?? 0, extra: options.bad === false ? [] : badRecords(options.points) });
+    const bad = options.bad !== false;
+    const replay = await replayPoints({ kafka, topic, points: options.points, speed: options.speed ?? 0, extra: bad ? badRecords(options.points) : [] });
+    let sent = replay.sent;
+    if (bad) {
+      await detector.processor.drain({ timeoutMs: 300_000 });
+      sent += (await replayPoints({ kafka, topic, points: [latePoint(options.points)] })).sent;
+    }
     await detector.processor.finish({ timeoutMs: 300_000 });
     const durationMs = Date.now() - began;
     const messages = await readAlerts(kafka, alertsTopic);
@@ -101,7 +110,7 @@ export async function runTrafficStream(options: TrafficRunOptions): Promise<Traf
     const deadline = Date.now() + 10_000;
     while (follower && followed < messages.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     return {
-      kafka, topic, alertsTopic, deadLetterTopic: detector.deadLetterTopic, sent: replay.sent, stats: detector.processor.stats(), scored: detector.sink.points,
+      kafka, topic, alertsTopic, deadLetterTopic: detector.deadLetterTopic, sent: sent, stats: detector.processor.stats(), scored: detector.sink.points,
       messages, scores: detector.sink.scores, deadLetters: await readDeadLetters(kafka, detector.deadLetterTopic), durationMs,
     };
   } finally {
