@@ -16,3 +16,11 @@ export type { DetectorSink, DetectorSinkOptions, TrafficDetector, TrafficDetecto
 export { replayPoints } from "./producer";
 export type { ReplayPointsOptions, ReplayPointsResult } from "./producer";
 export { readAlerts, printAlerts, alertLine, followAlerts } from "./consumer";
+export { batchScoresSql, batchAlertsSql } from "./batch";
+export { seriesChart, precisionRecall, precisionRecallChart, strongestOutliers } from "./charts";
+export type { PrPoint, RealOutlier, SeriesChartOptions } from "./charts";
+export { runTrafficStream, badRecords, latePoint } from "./scenario";
+export type { TrafficRun, TrafficRunOptions } from "./scenario";
+export { syntheticSeries } from "./synthetic";
+export { trafficExercises, bestF1Threshold, f1, THRESHOLDS } from "./exercises";
+export type { TrafficExercises } from "./exercises";
