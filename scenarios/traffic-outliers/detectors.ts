@@ -96,7 +96,7 @@ function checkOrder(state: SeriesState, index: number): void {
 function seasonalMad(o: Required<DetectorOptions>): Detector {
   const size = WEEK_HOURS * o.baselineWeeks;
   const window = o.residualHours;
-  const history = new Array<number>(o.baselineWeeks);
+  const history = new Float64Array(o.baselineWeeks);
   // the residual window kept sorted beside each state (rebuilt from the JSON state after a load)
   const sortedOf = new WeakMap<SeriesState, Float64Array>();
   return {
@@ -121,7 +121,7 @@ function seasonalMad(o: Required<DetectorOptions>): Detector {
       }
       state.values[index % size] = value;
       if (n < o.baselineWeeks) return { hour, value, baseline: null, score: null };
-      const baseline = medianOf(history, n);
+      const baseline = sortedMedian(insertionSort(history, n), n);
       const residual = value - baseline;
       const rs = state.residuals;
       let score: number | null = null;
@@ -178,6 +178,20 @@ function rollingZ(o: Required<DetectorOptions>): Detector {
 export function medianOf(xs: number[], n: number): number {
   const a = xs.slice(0, n).sort((x, y) => x - y);
   return n % 2 === 1 ? a[(n - 1) / 2] : (a[n / 2 - 1] + a[n / 2]) / 2;
+}
+
+/** Sorts the first n values of a small array in place. */
+function insertionSort(a: Float64Array, n: number): Float64Array {
+  for (let i = 1; i < n; i++) {
+    const x = a[i];
+    let j = i - 1;
+    while (j >= 0 && a[j] > x) {
+      a[j + 1] = a[j];
+      j--;
+    }
+    a[j + 1] = x;
+  }
+  return a;
 }
 
 function lowerBound(s: Float64Array, n: number, x: number): number {
