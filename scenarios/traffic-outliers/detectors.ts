@@ -174,12 +174,6 @@ function rollingZ(o: Required<DetectorOptions>): Detector {
   };
 }
 
-/** Median of the first n numbers of xs (n >= 1). */
-export function medianOf(xs: number[], n: number): number {
-  const a = xs.slice(0, n).sort((x, y) => x - y);
-  return n % 2 === 1 ? a[(n - 1) / 2] : (a[n / 2 - 1] + a[n / 2]) / 2;
-}
-
 /** Sorts the first n values of a small array in place. */
 function insertionSort(a: Float64Array, n: number): Float64Array {
   for (let i = 1; i < n; i++) {

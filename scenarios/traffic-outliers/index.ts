@@ -1,7 +1,7 @@
 /** de-workbook/traffic-outliers: hourly departures per airport, outliers detected on the stream, alerts on a topic, evaluation. */
 export { loadTraffic, readSeries, readAirports, airportNames, hourlySql, vegaFile, TABLES, FLIGHTS_SCHEMA, AIRPORTS_SCHEMA, HOURLY_SCHEMA } from "./series";
 export type { Airport, LoadTrafficResult } from "./series";
-export { createDetector, medianOf, DETECTOR_DEFAULTS, DETECTOR_KINDS, HOUR_MS, WEEK_HOURS } from "./detectors";
+export { createDetector, DETECTOR_DEFAULTS, DETECTOR_KINDS, HOUR_MS, WEEK_HOURS } from "./detectors";
 export type { Detector, DetectorKind, DetectorOptions, Scored, SeriesState } from "./detectors";
 export { alertRule, initAlertState, stepAlert, alertKey, alertDelayHours, ALERT_DEFAULTS } from "./alerts";
 export type { AlertMessage, AlertRule, AlertState } from "./alerts";

@@ -29,6 +29,10 @@ test("the point parser rejects each kind of bad record with its reason", () => {
   assert.match(reason(`{"airport":"XXX","hour":"2001-01-01T05:00:00Z","departures":3}`, new Set(["ORD"])), /not one of the monitored airports/);
   assert.match(reason(`{"airport":"ORD","hour":"2001-01-01T05:30:00Z","departures":3}`), /not the start of an hour/);
   assert.match(reason(`{"airport":"ORD","departures":3}`), /hour undefined is not a date-time/);
+  assert.match(reason(`{"airport":"ORD","hour":"2001-02-30T05:00:00.000Z","departures":3}`), /is not a date-time/);
+  assert.match(reason(`{"airport":"ORD","hour":"2001-02-05T24:00:00.000Z","departures":3}`), /is not a date-time/);
+  const offset = parsePoint(`{"airport":"ORD","hour":"2001-02-05T08:00:00+01:00","departures":3}`);
+  assert.ok(offset.ok && offset.value.hour === Date.parse("2001-02-05T07:00:00Z"), "other ISO forms are read by Date.parse");
   assert.match(reason(`{"airport":"ORD","hour":"2001-01-01T05:00:00Z","departures":-1}`), /not a whole number, 0 or more/);
   assert.match(reason(`{"airport":"ORD","hour":"2001-01-01T05:00:00Z","departures":2.5}`), /not a whole number/);
 });
