@@ -76,9 +76,9 @@ const FIRST = ["Claude", "Berthe", "Camille", "Édouard", "Frida", "José", "Gus
 const LAST = ["Moreau", "Lefèvre", "Núñez", "Müller", "Schröder", "Rossi", "Bianchi", "O'Keeffe", "García", "Dupré", "Sørensen", "Kahlo-Ruiz", "Amaral", "Brontë", "Castañeda", "Weiß", "Kowalski", "Nakamura", "Sher-Gil", "Cassatt", "Vigée", "Gauguin", "Bonheur", "Matisse"];
 const INSTITUTIONS = ["Musée d'Orsay", "Museum of Modern Art", "Tate", "Rijksmuseum", "Museo Nacional del Prado", "Kunsthalle Wien", "Art Institute of Chicago", "Pinacoteca de São Paulo", "", "", ""];
 
-const ADJECTIVES = ["Abstract", "Bright", "Dark", "Geometric", "Gestural", "Muted", "Vivid", "Figurative", "Minimal", "Textured", "Serene", "Dramatic", "Urban", "Rural", "Nocturnal", "Sunlit", "Flat", "Layered", "Monochrome", "Colourful"];
-const NOUNS = ["Landscapes", "Portraits", "Flowers", "Water", "Cityscapes", "Interiors", "Nudes", "Animals", "Still Lifes", "Seascapes", "Gardens", "Architecture", "Crowds", "Mythology", "Religion", "Dance", "Music", "Work", "Leisure", "Travel", "Trees", "Skies", "Light", "Shadows", "Bodies", "Faces", "Machines", "Text", "Patterns", "Ruins"];
-/** Every gene name: 20 adjectives x 30 nouns. */
+const ADJECTIVES = ["Abstract", "Bright", "Dark", "Geometric", "Gestural", "Muted", "Vivid", "Figurative", "Minimal", "Textured", "Serene", "Dramatic", "Urban", "Rural", "Nocturnal", "Sunlit", "Flat", "Layered", "Monochrome", "Colourful", "Expressive", "Realist", "Surreal", "Naive", "Ornamental", "Lyrical", "Austere", "Playful", "Melancholic", "Political", "Intimate", "Monumental", "Fragmented", "Symmetrical", "Hazy", "Luminous", "Earthy", "Pastel", "Stark", "Rhythmic", "Atmospheric", "Classical", "Modernist", "Folk", "Industrial", "Spiritual", "Botanical", "Coastal", "Alpine", "Tropical"];
+const NOUNS = ["Landscapes", "Portraits", "Flowers", "Water", "Cityscapes", "Interiors", "Nudes", "Animals", "Still Lifes", "Seascapes", "Gardens", "Architecture", "Crowds", "Mythology", "Religion", "Dance", "Music", "Work", "Leisure", "Travel", "Trees", "Skies", "Light", "Shadows", "Bodies", "Faces", "Machines", "Text", "Patterns", "Ruins", "Rivers", "Bridges", "Boats", "Horses", "Birds", "Children", "Families", "Markets", "Streets", "Windows", "Mirrors", "Fruit", "Bottles", "Books", "Clouds", "Snow", "Rain", "Fire", "Night", "Dreams", "Masks", "Maps", "Ports", "Railways", "Cafés", "Theatres", "Circus", "Bathers", "Harvests", "Storms"];
+/** Every gene name: 50 adjectives x 60 nouns, 3,000 genes (Artsy's Art Genome Project has about 1,000). */
 export const GENES = ADJECTIVES.flatMap((a) => NOUNS.map((n) => `${a} ${n}`));
 
 function hexId(rand: () => number): string {
@@ -125,8 +125,8 @@ export function generateArtmosphere(options: GenerateArtmosphereOptions = {}): A
     const year = 1780 + Math.floor(rand() * 200);
     artists.push({ id: newId(), name: `${pick(rand, FIRST)} ${pick(rand, LAST)}`, nationality: pick(rand, countries).name, birthday: rand() < 0.1 ? "" : String(year) });
   }
-  // each category draws most genes from its own 40
-  const categoryGenes = new Map(CATEGORIES.map((c) => [c, Array.from({ length: 40 }, () => pick(rand, GENES))]));
+  // each category draws most genes from its own 250
+  const categoryGenes = new Map(CATEGORIES.map((c) => [c, Array.from({ length: 250 }, () => pick(rand, GENES))]));
   const artworks: Artwork[] = [];
   for (let i = 0; i < o.artworks; i++) {
     const category = pick(rand, CATEGORIES);

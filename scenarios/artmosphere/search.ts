@@ -219,6 +219,13 @@ export class ArtSearch {
     });
   }
 
+  /** The ids of every artwork the full-text search matches (no limit), in id order. */
+  async matchingIds(text: string): Promise<string[]> {
+    const { tsquery } = searchWords(text);
+    if (tsquery === "") return [];
+    return (await this.db.query<{ id: string }>(`SELECT id FROM ${this.table}, ${this.query()} AS q WHERE document @@ q ORDER BY id`, [tsquery])).rows.map((r) => r.id);
+  }
+
   /** How many artworks the full-text search matches (no limit). */
   async count(text: string): Promise<number> {
     const { tsquery } = searchWords(text);
