@@ -74,7 +74,7 @@ export async function computeSimilarity(wh: Warehouse, options: { top?: number }
   const sql = `CREATE OR REPLACE TABLE ${wh.dataset}.${SIMILARITY_TABLES.similar} AS\n${similaritySelectSql(SIMILARITY_TABLES.genes, options.top ?? TOP_SIMILAR)}`;
   await wh.query(sql);
   const { rows } = await wh.query<{ pairs: number; artworks: number }>(`SELECT COUNT(*) AS pairs, COUNT(DISTINCT artwork_id) AS artworks FROM ${SIMILARITY_TABLES.similar}`);
-  return { pairs: Number(rows[0].pairs), artworks: Number(rows[0].artworks), ms: performance.now() - began, sql };
+  return { pairs: Number(rows[0]?.pairs ?? 0), artworks: Number(rows[0]?.artworks ?? 0), ms: performance.now() - began, sql };
 }
 
 export interface SimilarArtwork {
