@@ -29,7 +29,7 @@ export const MOST_COLLECTED_SQL = `SELECT artwork_id FROM ${POPULARITY_TABLE} GR
 
 type Pair = { similar_id: string; shared_genes: number };
 
-/** How many artworks full-text search finds for `word` that `title ILIKE '%word%'` misses. */
+/** How many artworks full-text search finds for `word` (words, the last one a prefix) that `title ILIKE '%word%'` misses. */
 export async function missedByNaive(search: ArtSearch, word: string): Promise<number> {
   const naive = new Set((await naiveSearch(search.db, word, { table: search.table, limit: 100_000 })).map((r) => r.id));
   return (await search.matchingIds(word)).filter((id) => !naive.has(id)).length;
@@ -49,7 +49,7 @@ export function artmosphereExercises(options: { search: ArtSearch; wh: Warehouse
       id: "missed",
       title: `What ILIKE misses for "${word}"`,
       hints: [
-        "ILIKE compares characters: 'Étude' does not contain 'etude', because É is not e. Full-text search compares words after the unaccent dictionary has folded them.",
+        "ILIKE compares characters: 'Water-Lilies' does not contain 'water lil' (a hyphen is not a space), and 'Étude' does not contain 'etude' (É is not e). Full-text search compares words, folded by the unaccent dictionary, the last one as a prefix.",
         `search.count("${word}") counts the full-text matches; naiveSearch(db, "${word}") lists what ILIKE finds.`,
         "Take the ids full text finds, remove the ids ILIKE finds, and count what is left.",
       ],
