@@ -27,12 +27,12 @@ export interface Artist {
 }
 
 /** A line that was not accepted, with the reason. */
-export interface RejectedLine {
+export type RejectedLine = {
   source: string;
   line_no: number;
   reason: string;
   line: string;
-}
+};
 
 export interface Parsed<T> {
   ok: T[];

@@ -125,8 +125,9 @@ export function generateArtmosphere(options: GenerateArtmosphereOptions = {}): A
     const year = 1780 + Math.floor(rand() * 200);
     artists.push({ id: newId(), name: `${pick(rand, FIRST)} ${pick(rand, LAST)}`, nationality: pick(rand, countries).name, birthday: rand() < 0.1 ? "" : String(year) });
   }
-  // each category draws most genes from its own 250
-  const categoryGenes = new Map(CATEGORIES.map((c) => [c, Array.from({ length: 250 }, () => pick(rand, GENES))]));
+  // each category draws most genes from its own pool, sized so that a gene has some 30 artworks at any catalogue size
+  const poolSize = Math.min(400, Math.max(20, Math.round(o.artworks / 100)));
+  const categoryGenes = new Map(CATEGORIES.map((c) => [c, Array.from({ length: poolSize }, () => pick(rand, GENES))]));
   const artworks: Artwork[] = [];
   for (let i = 0; i < o.artworks; i++) {
     const category = pick(rand, CATEGORIES);

@@ -19,7 +19,7 @@ export {
 export type { LivePopularity, PopularityOptions, PopularityRow } from "./popularity";
 export { loadUploads, saveRejected, uploadsByCountry, uploadDays, UPLOADS_BY_COUNTRY_SQL, UPLOAD_TABLES, LAKE_PATHS } from "./uploads";
 export type { CountryUploads, UploadLoad } from "./uploads";
-export { showSearchResults, showArtworkCard, ARTMOSPHERE_SAMPLE } from "./scenario";
-export type { ArtworkCard } from "./scenario";
+export { showSearchResults, showArtworkCard, startArtmosphereStream, ARTMOSPHERE_SAMPLE } from "./scenario";
+export type { ArtworkCard, ArtmosphereStream } from "./scenario";
 export { artmosphereExercises, missedByNaive, SHARED_GENES_SQL, MOST_COLLECTED_SQL } from "./exercises";
 export type { ArtmosphereExercises } from "./exercises";

@@ -3,8 +3,14 @@
  * similar artworks (the card reads the artwork from PostgreSQL and its similar artworks from the
  * warehouse table the batch wrote).
  */
+import { randomUUID } from "node:crypto";
 import * as path from "node:path";
 import { projectRoot } from "../../lib/paths";
+import { config } from "../../lib/config";
+import { kafka as configuredKafka } from "../../lib/kafka";
+import type { SqlDatabase } from "../../lib/sql/sql";
+import { readDeadLetters, type DeadLetter } from "../../lib/stream/dead-letters";
+import { POPULARITY_TABLE, startLivePopularity, type LivePopularity } from "./popularity";
 import { escapeHtml, publish } from "../../lib/display/output";
 import type { Warehouse } from "../../lib/warehouse/warehouse";
 import { WorkbookError } from "../../lib/errors";
@@ -60,4 +66,33 @@ export async function showArtworkCard(search: ArtSearch, wh: Warehouse, artworkI
       + `<table><tr><th>#</th><th>similar artwork</th><th>artist</th><th>shared genes</th><th>Jaccard</th><th>id</th></tr>${li}</table></div>`,
   });
   return card;
+}
+
+export interface ArtmosphereStream extends LivePopularity {
+  table: string;
+  /** The malformed and late collects, with their reasons, read back from the dead-letter topic. */
+  deadLetters(): Promise<DeadLetter[]>;
+}
+
+/**
+ * Starts a live run on the configured Kafka (embedded broker, or KAFKA_BROKERS): a fresh topic
+ * named after a run id, the popularity table emptied, the processor, and the real-time replay of
+ * `lines`. `done` resolves when the stream has been processed to its end.
+ */
+export async function startArtmosphereStream(options: { sql: SqlDatabase; lines: string[]; artworkIds: ReadonlySet<string>; speed?: number; table?: string }): Promise<ArtmosphereStream> {
+  const id = randomUUID().slice(0, 8);
+  const table = options.table ?? POPULARITY_TABLE;
+  const k = await configuredKafka({ clientId: "artmosphere" });
+  await options.sql.exec(`DROP TABLE IF EXISTS ${table}`);
+  const live = await startLivePopularity({
+    kafka: k,
+    sql: options.sql,
+    artworkIds: options.artworkIds,
+    topic: `artmosphere-collects-${id}`,
+    checkpointDir: path.join(config().home, "artmosphere", `checkpoint-${id}`),
+    table,
+    lines: options.lines,
+    speed: options.speed,
+  });
+  return { ...live, table, deadLetters: () => readDeadLetters(k, live.deadLetterTopic) };
 }

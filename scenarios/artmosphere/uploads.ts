@@ -75,13 +75,13 @@ export async function saveRejected(wh: Warehouse, rejected: RejectedLine[]): Pro
   await wh.loadRows(UPLOAD_TABLES.rejected, rejected.map((r) => ({ ...r })), { write: "TRUNCATE" });
 }
 
-export interface CountryUploads {
+export type CountryUploads = {
   /** ISO numeric, as world-atlas has it. */
   id: string;
   alpha2: string;
   country: string;
   uploads: number;
-}
+};
 
 /** Uploads per country on `day` (YYYY-MM-DD), read from the warehouse. */
 export async function uploadsByCountry(wh: Warehouse, day: string): Promise<CountryUploads[]> {
