@@ -193,12 +193,16 @@ export class ArtSearch {
     const done = (r: Omit<SearchResult, "text" | "words" | "tsquery" | "ms">): SearchResult => ({ text, words, tsquery, ...r, ms: performance.now() - began });
     if (words.length === 0) return done({ mode: "none", hits: [], message: `Nothing to search for in ${JSON.stringify(text ?? "")}: type at least one letter or digit.` });
     const { rows } = await this.db.query<{ id: string; title: string; artist_name: string | null; category: string; score: number; headline: string }>(
-      `SELECT id, title, artist_name, category, ts_rank(document, q) AS score,
+      `SELECT id, title, artist_name, category, score,
          ts_headline('${this.table}_fts', title, q, 'StartSel=${HL_START}, StopSel=${HL_STOP}, HighlightAll=true') AS headline
-       FROM ${this.table}, ${this.query()} AS q
-       WHERE document @@ q
-       ORDER BY score DESC, length(title), id
-       LIMIT $2`, [tsquery, limit]);
+       FROM (
+         SELECT id, title, artist_name, category, ts_rank(document, q) AS score, q
+         FROM ${this.table}, ${this.query()} AS q
+         WHERE document @@ q
+         ORDER BY score DESC, length(title), id
+         LIMIT $2
+       ) AS best
+       ORDER BY score DESC, length(title), id`, [tsquery, limit]);
     if (rows.length > 0) {
       return done({ mode: "full-text", hits: rows.map((r) => ({ id: r.id, title: r.title, artist: r.artist_name ?? "", category: r.category, score: Number(r.score), highlight: highlightHtml(r.headline) })), message: `${rows.length} artworks for ${tsquery}, best first.` });
     }
