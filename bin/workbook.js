@@ -3,7 +3,7 @@
 // The composition root: the one place that knows both lib/ and the scenarios. Each scenario with CLI
 // commands or DAGs has a register module that adds them to lib/cli/registry (cheaply: the heavy
 // modules load only when one of its entries is used). A new scenario adds one name here.
-const SCENARIOS_WITH_REGISTER = ["image-kmeans", "sparkify", "lambda-urls", "web-logs"];
+const SCENARIOS_WITH_REGISTER = ["image-kmeans", "sparkify", "lambda-urls", "web-logs", "artmosphere"];
 
 for (const name of SCENARIOS_WITH_REGISTER) require(`../dist/scenarios/${name}/register.js`);
 

@@ -10,7 +10,7 @@
  *   await db.close();
  */
 import { config } from "../config";
-import { PGliteDatabase } from "./pglite";
+import { PGliteDatabase, type PGliteExtensionName } from "./pglite";
 import { PostgresDatabase } from "./postgres";
 import type { SqlDatabase } from "./sql";
 
@@ -21,18 +21,26 @@ export interface OpenSqlOptions {
   memory?: boolean;
   /** PGlite data folder. Default: `<work folder>/pglite`. */
   dataDir?: string;
+  /**
+   * PGlite only: contrib extensions to load, e.g. ["unaccent", "pg_trgm"], so `CREATE EXTENSION`
+   * works (a server has them when its postgresql-contrib files are installed). Default: none.
+   */
+  extensions?: PGliteExtensionName[];
 }
 
 /** Opens the configured PostgreSQL (or the one `options` ask for). Close it with `close()`. */
 export async function openSql(options: OpenSqlOptions = {}): Promise<SqlDatabase> {
+  const extensions = options.extensions;
   if (options.url) return PostgresDatabase.create({ url: options.url });
-  if (options.memory) return PGliteDatabase.create({});
-  if (options.dataDir) return PGliteDatabase.create({ dataDir: options.dataDir });
+  if (options.memory) return PGliteDatabase.create({ extensions });
+  if (options.dataDir) return PGliteDatabase.create({ dataDir: options.dataDir, extensions });
   const cfg = config().sql;
   if (cfg.kind === "postgres" && cfg.url) return PostgresDatabase.create({ url: cfg.url });
-  return PGliteDatabase.create({ dataDir: cfg.pglitePath });
+  return PGliteDatabase.create({ dataDir: cfg.pglitePath, extensions });
 }
 
+export { PGLITE_EXTENSIONS } from "./pglite";
+export type { PGliteExtensionName } from "./pglite";
 export type { SqlDatabase, SqlQueryable, SqlResult, UpsertOptions } from "./sql";
 export { SqlError } from "../errors";
 export type { SqlPosition } from "../errors";

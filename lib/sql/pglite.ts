@@ -4,7 +4,7 @@
  * `transaction()` holds the connection for the whole callback.
  */
 import * as fs from "node:fs";
-import type { PGlite, Transaction } from "@electric-sql/pglite";
+import type { Extensions, PGlite, Transaction } from "@electric-sql/pglite";
 import { SqlError, WorkbookError, positionAt } from "../errors";
 import { lockFolder, type FolderLock } from "./folder-lock";
 import type { SqlDatabase, SqlQueryable, SqlResult, UpsertOptions } from "./sql";
@@ -15,6 +15,26 @@ export interface PGliteDatabaseOptions {
   dataDir?: string;
   /** How long to wait for another process to release the data folder. Default 600,000 ms. */
   lockTimeoutMs?: number;
+  /**
+   * Contrib extensions to load (PGlite ships them as separate modules); `CREATE EXTENSION` then
+   * installs them in the database. Default: none.
+   */
+  extensions?: PGliteExtensionName[];
+}
+
+/** The contrib extensions `openSql({ extensions })` can load into PGlite. */
+export const PGLITE_EXTENSIONS = ["unaccent", "pg_trgm"] as const;
+export type PGliteExtensionName = (typeof PGLITE_EXTENSIONS)[number];
+
+/** The extension modules of `names`, as PGlite.create() takes them. */
+async function loadExtensions(names: PGliteExtensionName[]): Promise<Extensions> {
+  const out: Extensions = {};
+  for (const name of names) {
+    if (name === "unaccent") out.unaccent = (await import("@electric-sql/pglite/contrib/unaccent")).unaccent;
+    else if (name === "pg_trgm") out.pg_trgm = (await import("@electric-sql/pglite/contrib/pg_trgm")).pg_trgm;
+    else throw new WorkbookError("OPTIONS_INVALID", `PGlite has no extension ${JSON.stringify(name)} here; the ones it can load are ${PGLITE_EXTENSIONS.join(", ")}.`);
+  }
+  return out;
 }
 
 type Runner = Pick<PGlite | Transaction, "query" | "exec">;
@@ -34,7 +54,8 @@ export class PGliteDatabase implements SqlDatabase {
     const lock = options.dataDir ? await lockFolder(options.dataDir, { timeoutMs: options.lockTimeoutMs }) : undefined;
     const { PGlite } = await import("@electric-sql/pglite");
     try {
-      const db = await PGlite.create({ ...(options.dataDir ? { dataDir: options.dataDir } : {}), parsers: PARSERS });
+      const extensions = options.extensions?.length ? { extensions: await loadExtensions(options.extensions) } : {};
+      const db = await PGlite.create({ ...(options.dataDir ? { dataDir: options.dataDir } : {}), parsers: PARSERS, ...extensions });
       return new PGliteDatabase(db as unknown as PGlite, lock);
     } catch (err) {
       lock?.release();

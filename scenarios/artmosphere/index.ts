@@ -1,0 +1,25 @@
+/** de-workbook/artmosphere: artworks search (PostgreSQL full text), similar artworks (warehouse), live popularity (stream), upload map. */
+export { generateArtmosphere, ARTMOSPHERE_DEFAULTS, CATEGORIES, GENES } from "./generate";
+export type { ArtmosphereData, GenerateArtmosphereOptions } from "./generate";
+export { writeArtmosphere, FILES } from "./files";
+export { parseCatalogue, parseArtwork, parseArtist } from "./catalogue";
+export type { Artwork, Artist, Catalogue, RejectedLine } from "./catalogue";
+export { parseCollect, parseUpload, collectLine, uploadLine } from "./logs";
+export type { CollectEvent, UploadEvent } from "./logs";
+export { COUNTRIES, countryOf } from "./countries";
+export type { Country } from "./countries";
+export { ArtSearch, buildSearchIndex, searchArtworks, naiveSearch, searchWords, foldAccents, SEARCH_TABLE } from "./search";
+export type { SearchResult, SearchHit, SearchOptions, SearchCapabilities } from "./search";
+export { loadArtworkGenes, computeSimilarity, similarArtworks, similarByScan, similaritySelectSql, SIMILARITY_TABLES, TOP_SIMILAR } from "./similarity";
+export type { SimilarArtwork, SimilarityBatch } from "./similarity";
+export {
+  replayCollects, startPopularity, startLivePopularity, showLivePopularity, popularityWindows, recountWindows, topCollected, popularitySpec, createPopularityTable,
+  WINDOW_MS, WATERMARK_DELAY_MS, POPULARITY_TABLE,
+} from "./popularity";
+export type { LivePopularity, PopularityOptions, PopularityRow } from "./popularity";
+export { loadUploads, saveRejected, uploadsByCountry, uploadDays, UPLOADS_BY_COUNTRY_SQL, UPLOAD_TABLES, LAKE_PATHS } from "./uploads";
+export type { CountryUploads, UploadLoad } from "./uploads";
+export { showSearchResults, showArtworkCard, startArtmosphereStream, ARTMOSPHERE_SAMPLE } from "./scenario";
+export type { ArtworkCard, ArtmosphereStream } from "./scenario";
+export { artmosphereExercises, missedByNaive, SHARED_GENES_SQL, MOST_COLLECTED_SQL } from "./exercises";
+export type { ArtmosphereExercises } from "./exercises";

@@ -1,0 +1,61 @@
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { test } from "node:test";
+import { projectRoot } from "../../lib/paths";
+import { runNotebook } from "../../lib/runner";
+import { readScraps } from "../../lib/scraps";
+import { checkCommittedNotebook, checkNbformat, tempDir } from "../helpers";
+
+const notebook = path.join(projectRoot, "notebooks", "05-artmosphere.ipynb");
+const small = { artworks: 1000, artists: 400, eventsPerSecond: 30, duration: 6 };
+
+test("05-artmosphere runs through workbook run: search hits, similar pairs, stream windows equal to the batch, a map, every rejected line counted, the exercises solvable", { timeout: 300_000 }, async (t) => {
+  const dir = tempDir(t);
+  const output = path.join(dir, "05.ipynb");
+  const result = await runNotebook({ input: notebook, output, parameters: { ...small, solutions: true }, progressBar: false, env: { WORKBOOK_HOME: path.join(dir, "home"), DATABASE_URL: "" } });
+  assert.equal(result.status, "completed", result.error);
+  const s = readScraps(output);
+  assert.equal(s.artworks_indexed, 1000);
+  assert.equal(s.search_mode, "full-text");
+  assert.ok((s.search_hits as number) > 20 && (s.search_hits as number) < 1000, `search_hits ${String(s.search_hits)}`);
+  assert.ok((s.similar_pairs as number) > 1000 * 5 * 0.95 && (s.similar_pairs as number) <= 1000 * 5, `similar_pairs ${String(s.similar_pairs)}`);
+  assert.ok((s.windows_written as number) > 50, `windows_written ${String(s.windows_written)}`);
+  assert.equal(s.stream_matches_batch, true);
+  assert.ok((s.live_frames as number) >= 3, `the chart was redrawn while the stream ran (${String(s.live_frames)} frames)`);
+  assert.ok((s.countries_on_map as number) > 10, `countries_on_map ${String(s.countries_on_map)}`);
+  assert.equal(s.rejected, 7 + 4 + 4, "catalogue, upload and collect lines planted bad");
+  assert.equal(s.dead_letters, 4);
+  assert.equal(s.exercises_correct, 3);
+  const text = fs.readFileSync(output, "utf8");
+  assert.match(text, /image\/png/, "pictures have their PNG");
+  assert.match(text, /<mark>Water<\/mark>/, "search results are highlighted");
+  assert.match(text, /Most collected artworks, 5-second windows \(final\)/, "the live chart ends on its final frame");
+  assert.match(text, /not a real date and time/, "dead letters are shown with their reasons");
+  assert.match(text, /is not a known country/, "rejected uploads are shown with their reasons");
+  await checkNbformat(t, output);
+});
+
+test("05-artmosphere without solutions, another query and day: Run All completes with the exercises not attempted", { timeout: 300_000 }, async (t) => {
+  const dir = tempDir(t);
+  const output = path.join(dir, "05-plain.ipynb");
+  const result = await runNotebook({ input: notebook, output, parameters: { ...small, duration: 3, query: "nymph", day: "2016-02-05" }, progressBar: false, env: { WORKBOOK_HOME: path.join(dir, "home"), DATABASE_URL: "" } });
+  assert.equal(result.status, "completed", result.error);
+  const s = readScraps(output);
+  assert.equal(s.exercises_correct, 0);
+  assert.ok((s.search_hits as number) > 0);
+  const text = fs.readFileSync(output, "utf8");
+  assert.match(text, /Not attempted yet/);
+  assert.match(text, /Uploads on 2016-02-05/);
+});
+
+test("05-artmosphere is committed without outputs, as nbformat 4.5 on the tslab kernel, with its parameters and exercises", () => {
+  const { nb, parameters: params, source } = checkCommittedNotebook(notebook);
+  assert.equal(nb.metadata.kernelspec.display_name, "TypeScript");
+  const ids = nb.cells.map((c) => c.id);
+  assert.equal(new Set(ids).size, ids.length, "cell ids are unique");
+  for (const name of ["artworks", "artists", "eventsPerSecond", "duration", "query", "day", "seed"]) assert.match(params, new RegExp(`let ${name} = `));
+  assert.match(params, /let solutions = false;/);
+  assert.equal((source.match(/PLACEHOLDER;/g) ?? []).length, 3, "three exercises with placeholders");
+  for (const scrap of ["artworks_indexed", "search_hits", "similar_pairs", "windows_written", "countries_on_map", "rejected", "exercises_correct"]) assert.match(source, new RegExp(`glue\\("${scrap}"`));
+});
