@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { PassThrough } from "node:stream";
 import type { TestContext } from "node:test";
 import { projectRoot } from "../lib/paths";
+import { NOTEBOOK_KERNELSPEC } from "../lib/cli/kernel-install";
 
 export const fixtures = path.join(projectRoot, "test", "fixtures");
 
@@ -116,14 +117,15 @@ export interface CommittedNotebook {
 }
 
 /**
- * Checks what every committed notebook must be: nbformat 4.5 on the tslab kernel, a string id per
+ * Checks what every committed notebook must be: nbformat 4.5 on the tslab kernel with the kernelspec
+ * metadata `workbook kernel install` writes (NOTEBOOK_KERNELSPEC), a string id per
  * cell, code cells without outputs or execution counts, and a cell tagged "parameters".
  */
 export function checkCommittedNotebook(file: string): CommittedNotebook {
   const nb = JSON.parse(fs.readFileSync(file, "utf8"));
   assert.equal(nb.nbformat, 4);
   assert.equal(nb.nbformat_minor, 5);
-  assert.equal(nb.metadata.kernelspec.name, "tslab");
+  assert.deepEqual(nb.metadata.kernelspec, { ...NOTEBOOK_KERNELSPEC }, `${file}: kernelspec metadata must be what \`workbook kernel install\` writes`);
   const text = (s: string | string[]) => (Array.isArray(s) ? s.join("") : s);
   for (const cell of nb.cells) {
     assert.equal(typeof cell.id, "string");
