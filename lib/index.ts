@@ -20,7 +20,7 @@ export type { BackendCheck } from "./welcome";
 export { glue, readScraps, SCRAP_MIME } from "./scraps";
 export { runNotebook } from "./runner";
 // long work a learner can interrupt and re-run (lib/notebook/session.ts)
-export { startOnce, interruptible, stopAll, forget, runningWork } from "./notebook/session";
+export { startOnce, interruptible, openOnce, stopAll, forget, runningWork } from "./notebook/session";
 export type { Stoppable } from "./notebook/session";
 export type { RunOptions, RunResult } from "./runner";
 

@@ -16,6 +16,13 @@
  * ends with ONE line on stderr naming what was stopped (the cell fails, so "Run All" stops there,
  * as with any interrupt). The kernel stays usable. When neither is in use, the interrupt goes to
  * tslab as before.
+ *
+ *   const wh = await openOnce("warehouse", () => openWarehouse());   // a re-run gets the same one
+ *
+ * `openOnce(name, open)` is for resources rather than work: the warehouse, a database. Re-running
+ * the cell hands back the one already open (reopening it if something closed it), and an interrupt
+ * leaves it open, so every later cell can be re-run alone and the last cell need not close it (the
+ * kernel's end does).
  */
 
 /** Work that can be stopped: `stop()` is preferred, else `close()`. */
@@ -114,6 +121,25 @@ export async function startOnce<T extends Stoppable>(name: string, start: () => 
   const work = await start();
   running.set(name, { name, work });
   return work;
+}
+
+const resources = new Map<string, { close(): unknown }>();
+
+/**
+ * Opens a resource once per kernel under `name`: later calls return the same one while it is open.
+ * Its `close()` is wrapped so that a closed resource is forgotten and the next call opens a new one.
+ */
+export async function openOnce<T extends { close(): unknown }>(name: string, open: () => T | Promise<T>): Promise<T> {
+  const existing = resources.get(name);
+  if (existing) return existing as T;
+  const resource = await open();
+  const close = resource.close.bind(resource);
+  resource.close = (() => {
+    if (resources.get(name) === resource) resources.delete(name);
+    return close();
+  }) as T["close"];
+  resources.set(name, resource);
+  return resource;
 }
 
 /** Forgets the work started under `name` without stopping it (it has finished). */

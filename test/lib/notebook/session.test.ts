@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { forget, installInterruptHandler, interruptible, runningWork, startOnce, stopAll, uninstallInterruptHandler } from "../../../lib/notebook/session";
+import { forget, installInterruptHandler, interruptible, openOnce, runningWork, startOnce, stopAll, uninstallInterruptHandler } from "../../../lib/notebook/session";
 import { Kernel } from "../../../lib/runner";
 import { projectTempDir } from "../../helpers";
 
@@ -107,20 +107,41 @@ test("a SIGINT stops the running work and ends the waiting cell with one line; c
   assert.equal(tslabInterrupts, 2);
 });
 
+test("openOnce hands back the open resource on a re-run, and opens a new one after close()", async () => {
+  let opened = 0;
+  let closed = 0;
+  const open = () => ({ n: ++opened, close: async () => void closed++ });
+  const a = await openOnce("test-db", open);
+  const b = await openOnce("test-db", open);
+  assert.equal(a, b);
+  assert.equal(opened, 1);
+  await b.close();
+  assert.equal(closed, 1);
+  const c = await openOnce("test-db", open);
+  assert.notEqual(c, a);
+  assert.equal(c.n, 2);
+  await a.close(); // closing the old one again does not forget the new one
+  assert.equal(await openOnce("test-db", open), c);
+  await c.close();
+});
+
 test("interruptible passes results and errors through when no interrupt comes", async (t) => {
   t.after(() => uninstallInterruptHandler());
   assert.equal(await interruptible(Promise.resolve(42)), 42);
   await assert.rejects(interruptible(Promise.reject(new Error("boom"))), /boom/);
 });
 
-test("in a real tslab kernel, the stop button (SIGINT) stops the work, prints one line, and the kernel stays usable", { timeout: 120_000 }, async (t) => {
+test("in a real tslab kernel, the stop button (SIGINT) stops the work, prints one line, and the kernel stays usable", { timeout: 400_000 }, async (t) => {
   const kernel = await Kernel.start({ cwd: projectTempDir(t), env: { WORKBOOK_HOME: projectTempDir(t) } });
   t.after(() => kernel.close());
-  const run = async (code: string) => {
+  const run = async (code: string, onStdout?: (text: string) => void) => {
     let stdout = "";
     const outcome = await kernel.execute(code, (type, content) => {
-      if (type === "stream" && content.name === "stdout") stdout += String(content.text);
-    }, 60_000);
+      if (type === "stream" && content.name === "stdout") {
+        stdout += String(content.text);
+        onStdout?.(stdout);
+      }
+    }, 300_000);
     return { ...outcome, stdout };
   };
   const start = `import { startOnce, interruptible } from "de-workbook";
@@ -133,10 +154,14 @@ const work = await startOnce("endless stream", () => { const timer = setInterval
   assert.equal(again.status, "ok", again.stderr);
   assert.match(again.stdout, /Stopped the previous endless stream first/);
 
-  const waiting = run(`await interruptible(work.done);`);
-  await new Promise((r) => setTimeout(r, 1500));
-  kernel.signal("SIGINT");
-  const interrupted = await waiting;
+  // interrupt once the cell is waiting (on a loaded machine tslab may take seconds to compile a cell)
+  let signalled = false;
+  const interrupted = await run(`const waiting = interruptible(work.done); await new Promise((r) => setTimeout(r, 20)); console.log("waiting"); await waiting;`, (out) => {
+    if (!signalled && out.includes("waiting")) {
+      signalled = true;
+      kernel.signal("SIGINT");
+    }
+  });
   assert.equal(interrupted.status, "error");
   assert.equal(interrupted.stderr.trim(), "Interrupted: stopped endless stream.", "one line, no stack trace");
 
