@@ -30,6 +30,19 @@ function onPath(command: string): string | undefined {
  */
 export const NOTEBOOK_KERNELSPEC = { name: "tslab", display_name: "TypeScript", language: "typescript" } as const;
 
+/**
+ * The language_info every committed notebook carries: exactly what tslab 1.0's kernel_info reply
+ * says. Jupyter Notebook replaces a notebook's language_info with the kernel's when the kernel
+ * starts, and marks the notebook "unsaved changes" when they differ.
+ */
+export const NOTEBOOK_LANGUAGE_INFO = {
+  codemirror_mode: { mode: "typescript", name: "javascript", typescript: true },
+  file_extension: ".ts",
+  mimetype: "text/typescript",
+  name: "typescript",
+  version: "3.7.2",
+} as const;
+
 /** Writes the kernelspec; returns the folder written. */
 export function installKernelSpec(options: { name?: string; dataDir?: string } = {}): string {
   const name = options.name ?? NOTEBOOK_KERNELSPEC.name;
