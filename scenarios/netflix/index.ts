@@ -14,3 +14,5 @@ export { batchRecompute, compareWithOracle, movieRatingLines, anomalyLines } fro
 export type { OracleResult } from "./oracle";
 export { startNetflixRun, showLatestWindows, topMoviesChart, NETFLIX_SAMPLE } from "./scenario";
 export type { NetflixRun, NetflixRunOptions } from "./scenario";
+export { netflixExercises, distinctRejectReasons, BUSIEST_WINDOW_SQL } from "./exercises";
+export type { NetflixExercises } from "./exercises";
