@@ -19,6 +19,9 @@ export type { BackendCheck } from "./welcome";
 // Notebook runs and scraps
 export { glue, readScraps, SCRAP_MIME } from "./scraps";
 export { runNotebook } from "./runner";
+// long work a learner can interrupt and re-run (lib/notebook/session.ts)
+export { startOnce, interruptible, openOnce, stopAll, forget, runningWork } from "./notebook/session";
+export type { Stoppable } from "./notebook/session";
 export type { RunOptions, RunResult } from "./runner";
 
 // Kafka (embedded broker | KAFKA_BROKERS cluster)

@@ -14,10 +14,12 @@ cd "$(dirname "$0")/.."
 
 # Tests that need them: `jupyter` (kernel-install), python3-nbformat (nbformat validation of the
 # notebooks the runner writes), kcat + python3-confluent-kafka + python3-kafka (broker conformance),
-# python3 (the Dataproc stand-in's pipe driver). The rest serve notebooks and benchmarks.
+# python3 (the Dataproc stand-in's pipe driver), jupyter-notebook + chromium (the browser test of
+# every notebook, driven by playwright-core from npm). The rest serve notebooks and benchmarks.
 DEBIAN_PACKAGES=(
   python3
   jupyter-notebook jupyter-client jupyter-nbconvert python3-nbconvert python3-nbformat python3-ipykernel
+  chromium
   kcat python3-confluent-kafka python3-kafka
   python3-pandas python3-tables python3-sklearn python3-pil
 )

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { PassThrough } from "node:stream";
 import type { TestContext } from "node:test";
 import { projectRoot } from "../lib/paths";
+import { NOTEBOOK_KERNELSPEC, NOTEBOOK_LANGUAGE_INFO } from "../lib/cli/kernel-install";
 
 export const fixtures = path.join(projectRoot, "test", "fixtures");
 
@@ -110,20 +111,23 @@ export function withEnv(t: Pick<TestContext, "after">, vars: Record<string, stri
 
 /** A notebook as committed, with the sources of its parameters cell and of all cells as text. */
 export interface CommittedNotebook {
-  nb: { metadata: { kernelspec: { name: string; display_name: string; language: string } }; cells: { id: string; cell_type: string; source: string | string[] }[] };
+  nb: { metadata: { kernelspec: { name: string; display_name: string; language: string }; language_info?: unknown }; cells: { id: string; cell_type: string; source: string | string[] }[] };
   parameters: string;
   source: string;
 }
 
 /**
- * Checks what every committed notebook must be: nbformat 4.5 on the tslab kernel, a string id per
+ * Checks what every committed notebook must be: nbformat 4.5 on the tslab kernel with the kernelspec
+ * metadata `workbook kernel install` writes (NOTEBOOK_KERNELSPEC) and the language_info tslab reports
+ * (NOTEBOOK_LANGUAGE_INFO), so that opening it in Jupyter changes nothing, a string id per
  * cell, code cells without outputs or execution counts, and a cell tagged "parameters".
  */
 export function checkCommittedNotebook(file: string): CommittedNotebook {
   const nb = JSON.parse(fs.readFileSync(file, "utf8"));
   assert.equal(nb.nbformat, 4);
   assert.equal(nb.nbformat_minor, 5);
-  assert.equal(nb.metadata.kernelspec.name, "tslab");
+  assert.deepEqual(nb.metadata.kernelspec, { ...NOTEBOOK_KERNELSPEC }, `${file}: kernelspec metadata must be what \`workbook kernel install\` writes`);
+  assert.deepEqual(nb.metadata.language_info, JSON.parse(JSON.stringify(NOTEBOOK_LANGUAGE_INFO)), `${file}: language_info must be what tslab's kernel_info reply says`);
   const text = (s: string | string[]) => (Array.isArray(s) ? s.join("") : s);
   for (const cell of nb.cells) {
     assert.equal(typeof cell.id, "string");

@@ -23,17 +23,37 @@ function onPath(command: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The kernelspec metadata every committed notebook carries. `workbook kernel install` writes the
+ * same name, display name and language, so Jupyter opening a notebook finds nothing to change (a
+ * different display name marks a freshly opened notebook "unsaved changes").
+ */
+export const NOTEBOOK_KERNELSPEC = { name: "tslab", display_name: "TypeScript", language: "typescript" } as const;
+
+/**
+ * The language_info every committed notebook carries: exactly what tslab 1.0's kernel_info reply
+ * says. Jupyter Notebook replaces a notebook's language_info with the kernel's when the kernel
+ * starts, and marks the notebook "unsaved changes" when they differ.
+ */
+export const NOTEBOOK_LANGUAGE_INFO = {
+  codemirror_mode: { mode: "typescript", name: "javascript", typescript: true },
+  file_extension: ".ts",
+  mimetype: "text/typescript",
+  name: "typescript",
+  version: "3.7.2",
+} as const;
+
 /** Writes the kernelspec; returns the folder written. */
 export function installKernelSpec(options: { name?: string; dataDir?: string } = {}): string {
-  const name = options.name ?? "tslab";
+  const name = options.name ?? NOTEBOOK_KERNELSPEC.name;
   const dataDir = options.dataDir ?? config().jupyterDataDir;
   const dir = path.join(dataDir, "kernels", name);
   const tslab = path.join(path.dirname(require.resolve("tslab/package.json")), "bin", "tslab");
   fs.mkdirSync(dir, { recursive: true });
   const spec = {
     argv: [process.execPath, tslab, "kernel", "--config-path", "{connection_file}"],
-    display_name: "TypeScript (de-workbook)",
-    language: "typescript",
+    display_name: NOTEBOOK_KERNELSPEC.display_name,
+    language: NOTEBOOK_KERNELSPEC.language,
     metadata: { "de-workbook": { project: config().projectRoot } },
   };
   fs.writeFileSync(path.join(dir, "kernel.json"), JSON.stringify(spec, null, 1) + "\n");

@@ -14,19 +14,23 @@ function stateOf(run: DagRun, taskId: string): TaskState | undefined {
   return run.tasks.find((t) => t.taskId === taskId)?.state;
 }
 
-function cell(color: string, title: string): string {
-  return `<td style="padding:2px"><div title="${escapeHtml(title)}" style="width:16px;height:16px;margin:auto;border-radius:3px;border:1px solid #999;background:${color}"></div></td>`;
+/**
+ * A coloured square; its state is also written in a span hidden by style, so a viewer that drops
+ * styles (Jupyter for an untrusted notebook) shows the word instead of an empty cell.
+ */
+function cell(color: string, title: string, state: string): string {
+  return `<td style="padding:2px"><div title="${escapeHtml(title)}" style="width:16px;height:16px;margin:auto;border-radius:3px;border:1px solid #999;background:${color}"><span style="display:none">${escapeHtml(state)}</span></div></td>`;
 }
 
 /** An HTML table: a column per run (oldest first), a row per task, and the runs' states on top. */
 export function gridHtml(runs: readonly DagRun[], dag: Dag): string {
   const sorted = [...runs].sort((a, b) => a.logicalDate.getTime() - b.logicalDate.getTime());
   const head = sorted.map((r) => `<th style="writing-mode:vertical-rl;transform:rotate(180deg);font-weight:normal;font-size:11px;padding:2px">${escapeHtml(label(sorted, r))}</th>`);
-  const runRow = sorted.map((r) => cell(STATE_COLORS[r.state as TaskState] ?? NO_STATE_COLOR, `run ${isoDate(r.logicalDate)}: ${r.state}`));
+  const runRow = sorted.map((r) => cell(STATE_COLORS[r.state as TaskState] ?? NO_STATE_COLOR, `run ${isoDate(r.logicalDate)}: ${r.state}`, r.state));
   const rows = dag.order.map((id) => {
     const cells = sorted.map((r) => {
       const state = stateOf(r, id);
-      return cell(state ? STATE_COLORS[state] : NO_STATE_COLOR, `${id} @ ${isoDate(r.logicalDate)}: ${state ?? "no status"}`);
+      return cell(state ? STATE_COLORS[state] : NO_STATE_COLOR, `${id} @ ${isoDate(r.logicalDate)}: ${state ?? "no status"}`, state ?? "-");
     });
     return `<tr data-task="${escapeHtml(id)}"><th style="text-align:left;font-weight:normal;padding:2px 8px 2px 0">${escapeHtml(id)}</th>${cells.join("")}</tr>`;
   });

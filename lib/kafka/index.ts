@@ -61,11 +61,18 @@ export async function kafkaBrokers(): Promise<string[]> {
 /**
  * The kafkajs settings `kafka()` uses: the caller's settings, the brokers, and, for an external
  * cluster, TLS and SASL from the configuration (KAFKA_SSL, KAFKA_SASL_*). The embedded broker gets
- * neither. `defaultLogLevel` is kafkajs's logLevel.ERROR (1) unless given.
+ * neither, and a connection timeout of 10 s instead of kafkajs's 1 s: on a loaded machine the
+ * broker in this process can take longer than 1 s to accept, and kafkajs then logs an ERROR line
+ * (into the notebook's stderr) before its retry succeeds. `defaultLogLevel` is kafkajs's
+ * logLevel.ERROR (1) unless given.
  */
+/** kafkajs's connection timeout for the embedded broker (its default, 1 s, is for remote clusters). */
+export const EMBEDDED_CONNECTION_TIMEOUT_MS = 10_000;
+
 export function kafkaClientConfig(k: KafkaSettings, brokers: string[], options: KafkaOptions = {}, defaultLogLevel: logLevel = 1 as logLevel): KafkaConfig {
   const external = k.mode === "external";
   return {
+    ...(external ? {} : { connectionTimeout: EMBEDDED_CONNECTION_TIMEOUT_MS }),
     ...options.kafkaConfig,
     clientId: options.clientId ?? "de-workbook",
     brokers,

@@ -12,5 +12,7 @@ export {
 export type { HueCount, NearImage, LoadImageColoursResult, SettingsFilter, StoredCounts } from "./warehouse";
 export { swatchesSvg, swatchesText, showSwatches } from "./swatches";
 export type { SwatchOptions } from "./swatches";
-export { makeSampleImages, sampleImages, samplePixels, SAMPLE_DIR } from "./samples";
+export { makeSampleImages, sampleImages, sampleImagesWithFaults, samplePixels, SAMPLE_DIR, FAULTY_SAMPLE_DIR } from "./samples";
 export type { SampleImageOptions } from "./samples";
+export { imageExercises, mostEvenImage, REJECTED_SQL, WIDEST_SQL } from "./exercises";
+export type { ImageExercises } from "./exercises";

@@ -83,6 +83,17 @@ export async function makeSampleImages(options: SampleImageOptions): Promise<str
   return files;
 }
 
+/** Where the faulty samples are: a PNG cut short after 300 bytes (corrupt). */
+export const FAULTY_SAMPLE_DIR = path.join(SAMPLE_DIR, "faulty");
+
+/**
+ * The samples as a class meets them: the 12 images, a corrupt one (a PNG cut short) and one that is
+ * missing (`sample-014-missing.png` is not there), so the rejected table has rows with reasons.
+ */
+export function sampleImagesWithFaults(): string[] {
+  return [...sampleImages(), path.join(FAULTY_SAMPLE_DIR, "sample-013-truncated.png"), path.join(SAMPLE_DIR, "sample-014-missing.png")];
+}
+
 /** The sample images shipped in data/images/, sorted. */
 export function sampleImages(): string[] {
   if (!fs.existsSync(SAMPLE_DIR)) return [];

@@ -1,5 +1,6 @@
 /** Colour swatches as SVG: one bar per image, each colour as wide as its share. */
 import { publish } from "../../lib/display/output";
+import { pictureBundle } from "../../lib/display/picture";
 import type { ImageColoursRow } from "./job";
 
 function escape(text: string): string {
@@ -43,8 +44,11 @@ export function swatchesText(rows: readonly Pick<ImageColoursRow, "uri" | "colou
     .join("\n");
 }
 
-/** Shows the swatches of the first `limit` rows (default 8): SVG in a notebook, text elsewhere. */
-export function showSwatches(rows: readonly Pick<ImageColoursRow, "uri" | "colours">[], options: SwatchOptions & { limit?: number } = {}): void {
+/**
+ * Shows the swatches of the first `limit` rows (default 8): SVG with a PNG beside it in a notebook
+ * (so an untrusted or static viewer still shows them), text elsewhere.
+ */
+export async function showSwatches(rows: readonly Pick<ImageColoursRow, "uri" | "colours">[], options: SwatchOptions & { limit?: number } = {}): Promise<void> {
   const some = rows.slice(0, options.limit ?? 8);
-  publish({ "image/svg+xml": swatchesSvg(some, options), "text/plain": swatchesText(some) });
+  publish(await pictureBundle(swatchesSvg(some, options), swatchesText(some)));
 }

@@ -16,3 +16,5 @@ export { startNetflixRun, showLatestWindows, topMoviesChart, NETFLIX_SAMPLE } fr
 export type { NetflixRun, NetflixRunOptions } from "./scenario";
 export { startNetflixInstances, sumStats } from "./instances";
 export type { InstanceArgs, InstanceEvent, NetflixInstance, NetflixInstances } from "./instances";
+export { netflixExercises, distinctRejectReasons, BUSIEST_WINDOW_SQL } from "./exercises";
+export type { NetflixExercises } from "./exercises";

@@ -22,6 +22,7 @@ import { startNetflixInstances, type NetflixInstances } from "./instances";
 import { replayRatings, type ReplayResult } from "./producer";
 import { readTitles, type Title } from "./titles";
 import { projectRoot } from "../../lib/paths";
+import { WorkbookError } from "../../lib/errors";
 
 /** The committed sample: rating part files and movie_titles.csv. */
 export const NETFLIX_SAMPLE = {
@@ -73,8 +74,13 @@ export interface NetflixRun {
   finish(): Promise<ProcessorStats>;
   anomalies(): Promise<Anomaly[]>;
   deadLetters(): Promise<DeadLetter[]>;
-  /** Stops the processor and closes the database. */
+  /**
+   * Stops everything the run started: the producer (mid-replay if need be), the processor with its
+   * clients, and the database; a pending `finish()` then fails with STREAM_CLOSED. Safe to call twice.
+   */
   close(): Promise<void>;
+  /** The same as close(), so `startOnce("Netflix stream", ...)` can stop a run (lib/notebook/session). */
+  stop(): Promise<void>;
 }
 
 /** Starts a run: fresh topics (named after a run id), an emptied table, producer and processor. */
@@ -120,8 +126,17 @@ export async function startNetflixRun(options: NetflixRunOptions = {}): Promise<
       brokers: cfg.kafka.mode === "external" ? undefined : await kafkaBrokers(),
       databaseUrl: cfg.sql.url,
     });
-    const replay = replayRatings({ kafka, source: options.ratings ?? NETFLIX_SAMPLE.ratings, topic, speed: options.speed ?? 0 });
+    const abort = new AbortController();
+    const replay = replayRatings({ kafka, source: options.ratings ?? NETFLIX_SAMPLE.ratings, topic, speed: options.speed ?? 0, signal: abort.signal });
     replay.catch(() => undefined);
+    let closing: Promise<void> | undefined;
+    const close = (): Promise<void> =>
+      (closing ??= (async () => {
+        abort.abort();
+        await replay.catch(() => undefined);
+        await group.close();
+        await sql.close();
+      })());
     return {
       kafka,
       sql,
@@ -138,10 +153,8 @@ export async function startNetflixRun(options: NetflixRunOptions = {}): Promise<
       },
       anomalies: () => readAnomalies(kafka, anomaliesTopic),
       deadLetters: () => readDeadLetters(kafka, `${topic}.dead-letter`),
-      async close() {
-        await group.close();
-        await sql.close();
-      },
+      close,
+      stop: close,
     };
   }
   const netflix = await startNetflixProcessor({
@@ -158,8 +171,21 @@ export async function startNetflixRun(options: NetflixRunOptions = {}): Promise<
     checkpointDir,
     triggerMs: options.triggerMs ?? 1000,
   });
-  const replay = replayRatings({ kafka, source: options.ratings ?? NETFLIX_SAMPLE.ratings, topic, speed: options.speed ?? 0 });
+  const abort = new AbortController();
+  const replay = replayRatings({ kafka, source: options.ratings ?? NETFLIX_SAMPLE.ratings, topic, speed: options.speed ?? 0, signal: abort.signal });
   replay.catch(() => undefined);
+  const stopped = new Promise<never>((_, reject) =>
+    abort.signal.addEventListener("abort", () => reject(new WorkbookError("STREAM_CLOSED", `The Netflix run on ${topic} was stopped before the end of its input; start a new run to see results.`)), { once: true }),
+  );
+  stopped.catch(() => undefined);
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      abort.abort();
+      await replay.catch(() => undefined);
+      await netflix.close();
+      await sql.close();
+    })());
   return {
     kafka,
     sql,
@@ -170,17 +196,18 @@ export async function startNetflixRun(options: NetflixRunOptions = {}): Promise<
     deadLetterTopic: `${topic}.dead-letter`,
     netflix,
     replay,
-    async finish() {
-      await replay;
-      await netflix.processor.finish();
-      return netflix.processor.stats();
+    finish() {
+      const run = async () => {
+        await replay;
+        await netflix.processor.finish();
+        return netflix.processor.stats();
+      };
+      return Promise.race([run(), stopped]);
     },
     anomalies: () => readAnomalies(kafka, anomaliesTopic),
     deadLetters: () => readDeadLetters(kafka, `${topic}.dead-letter`),
-    async close() {
-      await netflix.close();
-      await sql.close();
-    },
+    close,
+    stop: close,
   };
 }
 

@@ -11,6 +11,7 @@
 import type { DataFrame } from "danfojs-node";
 import type { SqlQueryable } from "../../lib/sql/sql";
 import { TABLES } from "./load";
+import { tensorflow } from "./model";
 
 export const FEATURES_VIEW = "penguin_features";
 
@@ -69,6 +70,7 @@ export interface Preprocessor {
 }
 
 function danfo(): typeof import("danfojs-node") {
+  tensorflow(); // danfojs computes on TensorFlow.js: its first-use banner becomes one line on stdout
   return require("danfojs-node") as typeof import("danfojs-node");
 }
 

@@ -14,9 +14,24 @@ import type { Preprocessor } from "./features";
 
 type TF = typeof import("@tensorflow/tfjs-node");
 
-/** TensorFlow.js, loaded on first use (package.json aliases @tensorflow/tfjs-node to the pure-JS @tensorflow/tfjs). */
+let announced = false;
+
+/**
+ * TensorFlow.js, loaded on first use (package.json aliases @tensorflow/tfjs-node to the pure-JS
+ * @tensorflow/tfjs). Its CPU backend prints a five-line banner to stderr on first use, which a
+ * notebook shows as an error-coloured output; it is replaced by one line on stdout saying the same.
+ */
 export function tensorflow(): TF {
-  return require("@tensorflow/tfjs-node") as TF;
+  const tf = require("@tensorflow/tfjs-node") as TF;
+  if (!announced) {
+    announced = true;
+    const backend = tf.backend() as unknown as { firstUse?: boolean };
+    if (tf.getBackend() === "cpu" && backend.firstUse === true) {
+      backend.firstUse = false;
+      process.stdout.write("TensorFlow.js runs on its pure-JavaScript CPU backend here (no native tfjs-node): fine for hundreds of rows, slow for millions.\n");
+    }
+  }
+  return tf;
 }
 
 export interface ModelOptions {

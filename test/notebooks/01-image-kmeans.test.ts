@@ -9,30 +9,49 @@ import { openWarehouse } from "../../lib/warehouse";
 import { makeSampleImages, sampleImages } from "../../scenarios/image-kmeans/samples";
 import { checkCommittedNotebook, checkNbformat, tempDir } from "../helpers";
 
-test("01-image-kmeans runs through workbook run: processed and rejected images are glued, and the warehouse is queried", { timeout: 240_000 }, async (t) => {
+test("01-image-kmeans runs through workbook run on its default samples: the corrupt and the missing image are rejected with reasons, the warehouse is queried, the exercises are solvable", { timeout: 240_000 }, async (t) => {
   const dir = tempDir(t);
-  const notImage = path.join(dir, "notes.png");
-  fs.writeFileSync(notImage, "not pixels");
-  const images = [...sampleImages().slice(0, 3), notImage, path.join(dir, "missing.png")];
   const output = path.join(dir, "01-image-kmeans.ipynb");
   const result = await runNotebook({
     input: path.join(projectRoot, "notebooks", "01-image-kmeans.ipynb"),
     output,
-    parameters: { images, k: 3, resize: 60, runner: "local" },
+    parameters: { k: 3, resize: 40, runner: "local", solutions: true },
     progressBar: false,
     // A work folder of its own for the warehouse file.
     env: { WORKBOOK_HOME: path.join(dir, "home") },
   });
   assert.equal(result.status, "completed", result.error);
   const scraps = readScraps(output);
-  assert.equal(scraps.images_processed, 3);
-  assert.equal(scraps.images_rejected, 2);
+  assert.equal(scraps.images_processed, 12);
+  assert.equal(scraps.images_rejected, 2, "the samples include a corrupt and a missing image");
+  assert.equal(scraps.table_rejected, 2);
   assert.equal(typeof scraps.top_hue, "string");
+  assert.equal(scraps.exercises_correct, 3);
   assert.ok(fs.existsSync(path.join(dir, "home", "warehouse.duckdb")), "the rows went to the configured warehouse");
   const text = fs.readFileSync(output, "utf8");
   assert.match(text, /image\/svg\+xml/, "swatches were shown");
+  assert.match(text, /image\/png/, "with their PNG");
   assert.match(text, /missing file: /);
+  assert.match(text, /sample-013-truncated\.png/);
   await checkNbformat(t, output);
+});
+
+test("01-image-kmeans without solutions: Run All completes with the exercises not attempted; a file that is not an image is rejected", { timeout: 240_000 }, async (t) => {
+  const dir = tempDir(t);
+  const notImage = path.join(dir, "notes.png");
+  fs.writeFileSync(notImage, "not pixels");
+  const output = path.join(dir, "01-plain.ipynb");
+  const result = await runNotebook({
+    input: path.join(projectRoot, "notebooks", "01-image-kmeans.ipynb"),
+    output,
+    parameters: { images: [...sampleImages().slice(0, 3), notImage], k: 3, resize: 40, runner: "local" },
+    progressBar: false,
+    env: { WORKBOOK_HOME: path.join(dir, "home") },
+  });
+  assert.equal(result.status, "completed", result.error);
+  const scraps = readScraps(output);
+  assert.deepEqual([scraps.images_processed, scraps.images_rejected, scraps.exercises_correct], [3, 1, 0]);
+  assert.match(fs.readFileSync(output, "utf8"), /Not attempted yet/);
 });
 
 test("01-image-kmeans on set A, then set B the same day, then A again leaves |A| + |B| rows, each once", { timeout: 600_000 }, async (t) => {
@@ -73,5 +92,5 @@ test("01-image-kmeans on set A, then set B the same day, then A again leaves |A|
 test("01-image-kmeans is committed without outputs, as nbformat 4.5 on the tslab kernel", () => {
   const { nb, parameters } = checkCommittedNotebook(path.join(projectRoot, "notebooks", "01-image-kmeans.ipynb"));
   assert.equal(nb.metadata.kernelspec.language, "typescript");
-  for (const name of ["images", "k", "resize", "runner"]) assert.match(parameters, new RegExp(`let ${name}\\b`));
+  for (const name of ["images", "k", "resize", "runner", "solutions"]) assert.match(parameters, new RegExp(`let ${name}\\b`));
 });

@@ -21,7 +21,7 @@ test("03-netflix-ratings runs through workbook run in mode C: windows, anomalies
   const result = await runNotebook({
     input: notebook,
     output,
-    parameters: { ratings, mode: "C", windowDays: 7, minRatings: 5, minMean: 4 },
+    parameters: { ratings, mode: "C", windowDays: 7, minRatings: 5, minMean: 4, solutions: true },
     progressBar: false,
     env: { WORKBOOK_HOME: path.join(dir, "home") },
   });
@@ -29,6 +29,7 @@ test("03-netflix-ratings runs through workbook run in mode C: windows, anomalies
   const scraps = readScraps(output);
   assert.equal(scraps.rejected, 2);
   assert.equal(scraps.oracle_match, true);
+  assert.equal(scraps.exercises_correct, 3, "every exercise is solvable");
   assert.ok((scraps.windows_written as number) > 100, `windows_written=${String(scraps.windows_written)}`);
   assert.ok((scraps.anomalies as number) > 0, `anomalies=${String(scraps.anomalies)}`);
   const text = fs.readFileSync(output, "utf8");

@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
 import { runCli, tempDir } from "../../helpers";
+import { NOTEBOOK_KERNELSPEC } from "../../../lib/cli/kernel-install";
 
 const jupyter = spawnSync("jupyter", ["--version"], { stdio: "ignore" }).status === 0;
 
@@ -13,8 +14,11 @@ test("kernel install writes a kernelspec that runs this project's tslab by absol
   assert.equal(r.code, 0, r.stderr);
   const dir = path.join(dataDir, "kernels", "tslab");
   assert.match(r.stdout, new RegExp(`Installed the kernelspec "tslab" in ${dir.replace(/[/.]/g, "\\$&")}`));
-  const spec = JSON.parse(fs.readFileSync(path.join(dir, "kernel.json"), "utf8")) as { argv: string[]; language: string };
+  const spec = JSON.parse(fs.readFileSync(path.join(dir, "kernel.json"), "utf8")) as { argv: string[]; language: string; display_name: string };
   assert.equal(spec.language, "typescript");
+  // the committed notebooks carry the same metadata (checkCommittedNotebook), so opening one in Jupyter changes nothing
+  assert.deepEqual({ name: "tslab", display_name: spec.display_name, language: spec.language }, { ...NOTEBOOK_KERNELSPEC });
+  assert.equal(spec.display_name, "TypeScript");
   assert.ok(path.isAbsolute(spec.argv[0]) && path.isAbsolute(spec.argv[1]));
   assert.ok(fs.existsSync(spec.argv[1]), `${spec.argv[1]} exists`);
   assert.deepEqual(spec.argv.slice(2), ["kernel", "--config-path", "{connection_file}"]);

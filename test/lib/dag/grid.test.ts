@@ -20,6 +20,9 @@ test("the grid shows runs (oldest first) by tasks, each cell coloured by state",
   const colours = [...rowB.matchAll(/background:(#[0-9a-f]{6})/g)].map((m) => m[1]);
   assert.deepEqual(colours, [STATE_COLORS.success, STATE_COLORS.upstream_failed, "#ffffff"]);
   assert.match(html, /title="b @ 2024-01-02T00:00:00Z: upstream_failed"/);
+  // without styles (an untrusted notebook) the states still read as words
+  const unstyled = rowB.replace(/<[^>]+>/g, " ").split(/\s+/).filter(Boolean);
+  assert.deepEqual(unstyled, ["b", "success", "upstream_failed", "-"]);
   assert.equal(gridText(runs, dag), [
     "task   2024-01-01  2024-01-02       2024-01-03",
     "-----  ----------  ---------------  ----------",

@@ -73,6 +73,10 @@ test("the kafkajs config carries TLS and SASL from KAFKA_SSL and KAFKA_SASL_* fo
   const embedded = readConfig({ KAFKA_SSL: "true", KAFKA_SASL_MECHANISM: "plain", KAFKA_SASL_USERNAME: "u", KAFKA_SASL_PASSWORD: "p" }).kafka;
   const e = kafkaClientConfig(embedded, ["127.0.0.1:1234"]);
   assert.deepEqual([e.brokers, e.ssl, e.sasl], [["127.0.0.1:1234"], undefined, undefined]);
+  // ...and 10 s to connect (kafkajs's 1 s logs errors on a loaded machine); the caller's setting wins, external clusters keep kafkajs's
+  assert.equal(e.connectionTimeout, 10_000);
+  assert.equal(kafkaClientConfig(embedded, ["127.0.0.1:1234"], { kafkaConfig: { connectionTimeout: 3000 } }).connectionTimeout, 3000);
+  assert.equal(c.connectionTimeout, undefined);
 });
 
 test("kafka() hands the SASL/SSL settings of the environment to the kafkajs client it creates", async (t) => {

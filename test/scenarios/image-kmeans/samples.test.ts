@@ -7,7 +7,8 @@ import sharp from "sharp";
 import { dataCommand } from "../../../lib/cli/data";
 import { dataImagesCommand } from "../../../scenarios/image-kmeans/cli";
 import "../../../scenarios/image-kmeans/register";
-import { makeSampleImages, sampleImages, samplePixels } from "../../../scenarios/image-kmeans/samples";
+import { makeSampleImages, sampleImages, sampleImagesWithFaults, samplePixels } from "../../../scenarios/image-kmeans/samples";
+import { findImageColours } from "../../../scenarios/image-kmeans/scenario";
 
 function tempDir(t: { after(fn: () => void): void }): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "workbook-samples-"));
@@ -63,4 +64,16 @@ test("workbook data dispatches `images` and refuses other kinds", async (t) => {
   assert.equal(fs.readdirSync(dir).length, 2);
   assert.equal(await dataCommand(["ratings"], () => undefined, (l) => out.push(l)), 2);
   assert.match(out[out.length - 1], /unknown kind "ratings"/);
+});
+
+test("the samples with faults add a corrupt PNG and a missing file, and the job rejects both with a reason", { timeout: 120_000 }, async () => {
+  const all = sampleImagesWithFaults();
+  assert.equal(all.length, 14);
+  assert.deepEqual(all.slice(0, 12), sampleImages());
+  const [corrupt, missing] = all.slice(12);
+  assert.ok(fs.existsSync(corrupt) && !fs.existsSync(missing));
+  const result = await findImageColours([sampleImages()[0], corrupt, missing], { k: 3, resize: 40, runner: "local", workers: 1 });
+  assert.equal(result.rows.length + result.rejected.length, 3, "processed + rejected = given");
+  assert.deepEqual(result.rejected.map((r) => r.uri).sort(), [corrupt, missing].sort());
+  for (const r of result.rejected) assert.ok(r.reason.length > 10, `a reason for ${r.uri}: ${r.reason}`);
 });

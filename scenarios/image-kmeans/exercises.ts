@@ -1,0 +1,88 @@
+/**
+ * The image notebook's exercises, with their reference solutions. Expected values come from the
+ * warehouse tables and the job's rows by the reference code, never typed in.
+ */
+import { exercise, type Exercise } from "../../lib/teach/exercise";
+import type { Warehouse } from "../../lib/warehouse/warehouse";
+import type { ImageColoursRow } from "./job";
+import { IMAGE_COLORS_TABLE, IMAGE_REJECTED_TABLE } from "./warehouse";
+
+export interface ImageExercises {
+  rejectedReasons: Exercise<string>;
+  widestColour: Exercise<string>;
+  mostColourful: Exercise<string>;
+}
+
+/** Reference: the rejected images with their reasons, as (uri, reason) rows. */
+export const REJECTED_SQL = `SELECT uri, reason FROM ${IMAGE_REJECTED_TABLE} ORDER BY uri`;
+
+/** Reference: the image (file name) whose dominant colour covers the largest share of its pixels, for one k and resize. */
+export const WIDEST_SQL = `SELECT uri FROM ${IMAGE_COLORS_TABLE} WHERE k = @k AND resize = @resize ORDER BY dominant_share DESC, uri LIMIT 1`;
+
+type RejectedRow = { uri: string; reason: string };
+
+const fileName = (uri: string): string => uri.split(/[\\/]/).pop() ?? uri;
+
+/** The file name of the row whose colours are most evenly spread (the smallest dominant share). */
+export function mostEvenImage(rows: readonly Pick<ImageColoursRow, "uri" | "colours">[]): string {
+  const scored = rows.filter((r) => r.colours.length > 0).map((r) => ({ name: fileName(r.uri), top: Math.max(...r.colours.map((c) => c.share)) }));
+  scored.sort((a, b) => a.top - b.top || a.name.localeCompare(b.name));
+  if (scored.length === 0) throw new Error("no processed images");
+  return scored[0].name;
+}
+
+export function imageExercises(wh: Warehouse, rows: readonly Pick<ImageColoursRow, "uri" | "colours">[], settings: { k: number; resize: number }): ImageExercises {
+  const params = (sql: string) => Object.fromEntries(Object.entries({ k: settings.k, resize: settings.resize }).filter(([name]) => new RegExp(`@${name}\\b`).test(sql)));
+  const rejectedRows = async (sql: string): Promise<RejectedRow[]> => {
+    const r = await wh.query<Record<string, unknown>>(sql, params(sql));
+    if (!r.columns.includes("uri") || !r.columns.includes("reason")) throw new Error(`the query must return the columns uri and reason; it returns ${r.columns.join(", ")}`);
+    return r.rows.map((x) => ({ uri: String(x.uri), reason: String(x.reason) })).sort((a, b) => a.uri.localeCompare(b.uri));
+  };
+  const widest = async (sql: string): Promise<string> => {
+    const r = await wh.query<Record<string, unknown>>(sql, params(sql));
+    if (r.rows.length === 0) throw new Error("the query returned no row");
+    return fileName(String(Object.values(r.rows[0])[0]));
+  };
+  return {
+    rejectedReasons: exercise<string, RejectedRow[]>({
+      id: "rejected-reasons",
+      title: "Every rejected image, with its reason",
+      hints: [
+        "Nothing is lost silently: an image the job could not read is a row of its own, in a table beside the colours.",
+        `The table is ${IMAGE_REJECTED_TABLE}; it has the columns uri, reason and processed_at.`,
+        `SELECT uri, reason FROM ${IMAGE_REJECTED_TABLE} (every row, whichever run wrote it).`,
+      ],
+      solution: () => REJECTED_SQL,
+      evaluate: rejectedRows,
+      expected: () => rejectedRows(REJECTED_SQL),
+      show: (v) => `${v.length} rows${v.length ? `, e.g. ${fileName(v[0].uri)}: ${v[0].reason.slice(0, 60)}` : ""}`,
+      nudge: (v) => (v.length === 0 ? "The table is not empty: did you query the colours table instead?" : "Return every rejected row, with the columns uri and reason."),
+    }),
+    widestColour: exercise<string, string>({
+      id: "widest-colour",
+      title: "The image whose dominant colour covers the most pixels",
+      hints: [
+        "Each row holds its largest colour in the dominant_* columns; its share is the fraction of the pixels it covers.",
+        `Filter ${IMAGE_COLORS_TABLE} to this run's settings (k = @k AND resize = @resize), ORDER BY dominant_share DESC, LIMIT 1.`,
+        `SELECT uri FROM ${IMAGE_COLORS_TABLE} WHERE k = @k AND resize = @resize ORDER BY dominant_share DESC, uri LIMIT 1`,
+      ],
+      solution: () => WIDEST_SQL,
+      evaluate: widest,
+      expected: () => widest(WIDEST_SQL),
+      nudge: () => "That image's dominant colour is not the widest: sort by dominant_share, largest first, and keep this run's k and resize only.",
+    }),
+    mostColourful: exercise<string>({
+      id: "most-even",
+      title: "The image with the most evenly spread colours",
+      hints: [
+        "An image whose largest colour covers only a small share has its pixels spread over several colours.",
+        "result.rows holds, per image, its colours with their shares; Math.max of the shares is the largest one.",
+        "For each row take Math.max(...row.colours.map((c) => c.share)); the answer is the file name (e.g. \"sample-001.png\") of the row where it is smallest.",
+      ],
+      solution: () => mostEvenImage(rows),
+      expected: () => mostEvenImage(rows),
+      evaluate: (a) => fileName(a),
+      nudge: () => "Look for the smallest largest share, not the largest: the colours of that image are spread most evenly.",
+    }),
+  };
+}

@@ -1,0 +1,64 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { openWarehouse } from "../../../lib/warehouse";
+import type { ColourShare, ImageColoursRow } from "../../../scenarios/image-kmeans/job";
+import { imageExercises, mostEvenImage, REJECTED_SQL, WIDEST_SQL } from "../../../scenarios/image-kmeans/exercises";
+import { IMAGE_COLORS_TABLE, loadImageColours } from "../../../scenarios/image-kmeans/warehouse";
+
+function colour(hex: string, share: number, hue: string): ColourShare {
+  return { hex, r: parseInt(hex.slice(1, 3), 16), g: parseInt(hex.slice(3, 5), 16), b: parseInt(hex.slice(5, 7), 16), share, hue };
+}
+const at = "2024-05-01T10:00:00.000Z";
+const row = (uri: string, colours: ColourShare[], resize = 100): ImageColoursRow => ({ uri, width: 160, height: 120, k: 3, resize, colours, processed_at: at });
+const ROWS = [
+  row("/data/a.png", [colour("#2040e0", 0.6, "blue"), colour("#ffffff", 0.4, "white")]),
+  row("/data/b.png", [colour("#3050d0", 0.4, "blue"), colour("#e02020", 0.35, "red"), colour("#000000", 0.25, "black")]),
+  row("/data/c.png", [colour("#e03030", 0.7, "red"), colour("#2040e0", 0.3, "blue")]),
+  // another resize: its 0.95 must not count for this run's settings
+  row("/data/d.png", [colour("#1030f8", 0.95, "blue"), colour("#000000", 0.05, "black")], 50),
+];
+const REJECTED = [
+  { uri: "/data/x.png", reason: "corrupt image: /data/x.png: unexpected end of file", processed_at: at },
+  { uri: "/data/y.png", reason: "missing file: /data/y.png", processed_at: at },
+];
+
+async function setUp(t: { after(fn: () => Promise<void>): void }) {
+  const wh = await openWarehouse({ memory: true });
+  t.after(() => wh.close());
+  await loadImageColours(wh, ROWS, REJECTED);
+  return { wh, ex: imageExercises(wh, ROWS.filter((r) => r.resize === 100), { k: 3, resize: 100 }) };
+}
+
+test("the reference answers pass and a placeholder is not attempted", async (t) => {
+  const { ex } = await setUp(t);
+  assert.equal((await ex.rejectedReasons.verdict(REJECTED_SQL)).status, "correct");
+  assert.equal((await ex.widestColour.verdict(WIDEST_SQL)).status, "correct");
+  assert.equal((await ex.mostColourful.verdict(await ex.mostColourful.solution())).status, "correct");
+  for (const e of [ex.rejectedReasons, ex.widestColour, ex.mostColourful]) assert.equal((await e.verdict(undefined)).status, "not-attempted");
+});
+
+test("typical wrong answers fail without showing the expected value", async (t) => {
+  const { ex } = await setUp(t);
+  const colours = await ex.rejectedReasons.verdict(`SELECT uri, dominant_hex AS reason FROM ${IMAGE_COLORS_TABLE}`);
+  assert.equal(colours.status, "incorrect");
+  const noReason = await ex.rejectedReasons.verdict("SELECT uri FROM image_colors_rejected");
+  assert.equal(noReason.status, "incorrect");
+  assert.match(noReason.message, /columns uri and reason/);
+  // forgetting the settings picks d.png (another resize)
+  const allSettings = await ex.widestColour.verdict(`SELECT uri FROM ${IMAGE_COLORS_TABLE} ORDER BY dominant_share DESC LIMIT 1`);
+  assert.equal(allSettings.status, "incorrect");
+  assert.match(allSettings.message, /d\.png/);
+  assert.doesNotMatch(allSettings.message, /c\.png/, "the expected value is not shown");
+  // the largest dominant share instead of the smallest
+  const wrongWay = await ex.mostColourful.verdict("c.png");
+  assert.equal(wrongWay.status, "incorrect");
+  assert.doesNotMatch(wrongWay.message, /b\.png/);
+});
+
+test("the reference values are computed from the data: widest c.png, most even b.png; a full path counts as its file name", async (t) => {
+  const { ex } = await setUp(t);
+  assert.equal((await ex.widestColour.verdict(`SELECT uri FROM ${IMAGE_COLORS_TABLE} WHERE k = 3 AND resize = 100 ORDER BY dominant_share DESC LIMIT 1`)).status, "correct");
+  assert.equal(mostEvenImage(ROWS), "b.png");
+  assert.equal((await ex.mostColourful.verdict("/data/b.png")).status, "correct");
+  assert.throws(() => mostEvenImage([]), /no processed images/);
+});
