@@ -22,7 +22,6 @@ import { startNetflixInstances, type NetflixInstances } from "./instances";
 import { replayRatings, type ReplayResult } from "./producer";
 import { readTitles, type Title } from "./titles";
 import { projectRoot } from "../../lib/paths";
-import { WorkbookError } from "../../lib/errors";
 
 /** The committed sample: rating part files and movie_titles.csv. */
 export const NETFLIX_SAMPLE = {
