@@ -41,6 +41,11 @@ const ci = /^(true|1|yes)$/i.test(process.env.CI || "");
 // ("ℹ tests ...", "ℹ pass ...", ...) is held back and printed last, after the list of skips, so it
 // stays the last thing on the terminal (CI reads it).
 const skipsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "workbook-tests-")), "skipped.jsonl");
+// Executed notebooks shared within this run: a notebook test leaves its executed copy here
+// (test/helpers.ts keepExecuted) and the browser test opens it instead of running the notebook again.
+// TEST_FILES tells the browser test which notebook tests are part of this run, so it knows what to wait for.
+const executedDir = path.join(path.dirname(skipsFile), "executed");
+fs.mkdirSync(executedDir);
 const child = spawn(process.execPath, [
   "--test",
   `--test-concurrency=${concurrency}`,
@@ -50,7 +55,7 @@ const child = spawn(process.execPath, [
   ...files,
 ], {
   stdio: ["inherit", "pipe", "inherit"],
-  env: { ...process.env, TZ: "UTC", ...(process.stdout.isTTY && !process.env.NO_COLOR ? { FORCE_COLOR: process.env.FORCE_COLOR || "1" } : {}) },
+  env: { ...process.env, TZ: "UTC", EXECUTED_NOTEBOOKS_DIR: executedDir, TEST_FILES: files.join(path.delimiter), ...(process.stdout.isTTY && !process.env.NO_COLOR ? { FORCE_COLOR: process.env.FORCE_COLOR || "1" } : {}) },
 });
 
 // eslint-disable-next-line no-control-regex

@@ -148,3 +148,35 @@ export function captured(): { stdout: PassThrough; stderr: PassThrough; out: () 
   stderr.on("data", (c: Buffer) => (e += c.toString()));
   return { stdout, stderr, out: () => o, err: () => e };
 }
+
+/**
+ * Leaves a notebook test's executed copy (a run with solutions, as the browser test needs it) where
+ * the browser test of the same `node scripts/run-tests.js` run finds it (EXECUTED_NOTEBOOKS_DIR), so
+ * that test opens it instead of running the notebook again. Outside run-tests.js: nothing to do.
+ */
+export function keepExecuted(output: string, notebook: string): void {
+  const dir = process.env.EXECUTED_NOTEBOOKS_DIR;
+  if (!dir || !fs.existsSync(dir)) return;
+  const target = path.join(dir, path.basename(notebook));
+  fs.copyFileSync(output, `${target}.tmp`);
+  fs.renameSync(`${target}.tmp`, target); // whole or not at all: the browser test polls for it
+}
+
+/**
+ * The executed copy a notebook test of this run left with keepExecuted, waiting for it while that
+ * test still runs (at most `waitMs`); undefined when its test is not part of this run, or did not
+ * leave one in time (it failed: its own test says why).
+ */
+export async function executedCopy(notebook: string, waitMs: number): Promise<string | undefined> {
+  const dir = process.env.EXECUTED_NOTEBOOKS_DIR;
+  const stem = path.basename(notebook).replace(/\.ipynb$/, "");
+  const files = (process.env.TEST_FILES ?? "").split(path.delimiter);
+  if (!dir || !files.some((f) => path.basename(f) === `${stem}.test.js`)) return undefined;
+  const file = path.join(dir, `${stem}.ipynb`);
+  const deadline = Date.now() + waitMs;
+  while (!fs.existsSync(file)) {
+    if (Date.now() > deadline) return undefined;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return file;
+}

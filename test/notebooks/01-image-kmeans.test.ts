@@ -7,7 +7,7 @@ import { runNotebook } from "../../lib/runner";
 import { readScraps } from "../../lib/scraps";
 import { openWarehouse } from "../../lib/warehouse";
 import { makeSampleImages, sampleImages } from "../../scenarios/image-kmeans/samples";
-import { checkCommittedNotebook, checkNbformat, tempDir } from "../helpers";
+import { checkCommittedNotebook, checkNbformat, keepExecuted, tempDir } from "../helpers";
 
 test("01-image-kmeans runs through workbook run on its default samples: the corrupt and the missing image are rejected with reasons, the warehouse is queried, the exercises are solvable", { timeout: 240_000 }, async (t) => {
   const dir = tempDir(t);
@@ -21,6 +21,7 @@ test("01-image-kmeans runs through workbook run on its default samples: the corr
     env: { WORKBOOK_HOME: path.join(dir, "home") },
   });
   assert.equal(result.status, "completed", result.error);
+  keepExecuted(output, "01-image-kmeans.ipynb"); // the browser test of this run opens this copy instead of running the notebook again
   const scraps = readScraps(output);
   assert.equal(scraps.images_processed, 12);
   assert.equal(scraps.images_rejected, 2, "the samples include a corrupt and a missing image");

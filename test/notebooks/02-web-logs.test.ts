@@ -6,7 +6,7 @@ import { projectRoot } from "../../lib/paths";
 import { runNotebook } from "../../lib/runner";
 import { readScraps } from "../../lib/scraps";
 import { generateWebLogs } from "../../scenarios/web-logs/generate";
-import { checkCommittedNotebook, checkNbformat, tempDir } from "../helpers";
+import { checkCommittedNotebook, checkNbformat, keepExecuted, tempDir } from "../helpers";
 
 const notebook = path.join(projectRoot, "notebooks", "02-web-logs.ipynb");
 
@@ -18,6 +18,7 @@ test("02-web-logs runs through workbook run: every line accounted for, hours loa
   const result = await runNotebook({ input: notebook, output, parameters: params, progressBar: false, env: { WORKBOOK_HOME: path.join(dir, "home"), DATABASE_URL: "" } });
   t.diagnostic(`notebook ran in ${Date.now() - began} ms`);
   assert.equal(result.status, "completed", result.error);
+  keepExecuted(output, "02-web-logs.ipynb"); // the browser test of this run opens this copy instead of running the notebook again
   const s = readScraps(output);
   const truth = generateWebLogs({ hours: 3, eventsPerHour: 800, seed: 5 }).truth;
   assert.equal(s.events, truth.lines);

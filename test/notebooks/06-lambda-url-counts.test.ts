@@ -6,7 +6,7 @@ import { after, test } from "node:test";
 import { projectRoot } from "../../lib/paths";
 import { runNotebook } from "../../lib/runner";
 import { readScraps } from "../../lib/scraps";
-import { checkCommittedNotebook, checkNbformat, tempDir } from "../helpers";
+import { checkCommittedNotebook, checkNbformat, keepExecuted, tempDir } from "../helpers";
 
 const notebook = path.join(projectRoot, "notebooks", "06-lambda-url-counts.ipynb");
 // One work folder for both runs (one after the other): the second opens the PGlite folder the first
@@ -21,6 +21,7 @@ test("06-lambda-url-counts runs through workbook run with the bug: merged = reco
   const started = Date.now();
   const result = await runNotebook({ input: notebook, output, parameters: { solutions: true }, progressBar: false, env: { WORKBOOK_HOME: home, DATABASE_URL: "" } });
   assert.equal(result.status, "completed", result.error);
+  keepExecuted(output, "06-lambda-url-counts.ipynb"); // the browser test of this run opens this copy instead of running the notebook again
   t.diagnostic(`notebook ran in ${Math.round((Date.now() - started) / 1000)} s`);
   const s = readScraps(output);
   assert.equal(s.tweets, 600, "100 tweets an hour for 6 hours");

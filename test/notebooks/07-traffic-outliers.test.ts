@@ -5,7 +5,7 @@ import { test } from "node:test";
 import { projectRoot } from "../../lib/paths";
 import { runNotebook } from "../../lib/runner";
 import { readScraps } from "../../lib/scraps";
-import { checkCommittedNotebook, checkNbformat, tempDir } from "../helpers";
+import { checkCommittedNotebook, checkNbformat, keepExecuted, tempDir } from "../helpers";
 
 const notebook = path.join(projectRoot, "notebooks", "07-traffic-outliers.ipynb");
 
@@ -21,6 +21,7 @@ test("07-traffic-outliers runs through workbook run: the stream finds the inject
   const began = Date.now();
   const result = await runNotebook({ input: notebook, output, parameters: { solutions: true }, progressBar: false, env: { WORKBOOK_HOME: path.join(dir, "home"), DATABASE_URL: "" } });
   assert.equal(result.status, "completed", result.error);
+  keepExecuted(output, "07-traffic-outliers.ipynb"); // the browser test of this run opens this copy instead of running the notebook again
   t.diagnostic(`notebook ran in ${((Date.now() - began) / 1000).toFixed(1)} s`);
   const s = readScraps(output);
   assert.equal(s.points, 3 * 4345, "3 airports x 4345 hours (2001-01-01 00:00 to 2001-07-01 00:00, both included)");

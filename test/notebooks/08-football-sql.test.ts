@@ -5,7 +5,7 @@ import { test } from "node:test";
 import { projectRoot } from "../../lib/paths";
 import { runNotebook } from "../../lib/runner";
 import { readScraps } from "../../lib/scraps";
-import { checkCommittedNotebook, checkNbformat, tempDir } from "../helpers";
+import { checkCommittedNotebook, checkNbformat, keepExecuted, tempDir } from "../helpers";
 
 const notebook = path.join(projectRoot, "notebooks", "08-football-sql.ipynb");
 
@@ -14,6 +14,7 @@ test("08-football-sql runs through workbook run: every record is a match or reje
   const output = path.join(dir, "08.ipynb");
   const result = await runNotebook({ input: notebook, output, parameters: { solutions: true }, progressBar: false, env: { WORKBOOK_HOME: path.join(dir, "home"), DATABASE_URL: "" } }); // the warehouse in the temp home
   assert.equal(result.status, "completed", result.error);
+  keepExecuted(output, "08-football-sql.ipynb"); // the browser test of this run opens this copy instead of running the notebook again
   const s = readScraps(output);
   assert.equal((s.matches as number) + (s.rejected as number), s.input_records);
   assert.equal(s.input_records, 6508 + 5, "football.json and the five planted records");

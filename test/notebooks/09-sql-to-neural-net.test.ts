@@ -5,7 +5,7 @@ import { test } from "node:test";
 import { projectRoot } from "../../lib/paths";
 import { runNotebook } from "../../lib/runner";
 import { readScraps } from "../../lib/scraps";
-import { checkCommittedNotebook, checkNbformat, tempDir } from "../helpers";
+import { checkCommittedNotebook, checkNbformat, keepExecuted, tempDir } from "../helpers";
 
 const notebook = path.join(projectRoot, "notebooks", "09-sql-to-neural-net.ipynb");
 
@@ -18,6 +18,7 @@ test("09-sql-to-neural-net loads the penguins, trains above the floor, beats the
   const home = path.join(dir, "home");
   const result = await runNotebook({ input: notebook, output, parameters: { epochs: 20, solutions: true }, progressBar: false, env: { WORKBOOK_HOME: home, DATABASE_URL: "" } });
   assert.equal(result.status, "completed", result.error);
+  keepExecuted(output, "09-sql-to-neural-net.ipynb"); // the browser test of this run opens this copy instead of running the notebook again
   const s = readScraps(output);
   assert.equal(s.records, 344);
   assert.equal(s.rows, 342);
