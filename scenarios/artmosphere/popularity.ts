@@ -151,9 +151,15 @@ export async function startLivePopularity(options: PopularityOptions & { lines: 
   const processor = await startPopularity(options);
   const abort = new AbortController();
   const replay = replayCollects({ kafka: options.kafka, topic: options.topic, lines: options.lines, speed: options.speed, signal: abort.signal });
+  const closed = () => new WorkbookError("STREAM_CLOSED", `The live popularity stream on ${options.topic} was closed before the end of its input; start a new one to see results.`);
   const done = (async () => {
     const r = await replay;
-    await processor.finish({ timeoutMs: 120_000 });
+    if (abort.signal.aborted) throw closed();
+    try {
+      await processor.finish({ timeoutMs: 120_000 });
+    } catch (err) {
+      throw abort.signal.aborted ? closed() : err; // closed while finishing: its clients went away under it
+    }
     return { ...processor.stats(), sent: r.sent };
   })();
   done.catch(() => undefined);

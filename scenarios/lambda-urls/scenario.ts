@@ -52,6 +52,8 @@ export interface LambdaRunOptions {
   sql?: SqlDatabase;
   warehouse?: Warehouse;
   lake?: Lake;
+  /** Where the batch DAG's runs are recorded. Default: a store on `sql` (closed by close()). */
+  store?: DagStore;
   /** Folder for the speed layers' checkpoints. Default `<work folder>/lambda-urls`. */
   stateDir?: string;
   /** Draw the DAG live while a batch runs. Default true. */
@@ -117,7 +119,13 @@ export interface LambdaRun {
   /** The Kappa way: replays the topic from the start with the fixed code into `<prefix>_kappa`; returns its rows. */
   kappaReplay(): Promise<UrlHourlyRow[]>;
   deadLetters(): Promise<DeadLetter[]>;
+  /** Waits for the producer to send everything, then stops the speed layers and closes what the run opened. */
   close(): Promise<void>;
+  /**
+   * Stops the producer at its next chunk (a pending wait fails with STREAM_CLOSED), then closes as
+   * close() does; for `startOnce` (a re-run of the start cell stops the previous run). Safe to call twice.
+   */
+  stop(): Promise<void>;
 }
 
 function sleep(ms: number): Promise<void> {
@@ -157,7 +165,7 @@ export async function startLambdaRun(options: LambdaRunOptions = {}): Promise<La
   if (!options.lake) owned.push(() => lake.close());
   const stateDir = options.stateDir ?? path.join(config().home, "lambda-urls");
   fs.mkdirSync(stateDir, { recursive: true });
-  const store = await openDagStore({ db: sql });
+  const store = options.store ?? (await openDagStore({ db: sql }));
   const dag = lambdaDag({ warehouse: async () => warehouse, lake: async () => lake, kafka: async () => kafka });
   const prefix = options.tablePrefix ?? "url_hourly";
   if (!/^[a-z_][a-z0-9_]*$/.test(prefix)) throw new WorkbookError("OPTIONS_INVALID", `tablePrefix ${JSON.stringify(prefix)} is not a plain lower-case SQL name; use letters, digits and "_", e.g. "url_hourly".`);
@@ -178,6 +186,8 @@ export async function startLambdaRun(options: LambdaRunOptions = {}): Promise<La
 
   // the producer: tweets in order, stamped with their created_at, paced in event time
   let sentCount = 0;
+  let stopped = false;
+  const stoppedError = () => new WorkbookError("STREAM_CLOSED", `The lambda run on ${topic} was stopped before every tweet was sent; start a new run to see results.`);
   const start = data.truth.start;
   const producer = kafka.producer();
   await producer.connect();
@@ -186,10 +196,12 @@ export async function startLambdaRun(options: LambdaRunOptions = {}): Promise<La
     try {
       const chunk = 25;
       for (let i = 0; i < data.tweets.length; i += chunk) {
+        if (stopped) break;
         const part = data.tweets.slice(i, i + chunk);
         if (speedPerSecond > 0) {
           const due = began + ((part[0].timestamp - start) / HOUR_MS / speedPerSecond) * 1000;
           if (due > Date.now()) await sleep(due - Date.now());
+          if (stopped) break;
         }
         await producer.send({ topic, messages: part.map((t) => ({ key: null, value: t.value, timestamp: String(t.timestamp) })) });
         sentCount += part.length;
@@ -222,6 +234,7 @@ export async function startLambdaRun(options: LambdaRunOptions = {}): Promise<La
       const needed = data.tweets.filter((t) => t.timestamp < until).length;
       const bar = showProgress({ total: needed, label: `tweets of the first ${hours} hours sent` });
       while (sentCount < needed) {
+        if (stopped) throw stoppedError();
         await Promise.race([produced, sleep(50)]);
         bar.update(Math.min(sentCount, needed));
       }
@@ -249,6 +262,7 @@ export async function startLambdaRun(options: LambdaRunOptions = {}): Promise<La
     async drain() {
       const bar = showProgress({ total: data.tweets.length, label: "tweets sent" });
       while (sentCount < data.tweets.length) {
+        if (stopped) throw stoppedError();
         await Promise.race([produced, sleep(50)]);
         bar.update(sentCount);
       }
@@ -296,8 +310,12 @@ export async function startLambdaRun(options: LambdaRunOptions = {}): Promise<La
     async close() {
       await produced.catch(() => undefined);
       for (const l of layers) await l.close().catch(() => undefined);
-      await store.close();
-      for (const f of owned.reverse()) await f();
+      if (!options.store) await store.close();
+      for (const f of owned.splice(0).reverse()) await f();
+    },
+    async stop() {
+      stopped = true;
+      await run.close();
     },
   };
   return run;

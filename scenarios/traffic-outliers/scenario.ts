@@ -54,6 +54,10 @@ export interface TrafficRunOptions {
   onAlert?: (a: AlertMessage) => void;
   /** Trigger interval in ms. Default 200. */
   triggerMs?: number;
+  /** The Kafka to use. Default: the configured one (embedded broker, or KAFKA_BROKERS). */
+  kafka?: Kafka;
+  /** Folder for the run's checkpoint. Default `<work folder>/traffic-outliers/checkpoint-<id>`. */
+  checkpointDir?: string;
 }
 
 export interface TrafficRun {
@@ -76,45 +80,86 @@ export interface TrafficRun {
 
 /** Replays, detects on the stream until the end of the input, and reads the alerts back. */
 export async function runTrafficStream(options: TrafficRunOptions): Promise<TrafficRun> {
+  return (await startTrafficStream(options)).finish();
+}
+
+/** A stream run in progress: `finish()` waits for its result, `stop()` ends it early and closes its clients. */
+export interface TrafficStream {
+  topic: string;
+  alertsTopic: string;
+  /** Resolves with the run when the input has been processed; fails with STREAM_CLOSED if stopped first. */
+  finish(): Promise<TrafficRun>;
+  /** Stops the replay, the live alert reader and the processor, and closes the producer. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the run of `runTrafficStream` and returns at once, so a notebook can start it with
+ * `startOnce` (a re-run stops the previous run) and wait with `interruptible(stream.finish())`.
+ */
+export async function startTrafficStream(options: TrafficRunOptions): Promise<TrafficStream> {
   const id = randomUUID().slice(0, 8);
   const topic = `traffic-points-${id}`;
   const alertsTopic = `traffic-alerts-${id}`;
-  const kafka = await configuredKafka({ clientId: "traffic-outliers" });
+  const kafka = options.kafka ?? (await configuredKafka({ clientId: "traffic-outliers" }));
   const airports = [...new Set(options.points.map((p) => p.airport))];
   const began = Date.now();
   const detector = await startTrafficDetector({
     kafka, topic, alertsTopic, airports, detector: options.detector, rule: options.rule, keepScores: true, triggerMs: options.triggerMs,
-    checkpointDir: path.join(config().home, "traffic-outliers", `checkpoint-${id}`),
+    checkpointDir: options.checkpointDir ?? path.join(config().home, "traffic-outliers", `checkpoint-${id}`),
   });
-  let follower: { stop(): Promise<void> } | undefined;
-  let followed = 0;
-  try {
-    const onAlert = options.onAlert;
-    if (onAlert) {
-      follower = await followAlerts(kafka, alertsTopic, (a) => {
-        followed++;
-        onAlert(a);
-      });
-    }
-    const bad = options.bad !== false;
-    const replay = await replayPoints({ kafka, topic, points: options.points, speed: options.speed ?? 0, extra: bad ? badRecords(options.points) : [] });
-    let sent = replay.sent;
-    if (bad) {
-      await detector.processor.drain({ timeoutMs: 300_000 });
-      sent += (await replayPoints({ kafka, topic, points: [latePoint(options.points)] })).sent;
-    }
-    await detector.processor.finish({ timeoutMs: 300_000 });
-    const durationMs = Date.now() - began;
-    const messages = await readAlerts(kafka, alertsTopic);
-    // let the live consumer print every message before it stops
-    const deadline = Date.now() + 10_000;
-    while (follower && followed < messages.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    return {
-      kafka, topic, alertsTopic, deadLetterTopic: detector.deadLetterTopic, sent: sent, stats: detector.processor.stats(), scored: detector.sink.points,
-      messages, scores: detector.sink.scores, deadLetters: await readDeadLetters(kafka, detector.deadLetterTopic), durationMs,
+  const abort = new AbortController();
+  const stopped = new Promise<never>((_, reject) =>
+    abort.signal.addEventListener("abort", () => reject(new WorkbookError("STREAM_CLOSED", `The traffic stream on ${topic} was stopped before the end of its input; start a new run to see results.`)), { once: true }));
+  stopped.catch(() => undefined);
+  const until = <T>(p: Promise<T>): Promise<T> => Promise.race([p, stopped]);
+  const work = (async (): Promise<TrafficRun> => {
+    let follower: { stop(): Promise<void> } | undefined;
+    let followed = 0;
+    let replaying: Promise<unknown> | undefined;
+    const replay = <T>(p: Promise<T>): Promise<T> => {
+      replaying = p;
+      return until(p);
     };
-  } finally {
-    await follower?.stop();
-    await detector.close();
-  }
+    try {
+      const onAlert = options.onAlert;
+      if (onAlert) {
+        follower = await until(followAlerts(kafka, alertsTopic, (a) => {
+          followed++;
+          onAlert(a);
+        }));
+      }
+      const bad = options.bad !== false;
+      const replayed = await replay(replayPoints({ kafka, topic, points: options.points, speed: options.speed ?? 0, extra: bad ? badRecords(options.points) : [], signal: abort.signal }));
+      let sent = replayed.sent;
+      if (bad) {
+        await until(detector.processor.drain({ timeoutMs: 300_000 }));
+        sent += (await replay(replayPoints({ kafka, topic, points: [latePoint(options.points)], signal: abort.signal }))).sent;
+      }
+      await until(detector.processor.finish({ timeoutMs: 300_000 }));
+      const durationMs = Date.now() - began;
+      const messages = await until(readAlerts(kafka, alertsTopic));
+      // let the live consumer print every message before it stops
+      const deadline = Date.now() + 10_000;
+      while (follower && followed < messages.length && Date.now() < deadline && !abort.signal.aborted) await new Promise((r) => setTimeout(r, 50));
+      return {
+        kafka, topic, alertsTopic, deadLetterTopic: detector.deadLetterTopic, sent: sent, stats: detector.processor.stats(), scored: detector.sink.points,
+        messages, scores: detector.sink.scores, deadLetters: await until(readDeadLetters(kafka, detector.deadLetterTopic)), durationMs,
+      };
+    } finally {
+      await replaying?.catch(() => undefined); // a stopped replay ends at its next point
+      await follower?.stop();
+      await detector.close();
+    }
+  })();
+  work.catch(() => undefined);
+  return {
+    topic,
+    alertsTopic,
+    finish: () => work,
+    async stop() {
+      abort.abort();
+      await work.catch(() => undefined);
+    },
+  };
 }

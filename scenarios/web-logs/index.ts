@@ -15,7 +15,7 @@ export type { QualityResult } from "./quality";
 export { TABLES, SCHEMAS, createWebLogTables, loadHour, replaceHour, loadedFingerprints, warehouseRollup } from "./load";
 export { webLogsDag, WEBLOGS_DAG_ID, WEBLOGS_TASKS, STAGING_DATASET } from "./dags";
 export type { WebLogsDagOptions } from "./dags";
-export { runWebLogs, resetWebLogs } from "./pipeline";
+export { runWebLogs, startWebLogs, resetWebLogs } from "./pipeline";
 export type { RunWebLogsOptions, WebLogsRun, StepReport } from "./pipeline";
 export { liveLakeView, showRuns, trafficByHour, trafficChart, conversionByState, conversionMap, naiveAppendTwice } from "./scenario";
 export { webLogsExercises, TOP_CONVERSION_SQL, PARTITION_LIMIT, yearsWithin } from "./exercises";

@@ -88,6 +88,41 @@ export async function resetWebLogs(lake: Lake, wh: Warehouse, store: DagStore): 
 const hourLabel = (t: number) => new Date(t).toISOString().slice(0, 13).replace("T", " ") + ":00";
 
 export async function runWebLogs(options: RunWebLogsOptions): Promise<WebLogsRun> {
+  return (await startWebLogs(options)).finish();
+}
+
+/** A run in progress: `finish()` waits for its result, `stop()` ends it early and closes its clients. */
+export interface WebLogsRunning {
+  topic: string;
+  /** Resolves with the run at the end of the input; fails with STREAM_CLOSED if stopped first. */
+  finish(): Promise<WebLogsRun>;
+  /** Stops the producer at its next step and closes it and the lake writer; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the run of `runWebLogs` and returns at once, so a notebook can start it with `startOnce`
+ * (a re-run stops the previous run) and wait with `interruptible(running.finish())`.
+ */
+export async function startWebLogs(options: RunWebLogsOptions): Promise<WebLogsRunning> {
+  const abort = new AbortController();
+  const topic = options.topic ?? `web-logs-${randomUUID().slice(0, 8)}`;
+  const work = runSteps({ ...options, topic }, abort.signal);
+  work.catch(() => undefined);
+  return {
+    topic,
+    finish: () => work,
+    async stop() {
+      abort.abort();
+      await work.catch(() => undefined);
+    },
+  };
+}
+
+async function runSteps(options: RunWebLogsOptions, signal: AbortSignal): Promise<WebLogsRun> {
+  const stoppedError = () => new WorkbookError("STREAM_CLOSED", `The web-logs run on ${options.topic} was stopped before the end of its input; start a new run to see results.`);
+  const stopped = new Promise<never>((_, reject) => signal.addEventListener("abort", () => reject(stoppedError()), { once: true }));
+  stopped.catch(() => undefined);
   const speed = options.speed ?? 0;
   if (!(speed >= 0)) throw new WorkbookError("OPTIONS_INVALID", `speed=${speed} must be 0 (no pacing) or a positive number of simulated seconds per real second, e.g. 3600.`);
   const stepMs = (options.stepMinutes ?? 5) * 60_000;
@@ -144,6 +179,7 @@ export async function runWebLogs(options: RunWebLogsOptions): Promise<WebLogsRun
     let i = 0;
     const last = lines.length > 0 ? lines[lines.length - 1].arrival : logs.start;
     for (let clock = logs.start + stepMs; clock - stepMs <= last; clock += stepMs) {
+      if (signal.aborted) throw stoppedError();
       const batch: string[] = [];
       while (i < lines.length && lines[i].arrival < clock) batch.push(lines[i++].line);
       sent += await sendLogLines(producer, topic, batch);
@@ -153,9 +189,10 @@ export async function runWebLogs(options: RunWebLogsOptions): Promise<WebLogsRun
       options.onStep?.({ clock, sent, files, rows, hoursLoaded: loaded.size, reruns });
       if (speed > 0) {
         const due = began + ((clock - logs.start) / speed);
-        if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+        if (due > Date.now()) await Promise.race([new Promise((r) => setTimeout(r, due - Date.now())), stopped]);
       }
     }
+    if (signal.aborted) throw stoppedError();
     await writer.drain();
     await markStreamEnded(lake);
     await runClosedHours();

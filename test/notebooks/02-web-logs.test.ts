@@ -10,6 +10,12 @@ import { checkCommittedNotebook, checkNbformat, keepExecuted, tempDir } from "..
 
 const notebook = path.join(projectRoot, "notebooks", "02-web-logs.ipynb");
 
+/** The stderr stream outputs of an executed notebook (the browser test fails on any). */
+function stderrOutputs(file: string): string[] {
+  const nb = JSON.parse(fs.readFileSync(file, "utf8")) as { cells: { outputs?: { output_type: string; name?: string; text?: string | string[] }[] }[] };
+  return nb.cells.flatMap((c) => c.outputs ?? []).filter((o) => o.output_type === "stream" && o.name === "stderr").map((o) => [o.text ?? ""].flat().join(""));
+}
+
 test("02-web-logs runs through workbook run: every line accounted for, hours loaded and re-run for late data, warehouse = recomputation over the lake, exercises solvable", { timeout: 300_000 }, async (t) => {
   const dir = tempDir(t);
   const output = path.join(dir, "02.ipynb");
@@ -32,6 +38,7 @@ test("02-web-logs runs through workbook run: every line accounted for, hours loa
   assert.equal(s.warehouse_matches_lake, true);
   assert.equal(s.exercises_correct, 3);
   const text = fs.readFileSync(output, "utf8");
+  assert.deepEqual(stderrOutputs(output), [], "nothing is printed to stderr in a normal run");
   assert.match(text, /image\/png/, "pictures have their PNG");
   assert.match(text, /not JSON|is missing or empty|is not \\"YYYY-MM-DD HH:MM:SS\\"|neither null nor/, "dead letters are shown with their reasons");
   assert.match(text, /dag-grid/, "the grid of runs is shown");
@@ -50,7 +57,15 @@ test("02-web-logs without solutions: Run All completes with the exercises not at
 });
 
 test("02-web-logs is committed without outputs, as nbformat 4.5 on the tslab kernel, with its parameters and exercises", () => {
-  const { parameters: params, source } = checkCommittedNotebook(notebook);
+  const { nb, parameters: params, source } = checkCommittedNotebook(notebook);
+  // classroom rules (issue 16): resources opened once and left open, long work started once and interruptible
+  assert.match(source, /openOnce\("lake"/);
+  assert.match(source, /openOnce\("warehouse"/);
+  assert.match(source, /openOnce\("DAG store"/);
+  assert.match(source, /startOnce\("web-logs run"/);
+  assert.match(source, /interruptible\(running\.finish\(\)\)/);
+  const code = nb.cells.filter((c: { cell_type: string }) => c.cell_type === "code");
+  assert.doesNotMatch([code[code.length - 1].source].flat().join(""), /\.close\(\)|closeEmbeddedBroker/, "the last cell closes nothing, so any cell can be re-run");
   for (const name of ["hours", "eventsPerHour", "speed", "lateShare", "seed", "solutions"]) assert.match(params, new RegExp(`let ${name}\\b`));
   assert.equal((source.match(/PLACEHOLDER;/g) ?? []).length, 3, "three exercises with placeholders");
 });

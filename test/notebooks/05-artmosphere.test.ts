@@ -8,6 +8,12 @@ import { readScraps } from "../../lib/scraps";
 import { checkCommittedNotebook, checkNbformat, keepExecuted, tempDir } from "../helpers";
 
 const notebook = path.join(projectRoot, "notebooks", "05-artmosphere.ipynb");
+
+/** The stderr stream outputs of an executed notebook (the browser test fails on any). */
+function stderrOutputs(file: string): string[] {
+  const nb = JSON.parse(fs.readFileSync(file, "utf8")) as { cells: { outputs?: { output_type: string; name?: string; text?: string | string[] }[] }[] };
+  return nb.cells.flatMap((c) => c.outputs ?? []).filter((o) => o.output_type === "stream" && o.name === "stderr").map((o) => [o.text ?? ""].flat().join(""));
+}
 const small = { artworks: 1000, artists: 400, eventsPerSecond: 30, duration: 6 };
 
 test("05-artmosphere runs through workbook run: search hits, similar pairs, stream windows equal to the batch, a map, every rejected line counted, the exercises solvable", { timeout: 300_000 }, async (t) => {
@@ -29,6 +35,7 @@ test("05-artmosphere runs through workbook run: search hits, similar pairs, stre
   assert.equal(s.dead_letters, 4);
   assert.equal(s.exercises_correct, 3);
   const text = fs.readFileSync(output, "utf8");
+  assert.deepEqual(stderrOutputs(output), [], "nothing is printed to stderr in a normal run");
   assert.match(text, /image\/png/, "pictures have their PNG");
   assert.match(text, /<mark>Water<\/mark>/, "search results are highlighted");
   assert.match(text, /Most collected artworks, 5-second windows \(final\)/, "the live chart ends on its final frame");
@@ -52,6 +59,14 @@ test("05-artmosphere without solutions, another query and day: Run All completes
 
 test("05-artmosphere is committed without outputs, as nbformat 4.5 on the tslab kernel, with its parameters and exercises", () => {
   const { nb, parameters: params, source } = checkCommittedNotebook(notebook);
+  // classroom rules (issue 16): resources opened once and left open, long work started once and interruptible
+  assert.match(source, /openOnce\("lake"/);
+  assert.match(source, /openOnce\("warehouse"/);
+  assert.match(source, /openOnce\("database"/);
+  assert.match(source, /startOnce\("Artmosphere stream"/);
+  assert.match(source, /interruptible\(showLivePopularity\(/);
+  const code = nb.cells.filter((c: { cell_type: string }) => c.cell_type === "code");
+  assert.doesNotMatch([code[code.length - 1].source].flat().join(""), /\.close\(\)|closeEmbeddedBroker/, "the last cell closes nothing, so any cell can be re-run");
   assert.equal(nb.metadata.kernelspec.display_name, "TypeScript");
   const ids = nb.cells.map((c) => c.id);
   assert.equal(new Set(ids).size, ids.length, "cell ids are unique");

@@ -9,6 +9,12 @@ import { readScraps } from "../../lib/scraps";
 import { checkCommittedNotebook, checkNbformat, keepExecuted, tempDir } from "../helpers";
 
 const notebook = path.join(projectRoot, "notebooks", "06-lambda-url-counts.ipynb");
+
+/** The stderr stream outputs of an executed notebook (the browser test fails on any). */
+function stderrOutputs(file: string): string[] {
+  const nb = JSON.parse(fs.readFileSync(file, "utf8")) as { cells: { outputs?: { output_type: string; name?: string; text?: string | string[] }[] }[] };
+  return nb.cells.flatMap((c) => c.outputs ?? []).filter((o) => o.output_type === "stream" && o.name === "stderr").map((o) => [o.text ?? ""].flat().join(""));
+}
 // One work folder for both runs (one after the other): the second opens the PGlite folder the first
 // made instead of making its own, which takes PGlite tens of seconds on a loaded machine. Each run
 // uses its own topic and replaces the tables it shows.
@@ -38,6 +44,7 @@ test("06-lambda-url-counts runs through workbook run with the bug: merged = reco
   assert.ok((s.naive_distinct_urls as number) > 5 * (s.distinct_urls as number), `counting URLs as written splits pages far more: ${String(s.naive_distinct_urls)}`);
   assert.equal(s.exercises_correct, 3);
   const text = fs.readFileSync(output, "utf8");
+  assert.deepEqual(stderrOutputs(output), [], "nothing is printed to stderr in a normal run");
   assert.match(text, /image\/png/, "pictures have their PNG");
   assert.match(text, /redirect loop|is not an http\(s\) URL|not JSON/, "rejected tweets are shown with their reasons");
   assert.match(text, /utm_/, "the split URLs are shown");
@@ -58,7 +65,17 @@ test("06-lambda-url-counts without the bug and without solutions: nothing to fix
 });
 
 test("06-lambda-url-counts is committed without outputs, as nbformat 4.5 on the tslab kernel, with its parameters, exercises and scraps", () => {
-  const { parameters: params, source } = checkCommittedNotebook(notebook);
+  const { nb, parameters: params, source } = checkCommittedNotebook(notebook);
+  // classroom rules (issue 16): resources opened once and left open, long work started once and interruptible
+  assert.match(source, /openOnce\("lake"/);
+  assert.match(source, /openOnce\("warehouse"/);
+  assert.match(source, /openOnce\("database"/);
+  assert.match(source, /openOnce\("DAG store"/);
+  assert.match(source, /startOnce\("lambda run"/);
+  assert.match(source, /interruptible\(run\.waitForHours\(/);
+  assert.match(source, /interruptible\(run\.drain\(\)\)/);
+  const code = nb.cells.filter((c: { cell_type: string }) => c.cell_type === "code");
+  assert.doesNotMatch([code[code.length - 1].source].flat().join(""), /\.close\(\)|closeEmbeddedBroker/, "the last cell closes nothing, so any cell can be re-run");
   for (const name of ["tweetsPerHour", "hours", "speed", "bug", "blockSize", "seed", "solutions"]) assert.match(params, new RegExp(`let ${name}\\b`));
   assert.match(params, /let solutions = false;/);
   assert.equal((source.match(/PLACEHOLDER;/g) ?? []).length, 3, "three exercises with placeholders");

@@ -9,6 +9,12 @@ import { checkCommittedNotebook, checkNbformat, keepExecuted, tempDir } from "..
 
 const notebook = path.join(projectRoot, "notebooks", "07-traffic-outliers.ipynb");
 
+/** The stderr stream outputs of an executed notebook (the browser test fails on any). */
+function stderrOutputs(file: string): string[] {
+  const nb = JSON.parse(fs.readFileSync(file, "utf8")) as { cells: { outputs?: { output_type: string; name?: string; text?: string | string[] }[] }[] };
+  return nb.cells.flatMap((c) => c.outputs ?? []).filter((o) => o.output_type === "stream" && o.name === "stderr").map((o) => [o.text ?? ""].flat().join(""));
+}
+
 // Floors, from the measured values of the default run (ORD, DFW, ATL; threshold 5, k 2, cooldown 6 h;
 // seed 14, so every run gives the same numbers): recall 0.92 (11 of 12 injected anomalies; the missed
 // one is a level shift), precision 0.31 (17 of 55 alerts match an injected anomaly; most of the others
@@ -38,6 +44,7 @@ test("07-traffic-outliers runs through workbook run: the stream finds the inject
   assert.equal(s.real_outliers, 12);
   assert.equal(s.exercises_correct, 3);
   const text = fs.readFileSync(output, "utf8");
+  assert.deepEqual(stderrOutputs(output), [], "nothing is printed to stderr in a normal run");
   assert.match(text, /image\/png/, "charts have their PNG");
   assert.match(text, /not one of the monitored airports/, "dead letters are shown with their reasons");
   assert.match(text, /late for hourly/);
@@ -60,6 +67,13 @@ test("07-traffic-outliers without solutions, one airport, the naive detector: Ru
 
 test("07-traffic-outliers is committed without outputs, as nbformat 4.5 on the tslab kernel, with its parameters and exercises", () => {
   const { nb, parameters: params, source } = checkCommittedNotebook(notebook);
+  // classroom rules (issue 16): resources opened once and left open, long work started once and interruptible
+  assert.match(source, /openOnce\("warehouse"/);
+  assert.match(source, /startOnce\("rolling z-score stream"/);
+  assert.match(source, /startOnce\("traffic stream"/);
+  assert.match(source, /interruptible\(stream\.finish\(\)\)/);
+  const code = nb.cells.filter((c: { cell_type: string }) => c.cell_type === "code");
+  assert.doesNotMatch([code[code.length - 1].source].flat().join(""), /\.close\(\)|closeEmbeddedBroker/, "the last cell closes nothing, so any cell can be re-run");
   assert.equal(nb.metadata.kernelspec.display_name, "TypeScript");
   for (const name of ["airports", "threshold", "k", "detector", "speed", "solutions"]) assert.match(params, new RegExp(`let ${name}\\b`));
   assert.match(params, /let solutions = false;/);

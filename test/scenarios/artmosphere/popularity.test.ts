@@ -58,3 +58,20 @@ test("the replay is real time (speed 1) and the live chart redraws while the str
   assert.equal(new Set(shown.rows.map((r) => r.artwork)).size, 5);
   assert.equal(stats.in, d.collectingLog.length);
 });
+
+test("close() halfway stops the replay and the processor: done fails with STREAM_CLOSED and the live chart ends at once", { timeout: 120_000 }, async (t) => {
+  const { kafka } = await testBroker(t);
+  const table = uniqueName("art_popularity");
+  const sql = await testSql(t, [table]);
+  const d = generateArtmosphere({ artworks: 200, artists: 50, eventsPerSecond: 20, durationSeconds: 30, seed: 13 });
+  const live = await startLivePopularity({ kafka, sql, artworkIds: new Set(d.artworks.map((a) => a.id)), topic: uniqueName("collects"), table, checkpointDir: tempDir(t), lines: d.collectingLog, speed: 1, triggerMs: 200 });
+  defer(t, () => live.close());
+  const shown = showLivePopularity(sql, live.done, { intervalMs: 300, table, top: 5 });
+  await new Promise((r) => setTimeout(r, 1_500));
+  const began = Date.now();
+  await live.close();
+  await assert.rejects(live.done, (err: Error & { code?: string }) => err.code === "STREAM_CLOSED");
+  await assert.rejects(shown, (err: Error & { code?: string }) => err.code === "STREAM_CLOSED");
+  assert.ok(Date.now() - began < 10_000, `closed in ${Date.now() - began} ms, not at the end of the 30 s replay`);
+  await live.close(); // twice is safe
+});

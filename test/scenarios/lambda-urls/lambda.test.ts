@@ -94,3 +94,19 @@ test("the bug splits one page into several URLs; a batch recompute with the fix 
   assert.equal(top.length, 3);
   assert.ok(top[0].count >= top[1].count && top[1].count >= top[2].count);
 });
+
+test("stop() ends a run halfway: the producer stops sending, a pending wait fails with STREAM_CLOSED, and it is quick and safe twice", { timeout: 120_000 }, async (t) => {
+  const run = await start(t, { speed: 1, hours: 8, tweetsPerHour: 100 }); // 8 s of tweets
+  await run.waitForHours(1);
+  const waiting = assert.rejects(run.waitForHours(8), (err: Error & { code?: string }) => err.code === "STREAM_CLOSED");
+  const began = Date.now();
+  await run.stop();
+  const ms = Date.now() - began;
+  assert.ok(ms < 5_000, `stop() took ${ms} ms: it does not wait for the end of the input`);
+  await waiting;
+  const sent = run.sent();
+  assert.ok(sent > 0 && sent < run.data.tweets.length, `sent ${sent} of ${run.data.tweets.length}`);
+  await new Promise((r) => setTimeout(r, 1_500));
+  assert.equal(run.sent(), sent, "nothing is sent after stop()");
+  await run.stop();
+});

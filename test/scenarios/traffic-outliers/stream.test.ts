@@ -7,7 +7,7 @@ import { readAlerts } from "../../../scenarios/traffic-outliers/consumer";
 import { detect } from "../../../scenarios/traffic-outliers/detect";
 import { injectAnomalies } from "../../../scenarios/traffic-outliers/inject";
 import { replayPoints } from "../../../scenarios/traffic-outliers/producer";
-import { badRecords, latePoint } from "../../../scenarios/traffic-outliers/scenario";
+import { badRecords, latePoint, startTrafficStream } from "../../../scenarios/traffic-outliers/scenario";
 import { parsePoint, startTrafficDetector } from "../../../scenarios/traffic-outliers/stream";
 import { syntheticSeries } from "../../../scenarios/traffic-outliers/synthetic";
 import { batchAlertsSql } from "../../../scenarios/traffic-outliers/batch";
@@ -92,4 +92,21 @@ test("a processor stopped halfway and started again on the same checkpoint sends
   assert.equal(first.sink.points + second.sink.points, labelled.length);
   const got = await readAlerts(kafka, alertsTopic);
   assert.deepEqual(got, detect(labelled).messages);
+});
+
+test("a started stream stops on stop(): finish() fails with STREAM_CLOSED at once, and a new run on the same points completes", { timeout: 180_000 }, async (t) => {
+  const { kafka } = await testBroker(t);
+  const first = await startTrafficStream({ points: labelled, kafka, checkpointDir: tempDir(t), speed: 50, triggerMs: 50 }); // about 40 s of replay
+  await new Promise((r) => setTimeout(r, 300));
+  const began = Date.now();
+  await first.stop();
+  assert.ok(Date.now() - began < 10_000, "stop() does not wait for the end of the input");
+  await assert.rejects(first.finish(), (err: Error & { code?: string }) => err.code === "STREAM_CLOSED");
+  await first.stop(); // twice is safe
+  const second = await startTrafficStream({ points: labelled, kafka, checkpointDir: tempDir(t), triggerMs: 50 });
+  defer(t, () => second.stop());
+  const run = await second.finish();
+  assert.equal(run.stats.in, run.stats.ok + run.stats.rejected);
+  assert.equal(run.scored, labelled.length);
+  assert.notEqual(run.topic, first.topic);
 });

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { runWebLogs } from "../../../scenarios/web-logs/pipeline";
+import { resetWebLogs, runWebLogs, startWebLogs } from "../../../scenarios/web-logs/pipeline";
 import { testBroker, testLake, testStore, testWarehouse } from "./helpers";
 
 test("the whole stream: lake files per minute, hourly loads, late hours re-run, warehouse = recomputation over the lake", { timeout: 180_000 }, async (t) => {
@@ -23,4 +23,25 @@ test("the whole stream: lake files per minute, hourly loads, late hours re-run, 
   const rejected = await wh.query<{ n: number }>("SELECT count(*) AS n FROM weblogs_rejected");
   assert.equal(Number(rejected.rows[0].n), r.logs.truth.unknownState, "unknown states are in the rejected table");
   assert.ok(r.lakeFiles >= 3 * 60, `at least one file per minute (${r.lakeFiles})`);
+});
+
+test("a started run stops on stop(): finish() fails with STREAM_CLOSED at once, and a run started after it completes and reconciles", { timeout: 180_000 }, async (t) => {
+  const { kafka } = await testBroker(t);
+  const { lake } = await testLake(t);
+  const wh = await testWarehouse(t);
+  const store = await testStore(t);
+  const first = await startWebLogs({ kafka, lake, warehouse: wh, store, hours: 2, eventsPerHour: 300, seed: 3, speed: 600 }); // 2 hours at 600x: 12 s
+  await new Promise((r) => setTimeout(r, 1_000));
+  const began = Date.now();
+  await first.stop();
+  assert.ok(Date.now() - began < 10_000, "stop() does not wait for the end of the input");
+  await assert.rejects(first.finish(), (err: Error & { code?: string }) => err.code === "STREAM_CLOSED");
+  await first.stop(); // twice is safe
+  await resetWebLogs(lake, wh, store);
+  const second = await startWebLogs({ kafka, lake, warehouse: wh, store, hours: 1, eventsPerHour: 300, seed: 3 });
+  assert.notEqual(second.topic, first.topic);
+  const r = await second.finish();
+  assert.equal(r.ok + r.rejected, r.events, "in = ok + rejected");
+  assert.equal(r.hoursLoaded, 1);
+  assert.equal(r.warehouseMatchesLake, true);
 });
