@@ -180,3 +180,9 @@ export async function executedCopy(notebook: string, waitMs: number): Promise<st
   }
   return file;
 }
+
+/** The stderr stream outputs of an executed notebook (a normal run should have none: Jupyter shows them in red). */
+export function stderrOutputs(file: string): string[] {
+  const nb = JSON.parse(fs.readFileSync(file, "utf8")) as { cells: { outputs?: { output_type: string; name?: string; text?: string | string[] }[] }[] };
+  return nb.cells.flatMap((c) => c.outputs ?? []).filter((o) => o.output_type === "stream" && o.name === "stderr").map((o) => [o.text ?? ""].flat().join(""));
+}

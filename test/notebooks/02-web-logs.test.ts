@@ -6,15 +6,11 @@ import { projectRoot } from "../../lib/paths";
 import { runNotebook } from "../../lib/runner";
 import { readScraps } from "../../lib/scraps";
 import { generateWebLogs } from "../../scenarios/web-logs/generate";
-import { checkCommittedNotebook, checkNbformat, keepExecuted, tempDir } from "../helpers";
+import { checkCommittedNotebook, checkNbformat, keepExecuted, stderrOutputs, tempDir } from "../helpers";
 
 const notebook = path.join(projectRoot, "notebooks", "02-web-logs.ipynb");
 
 /** The stderr stream outputs of an executed notebook (the browser test fails on any). */
-function stderrOutputs(file: string): string[] {
-  const nb = JSON.parse(fs.readFileSync(file, "utf8")) as { cells: { outputs?: { output_type: string; name?: string; text?: string | string[] }[] }[] };
-  return nb.cells.flatMap((c) => c.outputs ?? []).filter((o) => o.output_type === "stream" && o.name === "stderr").map((o) => [o.text ?? ""].flat().join(""));
-}
 
 test("02-web-logs runs through workbook run: every line accounted for, hours loaded and re-run for late data, warehouse = recomputation over the lake, exercises solvable", { timeout: 300_000 }, async (t) => {
   const dir = tempDir(t);

@@ -5,15 +5,11 @@ import { test } from "node:test";
 import { projectRoot } from "../../lib/paths";
 import { runNotebook } from "../../lib/runner";
 import { readScraps } from "../../lib/scraps";
-import { checkCommittedNotebook, checkNbformat, keepExecuted, tempDir } from "../helpers";
+import { checkCommittedNotebook, checkNbformat, keepExecuted, stderrOutputs, tempDir } from "../helpers";
 
 const notebook = path.join(projectRoot, "notebooks", "05-artmosphere.ipynb");
 
 /** The stderr stream outputs of an executed notebook (the browser test fails on any). */
-function stderrOutputs(file: string): string[] {
-  const nb = JSON.parse(fs.readFileSync(file, "utf8")) as { cells: { outputs?: { output_type: string; name?: string; text?: string | string[] }[] }[] };
-  return nb.cells.flatMap((c) => c.outputs ?? []).filter((o) => o.output_type === "stream" && o.name === "stderr").map((o) => [o.text ?? ""].flat().join(""));
-}
 const small = { artworks: 1000, artists: 400, eventsPerSecond: 30, duration: 6 };
 
 test("05-artmosphere runs through workbook run: search hits, similar pairs, stream windows equal to the batch, a map, every rejected line counted, the exercises solvable", { timeout: 300_000 }, async (t) => {

@@ -6,15 +6,11 @@ import { after, test } from "node:test";
 import { projectRoot } from "../../lib/paths";
 import { runNotebook } from "../../lib/runner";
 import { readScraps } from "../../lib/scraps";
-import { checkCommittedNotebook, checkNbformat, keepExecuted, tempDir } from "../helpers";
+import { checkCommittedNotebook, checkNbformat, keepExecuted, stderrOutputs, tempDir } from "../helpers";
 
 const notebook = path.join(projectRoot, "notebooks", "06-lambda-url-counts.ipynb");
 
 /** The stderr stream outputs of an executed notebook (the browser test fails on any). */
-function stderrOutputs(file: string): string[] {
-  const nb = JSON.parse(fs.readFileSync(file, "utf8")) as { cells: { outputs?: { output_type: string; name?: string; text?: string | string[] }[] }[] };
-  return nb.cells.flatMap((c) => c.outputs ?? []).filter((o) => o.output_type === "stream" && o.name === "stderr").map((o) => [o.text ?? ""].flat().join(""));
-}
 // One work folder for both runs (one after the other): the second opens the PGlite folder the first
 // made instead of making its own, which takes PGlite tens of seconds on a loaded machine. Each run
 // uses its own topic and replaces the tables it shows.

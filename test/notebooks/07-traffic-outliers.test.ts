@@ -5,15 +5,11 @@ import { test } from "node:test";
 import { projectRoot } from "../../lib/paths";
 import { runNotebook } from "../../lib/runner";
 import { readScraps } from "../../lib/scraps";
-import { checkCommittedNotebook, checkNbformat, keepExecuted, tempDir } from "../helpers";
+import { checkCommittedNotebook, checkNbformat, keepExecuted, stderrOutputs, tempDir } from "../helpers";
 
 const notebook = path.join(projectRoot, "notebooks", "07-traffic-outliers.ipynb");
 
 /** The stderr stream outputs of an executed notebook (the browser test fails on any). */
-function stderrOutputs(file: string): string[] {
-  const nb = JSON.parse(fs.readFileSync(file, "utf8")) as { cells: { outputs?: { output_type: string; name?: string; text?: string | string[] }[] }[] };
-  return nb.cells.flatMap((c) => c.outputs ?? []).filter((o) => o.output_type === "stream" && o.name === "stderr").map((o) => [o.text ?? ""].flat().join(""));
-}
 
 // Floors, from the measured values of the default run (ORD, DFW, ATL; threshold 5, k 2, cooldown 6 h;
 // seed 14, so every run gives the same numbers): recall 0.92 (11 of 12 injected anomalies; the missed
