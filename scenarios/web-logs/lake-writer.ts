@@ -17,7 +17,8 @@ import type { Kafka } from "kafkajs";
 import { partFileName, partitionPath } from "../../lib/lake";
 import type { Lake } from "../../lib/lake/lake";
 import { startProcessor, type BatchReport, type RecordSink, type StreamProcessor, type ValidRecord } from "../../lib/stream";
-import { sqlLiteral, withMemoryDuckDB } from "../../lib/warehouse/local-duckdb";
+import type { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import { sqlLiteral } from "../../lib/warehouse/local-duckdb";
 import { WorkbookError } from "../../lib/errors";
 import { parseLogLine, type WebLogEvent } from "./events";
 
@@ -71,7 +72,10 @@ export function lakeSink(lake: Lake, topic: string, onFile?: (file: string, rows
   const stage = new Staging(lake);
   return {
     name: `lake:${lake.uri(LOGS_DATASET)}`,
-    close: async () => stage.remove(),
+    close: async () => {
+      stage.closeDuckDB();
+      stage.remove();
+    },
     async write(batch) {
       const groups = new Map<string, Group>();
       for (const r of batch.records) {
@@ -100,7 +104,26 @@ export function lakeSink(lake: Lake, topic: string, onFile?: (file: string, rows
  */
 class Staging {
   private dir?: string;
+  private duck?: { db: DuckDBInstance; con: DuckDBConnection };
   constructor(private readonly lake: Lake) {}
+
+  /** Runs one statement on the sink's in-memory DuckDB, opened on first use and kept until close. */
+  async run(sql: string): Promise<void> {
+    if (this.duck === undefined) {
+      const { DuckDBInstance } = await import("@duckdb/node-api");
+      const db = await DuckDBInstance.create(":memory:");
+      this.duck = { db, con: await db.connect() };
+    }
+    await this.duck.con.run(sql);
+  }
+
+  /** Closes the DuckDB instance. */
+  closeDuckDB(): void {
+    if (this.duck === undefined) return;
+    this.duck.con.closeSync();
+    this.duck.db.closeSync();
+    this.duck = undefined;
+  }
 
   /** The folder, created on first use. */
   path(): string {
@@ -119,7 +142,7 @@ class Staging {
 }
 
 /**
- * Writes the groups with one in-memory DuckDB: the batch's rows in as one CSV file, then ONE
+ * Writes the groups with the sink's in-memory DuckDB (one instance for the writer's life): the batch's rows in as one CSV file, then ONE
  * `COPY ... (PARTITION_BY (g))` writes a Parquet file per group (in parallel, on DuckDB's threads)
  * into the staging folder. A local lake gets each file by a rename (same file system: the file
  * appears whole, after an fsync); a Cloud Storage lake by an upload.
@@ -142,8 +165,13 @@ async function writeGroups(lake: Lake, topic: string, groups: Group[], stage: St
     const columns = `{g: 'INTEGER', ${Object.entries(LAKE_COLUMNS).map(([k, v]) => `${k}: '${v}'`).join(", ")}}`;
     const names = Object.keys(LAKE_COLUMNS).join(", ");
     const out = path.join(tmp, "out");
+    // DuckDB keeps at most partitioned_write_max_open_files (default 100) files open and flushes a
+    // thread's rows past partitioned_write_flush_threshold rows; past either it starts a second file
+    // in a group's folder. One file per group needs both above the batch's groups and rows.
+    await stage.run(`SET partitioned_write_max_open_files = ${Math.max(100, groups.length + 16)}`);
+    await stage.run(`SET partitioned_write_flush_threshold = ${Math.max(524_288, parts.length + 1)}`);
     // OVERWRITE_OR_IGNORE: write into the group folders left (empty) by the previous batch.
-    await withMemoryDuckDB((run) => run(`COPY (SELECT ${names}, g FROM read_csv(${sqlLiteral(rows)}, header = true, delim = ',', quote = '"', escape = '"', nullstr = '', columns = ${columns})) TO ${sqlLiteral(out)} (FORMAT parquet, PARTITION_BY (g), OVERWRITE_OR_IGNORE)`));
+    await stage.run(`COPY (SELECT ${names}, g FROM read_csv(${sqlLiteral(rows)}, header = true, delim = ',', quote = '"', escape = '"', nullstr = '', columns = ${columns})) TO ${sqlLiteral(out)} (FORMAT parquet, PARTITION_BY (g), OVERWRITE_OR_IGNORE)`);
     const written = groups.map((g, gi) => {
       const folder = path.join(out, `g=${gi}`);
       const files = fs.readdirSync(folder).filter((f) => f.endsWith(".parquet"));
