@@ -1,5 +1,6 @@
 /**
- * Web-logs benchmark (npm run bench:weblogs [events]): one day of web logs (default 2,000,000 events).
+ * Web-logs benchmark (npm run bench:weblogs [events] [--lake-only]): one day of web logs (default
+ * 2,000,000 events); --lake-only measures part 1 alone (quicker, for profiling the writer).
  * 1. Topic -> lake: the lines are published to the embedded broker (a child process, as in a real
  *    deployment), then a fresh stream writer reads the topic and writes Parquet files per minute of
  *    event time into the lake; events/s from its start to the last batch committed (goal >= 100,000).
@@ -22,7 +23,8 @@ import { publishLogLines } from "../scenarios/web-logs/producer";
 import { rollupLines, rollupSql, type RollupRow } from "../scenarios/web-logs/rollup";
 import { STATE_NAMES } from "../scenarios/web-logs/states";
 
-const EVENTS = Number(process.argv[2] ?? 2_000_000);
+const EVENTS = Number(process.argv.slice(2).find((a) => !a.startsWith("--")) ?? 2_000_000);
+const LAKE_ONLY = process.argv.includes("--lake-only");
 
 function startBrokerChild(): { child: ChildProcess; brokers: Promise<string> } {
   const child = spawn(process.execPath, [__filename, "--broker"], { stdio: ["pipe", "pipe", "inherit"] });
@@ -85,6 +87,7 @@ async function main(): Promise<void> {
     console.log(`CPU: writer ${cpuS.toFixed(1)} s (${Math.round(logs.truth.lines / cpuS)} events per CPU second), broker ${brokerCpuS.toFixed(1)} s; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`);
     console.log(`topic -> lake: ${stats.ok} events + ${stats.rejected} dead letters in ${writeS.toFixed(1)} s, ${files} Parquet files: ${Math.round(eps)} events/s`);
     console.log(`RESULT weblogs_lake events_per_s=${Math.round(eps)} events/s`);
+    if (LAKE_ONLY) return;
 
     // 2. The day's rollup.
     const glob = path.join(lake.localPath(LOGS_DATASET) as string, "dt=2021-03-26", "*", "*.parquet");

@@ -17,7 +17,8 @@ import type { Kafka } from "kafkajs";
 import { partFileName, partitionPath } from "../../lib/lake";
 import type { Lake } from "../../lib/lake/lake";
 import { startProcessor, type BatchReport, type RecordSink, type StreamProcessor, type ValidRecord } from "../../lib/stream";
-import { sqlLiteral, withMemoryDuckDB } from "../../lib/warehouse/local-duckdb";
+import type { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import { sqlLiteral } from "../../lib/warehouse/local-duckdb";
 import { WorkbookError } from "../../lib/errors";
 import { parseLogLine, type WebLogEvent } from "./events";
 
@@ -68,8 +69,13 @@ function groupPath(topic: string, g: Group): string {
 
 /** A record sink writing each batch's events to one Parquet file per minute of event time. */
 export function lakeSink(lake: Lake, topic: string, onFile?: (file: string, rows: number) => void): RecordSink<WebLogEvent> {
+  const stage = new Staging(lake);
   return {
     name: `lake:${lake.uri(LOGS_DATASET)}`,
+    close: async () => {
+      stage.closeDuckDB();
+      stage.remove();
+    },
     async write(batch) {
       const groups = new Map<string, Group>();
       for (const r of batch.records) {
@@ -82,7 +88,7 @@ export function lakeSink(lake: Lake, topic: string, onFile?: (file: string, rows
         if (offset > g.last) g.last = offset;
         g.records.push(r);
       }
-      if (groups.size > 0) await writeGroups(lake, topic, [...groups.values()], onFile);
+      if (groups.size > 0) await writeGroups(lake, topic, [...groups.values()], stage, onFile);
       const marker: StreamMarker = { watermark: Number.isFinite(batch.watermark) ? batch.watermark : null, batchId: batch.batchId, ended: false };
       await lake.writeFile(STREAM_MARKER, JSON.stringify(marker));
     },
@@ -90,15 +96,61 @@ export function lakeSink(lake: Lake, topic: string, onFile?: (file: string, rows
 }
 
 /**
- * Writes the groups with one in-memory DuckDB: the batch's rows in as one CSV file, then ONE
- * `COPY ... (PARTITION_BY (g))` writes a Parquet file per group (in parallel, on DuckDB's threads).
- * A local lake gets each file by a rename from a hidden folder in the lake (same file system: the
- * file appears whole, after an fsync); a Cloud Storage lake by an upload.
+ * The sink's staging folder, kept from batch to batch: a hidden folder in a local lake (same file
+ * system as the lake, so a file moves in by a rename), else in the OS temporary folder. Creating and
+ * removing a folder per group of every batch cost more CPU than writing the Parquet files; now the
+ * per-group folders DuckDB writes into are reused (they are empty once their files have moved out).
+ * After a failed batch the folder is removed whole, so the next batch starts clean.
  */
-async function writeGroups(lake: Lake, topic: string, groups: Group[], onFile?: (file: string, rows: number) => void): Promise<void> {
+class Staging {
+  private dir?: string;
+  private duck?: { db: DuckDBInstance; con: DuckDBConnection };
+  constructor(private readonly lake: Lake) {}
+
+  /** Runs one statement on the sink's in-memory DuckDB, opened on first use and kept until close. */
+  async run(sql: string): Promise<void> {
+    if (this.duck === undefined) {
+      const { DuckDBInstance } = await import("@duckdb/node-api");
+      const db = await DuckDBInstance.create(":memory:");
+      this.duck = { db, con: await db.connect() };
+    }
+    await this.duck.con.run(sql);
+  }
+
+  /** Closes the DuckDB instance. */
+  closeDuckDB(): void {
+    if (this.duck === undefined) return;
+    this.duck.con.closeSync();
+    this.duck.db.closeSync();
+    this.duck = undefined;
+  }
+
+  /** The folder, created on first use. */
+  path(): string {
+    if (this.dir === undefined) {
+      const root = this.lake.localPath();
+      this.dir = root !== undefined ? path.join(root, `.weblogs-tmp-${process.pid}-${Math.random().toString(36).slice(2, 10)}`) : fs.mkdtempSync(path.join(os.tmpdir(), "weblogs-batch-"));
+      fs.mkdirSync(this.dir, { recursive: true });
+    }
+    return this.dir;
+  }
+
+  remove(): void {
+    if (this.dir !== undefined) fs.rmSync(this.dir, { recursive: true, force: true });
+    this.dir = undefined;
+  }
+}
+
+/**
+ * Writes the groups with the sink's in-memory DuckDB (one instance for the writer's life): the batch's rows in as one CSV file, then ONE
+ * `COPY ... (PARTITION_BY (g))` writes a Parquet file per group (in parallel, on DuckDB's threads)
+ * into the staging folder. A local lake gets each file by a rename (same file system: the file
+ * appears whole, after an fsync); a Cloud Storage lake by an upload.
+ */
+async function writeGroups(lake: Lake, topic: string, groups: Group[], stage: Staging, onFile?: (file: string, rows: number) => void): Promise<void> {
   const root = lake.localPath();
-  const tmp = root !== undefined ? path.join(root, `.weblogs-tmp-${process.pid}-${Math.random().toString(36).slice(2, 10)}`) : fs.mkdtempSync(path.join(os.tmpdir(), "weblogs-batch-"));
-  fs.mkdirSync(tmp, { recursive: true });
+  const tmp = stage.path();
+  let ok = false;
   try {
     // The rows as CSV (DuckDB reads CSV several times faster than NDJSON); text fields quoted when needed.
     const parts: string[] = ["g,date_time,state,ip_address,category,sub_cat,type,pid,kafka_partition,kafka_offset"];
@@ -113,7 +165,13 @@ async function writeGroups(lake: Lake, topic: string, groups: Group[], onFile?: 
     const columns = `{g: 'INTEGER', ${Object.entries(LAKE_COLUMNS).map(([k, v]) => `${k}: '${v}'`).join(", ")}}`;
     const names = Object.keys(LAKE_COLUMNS).join(", ");
     const out = path.join(tmp, "out");
-    await withMemoryDuckDB((run) => run(`COPY (SELECT ${names}, g FROM read_csv(${sqlLiteral(rows)}, header = true, delim = ',', quote = '"', escape = '"', nullstr = '', columns = ${columns})) TO ${sqlLiteral(out)} (FORMAT parquet, PARTITION_BY (g))`));
+    // DuckDB keeps at most partitioned_write_max_open_files (default 100) files open and flushes a
+    // thread's rows past partitioned_write_flush_threshold rows; past either it starts a second file
+    // in a group's folder. One file per group needs both above the batch's groups and rows.
+    await stage.run(`SET partitioned_write_max_open_files = ${Math.max(100, groups.length + 16)}`);
+    await stage.run(`SET partitioned_write_flush_threshold = ${Math.max(524_288, parts.length + 1)}`);
+    // OVERWRITE_OR_IGNORE: write into the group folders left (empty) by the previous batch.
+    await stage.run(`COPY (SELECT ${names}, g FROM read_csv(${sqlLiteral(rows)}, header = true, delim = ',', quote = '"', escape = '"', nullstr = '', columns = ${columns})) TO ${sqlLiteral(out)} (FORMAT parquet, PARTITION_BY (g), OVERWRITE_OR_IGNORE)`);
     const written = groups.map((g, gi) => {
       const folder = path.join(out, `g=${gi}`);
       const files = fs.readdirSync(folder).filter((f) => f.endsWith(".parquet"));
@@ -138,11 +196,13 @@ async function writeGroups(lake: Lake, topic: string, groups: Group[], onFile?: 
     } else {
       await eachLimit(written, 8, async (w) => {
         await lake.upload(w.target, w.file);
+        fs.unlinkSync(w.file);
         onFile?.(w.target, w.group.records.length);
       });
     }
+    ok = true;
   } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
+    if (!ok) stage.remove();
   }
 }
 
@@ -199,8 +259,9 @@ export interface LakeWriterOptions {
 }
 
 /** Starts the streaming writer (a lib/stream processor with no window queries and one record sink). */
-export function startLakeWriter(options: LakeWriterOptions): Promise<StreamProcessor<WebLogEvent>> {
-  return startProcessor<WebLogEvent>({
+export async function startLakeWriter(options: LakeWriterOptions): Promise<StreamProcessor<WebLogEvent>> {
+  const sink = lakeSink(options.lake, options.topic, options.onFile);
+  const processor = await startProcessor<WebLogEvent>({
     kafka: options.kafka,
     topic: options.topic,
     checkpointDir: options.checkpointDir,
@@ -209,9 +270,16 @@ export function startLakeWriter(options: LakeWriterOptions): Promise<StreamProce
     watermarkDelayMs: WATERMARK_DELAY_MS,
     queries: [],
     sinks: {},
-    recordSinks: [lakeSink(options.lake, options.topic, options.onFile), ...(options.recordSinks ?? [])],
+    recordSinks: [sink, ...(options.recordSinks ?? [])],
     triggerMs: options.triggerMs ?? 200,
     maxBatchRecords: options.maxBatchRecords,
     onBatch: options.onBatch,
   });
+  // The processor does not close its sinks; the writer removes its staging folder when it closes.
+  const close = processor.close.bind(processor);
+  processor.close = async () => {
+    await close();
+    await sink.close?.();
+  };
+  return processor;
 }

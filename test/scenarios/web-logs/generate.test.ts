@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { projectRoot } from "../../../lib/paths";
 import { isWorkbookError } from "../../../lib/errors";
 import { generateWebLogs, trafficCurve } from "../../../scenarios/web-logs/generate";
-import { parseLogLine } from "../../../scenarios/web-logs/events";
+import { parseDateTime, parseLogLine } from "../../../scenarios/web-logs/events";
 import { stateByName } from "../../../scenarios/web-logs/states";
 
 test("the generator is seeded, in arrival order, and its ledger matches its lines", () => {
@@ -57,6 +57,27 @@ test("the parser rejects each kind of malformed line with a reason", () => {
     assert.ok(!p.ok, line);
     assert.match(p.reason, reason);
   }
+});
+
+test("parseDateTime's shortcut for the previous line's minute agrees with the full check", () => {
+  const full = (text: string): number => {
+    const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(text);
+    if (!m) return NaN;
+    const [y, mo, d, h, mi, s] = m.slice(1).map(Number);
+    const t = Date.UTC(y, mo - 1, d, h, mi, s);
+    const b = new Date(t);
+    return b.getUTCFullYear() === y && b.getUTCMonth() === mo - 1 && b.getUTCDate() === d && h < 24 && mi < 60 && s < 60 ? t : NaN;
+  };
+  // Each case follows a line of the same minute, so it takes the shortcut when it can.
+  for (const tail of ["00", "07", "59", "60", "99", "5x", "x5", "-1", "5", "599", " 5", "05Z"]) {
+    assert.equal(parseDateTime("2021-03-26 14:02:11"), Date.UTC(2021, 2, 26, 14, 2, 11));
+    const text = `2021-03-26 14:02:${tail}`;
+    assert.deepEqual(parseDateTime(text), full(text), text);
+  }
+  for (const text of ["2021-02-29 10:00:00", "2021-03-26 24:00:00", "2021-03-26 14:60:00", "2021-03-26T14:02:11", "2020-02-29 23:59:59", "2021-03-26 14:03:00"]) {
+    assert.deepEqual(parseDateTime(text), full(text), text);
+  }
+  assert.ok(Number.isNaN(parseDateTime("2021-03-26 14:02:60")));
 });
 
 test("bad generator options are a clear WorkbookError", () => {
