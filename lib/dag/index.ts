@@ -16,6 +16,7 @@
 export { defineDag, isDag, Dag, DAG_DEFAULTS, SENSOR_DEFAULTS } from "./dag";
 export type { DagOptions, Task } from "./dag";
 export { task, sensor, skip, SkipTask, TRIGGER_RULES } from "./task";
+export { withResource } from "./resources";
 export type { TaskOptions, SensorOptions, TaskDefinition, TaskContext, TriggerRule } from "./task";
 
 // schedules and dates

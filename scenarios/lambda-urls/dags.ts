@@ -10,7 +10,7 @@
  * default the sample's).
  */
 import type { Kafka } from "kafkajs";
-import { defineDag, task, type Dag } from "../../lib/dag";
+import { defineDag, task, withResource, type Dag } from "../../lib/dag";
 import type { TaskContext } from "../../lib/dag/task";
 import { WorkbookError } from "../../lib/errors";
 import { kafka as configuredKafka } from "../../lib/kafka";
@@ -38,22 +38,8 @@ export interface LambdaDagOptions {
 
 export function lambdaDag(options: LambdaDagOptions = {}): Dag {
   const topicOf = (ctx: TaskContext) => String(ctx.params.topic ?? "") || DEFAULT_TOPIC;
-  const withLake = async <T>(fn: (lake: Lake) => Promise<T>): Promise<T> => {
-    const lake = options.lake ? await options.lake() : await openLake();
-    try {
-      return await fn(lake);
-    } finally {
-      if (!options.lake) await lake.close();
-    }
-  };
-  const withWarehouse = async <T>(fn: (wh: Warehouse) => Promise<T>): Promise<T> => {
-    const wh = options.warehouse ? await options.warehouse() : await openWarehouse();
-    try {
-      return await fn(wh);
-    } finally {
-      if (!options.warehouse) await wh.close();
-    }
-  };
+  const withLake = <T>(fn: (lake: Lake) => Promise<T>): Promise<T> => withResource(options.lake, () => openLake(), fn);
+  const withWarehouse = <T>(fn: (wh: Warehouse) => Promise<T>): Promise<T> => withResource(options.warehouse, () => openWarehouse(), fn);
   return defineDag({
     id: LAMBDA_DAG_ID,
     description: "Lambda URL counts: tweets topic -> master data set (lake, by hour) -> url_hourly recomputed in the warehouse",

@@ -125,17 +125,7 @@ export async function startNetflixRun(options: NetflixRunOptions = {}): Promise<
       brokers: cfg.kafka.mode === "external" ? undefined : await kafkaBrokers(),
       databaseUrl: cfg.sql.url,
     });
-    const abort = new AbortController();
-    const replay = replayRatings({ kafka, source: options.ratings ?? NETFLIX_SAMPLE.ratings, topic, speed: options.speed ?? 0, signal: abort.signal });
-    replay.catch(() => undefined);
-    let closing: Promise<void> | undefined;
-    const close = (): Promise<void> =>
-      (closing ??= (async () => {
-        abort.abort();
-        await replay.catch(() => undefined);
-        await group.close();
-        await sql.close();
-      })());
+    const { replay, close, stopped } = stoppableReplay(kafka, options, topic, [group, sql]);
     return {
       kafka,
       sql,
@@ -146,9 +136,12 @@ export async function startNetflixRun(options: NetflixRunOptions = {}): Promise<
       deadLetterTopic: `${topic}.dead-letter`,
       instances: group,
       replay,
-      async finish() {
-        await replay;
-        return group.finish();
+      finish() {
+        const run = async () => {
+          await replay;
+          return group.finish();
+        };
+        return Promise.race([run(), stopped]);
       },
       anomalies: () => readAnomalies(kafka, anomaliesTopic),
       deadLetters: () => readDeadLetters(kafka, `${topic}.dead-letter`),
@@ -170,21 +163,7 @@ export async function startNetflixRun(options: NetflixRunOptions = {}): Promise<
     checkpointDir,
     triggerMs: options.triggerMs ?? 1000,
   });
-  const abort = new AbortController();
-  const replay = replayRatings({ kafka, source: options.ratings ?? NETFLIX_SAMPLE.ratings, topic, speed: options.speed ?? 0, signal: abort.signal });
-  replay.catch(() => undefined);
-  const stopped = new Promise<never>((_, reject) =>
-    abort.signal.addEventListener("abort", () => reject(new WorkbookError("STREAM_CLOSED", `The Netflix run on ${topic} was stopped before the end of its input; start a new run to see results.`)), { once: true }),
-  );
-  stopped.catch(() => undefined);
-  let closing: Promise<void> | undefined;
-  const close = (): Promise<void> =>
-    (closing ??= (async () => {
-      abort.abort();
-      await replay.catch(() => undefined);
-      await netflix.close();
-      await sql.close();
-    })());
+  const { replay, close, stopped } = stoppableReplay(kafka, options, topic, [netflix, sql]);
   return {
     kafka,
     sql,
@@ -208,6 +187,29 @@ export async function startNetflixRun(options: NetflixRunOptions = {}): Promise<
     close,
     stop: close,
   };
+}
+
+/**
+ * The ratings replayed into `topic`, and the one way to stop a run: stop the replay, wait for it,
+ * then close `parts` in order (processor or instances, then the database). `stopped` rejects with
+ * STREAM_CLOSED once the run is stopped, so a pending finish() ends too. Closing twice is safe.
+ */
+function stoppableReplay(kafka: Kafka, options: NetflixRunOptions, topic: string, parts: { close(): Promise<void> }[]) {
+  const abort = new AbortController();
+  const replay = replayRatings({ kafka, source: options.ratings ?? NETFLIX_SAMPLE.ratings, topic, speed: options.speed ?? 0, signal: abort.signal });
+  replay.catch(() => undefined);
+  const stopped = new Promise<never>((_, reject) =>
+    abort.signal.addEventListener("abort", () => reject(new WorkbookError("STREAM_CLOSED", `The Netflix run on ${topic} was stopped before the end of its input; start a new run to see results.`)), { once: true }),
+  );
+  stopped.catch(() => undefined);
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      abort.abort();
+      await replay.catch(() => undefined);
+      for (const part of parts) await part.close();
+    })());
+  return { replay, close, stopped };
 }
 
 /**

@@ -8,7 +8,7 @@
  * that hour only. Run parameters: none; the lake and warehouse come from the options (default: the
  * workbook's, `openLake()` and `openWarehouse()`).
  */
-import { defineDag, sensor, task, type Dag } from "../../lib/dag";
+import { defineDag, sensor, task, withResource, type Dag } from "../../lib/dag";
 import type { TaskContext } from "../../lib/dag/task";
 import { WorkbookError } from "../../lib/errors";
 import { openLake, partitionPath } from "../../lib/lake";
@@ -43,22 +43,8 @@ function stagingPath(start: number): string {
 }
 
 export function webLogsDag(options: WebLogsDagOptions = {}): Dag {
-  const withLake = async <T>(fn: (lake: Lake) => Promise<T>): Promise<T> => {
-    const lake = options.lake ? await options.lake() : await openLake();
-    try {
-      return await fn(lake);
-    } finally {
-      if (!options.lake) await lake.close();
-    }
-  };
-  const withWarehouse = async <T>(fn: (wh: Warehouse) => Promise<T>): Promise<T> => {
-    const wh = options.warehouse ? await options.warehouse() : await openWarehouse();
-    try {
-      return await fn(wh);
-    } finally {
-      if (!options.warehouse) await wh.close();
-    }
-  };
+  const withLake = <T>(fn: (lake: Lake) => Promise<T>): Promise<T> => withResource(options.lake, () => openLake(), fn);
+  const withWarehouse = <T>(fn: (wh: Warehouse) => Promise<T>): Promise<T> => withResource(options.warehouse, () => openWarehouse(), fn);
   const staged = (ctx: TaskContext): Promise<HourRollup> =>
     withLake(async (lake) => {
       const file = stagingPath(ctx.dataInterval.start.getTime());
