@@ -24,8 +24,25 @@ import type { Point } from "./detect";
 
 export const HOURLY_QUERY = "hourly";
 
+/**
+ * The exact form pointMessage writes, read without JSON.parse (which builds an object per message
+ * for the garbage collector): a departures count in JSON's number grammar (no leading zero).
+ * Anything else (spaces, other key order, bad values) goes through JSON.parse and its checks.
+ */
+const POINT_TEXT = /^\{"airport":"([A-Z0-9]{3,4})","hour":"([0-9T:.Z-]{20,24})","departures":(0|[1-9][0-9]{0,14})\}$/;
+
 /** Parses and validates one point message. */
 export function parsePoint(text: string, known?: ReadonlySet<string>): Parsed<Point> {
+  const fast = POINT_TEXT.exec(text);
+  if (fast) {
+    const airport = fast[1];
+    if (known && !known.has(airport)) return { ok: false, reason: `airport ${airport} is not one of the monitored airports` };
+    const hour = parseHour(fast[2]);
+    if (!Number.isFinite(hour)) return { ok: false, reason: `hour ${JSON.stringify(fast[2])} is not a date-time` };
+    if (hour % HOUR_MS !== 0) return { ok: false, reason: `hour ${JSON.stringify(fast[2])} is not the start of an hour` };
+    const departures = Number(fast[3]);
+    if (Number.isSafeInteger(departures)) return { ok: true, value: { airport, hour, departures } };
+  }
   let v: unknown;
   try {
     v = JSON.parse(text);
@@ -46,8 +63,20 @@ export function parsePoint(text: string, known?: ReadonlySet<string>): Parsed<Po
 
 const HOUR_TEXT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):00:00(?:\.000)?Z$/;
 
+// the points of one hour arrive together (one per airport): the last hour read is kept
+let lastHourText = "";
+let lastHour = NaN;
+
 /** An ISO date-time in epoch ms: the form pointMessage writes by hand (fast), any other by Date.parse. */
 function parseHour(text: string): number {
+  if (text === lastHourText) return lastHour;
+  const t = parseHourText(text);
+  lastHourText = text;
+  lastHour = t;
+  return t;
+}
+
+function parseHourText(text: string): number {
   const m = HOUR_TEXT.exec(text);
   if (!m) return Date.parse(text);
   const t = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]));

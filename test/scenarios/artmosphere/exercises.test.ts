@@ -30,7 +30,7 @@ test("each exercise: the placeholder is not attempted, a typical wrong answer fa
 
   assert.equal((await ex.missed.verdict(undefined)).status, "not-attempted");
   const missed = await ex.missed.solution();
-  assert.ok(missed > 5 && missed < (await search.count("water lil")), `ILIKE misses the hyphenated titles (${missed})`);
+  assert.ok(missed >= 1 && missed < (await search.count("water lil")), `ILIKE misses the hyphenated titles (${missed})`);
   assert.equal((await ex.missed.verdict(await search.count("water lil"))).status, "incorrect", "all matches is not what is missed");
   assert.equal((await ex.missed.verdict(missed)).status, "correct");
 

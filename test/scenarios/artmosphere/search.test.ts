@@ -133,6 +133,10 @@ test("full-text hits on a generated catalogue equal an independent match of the 
     assert.deepEqual(await s.matchingIds(q), want, q);
     if (want.length > 0) assert.ok(want.length < d.artworks.length, `${q} is selective`);
   }
+  // gin_clean_pending_list merges an index's pending list and says how many pages it held: built
+  // before the load, the index held the whole load there, read through by every search
+  const pending = await db.query<{ pages: string }>(`SELECT gin_clean_pending_list('${s.table}_document'::regclass)::text AS pages`);
+  assert.equal(pending.rows[0].pages, "0", "the GIN index was built after the load: no pending list");
   const top = await s.search("water lil", { limit: 20 });
   assert.deepEqual(top.hits.map((h) => h.id), (await s.bruteForce("water lil", 20)).map((h) => h.id), "the index gives what a full scan gives");
   for (let i = 1; i < top.hits.length; i++) assert.ok(top.hits[i - 1].score >= top.hits[i].score, "ranked");

@@ -8,7 +8,7 @@ import { detect } from "../../../scenarios/traffic-outliers/detect";
 import { injectAnomalies } from "../../../scenarios/traffic-outliers/inject";
 import { replayPoints } from "../../../scenarios/traffic-outliers/producer";
 import { badRecords, latePoint, startTrafficStream } from "../../../scenarios/traffic-outliers/scenario";
-import { parsePoint, startTrafficDetector } from "../../../scenarios/traffic-outliers/stream";
+import { parsePoint, pointMessage, startTrafficDetector } from "../../../scenarios/traffic-outliers/stream";
 import { syntheticSeries } from "../../../scenarios/traffic-outliers/synthetic";
 import { batchAlertsSql } from "../../../scenarios/traffic-outliers/batch";
 import { HOURLY_SCHEMA, TABLES } from "../../../scenarios/traffic-outliers/series";
@@ -35,6 +35,12 @@ test("the point parser rejects each kind of bad record with its reason", () => {
   assert.ok(offset.ok && offset.value.hour === Date.parse("2001-02-05T07:00:00Z"), "other ISO forms are read by Date.parse");
   assert.match(reason(`{"airport":"ORD","hour":"2001-01-01T05:00:00Z","departures":-1}`), /not a whole number, 0 or more/);
   assert.match(reason(`{"airport":"ORD","hour":"2001-01-01T05:00:00Z","departures":2.5}`), /not a whole number/);
+  // the messages pointMessage writes are read without JSON.parse; other spellings still through it
+  for (const p of labelled.slice(0, 400)) assert.deepEqual(parsePoint(pointMessage(p)), { ok: true, value: { airport: p.airport, hour: p.hour, departures: p.departures } });
+  assert.deepEqual(parsePoint(`{ "airport": "ORD", "hour": "2001-01-01T05:00:00.000Z", "departures": 3 }`), parsePoint(`{"airport":"ORD","hour":"2001-01-01T05:00:00.000Z","departures":3}`));
+  assert.match(reason(`{"airport":"ORD","hour":"2001-01-01T05:00:00.000Z","departures":007}`), /not JSON/);
+  assert.match(reason(`{"airport":"ORD","hour":"2001-02-30T05:00:00.000Z","departures":3}`), /"2001-02-30T05:00:00.000Z" is not a date-time/);
+  assert.match(reason(`{"airport":"ORD","hour":"2001-01-01T05:00:00.000Z","departures":3}`, new Set(["JFK"])), /ORD is not one of the monitored airports/);
 });
 
 test("stream = memory = SQL: the alerts on the alerts topic equal detect() over the same points and the batch query in DuckDB; bad and late records are dead letters; counts reconcile", { timeout: 180_000 }, async (t) => {
