@@ -38,6 +38,12 @@ export interface RunAllOptions {
   jobs: number;
   parameters?: Parameters;
   executionTimeout?: number;
+  /**
+   * A work folder (WORKBOOK_HOME) per notebook, so that notebooks running side by side never wait for
+   * each other's warehouse file or PGlite folder (a kernel keeps them open until it ends). Default:
+   * the configured work folder for all.
+   */
+  homeFor?: (notebook: string) => string;
   /** Called as each notebook finishes. */
   onDone?: (row: RunAllRow) => void;
 }
@@ -62,9 +68,10 @@ export async function runAll(options: RunAllOptions): Promise<RunAllRow[]> {
         const declared = new Set(inspectNotebookParameters(readNotebook(input)).map((p) => p.name));
         declared.forEach((d) => declaredAnywhere.add(d));
         const own = Object.fromEntries(Object.entries(params).filter(([k]) => declared.has(k)));
+        if (options.homeFor) fs.mkdirSync(options.homeFor(name), { recursive: true });
         const logLines: string[] = [];
         const sink = { write: (s: string) => (logLines.push(s), true) } as unknown as NodeJS.WritableStream;
-        const result = await runNotebook({ input, output: path.join(options.outDir, name), parameters: own, progressBar: false, executionTimeout: options.executionTimeout, stderr: sink });
+        const result = await runNotebook({ input, output: path.join(options.outDir, name), parameters: own, progressBar: false, executionTimeout: options.executionTimeout, stderr: sink, ...(options.homeFor ? { env: { WORKBOOK_HOME: options.homeFor(name) } } : {}) });
         row = { notebook: name, status: result.status, cells: result.executed, seconds: (Date.now() - started) / 1000, scraps: readScraps(result.notebook), ...(result.error ? { error: result.error } : {}) };
       } catch (err) {
         row = { notebook: name, status: "error", cells: 0, seconds: (Date.now() - started) / 1000, scraps: {}, error: (err as Error).message };
@@ -101,10 +108,15 @@ export async function runAllCommand(argv: string[]): Promise<number> {
   const outDir = path.resolve(String(options.out ?? path.join(cfg.projectRoot, "out")));
   const jobs = numberOption(options.jobs, "--jobs") ?? cfg.jobs;
   const count = fs.existsSync(notebooksDir) ? fs.readdirSync(notebooksDir).filter((f) => f.endsWith(".ipynb")).length : 0;
-  process.stderr.write(`Running ${count} notebooks from ${notebooksDir}, ${Math.floor(jobs)} at a time; executed copies in ${outDir}\n`);
+  // Side by side, each notebook gets a work folder of its own: a kernel keeps the warehouse file and
+  // the PGlite folder open until it ends, and two notebooks holding one each while waiting for the
+  // other's would wait for each other until a lock timeout.
+  const homes = jobs > 1 ? path.join(cfg.home, "run-all") : undefined;
+  process.stderr.write(`Running ${count} notebooks from ${notebooksDir}, ${Math.floor(jobs)} at a time; executed copies in ${outDir}${homes ? `; each with its work folder in ${homes}/<notebook>` : ""}\n`);
   let done = 0;
   const rows = await runAll({
     notebooksDir, outDir, jobs: Math.floor(jobs), parameters,
+    ...(homes ? { homeFor: (name: string) => path.join(homes, name.replace(/\.ipynb$/, "")) } : {}),
     executionTimeout: numberOption(options.executionTimeout, "--execution-timeout"),
     onDone: (row) => {
       done++;

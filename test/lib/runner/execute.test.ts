@@ -239,8 +239,12 @@ describe("workbook inspect and run-all", () => {
     fs.copyFileSync(fixture("params"), path.join(nbs, "a-params.ipynb"));
     fs.copyFileSync(fixture("display"), path.join(nbs, "b-display.ipynb"));
     const out = path.join(dir, "out");
-    const r = await runCli(["run-all", "--jobs", "2", "--notebooks", nbs, "--out", out, "-p", "count", "11"]);
+    const home = path.join(dir, "home");
+    const r = await runCli(["run-all", "--jobs", "2", "--notebooks", nbs, "--out", out, "-p", "count", "11"], { env: { WORKBOOK_HOME: home } });
     assert.equal(r.code, 0, r.stderr);
+    // side by side, each notebook has a work folder of its own (no waiting for another kernel's database files)
+    assert.match(r.stderr, /each with its work folder in .*run-all/);
+    assert.deepEqual(fs.readdirSync(path.join(home, "run-all")).sort(), ["a-params", "b-display"]);
     assert.match(r.stdout, /a-params\.ipynb\s+completed\s+4\s+[\d.]+ s\s+title="default" count=11/);
     assert.match(r.stdout, /b-display\.ipynb\s+completed\s+2/);
     assert.equal(readScraps(path.join(out, "a-params.ipynb")).count, 11);
@@ -251,7 +255,7 @@ describe("workbook inspect and run-all", () => {
     assert.ok(Date.parse(times[0].start_time) < Date.parse(times[1].end_time) && Date.parse(times[1].start_time) < Date.parse(times[0].end_time), JSON.stringify(times));
 
     fs.copyFileSync(fixture("failing"), path.join(nbs, "c-failing.ipynb"));
-    const failed = await runCli(["run-all", "--jobs", "2", "--notebooks", nbs, "--out", out]);
+    const failed = await runCli(["run-all", "--jobs", "2", "--notebooks", nbs, "--out", out], { env: { WORKBOOK_HOME: home } });
     assert.equal(failed.code, 1);
     assert.match(failed.stdout, /c-failing\.ipynb\s+failed/);
     assert.match(failed.stdout, /1 of 3 notebooks failed: c-failing\.ipynb/);
