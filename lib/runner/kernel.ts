@@ -159,8 +159,10 @@ export class Kernel {
       if (this.exited) {
         throw new WorkbookError("KERNEL_DIED", `The tslab kernel exited while starting. Its output:\n${this.processOutput.trim() || "(none)"}`);
       }
-      const id = await this.send(this.shell, "kernel_info_request", {});
-      const got = await this.waitReply(id, 1000);
+      const id = crypto.randomUUID();
+      const reply = this.waitReply(id, 1000); // waiting before the request leaves, so no reply comes too early
+      await this.send(this.shell, "kernel_info_request", {}, id);
+      const got = await reply;
       if (got) replied = true;
       if (replied && this.sawIopub) return;
     }
@@ -189,8 +191,9 @@ export class Kernel {
     return { header, parent_header: parent, metadata, content } as Message;
   }
 
-  private async send(sock: Zmq.Dealer, msgType: string, content: JsonObject): Promise<string> {
-    const header = { msg_id: crypto.randomUUID(), msg_type: msgType, session: this.session, username: "workbook", date: new Date().toISOString(), version: "5.3" };
+  /** Sends a message; `msgId` is chosen by the caller when it must wait for the reply (register first, then send). */
+  private async send(sock: Zmq.Dealer, msgType: string, content: JsonObject, msgId: string = crypto.randomUUID()): Promise<string> {
+    const header = { msg_id: msgId, msg_type: msgType, session: this.session, username: "workbook", date: new Date().toISOString(), version: "5.3" };
     const parts = [header, {}, {}, content].map((p) => Buffer.from(JSON.stringify(p)));
     const hmac = crypto.createHmac("sha256", this.key);
     for (const p of parts) hmac.update(p);
@@ -268,13 +271,15 @@ export class Kernel {
         if (type === "stream" && m.content.name === "stderr") stderr += String(m.content.text ?? "");
         onOutput(type, m.content);
       };
-      void this.send(this.shell!, "execute_request", { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true }).then((id) => {
-        msgId = id;
-        this.replyWaiters.set(id, (m) => {
-          reply = m;
-          check();
-        });
+      // The id and the reply's waiter exist before the request leaves: a fast cell's reply (shell) or
+      // outputs (iopub) can arrive before a promise continuation after send() would have run, and
+      // were then dropped, leaving the cell waiting forever.
+      msgId = crypto.randomUUID();
+      this.replyWaiters.set(msgId, (m) => {
+        reply = m;
+        check();
       });
+      void this.send(this.shell!, "execute_request", { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true }, msgId);
       if (timeoutMs !== undefined && timeoutMs > 0) {
         timers.push(setTimeout(() => {
           timedOut = true;
