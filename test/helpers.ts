@@ -163,6 +163,14 @@ export function keepExecuted(output: string, notebook: string): void {
 }
 
 /**
+ * Whether a test file's text calls keepExecuted: `keepExecuted(` in TypeScript, and in the compiled
+ * JavaScript the test runner loads, `(0, helpers_1.keepExecuted)(`.
+ */
+export function callsKeepExecuted(source: string): boolean {
+  return /\bkeepExecuted\)?\(/.test(source);
+}
+
+/**
  * The executed copy a notebook test of this run left with keepExecuted, waiting for it while that
  * test still runs (at most `waitMs`); undefined when its test is not part of this run, or did not
  * leave one in time (it failed: its own test says why).
@@ -173,7 +181,7 @@ export async function executedCopy(notebook: string, waitMs: number): Promise<st
   const files = (process.env.TEST_FILES ?? "").split(path.delimiter);
   const testFile = files.find((f) => path.basename(f) === `${stem}.test.js`);
   // only a test that leaves a copy is waited for (03's test runs on a temporary ratings file, so the browser runs 03 itself)
-  if (!dir || !testFile || !fs.readFileSync(testFile, "utf8").includes("keepExecuted(")) return undefined;
+  if (!dir || !testFile || !callsKeepExecuted(fs.readFileSync(testFile, "utf8"))) return undefined;
   const file = path.join(dir, `${stem}.ipynb`);
   const deadline = Date.now() + waitMs;
   while (!fs.existsSync(file)) {
