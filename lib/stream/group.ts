@@ -36,7 +36,8 @@
 import { randomUUID } from "node:crypto";
 import type { Admin, Consumer, EachBatchPayload, IHeaders, KafkaMessage, Message, Producer } from "kafkajs";
 import { StreamEngine, type BatchResult, type DeadRecord, type EngineSnapshot, type EngineStats, type InputRecord } from "./engine";
-import type { BatchReport, ProcessorOptions, ProcessorStats } from "./processor";
+import type { ProcessorOptions, ProcessorStats } from "./processor";
+import { batchReport } from "./report";
 import type { Offsets } from "./checkpoint";
 import { WorkbookError } from "../errors";
 
@@ -312,18 +313,7 @@ export class GroupRunner<T> {
     const rowsWritten = await this.writeSinks(task, result);
     await heartbeat();
     await this.commitTask(task);
-    this.options.onBatch?.({
-      batchId: result.batchId,
-      task: partition,
-      records: records.length,
-      ok: result.counts.ok,
-      rejected: result.counts.rejected,
-      late: result.counts.late,
-      rowsWritten,
-      watermark: result.watermarkAfter,
-      durationMs: performance.now() - began,
-      replayed: false,
-    } satisfies BatchReport);
+    this.options.onBatch?.(batchReport(result, { task: partition, records: records.length, rowsWritten, began, replayed: false }));
   }
 
   private newTask(partition: number): Task<T> {

@@ -21,6 +21,9 @@ import { StreamEngine, type BatchResult, type DeadRecord, type EngineOptions, ty
 import type { RecordSink, Sink } from "./sinks/sink";
 import { WorkbookError } from "../errors";
 import { GroupRunner, type GroupStats } from "./group";
+import { batchReport, type BatchReport } from "./report";
+
+export type { BatchReport } from "./report";
 
 export interface ProcessorOptions<T> extends EngineOptions<T> {
   /** A kafkajs client (e.g. from `kafka()`). */
@@ -68,21 +71,6 @@ export interface ProcessorOptions<T> extends EngineOptions<T> {
   sessionTimeoutMs?: number;
   /** Group mode: called after each rebalance with the tasks (and input partitions) this instance owns. */
   onAssign?: (assignment: { tasks: number[]; inputPartitions: number[] }) => void;
-}
-
-export interface BatchReport {
-  batchId: number;
-  records: number;
-  ok: number;
-  rejected: number;
-  late: number;
-  rowsWritten: Record<string, number>;
-  watermark: number;
-  durationMs: number;
-  /** True when this batch replayed a batch planned before a crash. */
-  replayed: boolean;
-  /** Group mode: the task (partition) of the batch. */
-  task?: number;
 }
 
 export interface ProcessorStats extends EngineStats {
@@ -270,17 +258,7 @@ export class StreamProcessor<T> {
     this.committed = end;
     this.commit();
     this.pending = undefined;
-    const report: BatchReport = {
-      batchId: result.batchId,
-      records: records.length,
-      ok: result.counts.ok,
-      rejected: result.counts.rejected,
-      late: result.counts.late,
-      rowsWritten,
-      watermark: result.watermarkAfter,
-      durationMs: performance.now() - began,
-      replayed,
-    };
+    const report = batchReport(result, { records: records.length, rowsWritten, began, replayed });
     this.options.onBatch?.(report);
     return report;
   }
