@@ -59,7 +59,7 @@ test(`a processor killed with SIGKILL mid-stream and restarted ends with the sam
   }
   const topic = uniqueName("ratings");
   await replayRatings({ kafka, source: path.join(sample, "ratings"), topic });
-  const base = { brokers: broker.brokers, topic, titles: path.join(sample, "movie_titles.csv"), mode: "A", windowDays: 7, minRatings: 20, minMean: 4, triggerMs: 20 };
+  const base = { brokers: [broker.brokers], topic, titles: path.join(sample, "movie_titles.csv"), mode: "A", windowDays: 7, minRatings: 20, minMean: 4, triggerMs: 20 };
 
   const reference = { ...base, anomaliesTopic: uniqueName("anomalies"), checkpointDir: path.join(dir, "ck-ref"), sql: sqlFor("ref"), table: tables[0] };
   const ref = await runChild(reference);
