@@ -59,6 +59,46 @@ export function runCli(args: string[], options: { cwd?: string; env?: Record<str
   });
 }
 
+/** How a batch child (see runBatchChild) ended, and what it printed. */
+export interface BatchChildRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** JSON lines printed: one per committed batch. */
+  batches: number;
+  /** Of those, the batches replayed after a crash ({"replayed": true}). */
+  replayed: number;
+  /** True once it printed "done ...". */
+  done: boolean;
+}
+
+/**
+ * Runs a crash-and-restart test's child, `node <script> '<args as JSON>'`, that prints one JSON line
+ * per committed batch and "done ..." when it has finished. With `killAfterBatches` it is killed with
+ * SIGKILL once it has printed that many batches. Rejects when it exits with a code other than 0.
+ */
+export function runBatchChild(script: string, args: object, killAfterBatches?: number): Promise<BatchChildRun> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [script, JSON.stringify(args)], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    const state: BatchChildRun = { code: null, signal: null, batches: 0, replayed: 0, done: false };
+    proc.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+      const lines = out.split("\n").filter((l) => l.startsWith("{"));
+      state.batches = lines.length;
+      state.replayed = lines.filter((l) => (JSON.parse(l) as { replayed: boolean }).replayed).length;
+      state.done = /(^|\n)done /.test(out);
+      if (killAfterBatches !== undefined && state.batches >= killAfterBatches) proc.kill("SIGKILL");
+    });
+    proc.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    proc.on("error", reject);
+    proc.on("exit", (code, signal) => {
+      if (code !== null && code !== 0) reject(new Error(`${path.basename(script)} exited ${code}: ${err}`));
+      else resolve({ ...state, code, signal });
+    });
+  });
+}
+
 /** Debian's Python (where python3-nbformat is installed), if it has nbformat. */
 function debianPython(): string | undefined {
   for (const py of ["/usr/bin/python3", "python3"]) {

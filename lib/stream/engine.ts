@@ -16,6 +16,13 @@
  *   watermark (window.end <= watermark). Late records are not aggregated; they are counted per
  *   query and returned (the processor sends them to the dead-letter topic with the reason).
  *   Out-of-order records whose window is still open are aggregated normally.
+ * - With `lateness: "record"` a record is also judged against the watermark of its own partition
+ *   as of the record before it (the largest event time before it in that partition, less the
+ *   delay; Kafka Streams' "stream time", kept per partition). That mark is never behind the batch
+ *   watermark, and it depends only on the order of the records within the partition, not on where
+ *   batches begin and end: which records are late is then the same for every batching, so a batch
+ *   recomputation over the same input can tell them apart. (A sliding-window record whose last
+ *   window is still open is aggregated as before, into the windows still open for the batch.)
  * - update: after a batch, emit the windows that changed in it. append: emit a window once, when the
  *   watermark passes its end, and then forget it. complete: emit every window after every batch
  *   (nothing is late, nothing is forgotten). update also forgets windows once the watermark passes
@@ -72,6 +79,12 @@ export interface EngineOptions<T> {
   queries: StreamQuery<T>[];
   /** Return each valid record with its parsed value in `BatchResult.valid` (for record sinks). Default false. */
   keepValid?: boolean;
+  /**
+   * "batch" (default, as in Spark): a record is late when its windows ended at or before the watermark
+   * of the batch before it. "record": also when they ended at or before its partition's watermark as
+   * of the record before it, so lateness does not depend on batch boundaries (see the notes above).
+   */
+  lateness?: "batch" | "record";
 }
 
 /** A valid record of a batch: the input record, its parsed value and its event time (epoch ms). */
@@ -226,6 +239,7 @@ export class StreamEngine<T> {
     let late = 0;
     let maxTime = this.maxEventTime;
     const valid: ValidRecord<T>[] | undefined = this.options.keepValid ? [] : undefined;
+    const byRecord = this.options.lateness === "record";
     for (const record of records) {
       const parsed = this.parseRecord(record);
       if (!parsed.ok) {
@@ -239,30 +253,27 @@ export class StreamEngine<T> {
       valid?.push({ record, value, time });
       if (time > maxTime) maxTime = time;
       const partitionMax = this.stats.maxByPartition[record.partition];
+      // The partition's watermark as of the record before this one ("record" lateness only).
+      const partitionMark = byRecord && partitionMax !== undefined && partitionMax !== null ? partitionMax - this.options.watermarkDelayMs : -Infinity;
       if (partitionMax === undefined || partitionMax === null || time > partitionMax) this.stats.maxByPartition[record.partition] = time;
       for (let qi = 0; qi < this.queries.length; qi++) {
         const q = this.queries[qi];
         const buckets = q.buckets;
-        if (buckets) {
-          const lastEnd = buckets.lastEnd(time);
-          if (lastEnd <= before) {
-            late++;
-            this.stats.late[q.options.name]++;
-            dead.push({ record, kind: "late", query: q.options.name, reason: lateReason(q.options.name, time, lastEnd, before) });
-          } else {
-            buckets.add(time, q.options.key(value), value);
-          }
-          continue;
-        }
-        const windows = q.options.window.assign(time);
-        const open = q.options.mode === "complete" ? windows : windows.filter((w) => w.end > before);
-        if (open.length === 0) {
+        const windows = buckets ? undefined : q.options.window.assign(time);
+        const end = windows ? windows[windows.length - 1].end : buckets!.lastEnd(time);
+        // Complete mode keeps every window: nothing is late.
+        const lateMark = q.options.mode === "complete" ? undefined : end <= partitionMark ? partitionMark : end <= before ? before : undefined;
+        if (lateMark !== undefined) {
           late++;
           this.stats.late[q.options.name]++;
-          const last = windows[windows.length - 1];
-          dead.push({ record, kind: "late", query: q.options.name, reason: lateReason(q.options.name, time, last.end, before) });
+          dead.push({ record, kind: "late", query: q.options.name, reason: lateReason(q.options.name, time, end, lateMark, lateMark === partitionMark) });
           continue;
         }
+        if (buckets) {
+          buckets.add(time, q.options.key(value), value);
+          continue;
+        }
+        const open = q.options.mode === "complete" ? windows! : windows!.filter((w) => w.end > before);
         const key = q.options.key(value);
         for (const w of open) changed[qi].add(this.fold(q, w, key, value));
       }
@@ -426,8 +437,9 @@ function bucketState<T>(q: StreamQuery<T>): BucketState<T> | undefined {
   return undefined;
 }
 
-function lateReason(query: string, time: number, lastEnd: number, watermark: number): string {
-  return `late for ${query}: event time ${iso(time)} falls in window(s) ending by ${iso(lastEnd)}, at or before the watermark ${iso(watermark)}`;
+function lateReason(query: string, time: number, lastEnd: number, watermark: number, ofPartition: boolean): string {
+  const mark = ofPartition ? `its partition's watermark ${iso(watermark)} (the newest event time before it, less the delay)` : `the watermark ${iso(watermark)}`;
+  return `late for ${query}: event time ${iso(time)} falls in window(s) ending by ${iso(lastEnd)}, at or before ${mark}`;
 }
 
 function save(agg: Aggregates<unknown>[string], state: unknown): unknown {

@@ -1,12 +1,38 @@
 /**
  * The two consumers of the scenario: a database poller that shows the latest windows, and an
  * anomaly reader that keeps the latest message per key (so a batch replayed after a crash does
- * not show an anomaly twice).
+ * not show an anomaly twice); and the reconciliation of what was read with where it went.
  */
 import type { Kafka } from "kafkajs";
 import { readTopic } from "../../lib/kafka/read-topic";
 import type { SqlDatabase } from "../../lib/sql/sql";
-import { anomalyKey, type Anomaly, type MovieRatingRow } from "./pipeline";
+import type { DeadLetter } from "../../lib/stream/dead-letters";
+import { RATINGS_QUERY, anomalyKey, type Anomaly, type MovieRatingRow } from "./pipeline";
+
+/** Where every rating read went: counted in a window of the table, late, or rejected. */
+export interface Reconciliation {
+  read: number;
+  /** The sum of rating_count over the table: each counted rating is in exactly one 30-day window. */
+  counted: number;
+  /** Dead letters late for movie_ratings. */
+  late: number;
+  /** Dead letters rejected by the parser. */
+  rejected: number;
+  /** read = counted + late + rejected */
+  balanced: boolean;
+}
+
+/**
+ * Checks that nothing disappeared: the ratings read equal those counted in the table plus the late
+ * and the rejected dead letters, each figure from its own place.
+ */
+export async function reconcileCounts(sql: SqlDatabase, table: string, read: number, dead: readonly Pick<DeadLetter, "kind" | "reason">[]): Promise<Reconciliation> {
+  const { rows } = await sql.query<{ counted: number | string | null }>(`SELECT sum(rating_count) AS counted FROM ${table}`);
+  const counted = Number(rows[0]?.counted ?? 0);
+  const late = dead.filter((d) => d.kind === "late" && d.reason.startsWith(`late for ${RATINGS_QUERY}:`)).length;
+  const rejected = dead.filter((d) => d.kind === "rejected").length;
+  return { read, counted, late, rejected, balanced: read === counted + late + rejected };
+}
 
 /** The latest windows in movie_ratings: newest window first, then the most rated. */
 export async function latestWindows(sql: SqlDatabase, options: { limit?: number; table?: string } = {}): Promise<MovieRatingRow[]> {

@@ -156,11 +156,23 @@ export function writeCombinedData(file: string, ratings: Rating[]): void {
   fs.writeFileSync(file, parts.join("\n") + "\n");
 }
 
-/** Writes a whole sample: `<dir>/ratings/part-*.csv`, `<dir>/movie_titles.csv` and, when asked, `<dir>/combined_data_1.txt` with the first `combined` ratings. */
-export function writeSample(dir: string, sample: Sample, options: { combined?: number } = {}): { ratings: string; titles: string; combined?: string } {
+/**
+ * The bad records of the committed sample (data/netflix), replayed last: four malformed lines, and a
+ * valid rating of 2001 that arrives after every rating of 2005. Its windows closed years before it
+ * arrives, so it is late whatever the micro-batches (and the batch recomputation knows it too).
+ */
+export const SAMPLE_BAD_RECORDS = ["2005-12-31,14,2665,9", "2005-12-31,14,2665", "2005-02-30,28,5995,4", "2005-12-31,28,5995,4.5", "2001-06-15,14,2665,5"];
+
+/**
+ * Writes a whole sample: `<dir>/ratings/part-*.csv`, `<dir>/movie_titles.csv` and, when asked,
+ * `<dir>/combined_data_1.txt` with the first `combined` ratings, and a last part file of
+ * `badRecords` (raw lines, e.g. SAMPLE_BAD_RECORDS).
+ */
+export function writeSample(dir: string, sample: Sample, options: { combined?: number; badRecords?: string[] } = {}): { ratings: string; titles: string; combined?: string } {
   fs.mkdirSync(dir, { recursive: true });
   const ratingsDir = path.join(dir, "ratings");
-  writeRatingParts(ratingsDir, sample.ratings);
+  const parts = writeRatingParts(ratingsDir, sample.ratings);
+  if (options.badRecords?.length) fs.writeFileSync(path.join(ratingsDir, `part-${String(parts.length).padStart(5, "0")}.csv`), `${RATING_HEADER}\n${options.badRecords.join("\n")}\n`);
   const titles = path.join(dir, "movie_titles.csv");
   writeTitles(titles, sample.titles);
   let combined: string | undefined;

@@ -19,7 +19,8 @@ import { WorkbookError } from "../../lib/errors";
 import { kafka as configuredKafka } from "../../lib/kafka";
 import { openSql } from "../../lib/sql";
 import { config } from "../../lib/config";
-import { startNetflixProcessor, type NetflixMode } from "./pipeline";
+import type { SqlDatabase } from "../../lib/sql/sql";
+import { startNetflixProcessor, type NetflixMode, type NetflixProcessor, type NetflixProcessorOptions } from "./pipeline";
 import { readTitles } from "./titles";
 
 export interface InstanceArgs {
@@ -41,6 +42,10 @@ export interface InstanceArgs {
   /** PostgreSQL server URL; default DATABASE_URL. PGlite cannot be shared between processes. */
   databaseUrl?: string;
   sessionTimeoutMs?: number;
+  /** Trigger interval in ms. Default 1000. */
+  triggerMs?: number;
+  /** Largest batch in records. Default 200000. */
+  maxBatchRecords?: number;
 }
 
 export type InstanceEvent =
@@ -171,14 +176,13 @@ export async function startNetflixInstances(count: number, args: InstanceArgs, o
   };
 }
 
-/** The child: one instance, driven by stdin. */
-async function child(args: InstanceArgs): Promise<void> {
-  const print = (e: InstanceEvent) => process.stdout.write(`${JSON.stringify(e)}\n`);
-  const url = args.databaseUrl ?? (config().sql.kind === "postgres" ? config().sql.url : undefined);
-  if (!url) throw new WorkbookError("OPTIONS_INVALID", "a processor instance in a child process needs a PostgreSQL server: set DATABASE_URL (PGlite cannot be shared between processes).");
+/**
+ * The processor of one instance, started from its arguments with a Kafka client of its own, on `sql`
+ * (the caller opens and closes it). The child below runs it; so does the crash-and-restart test's child.
+ */
+export async function startInstanceProcessor(args: InstanceArgs, sql: SqlDatabase, hooks: Pick<NetflixProcessorOptions, "onAssign" | "onBatch" | "extraSinks"> = {}): Promise<NetflixProcessor> {
   const kafka = args.brokers ? new Kafka({ brokers: args.brokers, clientId: "netflix-instance", logLevel: logLevel.NOTHING }) : await configuredKafka({ clientId: "netflix-instance", logLevel: logLevel.NOTHING });
-  const sql = await openSql({ url });
-  const np = await startNetflixProcessor({
+  return startNetflixProcessor({
     kafka,
     sql,
     titles: readTitles(args.titles),
@@ -193,6 +197,19 @@ async function child(args: InstanceArgs): Promise<void> {
     checkpointDir: args.checkpointDir,
     applicationId: args.applicationId,
     sessionTimeoutMs: args.sessionTimeoutMs,
+    triggerMs: args.triggerMs,
+    maxBatchRecords: args.maxBatchRecords,
+    ...hooks,
+  });
+}
+
+/** The child: one instance, driven by stdin. */
+async function child(args: InstanceArgs): Promise<void> {
+  const print = (e: InstanceEvent) => process.stdout.write(`${JSON.stringify(e)}\n`);
+  const url = args.databaseUrl ?? (config().sql.kind === "postgres" ? config().sql.url : undefined);
+  if (!url) throw new WorkbookError("OPTIONS_INVALID", "a processor instance in a child process needs a PostgreSQL server: set DATABASE_URL (PGlite cannot be shared between processes).");
+  const sql = await openSql({ url });
+  const np = await startInstanceProcessor(args, sql, {
     onAssign: (a) => print({ event: "assign", tasks: a.tasks, inputPartitions: a.inputPartitions }),
     onBatch: (b) => print({ event: "batch", task: b.task ?? -1, records: b.records }),
   });

@@ -6,6 +6,14 @@
  * The SQL reads the raw files itself (read_text, one line per row, header dropped) and validates in
  * SQL, independently of the stream's parser. Only combined_data files go through the loader, which
  * converts them to the part-file layout.
+ *
+ * Late ratings are left out as the stream leaves them out (lateness "record" in pipeline.ts): a
+ * rating is late for a query when its last window of that query ends at or before the newest date
+ * of the valid ratings before it, less the one-day delay. The stream takes "before it" within the
+ * rating's Kafka partition and the oracle in file order: the same with one partition (the default
+ * topic), whatever the micro-batches. (With several partitions, and for a rating only a few days
+ * behind whose earliest sliding windows have closed but not its last, the two can differ; the
+ * samples have neither case: their one late rating is years behind every partition.)
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -15,14 +23,16 @@ import type { Warehouse } from "../../lib/warehouse/warehouse";
 import { RATING_HEADER, isCombinedLayout, ratingFiles, readRatingLines } from "./ratings";
 import type { Title } from "./titles";
 import type { Anomaly, AnomalyRule, MovieRatingRow } from "./pipeline";
-import { TUMBLING_DAYS } from "./pipeline";
+import { ANOMALIES_QUERY, RATINGS_QUERY, TUMBLING_DAYS, WATERMARK_DELAY_MS } from "./pipeline";
 
 export interface OracleResult {
   movieRatings: MovieRatingRow[];
   anomalies: Anomaly[];
-  /** Lines read, lines valid. */
+  /** Lines read, lines valid (late ones included: valid = counted + late). */
   lines: number;
   valid: number;
+  /** Valid ratings left out as late, per query (as the stream's `stats.late`). */
+  late: { [RATINGS_QUERY]: number; [ANOMALIES_QUERY]: number };
   durationMs: number;
 }
 
@@ -68,28 +78,42 @@ export async function batchRecompute(source: string, titles: Map<number, Title>,
     const titleFile = path.join(tmp, "titles.ndjson");
     fs.writeFileSync(titleFile, [...titles.values()].map((t) => JSON.stringify({ movie_id: t.movieId, title: t.title })).join("\n") + "\n");
     await wh.query(`INSERT INTO oracle_titles SELECT movie_id, title FROM read_json(${sqlString(titleFile)}, format = 'newline_delimited', columns = {movie_id: 'INTEGER', title: 'VARCHAR'})`);
+    // Each line with its place in the replay: file number, line number.
+    const fileList = `[${files.map(sqlString).join(", ")}]`;
     await wh.query(`CREATE OR REPLACE TEMP TABLE oracle_lines AS
-      SELECT trim(line, chr(13) || ' ') AS line
-      FROM (SELECT unnest(string_split(content, chr(10))[2:]) AS line FROM read_text([${files.map(sqlString).join(", ")}]))
-      WHERE trim(line, chr(13) || ' ') <> ''`);
-    await wh.query(`CREATE OR REPLACE TEMP TABLE oracle_valid AS
-      SELECT CAST(p[1] AS DATE) AS d, CAST(p[2] AS INTEGER) AS movie_id, CAST(p[3] AS BIGINT) AS user_id, CAST(p[4] AS INTEGER) AS rate
-      FROM (SELECT string_split(line, ',') AS p FROM oracle_lines)
-      WHERE len(p) = 4
-        AND regexp_full_match(p[1], '\\d{4}-\\d{2}-\\d{2}') AND try_cast(p[1] AS DATE) IS NOT NULL
-        AND regexp_full_match(p[2], '-?\\d+') AND regexp_full_match(p[3], '-?\\d+') AND regexp_full_match(p[4], '-?\\d+')
-        AND try_cast(p[4] AS INTEGER) BETWEEN 1 AND 5
-        AND try_cast(p[2] AS INTEGER) IN (SELECT movie_id FROM oracle_titles)`);
-    const counts = await wh.query<{ lines: number; valid: number }>("SELECT (SELECT count(*) FROM oracle_lines) AS lines, (SELECT count(*) FROM oracle_valid) AS valid");
+      SELECT fi, li, trim(l[li], chr(13) || ' ') AS line
+      FROM (SELECT list_position(${fileList}, filename) AS fi, string_split(content, chr(10))[2:] AS l FROM read_text(${fileList})), range(1, len(l) + 1) AS r(li)
+      WHERE trim(l[li], chr(13) || ' ') <> ''`);
+    const windowDays = rule.windowDays ?? 30;
     const windowSeconds = TUMBLING_DAYS * 86400;
+    // s: the rating's day in epoch seconds; mark: the newest day of the valid ratings before it, less the delay.
+    await wh.query(`CREATE OR REPLACE TEMP TABLE oracle_valid AS
+      WITH v AS (
+        SELECT fi, li, CAST(p[1] AS DATE) AS d, CAST(p[2] AS INTEGER) AS movie_id, CAST(p[3] AS BIGINT) AS user_id, CAST(p[4] AS INTEGER) AS rate
+        FROM (SELECT fi, li, string_split(line, ',') AS p FROM oracle_lines)
+        WHERE len(p) = 4
+          AND regexp_full_match(p[1], '\\d{4}-\\d{2}-\\d{2}') AND try_cast(p[1] AS DATE) IS NOT NULL
+          AND regexp_full_match(p[2], '-?\\d+') AND regexp_full_match(p[3], '-?\\d+') AND regexp_full_match(p[4], '-?\\d+')
+          AND try_cast(p[4] AS INTEGER) BETWEEN 1 AND 5
+          AND try_cast(p[2] AS INTEGER) IN (SELECT movie_id FROM oracle_titles)),
+      m AS (
+        SELECT *, CAST(epoch(CAST(d AS TIMESTAMP)) AS BIGINT) AS s,
+               max(CAST(epoch(CAST(d AS TIMESTAMP)) AS BIGINT)) OVER (ORDER BY fi, li ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) - ${WATERMARK_DELAY_MS / 1000} AS mark
+        FROM v)
+      SELECT d, movie_id, user_id, rate,
+             coalesce((s // ${windowSeconds}) * ${windowSeconds} + ${windowSeconds} <= mark, false) AS late_ratings,
+             coalesce((s // 86400) * 86400 + ${windowDays * 86400} <= mark, false) AS late_anomalies
+      FROM m`);
+    const counts = await wh.query<{ lines: number; valid: number; late_ratings: number; late_anomalies: number }>(
+      "SELECT (SELECT count(*) FROM oracle_lines) AS lines, count(*) AS valid, count(*) FILTER (late_ratings) AS late_ratings, count(*) FILTER (late_anomalies) AS late_anomalies FROM oracle_valid",
+    );
     const ratings = await wh.query<{ ws: number; movie_id: number; title: string; rating_count: number; rating_sum: number; distinct_raters: number }>(
       `SELECT CAST(floor(epoch(CAST(d AS TIMESTAMP)) / ${windowSeconds}) * ${windowSeconds} AS BIGINT) AS ws, movie_id, title,
               count(*) AS rating_count, sum(rate) AS rating_sum, count(DISTINCT user_id) AS distinct_raters
-       FROM oracle_valid JOIN oracle_titles USING (movie_id) GROUP BY ALL ORDER BY ws, movie_id`,
+       FROM oracle_valid JOIN oracle_titles USING (movie_id) WHERE NOT late_ratings GROUP BY ALL ORDER BY ws, movie_id`,
     );
-    const windowDays = rule.windowDays ?? 30;
     const anomalies = await wh.query<{ ws: number; movie_id: number; title: string; rating_count: number; rating_mean: number }>(
-      `WITH days AS (SELECT CAST(epoch(CAST(d AS TIMESTAMP)) AS BIGINT) // 86400 AS day, movie_id, rate FROM oracle_valid),
+      `WITH days AS (SELECT CAST(epoch(CAST(d AS TIMESTAMP)) AS BIGINT) // 86400 AS day, movie_id, rate FROM oracle_valid WHERE NOT late_anomalies),
             w AS (SELECT day - k AS start_day, movie_id, rate FROM days, range(0, @n) AS r(k))
        SELECT start_day * 86400 AS ws, movie_id, title, count(*) AS rating_count, avg(rate) AS rating_mean
        FROM w JOIN oracle_titles USING (movie_id) GROUP BY ALL
@@ -108,6 +132,7 @@ export async function batchRecompute(source: string, titles: Map<number, Title>,
       })),
       lines: Number(counts.rows[0].lines),
       valid: Number(counts.rows[0].valid),
+      late: { [RATINGS_QUERY]: Number(counts.rows[0].late_ratings), [ANOMALIES_QUERY]: Number(counts.rows[0].late_anomalies) },
       durationMs: performance.now() - began,
     };
   } finally {

@@ -10,7 +10,10 @@
  *   count >= L and mean >= O is published as JSON to the anomalies topic once it is final.
  *
  * Records that fail validation (bad date, non-integer or out-of-range rating, unknown movie,
- * wrong column count) go to the dead-letter topic with the reason.
+ * wrong column count) go to the dead-letter topic with the reason, and so do late ratings: those
+ * whose windows had all ended at or before the watermark of their partition as of the rating before
+ * them (the engine's lateness "record"), so the batch recomputation finds the same late ratings
+ * whatever the micro-batches were.
  */
 import type { Kafka, Producer } from "kafkajs";
 import { DAY_MS, count, distinctCount, mapSink, mean, sliding, startProcessor, sum, tumbling, kafkaSink, postgresSink } from "../../lib/stream";
@@ -54,6 +57,8 @@ export type Anomaly = {
 export const RATINGS_QUERY = "movie_ratings";
 export const ANOMALIES_QUERY = "anomalies";
 export const TUMBLING_DAYS = 30;
+/** How far the watermark trails the newest rating: one day. */
+export const WATERMARK_DELAY_MS = DAY_MS;
 
 /** The engine options of the Netflix processing: parser, event time, the two queries. */
 export function netflixEngineOptions(options: { titles: Map<number, Title>; mode: NetflixMode; rule?: AnomalyRule; watermarkDelayMs?: number }): EngineOptions<Rating> {
@@ -64,7 +69,8 @@ export function netflixEngineOptions(options: { titles: Map<number, Title>; mode
   return {
     parse: (text) => parseRating(text, titles),
     eventTime: (r) => dayMs(r.date),
-    watermarkDelayMs: options.watermarkDelayMs ?? DAY_MS,
+    watermarkDelayMs: options.watermarkDelayMs ?? WATERMARK_DELAY_MS,
+    lateness: "record",
     queries: [
       {
         name: RATINGS_QUERY,

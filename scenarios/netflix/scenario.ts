@@ -125,29 +125,7 @@ export async function startNetflixRun(options: NetflixRunOptions = {}): Promise<
       brokers: cfg.kafka.mode === "external" ? undefined : await kafkaBrokers(),
       databaseUrl: cfg.sql.url,
     });
-    const { replay, close, stopped } = stoppableReplay(kafka, options, topic, [group, sql]);
-    return {
-      kafka,
-      sql,
-      titles,
-      table,
-      topic,
-      anomaliesTopic,
-      deadLetterTopic: `${topic}.dead-letter`,
-      instances: group,
-      replay,
-      finish() {
-        const run = async () => {
-          await replay;
-          return group.finish();
-        };
-        return Promise.race([run(), stopped]);
-      },
-      anomalies: () => readAnomalies(kafka, anomaliesTopic),
-      deadLetters: () => readDeadLetters(kafka, `${topic}.dead-letter`),
-      close,
-      stop: close,
-    };
+    return netflixRun({ kafka, sql, titles, table, topic, anomaliesTopic }, options, { instances: group }, () => group.finish());
   }
   const netflix = await startNetflixProcessor({
     kafka,
@@ -163,27 +141,40 @@ export async function startNetflixRun(options: NetflixRunOptions = {}): Promise<
     checkpointDir,
     triggerMs: options.triggerMs ?? 1000,
   });
-  const { replay, close, stopped } = stoppableReplay(kafka, options, topic, [netflix, sql]);
+  return netflixRun({ kafka, sql, titles, table, topic, anomaliesTopic }, options, { netflix }, async () => {
+    await netflix.processor.finish();
+    return netflix.processor.stats();
+  });
+}
+
+/**
+ * The run object of either kind of run (one processor here, or instances in child processes): the
+ * replay, finish() (the replay, then `finishProcessing`, unless the run is stopped first), the
+ * readers of the anomalies and dead letters, and close().
+ */
+function netflixRun(
+  base: Pick<NetflixRun, "kafka" | "sql" | "titles" | "table" | "topic" | "anomaliesTopic">,
+  options: NetflixRunOptions,
+  processing: { netflix: NetflixProcessor } | { instances: NetflixInstances },
+  finishProcessing: () => Promise<ProcessorStats>,
+): NetflixRun {
+  const { kafka, sql, topic, anomaliesTopic } = base;
+  const deadLetterTopic = `${topic}.dead-letter`;
+  const { replay, close, stopped } = stoppableReplay(kafka, options, topic, ["netflix" in processing ? processing.netflix : processing.instances, sql]);
   return {
-    kafka,
-    sql,
-    titles,
-    table,
-    topic,
-    anomaliesTopic,
-    deadLetterTopic: `${topic}.dead-letter`,
-    netflix,
+    ...base,
+    ...processing,
+    deadLetterTopic,
     replay,
     finish() {
       const run = async () => {
         await replay;
-        await netflix.processor.finish();
-        return netflix.processor.stats();
+        return finishProcessing();
       };
       return Promise.race([run(), stopped]);
     },
     anomalies: () => readAnomalies(kafka, anomaliesTopic),
-    deadLetters: () => readDeadLetters(kafka, `${topic}.dead-letter`),
+    deadLetters: () => readDeadLetters(kafka, deadLetterTopic),
     close,
     stop: close,
   };

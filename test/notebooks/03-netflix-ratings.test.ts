@@ -12,11 +12,24 @@ import { sqlTarget, uniqueName } from "../lib/stream/helpers";
 
 const notebook = path.join(projectRoot, "notebooks", "03-netflix-ratings.ipynb");
 
-test("03-netflix-ratings runs through workbook run in mode C: windows, anomalies and rejected records are glued and the stream equals the batch", { timeout: 240_000 }, async (t) => {
-  const dir = tempDir(t);
+/** The ratings of 2003 from the sample, two malformed lines in the middle, and at the end a rating of 2001 (late). */
+function ratingsWithBadRecords(dir: string): string {
   const sample = fs.readFileSync(path.join(projectRoot, "data", "netflix", "ratings", "part-00004.csv"), "utf8").trim().split("\n").slice(1);
   const ratings = path.join(dir, "ratings.csv");
-  fs.writeFileSync(ratings, [RATING_HEADER, ...sample.slice(0, 1000), "2003-13-01,1,7,3", "2003-06-01,1,7,9", ...sample.slice(1000)].join("\n") + "\n");
+  fs.writeFileSync(ratings, [RATING_HEADER, ...sample.slice(0, 1000), "2003-13-01,1,7,3", "2003-06-01,1,7,9", ...sample.slice(1000), "2001-06-15,14,2665,5"].join("\n") + "\n");
+  return ratings;
+}
+
+/** The late rating is late in the stream and in the batch, and read = counted + late + rejected. */
+function assertLateAndBalanced(scraps: Record<string, unknown>): void {
+  assert.equal(scraps.late, 1);
+  assert.equal(scraps.oracle_late, 1);
+  assert.equal(scraps.counts_balanced, true);
+}
+
+test("03-netflix-ratings runs through workbook run in mode C: windows, anomalies and rejected records are glued and the stream equals the batch", { timeout: 240_000 }, async (t) => {
+  const dir = tempDir(t);
+  const ratings = ratingsWithBadRecords(dir);
   const output = path.join(dir, "03-netflix-ratings.ipynb");
   const result = await runNotebook({
     input: notebook,
@@ -28,6 +41,7 @@ test("03-netflix-ratings runs through workbook run in mode C: windows, anomalies
   assert.equal(result.status, "completed", result.error);
   const scraps = readScraps(output);
   assert.equal(scraps.rejected, 2);
+  assertLateAndBalanced(scraps);
   assert.equal(scraps.oracle_match, true);
   assert.equal(scraps.exercises_correct, 3, "every exercise is solvable");
   assert.ok((scraps.windows_written as number) > 100, `windows_written=${String(scraps.windows_written)}`);
@@ -36,6 +50,7 @@ test("03-netflix-ratings runs through workbook run in mode C: windows, anomalies
   assert.match(text, /Latest windows/);
   assert.match(text, /image\/svg\+xml/, "the chart was drawn");
   assert.match(text, /rating 9 outside 1-5/, "the dead letters are shown with their reason");
+  assert.match(text, /late for movie_ratings: event time 2001-06-15/, "the late rating is shown with its reason");
   await checkNbformat(t, output);
 });
 
@@ -56,9 +71,7 @@ test("03-netflix-ratings with instances = 2: two processor processes in one cons
   const url = new URL(target.url);
   url.pathname = `/${database}`;
   const dir = tempDir(t);
-  const sample = fs.readFileSync(path.join(projectRoot, "data", "netflix", "ratings", "part-00004.csv"), "utf8").trim().split("\n").slice(1);
-  const ratings = path.join(dir, "ratings.csv");
-  fs.writeFileSync(ratings, [RATING_HEADER, ...sample.slice(0, 1000), "2003-13-01,1,7,3", "2003-06-01,1,7,9", ...sample.slice(1000)].join("\n") + "\n");
+  const ratings = ratingsWithBadRecords(dir);
   const output = path.join(dir, "03-netflix-ratings.ipynb");
   const result = await runNotebook({
     input: notebook,
@@ -71,6 +84,7 @@ test("03-netflix-ratings with instances = 2: two processor processes in one cons
   const scraps = readScraps(output);
   assert.equal(scraps.oracle_match, true);
   assert.equal(scraps.rejected, 2);
+  assertLateAndBalanced(scraps);
   assert.ok((scraps.windows_written as number) > 100, `windows_written=${String(scraps.windows_written)}`);
 });
 

@@ -156,6 +156,34 @@ test("records are judged against the watermark of the previous batch, so order w
   assert.equal(a.process(records("15,a,1")).counts.late, 1);
 });
 
+test("with lateness \"record\", which records are late depends only on their order within each partition, not on the batches", () => {
+  // Two partitions, times mostly increasing with jitter, and now and then an event far behind.
+  const lines = randomStream(200, 7).map((l, i) => (i % 37 === 36 ? `${Math.max(0, Number(l.split(",")[0]) - 40)},z,9` : l));
+  const partitionOf = (i: number) => (i % 3 === 0 ? 1 : 0);
+  // Expected in one pass: late when the record's window [floor(t/10)*10, +10) ended at or before
+  // (the largest time before it in its partition) - 5.
+  const newest = new Map<number, number>();
+  const expected: string[] = [];
+  lines.forEach((l, i) => {
+    const t = Number(l.split(",")[0]);
+    const p = partitionOf(i);
+    const before = newest.get(p);
+    if (before !== undefined && Math.floor(t / 10) * 10 + 10 <= before - 5) expected.push(`${p}:${i}`);
+    newest.set(p, Math.max(before ?? t, t));
+  });
+  assert.ok(expected.length >= 4, `${expected.length} late records: the test needs some`);
+  const all = lines.map((l, i): InputRecord => ({ partition: partitionOf(i), offset: String(i), key: null, value: Buffer.from(l) }));
+  for (const batches of [[all], splitRandomly(all, 3), splitRandomly(all, 11), all.map((r) => [r])]) {
+    const engine = new StreamEngine(options("append", { lateness: "record" }));
+    engine.expectPartitions([0, 1]);
+    const late = batches.flatMap((b) => engine.process(b).dead.filter((d) => d.kind === "late"));
+    assert.deepEqual(late.map((d) => `${d.record.partition}:${d.record.offset}`).sort(), expected.sort(), `${batches.length} batches`);
+    assert.match(late[0].reason, /late for q: .* at or before its partition's watermark/);
+  }
+  // The default ("batch") judges a whole batch against the watermark before it: one batch, nothing late.
+  assert.equal(new StreamEngine(options("append")).process(all).counts.late, 0);
+});
+
 test("a sliding-window event whose earlier windows closed is added to the open ones only", () => {
   const engine = new StreamEngine(options("append", { queries: [{ name: "s", window: sliding(10, 2), key: (e) => e.k, aggregates: { n: count() }, mode: "append" }] }));
   engine.process(records("20,a,1")); // watermark 15

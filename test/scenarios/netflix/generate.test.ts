@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { generateSample, writeSample } from "../../../scenarios/netflix/generate";
+import { SAMPLE_BAD_RECORDS, generateSample, writeSample } from "../../../scenarios/netflix/generate";
 import { readRatings } from "../../../scenarios/netflix/ratings";
 import { readTitles } from "../../../scenarios/netflix/titles";
 import { projectRoot } from "../../../lib/paths";
@@ -35,7 +35,7 @@ test("a generated sample is realistic: skewed popularity, the Netflix rating mix
 
 test("the committed sample is exactly what the seeded generator writes, in the original formats and under 1 MB", async (t) => {
   const dir = tempDir(t);
-  writeSample(dir, generateSample({}), { combined: 2000 });
+  writeSample(dir, generateSample({}), { combined: 2000, badRecords: SAMPLE_BAD_RECORDS });
   const committed = path.join(projectRoot, "data", "netflix");
   const list = (d: string): string[] => fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? list(path.join(d, e.name)).map((f) => `${e.name}/${f}`) : [e.name])).sort();
   const files = list(dir);
@@ -49,9 +49,13 @@ test("the committed sample is exactly what the seeded generator writes, in the o
   const titles = readTitles(path.join(committed, "movie_titles.csv"));
   assert.ok([...titles.values()].some((x) => x.title.includes(",")), "a title with a comma");
   assert.ok([...titles.values()].some((x) => [...x.title].some((ch) => ch.charCodeAt(0) > 127)), "a title with non-ASCII letters");
-  // part-00007.csv is written by hand, not by the generator: four malformed lines, so the notebook's
-  // dead letters show rows with their reasons by default
-  const { rejected } = await readRatings(path.join(committed, "ratings"), titles);
+  assert.ok(files.includes("ratings/part-00007.csv"), "the bad records are a part file of their own");
+  // The last part file holds four malformed lines, so the notebook's dead letters show rows with
+  // their reasons by default, and one valid rating years behind the ratings before it (the late one)
+  const { ratings, rejected } = await readRatings(path.join(committed, "ratings"), titles);
   assert.deepEqual(rejected.map((r) => r.line), ["2005-12-31,14,2665,9", "2005-12-31,14,2665", "2005-02-30,28,5995,4", "2005-12-31,28,5995,4.5"]);
   for (const r of rejected) assert.ok(r.reason.length > 5, `${r.line}: a reason`);
+  const last = ratings[ratings.length - 1];
+  const newestBefore = ratings.slice(0, -1).reduce((m, r) => (r.date > m ? r.date : m), "");
+  assert.ok(Date.parse(newestBefore) - Date.parse(last.date) > 365 * 86_400_000, `the last rating ${last.date} is more than a year behind ${newestBefore}`);
 });

@@ -7,6 +7,8 @@ import { batchRecompute } from "../../../scenarios/netflix/oracle";
 import { RATING_HEADER } from "../../../scenarios/netflix/ratings";
 import type { Title } from "../../../scenarios/netflix/titles";
 import { tempDir } from "../../helpers";
+import { StreamEngine } from "../../../lib/stream/engine";
+import { netflixEngineOptions } from "../../../scenarios/netflix/pipeline";
 
 test("batchRecompute in a given warehouse uses temporary tables only: the warehouse's own titles, lines and valid stay", { timeout: 60_000 }, async (t) => {
   const dir = tempDir(t);
@@ -22,4 +24,25 @@ test("batchRecompute in a given warehouse uses temporary tables only: the wareho
   for (const table of ["titles", "lines", "valid"]) assert.deepEqual((await wh.query(`SELECT owner FROM ${table}`)).rows, [{ owner: "mine" }], table);
   const temp = await wh.query("SELECT table_name FROM duckdb_tables() WHERE temporary");
   assert.deepEqual(temp.rows, [], "the work tables were dropped");
+});
+
+test("batchRecompute leaves out the ratings the stream engine finds late (file order across part files), and counts them per query", { timeout: 60_000 }, async (t) => {
+  const dir = tempDir(t);
+  const titles = new Map<number, Title>([[1, { movieId: 1, year: 2001, title: "One" }], [2, { movieId: 2, year: 2002, title: "Two" }]]);
+  // In file order, 2005-01-04 comes after 2005-03-10: its windows ended before that rating's watermark.
+  // 2005-03-09 is out of order too, but within the one-day delay. The bad line is neither valid nor late.
+  const files: Record<string, string[]> = { "part-0.csv": ["2005-01-03,1,10,5", "2005-03-10,1,11,4"], "part-1.csv": ["2005-01-04,2,12,3", "bad line", "2005-03-09,2,13,4"] };
+  for (const [name, lines] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), `${RATING_HEADER}\n${lines.join("\n")}\n`);
+  const rule = { windowDays: 7, minRatings: 1, minMean: 1 };
+  const oracle = await batchRecompute(dir, titles, rule);
+  assert.deepEqual([oracle.lines, oracle.valid], [5, 4]);
+  assert.deepEqual(oracle.late, { movie_ratings: 1, anomalies: 1 });
+  assert.deepEqual(oracle.movieRatings.filter((r) => r.movie_id === 2).map((r) => r.rating_count), [1], "movie 2 keeps only its March rating");
+
+  // The engine with the Netflix options, fed the same lines in one batch, finds the same late rating.
+  const engine = new StreamEngine(netflixEngineOptions({ titles, mode: "C", rule }));
+  const lines = Object.values(files).flat();
+  const result = engine.process(lines.map((l, i) => ({ partition: 0, offset: String(i), key: null, value: Buffer.from(l) })));
+  assert.deepEqual(engine.getStats().late, oracle.late);
+  assert.deepEqual([...new Set(result.dead.filter((d) => d.kind === "late").map((d) => d.record.value?.toString()))], ["2005-01-04,2,12,3"]);
 });

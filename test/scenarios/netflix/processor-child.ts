@@ -1,35 +1,23 @@
 /**
- * A Netflix processor in a child process, for the crash and restart test. Arguments: one JSON
- * object (brokers, checkpointDir, sql {dataDir | url}, table, titles, mode, N, L, O, triggerMs,
- * maxBatchRecords, crashAfterSinksOfBatch?). It prints one JSON line per committed batch and
+ * A Netflix processor in a child process, for the crash and restart test, started as an instance
+ * is (startInstanceProcessor). Arguments: one JSON object, an instance's arguments (brokers,
+ * checkpointDir, table, titles, mode, N, L, O, triggerMs; maxBatchRecords 500 unless given) with
+ * sql {dataDir | url} and crashAfterSinksOfBatch?. It prints one JSON line per committed batch and
  * "done" after finish(). With crashAfterSinksOfBatch = k it SIGKILLs itself right after the sinks
  * of batch k were written and before that batch is committed: the worst moment for a crash.
  */
-import { Kafka, logLevel } from "kafkajs";
 import { openSql } from "../../../lib/sql";
-import { startNetflixProcessor } from "../../../scenarios/netflix/pipeline";
-import { readTitles } from "../../../scenarios/netflix/titles";
+import { startInstanceProcessor, type InstanceArgs } from "../../../scenarios/netflix/instances";
 import type { Sink } from "../../../lib/stream";
 
-interface ChildArgs {
-  brokers: string;
-  topic: string;
-  anomaliesTopic: string;
-  checkpointDir: string;
+/** An instance's arguments (one processor: no applicationId), the database and when to crash. */
+type ChildArgs = InstanceArgs & {
   sql: { dataDir?: string; url?: string };
-  table: string;
-  titles: string;
-  mode: "A" | "C";
-  windowDays: number;
-  minRatings: number;
-  minMean: number;
-  triggerMs: number;
   crashAfterSinksOfBatch?: number;
-}
+};
 
 async function main(): Promise<void> {
   const args = JSON.parse(process.argv[2]) as ChildArgs;
-  const kafka = new Kafka({ brokers: [args.brokers], logLevel: logLevel.NOTHING });
   const sql = await openSql(args.sql.url ? { url: args.sql.url } : { dataDir: args.sql.dataDir });
   const crash: Sink = {
     name: "crash",
@@ -37,20 +25,7 @@ async function main(): Promise<void> {
       if (batch.batchId === args.crashAfterSinksOfBatch) process.kill(process.pid, "SIGKILL");
     },
   };
-  const np = await startNetflixProcessor({
-    kafka,
-    sql,
-    titles: readTitles(args.titles),
-    mode: args.mode,
-    windowDays: args.windowDays,
-    minRatings: args.minRatings,
-    minMean: args.minMean,
-    topic: args.topic,
-    anomaliesTopic: args.anomaliesTopic,
-    table: args.table,
-    checkpointDir: args.checkpointDir,
-    triggerMs: args.triggerMs,
-    maxBatchRecords: 500,
+  const np = await startInstanceProcessor({ maxBatchRecords: 500, ...args }, sql, {
     extraSinks: { movie_ratings: [crash] },
     onBatch: (b) => process.stdout.write(`${JSON.stringify(b)}\n`),
   });

@@ -1,48 +1,16 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as path from "node:path";
-import { spawn } from "node:child_process";
 import { projectRoot } from "../../../lib/paths";
 import { openSql } from "../../../lib/sql";
 import { allWindows, readAnomalies } from "../../../scenarios/netflix/consumers";
 import { anomalyLines, movieRatingLines } from "../../../scenarios/netflix/oracle";
 import { replayRatings } from "../../../scenarios/netflix/producer";
 import { defer, sqlTarget, tempDir, testBroker, uniqueName } from "../../lib/stream/helpers";
+import { runBatchChild } from "../../helpers";
 
 const child = path.join(projectRoot, "dist", "test", "scenarios", "netflix", "processor-child.js");
 const sample = path.join(projectRoot, "data", "netflix");
-
-interface ChildRun {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  batches: number;
-  replayed: number;
-  done: boolean;
-}
-
-/** Runs the processor child; kills it with SIGKILL once it has committed `killAfterBatches` batches. */
-function runChild(args: object, killAfterBatches?: number): Promise<ChildRun> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [child, JSON.stringify(args)], { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    const state: ChildRun = { code: null, signal: null, batches: 0, replayed: 0, done: false };
-    proc.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
-      const lines = out.split("\n").filter((l) => l.startsWith("{"));
-      state.batches = lines.length;
-      state.replayed = lines.filter((l) => (JSON.parse(l) as { replayed: boolean }).replayed).length;
-      state.done = /\ndone |^done /.test(out);
-      if (killAfterBatches !== undefined && state.batches >= killAfterBatches) proc.kill("SIGKILL");
-    });
-    proc.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    proc.on("error", reject);
-    proc.on("exit", (code, signal) => {
-      if (code !== null && code !== 0) reject(new Error(`processor child exited ${code}: ${err}`));
-      else resolve({ ...state, code, signal });
-    });
-  });
-}
 
 test(`a processor killed with SIGKILL mid-stream and restarted ends with the same ${sqlTarget().kind} table and anomalies as an uninterrupted run`, { timeout: 300_000 }, async (t) => {
   const { broker, kafka } = await testBroker(t);
@@ -59,22 +27,22 @@ test(`a processor killed with SIGKILL mid-stream and restarted ends with the sam
   }
   const topic = uniqueName("ratings");
   await replayRatings({ kafka, source: path.join(sample, "ratings"), topic });
-  const base = { brokers: broker.brokers, topic, titles: path.join(sample, "movie_titles.csv"), mode: "A", windowDays: 7, minRatings: 20, minMean: 4, triggerMs: 20 };
+  const base = { brokers: [broker.brokers], topic, titles: path.join(sample, "movie_titles.csv"), mode: "A", windowDays: 7, minRatings: 20, minMean: 4, triggerMs: 20 };
 
   const reference = { ...base, anomaliesTopic: uniqueName("anomalies"), checkpointDir: path.join(dir, "ck-ref"), sql: sqlFor("ref"), table: tables[0] };
-  const ref = await runChild(reference);
+  const ref = await runBatchChild(child, reference);
   assert.ok(ref.done && ref.batches > 10, `the reference run completes in many batches (${ref.batches})`);
 
   const crashed = { ...base, anomaliesTopic: uniqueName("anomalies"), checkpointDir: path.join(dir, "ck-crash"), sql: sqlFor("crash"), table: tables[1] };
   // 1. Killed from outside at an arbitrary moment after a few batches.
-  const first = await runChild(crashed, 4);
+  const first = await runBatchChild(child, crashed, 4);
   assert.equal(first.signal, "SIGKILL");
   assert.equal(first.done, false);
   // 2. Killed by itself after writing the table for batch (committed + 3) but before committing it.
-  const second = await runChild({ ...crashed, crashAfterSinksOfBatch: first.batches + 3 });
+  const second = await runBatchChild(child, { ...crashed, crashAfterSinksOfBatch: first.batches + 3 });
   assert.equal(second.signal, "SIGKILL");
   // 3. Restarted: replays the uncommitted batch and finishes.
-  const third = await runChild(crashed);
+  const third = await runBatchChild(child, crashed);
   assert.ok(third.done);
   assert.ok(third.replayed >= 1, "the batch planned before the kill was replayed");
 

@@ -1,7 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as path from "node:path";
-import { spawn } from "node:child_process";
 import { projectRoot } from "../../../lib/paths";
 import { readDeadLetters } from "../../../lib/stream";
 import { withMemoryDuckDB, sqlLiteral } from "../../../lib/warehouse/local-duckdb";
@@ -10,39 +9,9 @@ import { LOGS_DATASET } from "../../../scenarios/web-logs/lake-writer";
 import { publishLogLines } from "../../../scenarios/web-logs/producer";
 import { tempDir, testBroker } from "./helpers";
 import { uniqueName } from "../../lib/stream/helpers";
+import { runBatchChild } from "../../helpers";
 
 const child = path.join(projectRoot, "dist", "test", "scenarios", "web-logs", "writer-child.js");
-
-interface ChildRun {
-  signal: NodeJS.Signals | null;
-  batches: number;
-  replayed: number;
-  done: boolean;
-}
-
-/** Runs the writer child; kills it with SIGKILL once it has committed `killAfterBatches` batches. */
-function runChild(args: object, killAfterBatches?: number): Promise<ChildRun> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [child, JSON.stringify(args)], { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    const state: ChildRun = { signal: null, batches: 0, replayed: 0, done: false };
-    proc.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
-      const lines = out.split("\n").filter((l) => l.startsWith("{"));
-      state.batches = lines.length;
-      state.replayed = lines.filter((l) => (JSON.parse(l) as { replayed: boolean }).replayed).length;
-      state.done = /(^|\n)done /.test(out);
-      if (killAfterBatches !== undefined && state.batches >= killAfterBatches) proc.kill("SIGKILL");
-    });
-    proc.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    proc.on("error", reject);
-    proc.on("exit", (code, signal) => {
-      if (code !== null && code !== 0) reject(new Error(`writer child exited ${code}: ${err}`));
-      else resolve({ ...state, signal });
-    });
-  });
-}
 
 test("a stream writer killed with SIGKILL mid-stream and restarted leaves each event in the lake exactly once", { timeout: 240_000 }, async (t) => {
   const { broker, kafka } = await testBroker(t);
@@ -53,14 +22,14 @@ test("a stream writer killed with SIGKILL mid-stream and restarted leaves each e
   const args = { brokers: broker.brokers, topic, lakeRoot: path.join(dir, "lake"), checkpointDir: path.join(dir, "ck"), maxBatchRecords: 250 };
 
   // 1. Killed from outside after a few batches.
-  const first = await runChild(args, 3);
+  const first = await runBatchChild(child, args, 3);
   assert.equal(first.signal, "SIGKILL");
   assert.equal(first.done, false);
   // 2. Killed by itself after writing the lake files of batch (committed + 2), before committing it.
-  const second = await runChild({ ...args, crashAfterFilesOfBatch: first.batches + 2 });
+  const second = await runBatchChild(child, { ...args, crashAfterFilesOfBatch: first.batches + 2 });
   assert.equal(second.signal, "SIGKILL");
   // 3. Restarted: replays the uncommitted batch (same offsets, same file names) and finishes.
-  const third = await runChild(args);
+  const third = await runBatchChild(child, args);
   assert.ok(third.done, "the third run drains the topic");
   assert.ok(third.replayed >= 1, "the batch planned before the kill was replayed");
 
