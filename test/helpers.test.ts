@@ -12,19 +12,20 @@ test("callsKeepExecuted sees the call in TypeScript and in the compiled JavaScri
   assert.equal(callsKeepExecuted('keepExecuted(output, "00-welcome.ipynb");'), true);
   assert.equal(callsKeepExecuted('(0, helpers_1.keepExecuted)(output, "00-welcome.ipynb");'), true);
   assert.equal(callsKeepExecuted("const keepExecutedLater = 1;"), false);
-  // the compiled notebook tests: 00 leaves its copy, 03 (a temporary ratings file) does not
+  // a compiled notebook test
   assert.equal(callsKeepExecuted(fs.readFileSync(compiled("00-welcome"), "utf8")), true);
-  assert.equal(callsKeepExecuted(fs.readFileSync(compiled("03-netflix-ratings"), "utf8")), false);
 });
 
 test("executedCopy returns the copy a notebook test of this run left, and nothing at once for a notebook whose test leaves none", async (t) => {
   const dir = tempDir(t);
   fs.writeFileSync(path.join(dir, "00-welcome.ipynb"), "{}");
-  withEnv(t, { EXECUTED_NOTEBOOKS_DIR: dir, TEST_FILES: [compiled("00-welcome"), compiled("03-netflix-ratings")].join(path.delimiter) });
+  const keepsNone = path.join(dir, "10-other.test.js"); // a notebook test that leaves no copy
+  fs.writeFileSync(keepsNone, 'test("runs", () => runNotebook({}));\n');
+  withEnv(t, { EXECUTED_NOTEBOOKS_DIR: dir, TEST_FILES: [compiled("00-welcome"), keepsNone].join(path.delimiter) });
   assert.equal(await executedCopy("00-welcome.ipynb", 1000), path.join(dir, "00-welcome.ipynb"));
   const began = Date.now();
-  assert.equal(await executedCopy("03-netflix-ratings.ipynb", 60_000), undefined);
+  assert.equal(await executedCopy("10-other.ipynb", 60_000), undefined);
   assert.ok(Date.now() - began < 1000, "not waited for");
-  withEnv(t, { TEST_FILES: compiled("03-netflix-ratings") });
+  withEnv(t, { TEST_FILES: keepsNone });
   assert.equal(await executedCopy("00-welcome.ipynb", 60_000), undefined, "its test is not part of this run");
 });

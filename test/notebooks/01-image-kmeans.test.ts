@@ -37,24 +37,6 @@ test("01-image-kmeans runs through workbook run on its default samples: the corr
   await checkNbformat(t, output);
 });
 
-test("01-image-kmeans without solutions: Run All completes with the exercises not attempted; a file that is not an image is rejected", { timeout: 240_000 }, async (t) => {
-  const dir = tempDir(t);
-  const notImage = path.join(dir, "notes.png");
-  fs.writeFileSync(notImage, "not pixels");
-  const output = path.join(dir, "01-plain.ipynb");
-  const result = await runNotebook({
-    input: path.join(projectRoot, "notebooks", "01-image-kmeans.ipynb"),
-    output,
-    parameters: { images: [...sampleImages().slice(0, 3), notImage], k: 3, resize: 40, runner: "local" },
-    progressBar: false,
-    env: { WORKBOOK_HOME: path.join(dir, "home") },
-  });
-  assert.equal(result.status, "completed", result.error);
-  const scraps = readScraps(output);
-  assert.deepEqual([scraps.images_processed, scraps.images_rejected, scraps.exercises_correct], [3, 1, 0]);
-  assert.match(fs.readFileSync(output, "utf8"), /Not attempted yet/);
-});
-
 test("01-image-kmeans on set A, then set B the same day, then A again leaves |A| + |B| rows, each once", { timeout: 600_000 }, async (t) => {
   const dir = tempDir(t);
   const home = path.join(dir, "home");

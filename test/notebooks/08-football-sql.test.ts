@@ -34,17 +34,6 @@ test("08-football-sql runs through workbook run: every record is a match or reje
   await checkNbformat(t, output);
 });
 
-test("08-football-sql without solutions: Run All completes with the exercises not attempted", { timeout: 300_000 }, async (t) => {
-  const dir = tempDir(t);
-  const output = path.join(dir, "08-plain.ipynb");
-  const result = await runNotebook({ input: notebook, output, parameters: { season: "2013-14", division: "Serie A", top: 3 }, progressBar: false, env: { WORKBOOK_HOME: path.join(dir, "home"), DATABASE_URL: "" } });
-  assert.equal(result.status, "completed", result.error);
-  const s = readScraps(output);
-  assert.equal(s.exercises_correct, 0);
-  assert.equal(s.champion, "Juventus");
-  assert.match(fs.readFileSync(output, "utf8"), /Not attempted yet/);
-});
-
 test("08-football-sql is committed without outputs, as nbformat 4.5 on the tslab kernel, with its parameters and exercises", () => {
   const { nb, parameters: params, source } = checkCommittedNotebook(notebook);
   assert.equal(nb.metadata.kernelspec.display_name, "TypeScript");
