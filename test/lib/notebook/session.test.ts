@@ -171,3 +171,19 @@ const work = await startOnce("endless stream", () => { const timer = setInterval
   assert.equal(after.status, "ok", after.stderr);
   assert.equal(after.stdout.trim(), "stops=2");
 });
+
+test("a stop() that resolves to a note adds it to the line: what stopping did, e.g. the teardown that still ran", async (t) => {
+  t.after(async () => {
+    await stopAll();
+    uninstallInterruptHandler();
+  });
+  let stops = 0;
+  const dagRun = () => ({ stop: async () => (++stops === 1 ? "delete_cluster still ran: cluster c-1 deleted" : undefined) });
+  await startOnce("DAG run", dagRun);
+  const out = await stdoutOf(async () => {
+    await startOnce("DAG run", dagRun);
+  });
+  assert.equal(out, "Stopped the previous DAG run (delete_cluster still ran: cluster c-1 deleted) first (this cell was run again).\n");
+  await startOnce("job", () => ({ stop: async () => "its worker processes have exited" }));
+  assert.deepEqual(await stopAll(), ["job (its worker processes have exited)", "DAG run"], "no note: the name alone");
+});
