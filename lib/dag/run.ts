@@ -34,7 +34,12 @@ export interface RunOptions {
   onChange?: (change: RunChange) => void;
   /** Called for each ctx.log line (lines are also kept in the task instance). Default: none. */
   onLog?: (taskId: string, line: string) => void;
-  /** Stops the run: running tasks see ctx.signal abort and are not retried, no task starts, the run fails. Default: none. */
+  /**
+   * Stops the run, as Airflow's "mark failed": running tasks see ctx.signal abort and are not
+   * retried, tasks that would start are skipped (their error says why), and the run fails; teardown
+   * tasks still run when their trigger rule holds (a stop still deletes the cluster), with a signal
+   * of their own that the stop does not abort. Default: none.
+   */
   signal?: AbortSignal;
   /** The clock for timestamps, retry delays and sensor pokes. Default: systemClock. */
   clock?: Clock;
@@ -114,6 +119,7 @@ async function execute(dag: Dag, store: DagStore, options: RunOptions): Promise<
   const writes = new Writes(store);
   const controller = new AbortController();
   const abort = (): void => controller.abort(options.signal?.reason);
+  const teardownSignal = new AbortController().signal; // teardowns run to their end, even after a stop
   if (options.signal?.aborted) abort();
   options.signal?.addEventListener("abort", abort, { once: true });
   const byId = new Map(run.tasks.map((ti) => [ti.taskId, ti]));
@@ -172,7 +178,8 @@ async function execute(dag: Dag, store: DagStore, options: RunOptions): Promise<
     triesThisRun.set(task.id, (triesThisRun.get(task.id) ?? 0) + 1);
     Object.assign(ti, { tryNumber: ti.tryNumber + 1, startedAt: clock.now(), endedAt: undefined, error: undefined, xcom: undefined });
     setState(ti, "running");
-    const ctx = makeContext({ dag, run, ti, xcoms, params: options.params ?? {}, signal: controller.signal, onLog: options.onLog });
+    const signal = task.teardown ? teardownSignal : controller.signal;
+    const ctx = makeContext({ dag, run, ti, xcoms, params: options.params ?? {}, signal, onLog: options.onLog });
     void attempt(task, ctx, clock).then((outcome) => finish(task, ti, outcome));
   };
 
@@ -185,8 +192,14 @@ async function execute(dag: Dag, store: DagStore, options: RunOptions): Promise<
         if (ti.state !== "queued") continue;
         const decision = decide(task.triggerRule, task.upstream.map((u) => (byId.get(u) as TaskInstance).state));
         if (decision === "wait") continue;
+        if (decision === "run" && controller.signal.aborted && !task.teardown) {
+          ti.error = `not started: the run was stopped (${errorText(controller.signal.reason)})`;
+          setState(ti, "skipped");
+          changed = true;
+          continue;
+        }
         if (decision === "run") {
-          if (!controller.signal.aborted && running.size < dag.maxActiveTasks) start(task, ti);
+          if (running.size < dag.maxActiveTasks) start(task, ti);
           continue;
         }
         setState(ti, decision);

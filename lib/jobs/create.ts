@@ -1,5 +1,6 @@
 /** The one place that picks the job runner: the local worker pool or Dataproc. */
 import { config } from "../config";
+import { isWorkbookError } from "../errors";
 import { DataprocJobRunner, type DataprocRunnerOptions } from "./dataproc/dataproc";
 import { LocalJobRunner, type LocalRunnerOptions } from "./local";
 import { jobProgressDisplay } from "./report";
@@ -22,19 +23,24 @@ export interface RunJobOptions extends JobRunnerOptions {
    * a callback, or `false`.
    */
   progress?: boolean | ((progress: JobProgress) => void);
+  /** Stops the job: its workers are ended and this rejects with JOB_STOPPED (see RunOptions). Default: none. */
+  signal?: AbortSignal;
 }
 
 /** Creates a runner, runs one job on it with progress, closes it. */
 export async function runJob<I, O, P>(spec: JobSpec<I, P>, options: RunJobOptions = {}): Promise<JobResult<I, O>> {
-  const { progress = true, ...runnerOptions } = options;
+  const { progress = true, signal, ...runnerOptions } = options;
   const runner = await createJobRunner(runnerOptions);
   const display = progress === true ? jobProgressDisplay(jobLabel(spec.module), spec.input.length) : undefined;
   const onProgress = typeof progress === "function" ? progress : display?.onProgress;
-  let failed = true;
+  let failed: boolean | "stopped" = true;
   try {
-    const result = await runner.run<I, O, P>(spec, { onProgress });
+    const result = await runner.run<I, O, P>(spec, { onProgress, signal });
     failed = false;
     return result;
+  } catch (err) {
+    if (isWorkbookError(err, "JOB_STOPPED")) failed = "stopped";
+    throw err;
   } finally {
     display?.finish(failed);
     await runner.close();

@@ -2,6 +2,9 @@
  * The local runner: a pool of worker processes, one per core by default. The input is split into
  * partitions; each partition runs as one `node entrypoint.js` process fed on stdin (what Spark's
  * RDD.pipe does on an executor); a partition whose process fails is run once more.
+ *
+ * A run stops when its `signal` aborts or the runner is closed: no partition starts, its worker
+ * processes are killed, and `run` rejects with JOB_STOPPED once every one of them has exited.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import * as path from "node:path";
@@ -9,7 +12,7 @@ import { config } from "../config";
 import { WorkbookError } from "../errors";
 import { encodeParams, type Envelope, type RecordError } from "./job";
 import { defaultPartitions, partition } from "./partition";
-import { rate, type JobProgress, type JobResult, type JobRunner, type JobSpec, type RunOptions } from "./runner";
+import { jobStopped, rate, type JobProgress, type JobResult, type JobRunner, type JobSpec, type RunOptions } from "./runner";
 
 export interface LocalRunnerOptions {
   /** Worker processes at once. Default `config().jobRunner.workers` (WORKBOOK_JOBS, else the cores). */
@@ -37,6 +40,8 @@ export class LocalJobRunner implements JobRunner {
   private readonly partitionTimeoutMs?: number;
   private readonly attempts: number;
   private readonly children = new Set<ChildProcess>();
+  /** Stops each run in progress (close() calls them). */
+  private readonly runs = new Set<(reason: unknown) => void>();
 
   constructor(options: LocalRunnerOptions = {}) {
     this.workers = options.workers ?? config().jobRunner.workers;
@@ -48,6 +53,7 @@ export class LocalJobRunner implements JobRunner {
   }
 
   async run<I, O, P>(spec: JobSpec<I, P>, options: RunOptions = {}): Promise<JobResult<I, O>> {
+    if (options.signal?.aborted) throw jobStopped(spec.module, options.signal.reason, "before it started");
     const started = Date.now();
     const input = spec.input;
     const parts = partition(input, spec.partitions ?? defaultPartitions(input.length, this.workers));
@@ -68,12 +74,20 @@ export class LocalJobRunner implements JobRunner {
     };
 
     let failure: WorkbookError | undefined;
+    const mine = new Set<ChildProcess>();
+    const stop = (reason: unknown): void => {
+      failure ??= jobStopped(spec.module, reason, `after ${partitionsDone} of ${parts.length} partitions; its worker processes were ended`);
+      for (const child of mine) child.kill("SIGKILL");
+    };
+    const onAbort = (): void => stop(options.signal?.reason);
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    this.runs.add(stop);
     let next = 0;
     const worker = async () => {
       while (!failure && next < parts.length) {
         const p = next++;
         for (let attempt = 1; ; attempt++) {
-          const a = await this.runPartition(spec.module, params, parts[p], (count) => { done[p] = count; report(); });
+          const a = await this.runPartition(spec.module, params, parts[p], mine, (count) => { done[p] = count; report(); });
           if (failure) return;
           const problem = checkAttempt(a, parts[p].length);
           if (!problem) {
@@ -86,7 +100,7 @@ export class LocalJobRunner implements JobRunner {
               `job ${spec.module}: partition ${p} (${parts[p].length} records) failed ${attempt} times: ${problem}` +
               (a.stderr.trim() ? `\nstderr:\n${a.stderr.trim()}` : "") +
               "\nFix the job (run one record through it with `node dist/lib/jobs/entrypoint.js <module>`), or find the record that crashes it.");
-            this.killAll();
+            for (const child of mine) child.kill("SIGKILL");
             return;
           }
           retried.push(p);
@@ -95,7 +109,13 @@ export class LocalJobRunner implements JobRunner {
         report();
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.workers, Math.max(1, parts.length)) }, worker));
+    try {
+      // every worker returns only after its process has exited, so a stopped run leaves none behind
+      await Promise.all(Array.from({ length: Math.min(this.workers, Math.max(1, parts.length)) }, worker));
+    } finally {
+      options.signal?.removeEventListener("abort", onAbort);
+      this.runs.delete(stop);
+    }
     if (failure) throw failure;
 
     const outputs: O[] = [];
@@ -112,10 +132,11 @@ export class LocalJobRunner implements JobRunner {
   }
 
   /** Runs one partition in a fresh process; resolves with what came back, never rejects. */
-  private runPartition(module: string, params: string, records: readonly unknown[], onCount: (n: number) => void): Promise<Attempt> {
+  private runPartition(module: string, params: string, records: readonly unknown[], mine: Set<ChildProcess>, onCount: (n: number) => void): Promise<Attempt> {
     return new Promise((resolve) => {
       const child = spawn(process.execPath, [ENTRYPOINT, module, params], { stdio: ["pipe", "pipe", "pipe"] });
       this.children.add(child);
+      mine.add(child);
       const attempt: Attempt = { envelopes: [], code: null, signal: null, stderr: "", timedOut: false };
       let buffered = "";
       let badLine: string | undefined;
@@ -149,6 +170,7 @@ export class LocalJobRunner implements JobRunner {
         settled = true;
         if (timer) clearTimeout(timer);
         this.children.delete(child);
+        mine.delete(child);
         attempt.code = code;
         attempt.signal = signal;
         if (badLine !== undefined) attempt.stderr += `\n(stdout line that is not an envelope: ${badLine.slice(0, 200)})`;
@@ -163,12 +185,15 @@ export class LocalJobRunner implements JobRunner {
     });
   }
 
-  private killAll(): void {
-    for (const child of this.children) child.kill("SIGKILL");
+  /** The worker processes running now (a stopped or finished run leaves none). */
+  get running(): number {
+    return this.children.size;
   }
 
+  /** Stops the runs in progress (they reject with JOB_STOPPED) and kills every worker process. */
   async close(): Promise<void> {
-    this.killAll();
+    for (const stop of [...this.runs]) stop("the runner was closed");
+    for (const child of this.children) child.kill("SIGKILL");
   }
 }
 

@@ -7,8 +7,8 @@ import type { JobProgress } from "./runner";
 
 export interface JobProgressDisplay {
   onProgress(p: JobProgress): void;
-  /** Ends the display (call it whether the job succeeded or not). */
-  finish(failed?: boolean): void;
+  /** Ends the display (call it whether the job succeeded or not): true or "failed", or "stopped". */
+  finish(failed?: boolean | "failed" | "stopped"): void;
 }
 
 /** Starts a progress display for a job of `total` records. */
@@ -20,7 +20,7 @@ export function jobProgressDisplay(label: string, total: number): JobProgressDis
       bar.update(p.recordsDone, `${p.partitionsDone}/${p.partitionsTotal} partitions${phase}`);
     },
     finish(failed = false) {
-      bar.done(failed ? "failed" : undefined);
+      bar.done(failed === "stopped" ? "stopped" : failed ? "failed" : undefined);
     },
   };
 }

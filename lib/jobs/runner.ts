@@ -2,6 +2,7 @@
  * The job runner interface (one implementation per backend: local.ts, dataproc/dataproc.ts) and
  * the one place that chooses between them.
  */
+import { WorkbookError } from "../errors";
 import type { RecordError } from "./job";
 
 export interface JobSpec<I = unknown, P = unknown> {
@@ -33,6 +34,12 @@ export interface JobProgress {
 export interface RunOptions {
   /** Called when records or partitions finish (and on phase changes). */
   onProgress?: (progress: JobProgress) => void;
+  /**
+   * Stops the job: no partition starts, the running ones are ended (local: their worker processes
+   * are killed; Dataproc: the job is cancelled and the cluster it created deleted), and `run`
+   * rejects with JOB_STOPPED once they are gone. Default: none.
+   */
+  signal?: AbortSignal;
 }
 
 export interface JobResult<I = unknown, O = unknown> {
@@ -53,6 +60,12 @@ export interface JobRunner {
   readonly kind: "local" | "dataproc";
   run<I, O, P>(spec: JobSpec<I, P>, options?: RunOptions): Promise<JobResult<I, O>>;
   close(): Promise<void>;
+}
+
+/** The JOB_STOPPED error of a job stopped for `reason` (the signal's reason: an Error, a string or nothing). */
+export function jobStopped(module: string, reason: unknown, done: string): WorkbookError {
+  const why = reason instanceof Error ? reason.message : typeof reason === "string" ? reason : "";
+  return new WorkbookError("JOB_STOPPED", `job ${module} was stopped${why ? ` (${why})` : ""} ${done}; run it again to start over.`, { cause: reason });
 }
 
 /** Rate in records per second, 0 before any time has passed. */

@@ -6,7 +6,9 @@
  *
  * `startOnce(name, start)` keeps one running piece of work per name in the kernel: running the cell
  * again stops the previous one first and says so in one line, so two copies never run side by side.
- * Anything with a `stop()` or `close()` can be started so: a stream run, a DAG run, a job.
+ * Anything with a `stop()` or `close()` can be started so: a stream run, a DAG run, a job. A `stop()`
+ * that resolves to a short note (what stopping did, e.g. "delete_cluster still ran: cluster x
+ * deleted") has it added to the line in parentheses.
  *
  * Interrupts: Jupyter's stop button sends SIGINT to the kernel process (tslab has no interrupt
  * request). tslab's own handler only rejects the awaited promise of the cell, printing a stack
@@ -46,9 +48,12 @@ function say(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
-async function stopWork(work: Stoppable): Promise<void> {
-  if ("stop" in work && typeof work.stop === "function") await work.stop();
+/** Stops the work; returns its name, with the note its stop() resolved to, if any. */
+async function stopWork({ name, work }: Running): Promise<string> {
+  let note: unknown;
+  if ("stop" in work && typeof work.stop === "function") note = await work.stop();
   else if ("close" in work && typeof work.close === "function") await work.close();
+  return typeof note === "string" && note !== "" ? `${name} (${note})` : name;
 }
 
 function onInterrupt(): void {
@@ -115,8 +120,7 @@ export async function startOnce<T extends Stoppable>(name: string, start: () => 
   const previous = running.get(name);
   if (previous) {
     running.delete(name);
-    await stopWork(previous.work);
-    say(`Stopped the previous ${name} first (this cell was run again).`);
+    say(`Stopped the previous ${await stopWork(previous)} first (this cell was run again).`);
   }
   const work = await start();
   running.set(name, { name, work });
@@ -152,12 +156,13 @@ export function runningWork(): string[] {
   return [...running.keys()];
 }
 
-/** Stops everything started with `startOnce`, newest first; returns the names stopped. */
+/** Stops everything started with `startOnce`, newest first; returns the names stopped (each with its stop note, if any). */
 export async function stopAll(): Promise<string[]> {
   const all = [...running.values()].reverse();
   running.clear();
-  for (const r of all) await stopWork(r.work);
-  return all.map((r) => r.name);
+  const stopped: string[] = [];
+  for (const r of all) stopped.push(await stopWork(r));
+  return stopped;
 }
 
 /**

@@ -1,6 +1,6 @@
 /** de-workbook/image-kmeans: images -> dominant colours (a job) -> warehouse -> queries. */
-export { findImageColours, IMAGE_JOB } from "./scenario";
-export type { ImageColoursOptions, ImageColoursResult, RejectedImage } from "./scenario";
+export { findImageColours, startImageColours, IMAGE_JOB } from "./scenario";
+export type { ImageColoursOptions, ImageColoursResult, ImageColoursRunning, RejectedImage } from "./scenario";
 export type { ImageColoursRow, ImageJobParams, ImageRecord, ColourShare } from "./job";
 export { imageFormat } from "./job";
 export { readImage } from "./read-image";

@@ -2,7 +2,7 @@
  * The Sparkify DAG, monthly from November 2018: wait for the month's logs, create the cluster,
  * clean the logs and read the songs on it, stage both in the warehouse, build the star schema,
  * write it to the lake, check its quality, and delete the cluster it created (all_done: also after
- * a failure, and only that cluster).
+ * a failure; a teardown: also after a stop; and only that cluster).
  *
  * Run parameters (ctx.params): `songData` and `logData` (folders or gs:// URIs in the original
  * layout; default: the generated data in the lake, `workbook data sparkify`), `runner` ("local" or
@@ -121,7 +121,7 @@ export function sparkifyDag(options: SparkifyDagOptions = {}): Dag {
         run: async (ctx) => {
           failIfAsked(ctx);
           const { sources, wh } = await resources(ctx);
-          const r = await cleanEvents(await cluster(ctx), sources, wh, interval(ctx));
+          const r = await cleanEvents(await cluster(ctx), sources, wh, interval(ctx), ctx.signal);
           ctx.log(`${r.files} files, ${r.lines} lines = ${r.ok} ok + ${r.rejected.length} rejected`);
           return { files: r.files, lines: r.lines, ok: r.ok, rejected: r.rejected.length, parquet: r.parquet };
         },
@@ -132,7 +132,7 @@ export function sparkifyDag(options: SparkifyDagOptions = {}): Dag {
         run: async (ctx) => {
           failIfAsked(ctx);
           const { sources, wh } = await resources(ctx);
-          const r = await loadSongs(await cluster(ctx), sources, wh);
+          const r = await loadSongs(await cluster(ctx), sources, wh, ctx.signal);
           return { files: r.files, songs: r.songs, rejected: r.rejected.length };
         },
       }),

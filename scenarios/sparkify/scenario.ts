@@ -7,6 +7,7 @@ import type { DagStore } from "../../lib/dag/store";
 import { liveDag } from "../../lib/dag/display";
 import type { Dag } from "../../lib/dag/dag";
 import { barChart, type VegaLiteSpec } from "../../lib/display/chart";
+import { WorkbookError } from "../../lib/errors";
 import { openLake } from "../../lib/lake";
 import type { Warehouse } from "../../lib/warehouse/warehouse";
 import { RAW_PREFIX, sparkifyDag, SPARKIFY_TASKS } from "./dags";
@@ -65,6 +66,8 @@ export interface SparkifyRunOptions {
   failAt?: string;
   /** Draw the graph live while the run goes. Default true. */
   live?: boolean;
+  /** Where the run is recorded. Default: a store on `openSql()`, closed when the run is stopped (else by the caller: `result.store.close()`). */
+  store?: DagStore;
 }
 
 export interface SparkifyRun {
@@ -75,27 +78,71 @@ export interface SparkifyRun {
   xcom<T = Record<string, unknown>>(taskId: string): T | undefined;
 }
 
+/** A Sparkify DAG run in progress: `finish()` waits for it, `stop()` stops it (what `startOnce` calls). */
+export interface SparkifyRunning {
+  dag: Dag;
+  /** Resolves with the ended run: state success, or failed (a failed task, or a stop). */
+  finish(): Promise<SparkifyRun>;
+  /**
+   * Stops the run: running tasks see their signal (the jobs' worker processes are ended), no later
+   * task starts, and the teardown `delete_cluster` still deletes the cluster. Resolves once the run
+   * has ended, with a note on what the teardown did (undefined when the run had ended by itself).
+   */
+  stop(): Promise<string | undefined>;
+}
+
 /**
- * Runs the DAG for one month. The run's tasks are cleared first (Airflow's "Clear"), so a notebook
- * run recomputes everything it shows; each step itself is idempotent, so nothing is doubled.
+ * Starts the DAG for one month and returns at once. The run's tasks are cleared first (Airflow's
+ * "Clear"), so a notebook run recomputes everything it shows; each step itself is idempotent, so
+ * nothing is doubled.
+ *
+ *   const running = await startOnce("Sparkify DAG run", () => startSparkify(options));
+ *   const result = await interruptible(running.finish());
  */
-export async function runSparkify(options: SparkifyRunOptions): Promise<SparkifyRun> {
+export async function startSparkify(options: SparkifyRunOptions): Promise<SparkifyRunning> {
   const dag = sparkifyDag({ warehouse: async () => options.warehouse });
-  const store = await openDagStore();
+  const store = options.store ?? await openDagStore();
   const logicalDate = options.logicalDate ?? "2018-11-01";
   if (await store.getRun(dag.id, dataIntervalFor(dag, logicalDate).start)) await clearTasks(dag, logicalDate, [...SPARKIFY_TASKS], { store });
-  const run = await runDag(dag, {
+  const controller = new AbortController();
+  let ended = false;
+  const running = runDag(dag, {
     logicalDate,
     store,
+    signal: controller.signal,
     params: { songData: options.songData, logData: options.logData, runner: options.runner ?? "local", workers: options.workers ?? 0, failAt: options.failAt ?? "" },
     ...(options.live === false ? {} : { onChange: liveDag(dag) }),
-  });
-  return {
+  }).then((run): SparkifyRun => ({
     dag,
     run,
     store,
     xcom: <T>(taskId: string) => run.tasks.find((t) => t.taskId === taskId)?.xcom as T | undefined,
+  })).finally(() => (ended = true));
+  void running.catch(() => undefined); // a run that fails is reported by finish(), not as an unhandled rejection
+  return {
+    dag,
+    finish: () => running,
+    async stop() {
+      const stopping = !ended && !controller.signal.aborted;
+      controller.abort(new WorkbookError("DAG_RUN_STOPPED", `the ${dag.id} run was stopped (the stop button, or its cell run again); run it again to start over`));
+      const result = await running.catch(() => undefined);
+      if (!options.store) await store.close();
+      return stopping && result ? teardownNote(result) : undefined;
+    },
   };
+}
+
+/** What the teardown of a stopped run did, in a few words. */
+function teardownNote(result: SparkifyRun): string {
+  const ti = result.run.tasks.find((t) => t.taskId === "delete_cluster");
+  const teardown = result.xcom<{ name: string | null; deleted: boolean }>("delete_cluster");
+  if (ti?.state !== "success" || !teardown) return `delete_cluster did not run (${ti?.state ?? "missing"}): check \`listClusters()\``;
+  return teardown.name ? `delete_cluster still ran: cluster ${teardown.name} deleted` : "delete_cluster still ran: no cluster had been created yet";
+}
+
+/** Runs the DAG for one month to its end (see startSparkify). */
+export async function runSparkify(options: SparkifyRunOptions): Promise<SparkifyRun> {
+  return (await startSparkify(options)).finish();
 }
 
 /** Plays by hour of day (UTC). */

@@ -53,11 +53,11 @@ export interface CleanResult {
   parquet: string[];
 }
 
-/** Cleans the interval's log files on the cluster; rejected lines are recorded in the warehouse. */
-export async function cleanEvents(cluster: Cluster, sources: SparkifySources, wh: Warehouse, interval: Interval): Promise<CleanResult> {
+/** Cleans the interval's log files on the cluster; rejected lines are recorded in the warehouse. `signal` stops the job (JOB_STOPPED). */
+export async function cleanEvents(cluster: Cluster, sources: SparkifySources, wh: Warehouse, interval: Interval, signal?: AbortSignal): Promise<CleanResult> {
   const files = await logFilesOf(sources.logs, interval);
   const params: CleanJobParams = { sourceRoot: sources.logs.root, outRoot: sources.lake.root, out: CLEAN_DATASET };
-  const result = await cluster.runner.run<{ path: string }, CleanFileResult, CleanJobParams>({ module: CLEAN_JOB, input: files.map((p) => ({ path: p })), params, partitions: Math.min(files.length, cluster.workers) || 1 });
+  const result = await cluster.runner.run<{ path: string }, CleanFileResult, CleanJobParams>({ module: CLEAN_JOB, input: files.map((p) => ({ path: p })), params, partitions: Math.min(files.length, cluster.workers) || 1 }, { signal });
   if (result.errors.length > 0) throw new Error(`the clean job could not read ${result.errors.length} file(s): ${result.errors.map((e) => e.error).join("; ")}`);
   const rejected = result.outputs.flatMap((o) => o.rejected);
   // Rejected lines by their key (file, line): a re-run replaces this interval's files' rows.
@@ -74,10 +74,10 @@ export interface SongsResult {
   rejected: { file: string; reason: string }[];
 }
 
-/** Reads every song file on the cluster and stages the catalogue in the warehouse. */
-export async function loadSongs(cluster: Cluster, sources: SparkifySources, wh: Warehouse): Promise<SongsResult> {
+/** Reads every song file on the cluster and stages the catalogue in the warehouse. `signal` stops the job (JOB_STOPPED). */
+export async function loadSongs(cluster: Cluster, sources: SparkifySources, wh: Warehouse, signal?: AbortSignal): Promise<SongsResult> {
   const files = (await sources.songs.list("")).map((f) => f.path).filter((p) => p.endsWith(".json"));
-  const result = await cluster.runner.run<{ path: string }, CleanSong, SongsJobParams>({ module: SONGS_JOB, input: files.map((p) => ({ path: p })), params: { sourceRoot: sources.songs.root }, partitions: Math.min(files.length, cluster.workers) || 1 });
+  const result = await cluster.runner.run<{ path: string }, CleanSong, SongsJobParams>({ module: SONGS_JOB, input: files.map((p) => ({ path: p })), params: { sourceRoot: sources.songs.root }, partitions: Math.min(files.length, cluster.workers) || 1 }, { signal });
   await stageSongs(wh, result.outputs);
   return { files: files.length, songs: result.outputs.length, rejected: result.errors.map((e) => ({ file: e.input.path, reason: e.error })) };
 }

@@ -21,7 +21,7 @@ import { WorkbookError } from "../../errors";
 import { projectRoot } from "../../paths";
 import { encodeParams, type Envelope, type RecordError } from "../job";
 import { defaultPartitions, partition } from "../partition";
-import { rate, type JobResult, type JobRunner, type JobSpec, type RunOptions } from "../runner";
+import { jobStopped, rate, type JobResult, type JobRunner, type JobSpec, type RunOptions } from "../runner";
 
 export interface DataprocRunnerOptions {
   /** Google Cloud project. Default `config().jobRunner.project` (GOOGLE_CLOUD_PROJECT). */
@@ -220,6 +220,7 @@ export class DataprocJobRunner implements JobRunner {
     let failure: unknown;
     try {
       // 2. The cluster (created for this run, unless an existing one was named).
+      if (options.signal?.aborted) throw jobStopped(spec.module, options.signal.reason, "before its Dataproc cluster was created");
       if (plan.createCluster) {
         report("cluster");
         const [operation] = await clusters.createCluster({ projectId: s.project, region: s.region, cluster: plan.cluster });
@@ -242,6 +243,11 @@ export class DataprocJobRunner implements JobRunner {
         partitionsDone = Math.floor(progress * parts.length);
         report("running");
         if (FINISHED.has(stateName(job.status?.state))) break;
+        if (options.signal?.aborted) {
+          // a stop cancels the job; the finally below deletes the cluster this run created
+          await jobs.cancelJob({ projectId: s.project, region: s.region, jobId }).catch(() => undefined);
+          throw jobStopped(spec.module, options.signal.reason, `on Dataproc: job ${jobId} was cancelled${created ? ` and cluster ${plan.clusterName} is deleted` : ""}`);
+        }
         await new Promise((r) => setTimeout(r, s.pollMs));
         // The job is looked up in its project and region; anywhere else it is NOT_FOUND.
         [job] = await notFound(jobs.getJob({ projectId: s.project, region: s.region, jobId }), `job ${jobId}`, s);

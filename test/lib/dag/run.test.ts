@@ -265,3 +265,34 @@ test("aborting a run stops it: the running task sees ctx.signal and is not retri
   assert.deepEqual(run.tasks.map((ti) => [ti.taskId, ti.state, ti.tryNumber]), [["long", "failed", 1], ["next", "upstream_failed", 0]]);
   assert.equal(run.state, "failed");
 });
+
+test("stopping a run midway: the running task fails with the stop reason, tasks that would start are skipped, the teardown still runs", { timeout: 30_000 }, async () => {
+  const { store } = await shared.get();
+  const controller = new AbortController();
+  const ran: string[] = [];
+  let teardownSignalAborted: boolean | undefined;
+  const d = dag("stopped_midway", [
+    task({ id: "create", run: () => "cluster-1" }),
+    task({ id: "long", upstream: ["create"], run: (ctx) => new Promise((_resolve, reject) => {
+      ctx.signal.addEventListener("abort", () => reject(ctx.signal.reason));
+      controller.abort(new Error("stopped by the test"));
+    }) }),
+    task({ id: "other", upstream: ["create"], run: () => ran.push("other") }), // waits: one task at a time
+    task({ id: "after", upstream: ["long"], run: () => ran.push("after") }),
+    task({ id: "delete", upstream: ["after", "other"], triggerRule: "all_done", teardown: true, run: (ctx) => {
+      teardownSignalAborted = ctx.signal.aborted;
+      ran.push("delete");
+      return ctx.xcom("create");
+    } }),
+  ], { maxActiveTasks: 1 });
+  const run = await runDag(d, { logicalDate: "2024-01-01", store, signal: controller.signal });
+  assert.deepEqual(statesOf(run), { create: "success", long: "failed", other: "skipped", after: "upstream_failed", delete: "success" });
+  assert.deepEqual(ran, ["delete"], "no task but the teardown started after the stop");
+  assert.equal(teardownSignalAborted, false, "the teardown runs with a signal the stop does not abort");
+  const error = (id: string) => run.tasks.find((ti) => ti.taskId === id)?.error;
+  assert.equal(error("long"), "stopped by the test");
+  assert.equal(error("other"), "not started: the run was stopped (stopped by the test)");
+  assert.equal(run.tasks.find((ti) => ti.taskId === "delete")?.xcom, "cluster-1");
+  assert.equal(run.state, "failed");
+  assert.equal((await store.getRun("stopped_midway", new Date("2024-01-01")))?.state, "failed", "the store has the failed run");
+});

@@ -5,12 +5,14 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { isWorkbookError } from "../../../lib/errors";
 import { LocalJobRunner } from "../../../lib/jobs/local";
+import { processAlive } from "../../../lib/process";
 import type { JobProgress } from "../../../lib/jobs/runner";
 import type { BarrierResult } from "./fixtures/barrier";
 
 const SQUARE = path.join(__dirname, "fixtures", "square.js");
 const FLAKY = path.join(__dirname, "fixtures", "flaky.js");
 const BARRIER = path.join(__dirname, "fixtures", "barrier.js");
+const SLEEPY = path.join(__dirname, "fixtures", "sleepy.js");
 
 type Square = { n: number; square: number; pid: number; start: number; end: number };
 
@@ -112,4 +114,42 @@ test("the local runner returns nothing for an empty input", async () => {
   const result = await runner.run({ module: SQUARE, input: [] });
   await runner.close();
   assert.deepEqual([result.outputs, result.errors, result.partitions], [[], [], 0]);
+});
+
+/** Resolves once `predicate` holds, checking every 10 ms (no fixed sleep: a loaded machine only makes it later). */
+async function until(predicate: () => boolean): Promise<void> {
+  while (!predicate()) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+test("a stopped job ends its worker processes, starts no other partition, and rejects with JOB_STOPPED; the runner runs the next job", async (t) => {
+  const markerDir = tempDir(t);
+  const runner = new LocalJobRunner({ workers: 2 });
+  t.after(() => runner.close());
+  const controller = new AbortController();
+  const input = Array.from({ length: 4 }, (_, n) => ({ n }));
+  const job = runner.run({ module: SLEEPY, input, params: { markerDir, delayMs: 60_000 }, partitions: 4 }, { signal: controller.signal });
+  await until(() => fs.readdirSync(markerDir).length === 2); // both workers are inside a record
+  const started = Date.now();
+  controller.abort(new Error("the stop button"));
+  await assert.rejects(job, (err: unknown) => isWorkbookError(err, "JOB_STOPPED") && /was stopped \(the stop button\) after 0 of 4 partitions; its worker processes were ended/.test((err as Error).message));
+  assert.ok(Date.now() - started < 30_000, "the job ended at the stop, not after its records");
+  assert.equal(runner.running, 0, "no worker process is left");
+  const markers = fs.readdirSync(markerDir).sort();
+  assert.deepEqual(markers, ["started-0", "started-1"], "the other partitions never started");
+  for (const m of markers) assert.equal(processAlive(Number(fs.readFileSync(path.join(markerDir, m), "utf8"))), false, `the process of ${m} is gone`);
+
+  const again = await runner.run<{ n: number }, Square, object>({ module: SQUARE, input: [{ n: 3 }], partitions: 1 });
+  assert.deepEqual(again.outputs.map((o) => o.square), [9], "a job after a stop completes");
+  await assert.rejects(runner.run({ module: SQUARE, input: [{ n: 1 }] }, { signal: controller.signal }), (err: unknown) => isWorkbookError(err, "JOB_STOPPED") && /before it started/.test((err as Error).message));
+});
+
+test("closing the runner stops its job in progress with JOB_STOPPED instead of retrying the killed partition", async (t) => {
+  const markerDir = tempDir(t);
+  const runner = new LocalJobRunner({ workers: 1 });
+  const job = runner.run({ module: SLEEPY, input: [{ n: 0 }, { n: 1 }], params: { markerDir, delayMs: 60_000 }, partitions: 2 });
+  await until(() => fs.readdirSync(markerDir).length === 1);
+  await runner.close();
+  await assert.rejects(job, (err: unknown) => isWorkbookError(err, "JOB_STOPPED") && /the runner was closed/.test((err as Error).message));
+  assert.equal(runner.running, 0);
+  assert.deepEqual(fs.readdirSync(markerDir), ["started-0"], "the killed partition was not run again");
 });

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import * as net from "node:net";
 import { test } from "node:test";
 import { forget, installInterruptHandler, interruptible, openOnce, runningWork, startOnce, stopAll, uninstallInterruptHandler } from "../../../lib/notebook/session";
 import { Kernel } from "../../../lib/runner";
@@ -170,4 +171,39 @@ const work = await startOnce("endless stream", () => { const timer = setInterval
   const after = await run(`console.log(\`stops=\${stops}\`);`);
   assert.equal(after.status, "ok", after.stderr);
   assert.equal(after.stdout.trim(), "stops=2");
+
+  // a job (notebook 01's): the stop button ends its worker process, and the line says so. A server
+  // that never answers holds the worker inside its one image until then.
+  const sockets = new Set<net.Socket>();
+  const silent = net.createServer((s) => { sockets.add(s); s.on("close", () => sockets.delete(s)).resume(); }); // read, never answer
+  await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+  t.after(() => new Promise<void>((resolve) => { for (const s of sockets) s.destroy(); silent.close(() => resolve()); }));
+  const port = (silent.address() as net.AddressInfo).port;
+  let waitingForJob = false;
+  const jobCell = run(`import { startImageColours } from "de-workbook/image-kmeans";
+const imageJob = await startOnce("image k-means job", () => startImageColours(["http://127.0.0.1:${port}/never.png"], { timeoutMs: 120000, workers: 1, progress: false }));
+const jobDone = interruptible(imageJob.finish()); console.log("waiting"); await jobDone;`, (out) => (waitingForJob = out.includes("waiting")));
+  while (!waitingForJob || sockets.size === 0) await new Promise((r) => setTimeout(r, 20)); // the worker is downloading
+  kernel.signal("SIGINT");
+  const jobInterrupted = await jobCell;
+  assert.equal(jobInterrupted.status, "error");
+  assert.equal(jobInterrupted.stderr.trim(), "Interrupted: stopped image k-means job (its worker processes have exited).", "one line, no stack trace");
+  for (let waited = 0; sockets.size > 0 && waited < 10_000; waited += 20) await new Promise((r) => setTimeout(r, 20)); // its close crosses processes
+  assert.equal(sockets.size, 0, "the worker process is gone: its connection closed");
+});
+
+test("a stop() that resolves to a note adds it to the line: what stopping did, e.g. the teardown that still ran", async (t) => {
+  t.after(async () => {
+    await stopAll();
+    uninstallInterruptHandler();
+  });
+  let stops = 0;
+  const dagRun = () => ({ stop: async () => (++stops === 1 ? "delete_cluster still ran: cluster c-1 deleted" : undefined) });
+  await startOnce("DAG run", dagRun);
+  const out = await stdoutOf(async () => {
+    await startOnce("DAG run", dagRun);
+  });
+  assert.equal(out, "Stopped the previous DAG run (delete_cluster still ran: cluster c-1 deleted) first (this cell was run again).\n");
+  await startOnce("job", () => ({ stop: async () => "its worker processes have exited" }));
+  assert.deepEqual(await stopAll(), ["job (its worker processes have exited)", "DAG run"], "no note: the name alone");
 });

@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import * as net from "node:net";
@@ -7,8 +8,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { isWorkbookError } from "../../../lib/errors";
+import { processAlive } from "../../../lib/process";
 import { readImage } from "../../../scenarios/image-kmeans/read-image";
-import { findImageColours } from "../../../scenarios/image-kmeans/scenario";
+import { findImageColours, startImageColours } from "../../../scenarios/image-kmeans/scenario";
 import { sampleImages } from "../../../scenarios/image-kmeans/samples";
 import { startGcsStandIn } from "../../cloud/gcs-stand-in";
 
@@ -142,4 +144,35 @@ test("an http:// or gs:// server that never answers is given up after timeoutMs,
 
 test("findImageColours refuses bad options before starting the job", async () => {
   await assert.rejects(findImageColours(["a.png"], { k: 0, progress: false }), (err: unknown) => isWorkbookError(err, "OPTIONS_INVALID"));
+});
+
+/** Process ids of this process's children running the job entrypoint (the job's worker processes). */
+function jobWorkers(): number[] {
+  const lines = execFileSync("ps", ["-A", "-o", "pid=,ppid=,args="], { encoding: "utf8" }).split("\n");
+  return lines.map((l) => l.trim().split(/\s+/)).filter((f) => Number(f[1]) === process.pid && f.slice(2).join(" ").includes("entrypoint.js")).map((f) => Number(f[0]));
+}
+
+test("stopping the image job midway ends its worker processes and rejects with JOB_STOPPED; a second start completes", { timeout: 60_000 }, async (t) => {
+  // A server that accepts and never answers holds one image's download open: the job is midway until stopped.
+  let connections = 0;
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((s) => { connections++; sockets.add(s); s.on("close", () => sockets.delete(s)); });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  t.after(() => new Promise<void>((resolve) => { for (const s of sockets) s.destroy(); server.close(() => resolve()); }));
+  const port = (server.address() as net.AddressInfo).port;
+  const images = [`http://127.0.0.1:${port}/never.png`, ...sampleImages().slice(0, 2)];
+  const job = startImageColours(images, { k: 3, resize: 20, timeoutMs: 60_000, workers: 2, partitions: 2, progress: false });
+  while (connections === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+  const workers = jobWorkers();
+  assert.ok(workers.length >= 1, "the job's worker processes run");
+  assert.equal(await job.stop(), "its worker processes have exited");
+  await assert.rejects(job.finish(), (err: unknown) => isWorkbookError(err, "JOB_STOPPED") && /image-kmeans\/job\.js was stopped \(the stop button, or its cell run again\)/.test((err as Error).message));
+  assert.deepEqual(jobWorkers(), [], "no worker process is left");
+  assert.ok(workers.every((pid) => !processAlive(pid)));
+  assert.equal(await job.stop(), undefined, "stopping again does nothing");
+
+  const again = startImageColours(sampleImages().slice(0, 2), { k: 3, resize: 20, workers: 1, progress: false });
+  const result = await again.finish();
+  assert.equal(result.rows.length, 2, "a start after a stop completes");
+  assert.equal(await again.stop(), undefined, "stopping a finished job has nothing to say");
 });
