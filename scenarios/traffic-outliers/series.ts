@@ -126,8 +126,8 @@ hours AS (
   SELECT hour FROM (SELECT MIN(date) AS lo, MAX(date) AS hi FROM ${TABLES.flights}),
   UNNEST(GENERATE_TIMESTAMP_ARRAY(TIMESTAMP_TRUNC(lo, HOUR), TIMESTAMP_TRUNC(hi, HOUR), INTERVAL 1 HOUR)) AS hour)
 SELECT a.airport, h.hour, COALESCE(c.departures, 0) AS departures
-FROM UNNEST(${list}) AS airport CROSS JOIN hours h
-LEFT JOIN counts c ON c.airport = airport AND c.hour = h.hour`,
+FROM (SELECT airport FROM UNNEST(${list}) AS airport) a CROSS JOIN hours h
+LEFT JOIN counts c ON c.airport = a.airport AND c.hour = h.hour`,
   });
 }
 
