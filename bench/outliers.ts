@@ -23,7 +23,7 @@ import { loadTraffic, readSeries } from "../scenarios/traffic-outliers/series";
 import { replayPoints } from "../scenarios/traffic-outliers/producer";
 import { startTrafficDetector } from "../scenarios/traffic-outliers/stream";
 import { readAlerts } from "../scenarios/traffic-outliers/consumer";
-import { batchAlertsSql } from "../scenarios/traffic-outliers/batch";
+import { batchAlerts } from "../scenarios/traffic-outliers/batch";
 
 const AIRPORTS = Number(process.argv[2] ?? 229);
 
@@ -75,7 +75,7 @@ async function main(): Promise<void> {
     const alerts = (await readAlerts(kafka, alertsTopic, { timeoutMs: 120_000 })).filter((a) => a.type === "alert");
 
     const t1 = performance.now();
-    const { rows } = await wh.query<{ airport: string; started_at: Date; fired_at: Date }>(batchAlertsSql());
+    const rows = await batchAlerts(wh);
     const sqlS = (performance.now() - t1) / 1000;
     steps.tick(1, "batch SQL");
     const a = alerts.map((x) => `${x.airport} ${x.started_at} ${x.at}`).sort();

@@ -11,6 +11,8 @@
  * Parameters are written `@name` in both texts (BigQuery's syntax); on DuckDB they become `$name`.
  */
 
+import { WorkbookError } from "../errors";
+
 export type Dialect = "duckdb" | "bigquery";
 
 /** The same query in each dialect. */
@@ -27,6 +29,16 @@ export function dialect(texts: DialectSql): DialectSql {
 /** The text to run on `kind`. */
 export function sqlFor(sql: string | DialectSql, kind: Dialect): string {
   return typeof sql === "string" ? sql : sql[kind];
+}
+
+/**
+ * Checks, before any SQL is sent, that `warehouse` is DuckDB, for `what`: SQL that has no BigQuery
+ * text (DuckDB's list functions and lambdas, its readers of local files). The error names the
+ * setting (WAREHOUSE) and the fix.
+ */
+export function requireDuckDB(warehouse: { kind: Dialect }, what: string): void {
+  if (warehouse.kind === "duckdb") return;
+  throw new WorkbookError("OPTIONS_INVALID", `${what} is DuckDB SQL with no BigQuery text, but the warehouse passed is ${JSON.stringify(warehouse.kind)} (WAREHOUSE=${warehouse.kind}); pass a DuckDB warehouse: openWarehouse({ memory: true }) opens one whatever WAREHOUSE says.`);
 }
 
 /**

@@ -56,5 +56,5 @@ export type {
   Column, ColumnType, FileLoadOptions, LoadOptions, LoadResult, MergeOptions, MergeResult, QueryOptions, QueryParams, QueryResult, TableInfo, TableSchema,
   Warehouse, WarehouseSql, WriteDisposition,
 } from "./warehouse";
-export { dialect, sqlFor } from "./dialect";
+export { dialect, requireDuckDB, sqlFor } from "./dialect";
 export type { Dialect, DialectSql } from "./dialect";

@@ -6,6 +6,8 @@
  * It gives the stream's alerts (a test compares them); the benchmark times it against the stream.
  * DuckDB only: list windows and lambdas have no BigQuery twin here.
  */
+import { requireDuckDB } from "../../lib/warehouse/dialect";
+import type { Warehouse } from "../../lib/warehouse/warehouse";
 import { alertRule, type AlertRule } from "./alerts";
 import { DETECTOR_DEFAULTS, WEEK_HOURS, type DetectorOptions } from "./detectors";
 import { TABLES } from "./series";
@@ -50,4 +52,17 @@ fired AS (
   SELECT airport, cluster, MIN(first_h) AS first_h FROM run_spans WHERE n >= ${r.k} GROUP BY airport, cluster)
 SELECT airport, to_timestamp(first_h * 3600) AS started_at, to_timestamp((first_h + ${r.k - 1}) * 3600) AS fired_at
 FROM fired ORDER BY fired_at, airport`;
+}
+
+/** An alert of the batch query. */
+export interface BatchAlert {
+  airport: string;
+  started_at: Date;
+  fired_at: Date;
+}
+
+/** Runs `batchAlertsSql` in `wh`, which must be DuckDB (an OPTIONS_INVALID error before any SQL is sent otherwise). */
+export async function batchAlerts(wh: Warehouse, options: DetectorOptions & AlertRule = {}, table: string = TABLES.hourly): Promise<BatchAlert[]> {
+  requireDuckDB(wh, "The batch alert query (batchAlertsSql)");
+  return (await wh.query<BatchAlert>(batchAlertsSql(options, table))).rows;
 }

@@ -16,7 +16,8 @@ export type { DetectorSink, DetectorSinkOptions, TrafficDetector, TrafficDetecto
 export { replayPoints } from "./producer";
 export type { ReplayPointsOptions, ReplayPointsResult } from "./producer";
 export { readAlerts, printAlerts, alertLine, followAlerts } from "./consumer";
-export { batchScoresSql, batchAlertsSql } from "./batch";
+export { batchScoresSql, batchAlertsSql, batchAlerts } from "./batch";
+export type { BatchAlert } from "./batch";
 export { seriesChart, precisionRecall, precisionRecallChart, strongestOutliers } from "./charts";
 export type { PrPoint, RealOutlier, SeriesChartOptions } from "./charts";
 export { runTrafficStream, startTrafficStream, badRecords, latePoint } from "./scenario";

@@ -3,15 +3,18 @@
  * stand-in of the BigQuery API (test/cloud/bigquery-stand-in.ts): the flights go up as a Parquet
  * load job (a small file in the layout of vega-datasets' flights-3m.parquet, written here with
  * DuckDB), the airports as rows, and the hourly series is derived with the BigQuery text of
- * `hourlySql`; reading it back uses UNIX_MILLIS. The stand-in runs no SQL; the ZetaSQL check
- * (test/zetasql) analyzes the same statements.
+ * `hourlySql`; reading it back uses UNIX_MILLIS. The batch alert query, DuckDB's only, fails before
+ * it sends anything. The stand-in runs no SQL; the ZetaSQL check (test/zetasql) analyzes the same
+ * statements.
  */
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { test } from "node:test";
+import { isWorkbookError } from "../../../lib/errors";
 import { openWarehouse } from "../../../lib/warehouse";
 import { BigQueryWarehouse } from "../../../lib/warehouse/bigquery";
 import type { TableSchema } from "../../../lib/warehouse/warehouse";
+import { batchAlerts } from "../../../scenarios/traffic-outliers/batch";
 import { AIRPORTS_SCHEMA, airportNames, FLIGHTS_SCHEMA, HOURLY_SCHEMA, loadTraffic, readAirports, readSeries, TABLES, vegaFile } from "../../../scenarios/traffic-outliers/series";
 import { fakeAuthClient, startStandIn, type QueryAnswer } from "../../cloud/bigquery-stand-in";
 import { tempDir } from "../../helpers";
@@ -99,4 +102,8 @@ test("BigQuery contract: traffic-outliers loads the flights as Parquet and the a
     assert.equal(q.useLegacySql, false);
     assert.equal(q.queryParameters, undefined);
   }
+
+  // the batch alert query is DuckDB's (list windows, lambdas): on BigQuery it stops before sending anything
+  await assert.rejects(batchAlerts(wh), (e) => isWorkbookError(e, "OPTIONS_INVALID") && /batchAlertsSql/.test(e.message) && /WAREHOUSE=bigquery/.test(e.message) && /openWarehouse\(\{ memory: true \}\)/.test(e.message));
+  assert.equal(standIn.requests.filter((r) => r.path.endsWith("/queries")).length, queries.length, "no statement was sent");
 });

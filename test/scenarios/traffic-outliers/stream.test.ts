@@ -10,7 +10,7 @@ import { replayPoints } from "../../../scenarios/traffic-outliers/producer";
 import { badRecords, latePoint, startTrafficStream } from "../../../scenarios/traffic-outliers/scenario";
 import { parsePoint, pointMessage, startTrafficDetector } from "../../../scenarios/traffic-outliers/stream";
 import { syntheticSeries } from "../../../scenarios/traffic-outliers/synthetic";
-import { batchAlertsSql } from "../../../scenarios/traffic-outliers/batch";
+import { batchAlerts } from "../../../scenarios/traffic-outliers/batch";
 import { HOURLY_SCHEMA, TABLES } from "../../../scenarios/traffic-outliers/series";
 import { defer, tempDir, testBroker, uniqueName } from "../../lib/stream/helpers";
 
@@ -77,7 +77,7 @@ test("stream = memory = SQL: the alerts on the alerts topic equal detect() over 
   defer(t, () => wh.close());
   await wh.createTable(TABLES.hourly, HOURLY_SCHEMA);
   await wh.loadRows(TABLES.hourly, labelled.map((p) => ({ airport: p.airport, hour: new Date(p.hour), departures: p.departures })));
-  const sql = (await wh.query<{ airport: string; started_at: Date; fired_at: Date }>(batchAlertsSql())).rows.map((r) => `${r.airport} ${r.started_at.toISOString()} ${r.fired_at.toISOString()}`);
+  const sql = (await batchAlerts(wh)).map((r) => `${r.airport} ${r.started_at.toISOString()} ${r.fired_at.toISOString()}`);
   assert.deepEqual(sql.sort(), got.filter((m) => m.type === "alert").map((m) => `${m.airport} ${m.started_at} ${m.at}`).sort());
 });
 
