@@ -19,6 +19,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { openWarehouse } from "../../lib/warehouse";
+import { requireDuckDB } from "../../lib/warehouse/dialect";
 import type { Warehouse } from "../../lib/warehouse/warehouse";
 import { RATING_HEADER, isCombinedLayout, ratingFiles, readRatingLines } from "./ratings";
 import type { Title } from "./titles";
@@ -66,9 +67,12 @@ const WORK_TABLES = ["oracle_titles", "oracle_lines", "oracle_valid"];
 
 /**
  * Computes movie_ratings and the anomalies over `source` in one batch with DuckDB: a fresh in-memory
- * one, or `options.warehouse` (a DuckDB warehouse), where it only makes temporary tables.
+ * one, or `options.warehouse` (a DuckDB warehouse), where it only makes temporary tables. It is
+ * local by design (it reads the raw files on this machine); a BigQuery warehouse is an
+ * OPTIONS_INVALID error before any SQL is sent.
  */
 export async function batchRecompute(source: string, titles: Map<number, Title>, rule: AnomalyRule = {}, options: { warehouse?: Warehouse } = {}): Promise<OracleResult> {
+  if (options.warehouse) requireDuckDB(options.warehouse, "The Netflix batch oracle (batchRecompute: read_text, lists, temporary tables)");
   const began = performance.now();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "netflix-oracle-"));
   const wh = options.warehouse ?? (await openWarehouse({ memory: true }));
