@@ -191,14 +191,18 @@ export class StreamProcessor<T> {
     await this.consumer.run({
       autoCommit: false,
       eachBatch: async ({ batch, heartbeat }) => {
-        let next = this.positions.get(batch.partition) ?? 0n;
-        for (const m of batch.messages) {
-          const offset = BigInt(m.offset);
-          if (offset < next) continue;
-          this.buffer.push({ partition: batch.partition, offset: m.offset, key: m.key, value: m.value, timestamp: m.timestamp });
-          next = offset + 1n;
+        const next = this.positions.get(batch.partition) ?? 0n;
+        const messages = batch.messages;
+        // Offsets ascend within a fetch: skip those already buffered (a fetch from before a seek), then take the rest.
+        let i = 0;
+        while (i < messages.length && BigInt(messages[i].offset) < next) i++;
+        if (i < messages.length) {
+          for (let j = i; j < messages.length; j++) {
+            const m = messages[j];
+            this.buffer.push({ partition: batch.partition, offset: m.offset, key: m.key, value: m.value, timestamp: m.timestamp });
+          }
+          this.positions.set(batch.partition, BigInt(messages[messages.length - 1].offset) + 1n);
         }
-        this.positions.set(batch.partition, next);
         while (this.buffer.length > maxBuffered && !this.closed) {
           await sleep(20);
           await heartbeat();
@@ -260,7 +264,10 @@ export class StreamProcessor<T> {
       records = this.buffer.length <= max ? this.buffer : this.buffer.slice(0, max);
       this.buffer = this.buffer.length <= max ? [] : this.buffer.slice(max);
       end = { ...this.committed };
-      for (const r of records) end[r.partition] = (BigInt(r.offset) + 1n).toString();
+      // The buffer holds each partition's records in offset order: its last record ends the range.
+      const last = new Map<number, string>();
+      for (const r of records) last.set(r.partition, r.offset);
+      for (const [partition, offset] of last) end[partition] = (BigInt(offset) + 1n).toString();
       this.checkpoint.plan({ batchId: this.engine.nextBatchId, end });
     }
     records.sort((a, b) => a.partition - b.partition);

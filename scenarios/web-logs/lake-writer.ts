@@ -55,15 +55,21 @@ export function hourPartition(time: number): { dt: string; hour: string } {
 interface Group {
   partition: number;
   minute: number;
-  first: bigint;
-  last: bigint;
+  /** Offsets as text (compared by offsetAfter). */
+  first: string;
+  last: string;
   records: ValidRecord<WebLogEvent>[];
+}
+
+/** True when offset `a` comes after offset `b` (both decimal text without leading zeros, as Kafka gives them). */
+function offsetAfter(a: string, b: string): boolean {
+  return a.length > b.length || (a.length === b.length && a > b);
 }
 
 /** The file path of one group (partition, minute) of a batch. */
 function groupPath(topic: string, g: Group): string {
   const folder = partitionPath(LOGS_DATASET, hourPartition(g.minute));
-  const name = `m${pad(new Date(g.minute).getUTCMinutes())}-${partFileName({ topic, partition: g.partition, firstOffset: g.first, lastOffset: g.last, ext: "parquet" })}`;
+  const name = `m${pad(new Date(g.minute).getUTCMinutes())}-${partFileName({ topic, partition: g.partition, firstOffset: BigInt(g.first), lastOffset: BigInt(g.last), ext: "parquet" })}`;
   return `${folder}/${name}`;
 }
 
@@ -77,15 +83,17 @@ export function lakeSink(lake: Lake, topic: string, onFile?: (file: string, rows
       stage.remove();
     },
     async write(batch) {
-      const groups = new Map<string, Group>();
+      // Groups by (partition, minute), keyed by a number: the minute's index times 100,000 plus the partition.
+      const groups = new Map<number, Group>();
       for (const r of batch.records) {
         const minute = r.time - (r.time % 60_000);
-        const id = `${r.record.partition}|${minute}`;
-        const offset = BigInt(r.record.offset);
+        const partition = r.record.partition;
+        const id = (minute / 60_000) * 100_000 + partition;
         let g = groups.get(id);
-        if (!g) groups.set(id, (g = { partition: r.record.partition, minute, first: offset, last: offset, records: [] }));
-        if (offset < g.first) g.first = offset;
-        if (offset > g.last) g.last = offset;
+        if (!g) groups.set(id, (g = { partition, minute, first: r.record.offset, last: r.record.offset, records: [] }));
+        const offset = r.record.offset;
+        if (offsetAfter(offset, g.last)) g.last = offset;
+        else if (offsetAfter(g.first, offset)) g.first = offset;
         g.records.push(r);
       }
       if (groups.size > 0) await writeGroups(lake, topic, [...groups.values()], stage, onFile);
