@@ -181,6 +181,7 @@ export class StreamProcessor<T> {
       this.committed = { ...saved.offsets };
       this.deadLetters = saved.deadLetters ?? 0;
     }
+    this.committedStats = this.engine.getStats();
     const pending = this.checkpoint.pending();
     if (pending && pending.batchId === this.engine.nextBatchId) this.pending = pending;
 
@@ -273,7 +274,7 @@ export class StreamProcessor<T> {
     if (!replayed) this.checkpoint.plan({ batchId: result.batchId, end });
     await this.sendDeadLetters(result.dead);
     const writing = this.writeSinks(result, batch.recordBatch);
-    if (this.buffer.length >= (this.options.maxBatchRecords ?? 200_000) && this.pending === undefined) {
+    if (this.buffer.length >= (this.options.maxBatchRecords ?? 200_000)) {
       writing.catch(() => undefined); // awaited just below; its failure must not go unhandled while the next batch is prepared
       this.next = this.prepare();
     }
@@ -423,7 +424,7 @@ export class StreamProcessor<T> {
   stats(): ProcessorStats {
     if (this.group) return this.group.stats();
     // A batch prepared ahead is not committed yet: report the statistics of the last commit.
-    const engine = this.next && this.committedStats ? structuredClone(this.committedStats) : this.engine.getStats();
+    const engine = this.next && this.committedStats !== undefined ? structuredClone(this.committedStats) : this.engine.getStats();
     return { ...engine, deadLetters: this.deadLetters, offsets: { ...this.committed } };
   }
 
