@@ -17,8 +17,8 @@
 import { randomUUID } from "node:crypto";
 import type { Admin, Consumer, Kafka, Producer } from "kafkajs";
 import { FileCheckpoint, type Offsets } from "./checkpoint";
-import { StreamEngine, type BatchResult, type DeadRecord, type EngineOptions, type EngineStats, type InputRecord, type ValidRecord } from "./engine";
-import type { RecordSink, Sink } from "./sinks/sink";
+import { StreamEngine, type BatchResult, type DeadRecord, type EngineOptions, type EngineSnapshot, type EngineStats, type InputRecord, type ValidRecord } from "./engine";
+import type { RecordBatch, RecordSink, Sink } from "./sinks/sink";
 import { WorkbookError } from "../errors";
 import { GroupRunner, type GroupStats } from "./group";
 import { batchReport, type BatchReport } from "./report";
@@ -91,6 +91,18 @@ interface Pending {
   end: Offsets;
 }
 
+/** A batch taken from the buffer and processed by the engine, not yet planned, written or committed. */
+interface Prepared<T> {
+  records: InputRecord[];
+  end: Offsets;
+  replayed: boolean;
+  result: BatchResult;
+  /** The engine's state right after this batch (committed with it). */
+  snapshot: EngineSnapshot;
+  recordBatch: RecordBatch<T>;
+  began: number;
+}
+
 export class StreamProcessor<T> {
   private readonly options: ProcessorOptions<T>;
   private readonly engine: StreamEngine<T>;
@@ -103,7 +115,13 @@ export class StreamProcessor<T> {
   /** Next offset expected from the consumer, per partition. */
   private positions = new Map<number, bigint>();
   private committed: Offsets = {};
+  /** The end of the last batch taken from the buffer (ahead of `committed` while a batch is in flight). */
+  private taken?: Offsets;
   private pending?: Pending;
+  /** The next batch, prepared while the previous one was being written (only when records are waiting). */
+  private next?: Prepared<T>;
+  /** The engine's statistics as of the last commit. */
+  private committedStats?: EngineStats;
   private deadLetters = 0;
   private timer?: NodeJS.Timeout;
   private chain: Promise<unknown> = Promise.resolve();
@@ -151,6 +169,7 @@ export class StreamProcessor<T> {
       this.committed = { ...saved.offsets };
       this.deadLetters = saved.deadLetters ?? 0;
     }
+    this.committedStats = this.engine.getStats();
     const pending = this.checkpoint.pending();
     if (pending && pending.batchId === this.engine.nextBatchId) this.pending = pending;
 
@@ -179,14 +198,18 @@ export class StreamProcessor<T> {
     await this.consumer.run({
       autoCommit: false,
       eachBatch: async ({ batch, heartbeat }) => {
-        let next = this.positions.get(batch.partition) ?? 0n;
-        for (const m of batch.messages) {
-          const offset = BigInt(m.offset);
-          if (offset < next) continue;
-          this.buffer.push({ partition: batch.partition, offset: m.offset, key: m.key, value: m.value, timestamp: m.timestamp });
-          next = offset + 1n;
+        const next = this.positions.get(batch.partition) ?? 0n;
+        const messages = batch.messages;
+        // Offsets ascend within a fetch: skip those already buffered (a fetch from before a seek), then take the rest.
+        let i = 0;
+        while (i < messages.length && BigInt(messages[i].offset) < next) i++;
+        if (i < messages.length) {
+          for (let j = i; j < messages.length; j++) {
+            const m = messages[j];
+            this.buffer.push({ partition: batch.partition, offset: m.offset, key: m.key, value: m.value, timestamp: m.timestamp });
+          }
+          this.positions.set(batch.partition, BigInt(messages[messages.length - 1].offset) + 1n);
         }
-        this.positions.set(batch.partition, next);
         while (this.buffer.length > maxBuffered && !this.closed) {
           await sleep(20);
           await heartbeat();
@@ -221,9 +244,41 @@ export class StreamProcessor<T> {
     if (this.closed) throw new WorkbookError("STREAM_CLOSED", "the stream processor is closed; start a new one with the same checkpointDir to resume.");
   }
 
-  /** Runs one batch now (if there is anything to process). Returns its report, or undefined. */
+  /**
+   * Runs one batch now (if there is anything to process). Returns its report, or undefined.
+   *
+   * When more records are waiting than one batch holds, the next batch is taken and processed by the
+   * engine while this batch's sinks write (a sink's I/O, e.g. DuckDB writing Parquet, runs off the
+   * JavaScript thread). That step has no effect outside this process: the next batch is planned in
+   * the checkpoint, sent to the dead-letter topic and written only after this batch has committed,
+   * with the engine state saved right after this batch; a crash in between replays this batch alone.
+   */
   private async trigger(): Promise<BatchReport | undefined> {
     this.check();
+    const batch = this.next ?? this.prepare();
+    this.next = undefined;
+    if (batch === undefined) return undefined;
+    const { result, end, replayed } = batch;
+    if (!replayed) this.checkpoint.plan({ batchId: result.batchId, end });
+    await this.sendDeadLetters(result.dead);
+    const writing = this.writeSinks(result, batch.recordBatch);
+    if (this.buffer.length >= (this.options.maxBatchRecords ?? 200_000)) {
+      writing.catch(() => undefined); // awaited just below; its failure must not go unhandled while the next batch is prepared
+      this.next = this.prepare();
+    }
+    const rowsWritten = await writing;
+    this.committed = end;
+    this.commit(batch.snapshot);
+    const report = batchReport(result, { records: batch.records.length, rowsWritten, began: batch.began, replayed });
+    this.options.onBatch?.(report);
+    return report;
+  }
+
+  /**
+   * Takes the next batch's records (exactly the planned range when replaying a batch planned before a
+   * crash) and runs the engine over them, or returns undefined when there is nothing to take yet.
+   */
+  private prepare(): Prepared<T> | undefined {
     const began = performance.now();
     let records: InputRecord[];
     let end: Offsets;
@@ -241,30 +296,30 @@ export class StreamProcessor<T> {
         else rest.push(r);
       }
       this.buffer = rest;
-      end = { ...this.committed, ...plan.end };
+      end = { ...(this.taken ?? this.committed), ...plan.end };
+      this.pending = undefined;
     } else {
       if (this.buffer.length === 0) return undefined;
       const max = this.options.maxBatchRecords ?? 200_000;
       records = this.buffer.length <= max ? this.buffer : this.buffer.slice(0, max);
       this.buffer = this.buffer.length <= max ? [] : this.buffer.slice(max);
-      end = { ...this.committed };
-      for (const r of records) end[r.partition] = (BigInt(r.offset) + 1n).toString();
-      this.checkpoint.plan({ batchId: this.engine.nextBatchId, end });
+      end = { ...(this.taken ?? this.committed) };
+      // The buffer holds each partition's records in offset order: its last record ends the range.
+      const last = new Map<number, string>();
+      for (const r of records) last.set(r.partition, r.offset);
+      for (const [partition, offset] of last) end[partition] = (BigInt(offset) + 1n).toString();
     }
+    this.taken = end;
     records.sort((a, b) => a.partition - b.partition);
     const result = this.engine.process(records);
-    await this.sendDeadLetters(result.dead);
-    const rowsWritten = await this.writeSinks(result);
-    this.committed = end;
-    this.commit();
-    this.pending = undefined;
-    const report = batchReport(result, { records: records.length, rowsWritten, began, replayed });
-    this.options.onBatch?.(report);
-    return report;
+    const recordBatch: RecordBatch<T> = { batchId: result.batchId, watermark: result.watermarkAfter, records: (result.valid ?? []) as ValidRecord<T>[] };
+    for (const sink of this.options.recordSinks ?? []) sink.prepare?.(recordBatch);
+    return { records, end, replayed, result, snapshot: this.engine.snapshot(), recordBatch, began };
   }
 
-  private commit(): void {
-    this.checkpoint.commit({ topic: this.options.topic, offsets: this.committed, state: this.engine.snapshot(), committedAt: new Date().toISOString(), deadLetters: this.deadLetters });
+  private commit(snapshot: EngineSnapshot = this.engine.snapshot()): void {
+    this.checkpoint.commit({ topic: this.options.topic, offsets: this.committed, state: snapshot, committedAt: new Date().toISOString(), deadLetters: this.deadLetters });
+    this.committedStats = snapshot.stats;
   }
 
   private async sendDeadLetters(dead: DeadRecord[]): Promise<void> {
@@ -288,7 +343,7 @@ export class StreamProcessor<T> {
     this.deadLetters += dead.length;
   }
 
-  private async writeSinks(result: BatchResult): Promise<Record<string, number>> {
+  private async writeSinks(result: BatchResult, recordBatch?: RecordBatch<T>): Promise<Record<string, number>> {
     const written: Record<string, number> = {};
     for (const q of this.options.queries) {
       const rows = result.outputs[q.name] ?? [];
@@ -297,9 +352,8 @@ export class StreamProcessor<T> {
         await sink.write({ batchId: result.batchId, query: q.name, mode: q.mode, watermark: result.watermarkAfter, rows });
       }
     }
-    for (const sink of this.options.recordSinks ?? []) {
-      await sink.write({ batchId: result.batchId, watermark: result.watermarkAfter, records: (result.valid ?? []) as ValidRecord<T>[] });
-    }
+    const batch = recordBatch ?? { batchId: result.batchId, watermark: result.watermarkAfter, records: (result.valid ?? []) as ValidRecord<T>[] };
+    for (const sink of this.options.recordSinks ?? []) await sink.write(batch);
     return written;
   }
 
@@ -330,6 +384,8 @@ export class StreamProcessor<T> {
     if (this.group) return this.group.flush();
     await this.exclusive(async () => {
       this.check();
+      // A batch prepared ahead belongs before the end of the input.
+      while (this.next) await this.trigger();
       const result = this.engine.flush();
       await this.writeSinks(result);
       this.commit();
@@ -345,7 +401,9 @@ export class StreamProcessor<T> {
 
   stats(): ProcessorStats {
     if (this.group) return this.group.stats();
-    return { ...this.engine.getStats(), deadLetters: this.deadLetters, offsets: { ...this.committed } };
+    // A batch prepared ahead is not committed yet: report the statistics of the last commit.
+    const engine = this.next && this.committedStats !== undefined ? structuredClone(this.committedStats) : this.engine.getStats();
+    return { ...engine, deadLetters: this.deadLetters, offsets: { ...this.committed } };
   }
 
   /** The error that stopped the processor, if one did. */

@@ -16,7 +16,7 @@ import * as path from "node:path";
 import type { Kafka } from "kafkajs";
 import { partFileName, partitionPath } from "../../lib/lake";
 import type { Lake } from "../../lib/lake/lake";
-import { startProcessor, type BatchReport, type RecordSink, type StreamProcessor, type ValidRecord } from "../../lib/stream";
+import { startProcessor, type BatchReport, type RecordBatch, type RecordSink, type StreamProcessor, type ValidRecord } from "../../lib/stream";
 import type { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { sqlLiteral } from "../../lib/warehouse/local-duckdb";
 import { WorkbookError } from "../../lib/errors";
@@ -55,44 +55,92 @@ export function hourPartition(time: number): { dt: string; hour: string } {
 interface Group {
   partition: number;
   minute: number;
-  first: bigint;
-  last: bigint;
-  records: ValidRecord<WebLogEvent>[];
+  /** Offsets as text (compared by offsetAfter). */
+  first: string;
+  last: string;
+  rows: number;
+}
+
+/** A batch ready for DuckDB: its groups (partition, minute) and its rows as CSV, each row naming its group. */
+interface Encoded {
+  groups: Group[];
+  csv: Buffer;
+}
+
+/** True when offset `a` comes after offset `b` (both decimal text without leading zeros, as Kafka gives them). */
+function offsetAfter(a: string, b: string): boolean {
+  return a.length > b.length || (a.length === b.length && a > b);
 }
 
 /** The file path of one group (partition, minute) of a batch. */
 function groupPath(topic: string, g: Group): string {
   const folder = partitionPath(LOGS_DATASET, hourPartition(g.minute));
-  const name = `m${pad(new Date(g.minute).getUTCMinutes())}-${partFileName({ topic, partition: g.partition, firstOffset: g.first, lastOffset: g.last, ext: "parquet" })}`;
+  const name = `m${pad(new Date(g.minute).getUTCMinutes())}-${partFileName({ topic, partition: g.partition, firstOffset: BigInt(g.first), lastOffset: BigInt(g.last), ext: "parquet" })}`;
   return `${folder}/${name}`;
 }
 
 /** A record sink writing each batch's events to one Parquet file per minute of event time. */
 export function lakeSink(lake: Lake, topic: string, onFile?: (file: string, rows: number) => void): RecordSink<WebLogEvent> {
   const stage = new Staging(lake);
+  const encoded = new WeakMap<RecordBatch<WebLogEvent>, Encoded>();
   return {
     name: `lake:${lake.uri(LOGS_DATASET)}`,
     close: async () => {
       stage.closeDuckDB();
       stage.remove();
     },
+    // The encoding is pure JavaScript work: the processor runs it for the next batch while this one is written.
+    prepare(batch) {
+      encoded.set(batch, encodeBatch(batch.records));
+    },
     async write(batch) {
-      const groups = new Map<string, Group>();
-      for (const r of batch.records) {
-        const minute = r.time - (r.time % 60_000);
-        const id = `${r.record.partition}|${minute}`;
-        const offset = BigInt(r.record.offset);
-        let g = groups.get(id);
-        if (!g) groups.set(id, (g = { partition: r.record.partition, minute, first: offset, last: offset, records: [] }));
-        if (offset < g.first) g.first = offset;
-        if (offset > g.last) g.last = offset;
-        g.records.push(r);
-      }
-      if (groups.size > 0) await writeGroups(lake, topic, [...groups.values()], stage, onFile);
+      const e = encoded.get(batch) ?? encodeBatch(batch.records);
+      encoded.delete(batch);
+      if (e.groups.length > 0) await writeGroups(lake, topic, e, stage, onFile);
       const marker: StreamMarker = { watermark: Number.isFinite(batch.watermark) ? batch.watermark : null, batchId: batch.batchId, ended: false };
       await lake.writeFile(STREAM_MARKER, JSON.stringify(marker));
     },
   };
+}
+
+/**
+ * Groups a batch's records by (partition, minute of event time) and writes them as CSV for DuckDB
+ * (which reads CSV several times faster than NDJSON), text fields quoted when needed, in batch order:
+ * each group's rows keep their order in its file.
+ */
+function encodeBatch(records: readonly ValidRecord<WebLogEvent>[]): Encoded {
+  // Keyed by a number: the minute's index times 100,000 plus the partition.
+  const ids = new Map<number, number>();
+  const groups: Group[] = [];
+  // Each row goes into one buffer as soon as it is made: a batch's rows as strings would outlive
+  // several young-generation collections and be copied by each (that copying cost more than making them).
+  let out = Buffer.allocUnsafe(64 + records.length * 160);
+  let used = out.write("g,date_time,state,ip_address,category,sub_cat,type,pid,kafka_partition,kafka_offset\n", 0, "latin1");
+  for (const r of records) {
+    const minute = r.time - (r.time % 60_000);
+    const partition = r.record.partition;
+    const offset = r.record.offset;
+    const id = (minute / 60_000) * 100_000 + partition;
+    let gi = ids.get(id);
+    if (gi === undefined) {
+      gi = groups.length;
+      ids.set(id, gi);
+      groups.push({ partition, minute, first: offset, last: offset, rows: 0 });
+    }
+    const g = groups[gi];
+    if (offsetAfter(offset, g.last)) g.last = offset;
+    else if (offsetAfter(g.first, offset)) g.first = offset;
+    g.rows++;
+    const e = r.value;
+    const row = `${gi},${e.date_time},${csv(e.state)},${csv(e.ip_address)},${csv(e.category)},${csv(e.sub_cat)},${csv(e.type)},${e.pid === null ? "" : e.pid},${partition},${offset}\n`;
+    if (used + 3 * row.length > out.length) {
+      const bigger = Buffer.allocUnsafe(2 * out.length + 3 * row.length);
+      out.copy(bigger, 0, 0, used);
+      out = bigger;
+    }
+    used += out.write(row, used, "utf8");
+  }
+  return { groups, csv: out.subarray(0, used) };
 }
 
 /**
@@ -147,21 +195,14 @@ class Staging {
  * into the staging folder. A local lake gets each file by a rename (same file system: the file
  * appears whole, after an fsync); a Cloud Storage lake by an upload.
  */
-async function writeGroups(lake: Lake, topic: string, groups: Group[], stage: Staging, onFile?: (file: string, rows: number) => void): Promise<void> {
+async function writeGroups(lake: Lake, topic: string, batch: Encoded, stage: Staging, onFile?: (file: string, rows: number) => void): Promise<void> {
+  const groups = batch.groups;
   const root = lake.localPath();
   const tmp = stage.path();
   let ok = false;
   try {
-    // The rows as CSV (DuckDB reads CSV several times faster than NDJSON); text fields quoted when needed.
-    const parts: string[] = ["g,date_time,state,ip_address,category,sub_cat,type,pid,kafka_partition,kafka_offset"];
-    groups.forEach((g, gi) => {
-      for (const r of g.records) {
-        const e = r.value;
-        parts.push(`${gi},${e.date_time},${csv(e.state)},${csv(e.ip_address)},${csv(e.category)},${csv(e.sub_cat)},${csv(e.type)},${e.pid === null ? "" : e.pid},${r.record.partition},${r.record.offset}`);
-      }
-    });
     const rows = path.join(tmp, "batch.csv");
-    fs.writeFileSync(rows, parts.join("\n") + "\n");
+    fs.writeFileSync(rows, batch.csv);
     const columns = `{g: 'INTEGER', ${Object.entries(LAKE_COLUMNS).map(([k, v]) => `${k}: '${v}'`).join(", ")}}`;
     const names = Object.keys(LAKE_COLUMNS).join(", ");
     const out = path.join(tmp, "out");
@@ -169,7 +210,7 @@ async function writeGroups(lake: Lake, topic: string, groups: Group[], stage: St
     // thread's rows past partitioned_write_flush_threshold rows; past either it starts a second file
     // in a group's folder. One file per group needs both above the batch's groups and rows.
     await stage.run(`SET partitioned_write_max_open_files = ${Math.max(100, groups.length + 16)}`);
-    await stage.run(`SET partitioned_write_flush_threshold = ${Math.max(524_288, parts.length + 1)}`);
+    await stage.run(`SET partitioned_write_flush_threshold = ${Math.max(524_288, groups.reduce((n, g) => n + g.rows, 1))}`);
     // OVERWRITE_OR_IGNORE: write into the group folders left (empty) by the previous batch.
     await stage.run(`COPY (SELECT ${names}, g FROM read_csv(${sqlLiteral(rows)}, header = true, delim = ',', quote = '"', escape = '"', nullstr = '', columns = ${columns})) TO ${sqlLiteral(out)} (FORMAT parquet, PARTITION_BY (g), OVERWRITE_OR_IGNORE)`);
     const written = groups.map((g, gi) => {
@@ -191,13 +232,13 @@ async function writeGroups(lake: Lake, topic: string, groups: Group[], stage: St
       for (const f of folders) fs.mkdirSync(f, { recursive: true });
       for (const w of written) {
         fs.renameSync(w.file, lake.localPath(w.target) as string);
-        onFile?.(w.target, w.group.records.length);
+        onFile?.(w.target, w.group.rows);
       }
     } else {
       await eachLimit(written, 8, async (w) => {
         await lake.upload(w.target, w.file);
         fs.unlinkSync(w.file);
-        onFile?.(w.target, w.group.records.length);
+        onFile?.(w.target, w.group.rows);
       });
     }
     ok = true;

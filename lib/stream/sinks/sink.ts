@@ -36,6 +36,12 @@ export interface RecordBatch<T> {
  */
 export interface RecordSink<T> {
   readonly name: string;
+  /**
+   * Optional work on a batch before it is written, with no effect outside the sink (e.g. encoding
+   * its rows). It may run while the previous batch is still being written; `write` then receives the
+   * same batch object. A batch prepared but never written (the processor closed) is simply dropped.
+   */
+  prepare?(batch: RecordBatch<T>): void;
   write(batch: RecordBatch<T>): Promise<void>;
   close?(): Promise<void>;
 }
