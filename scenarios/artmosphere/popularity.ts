@@ -8,7 +8,8 @@
  * the window is still open. The watermark trails the newest collect by 2 seconds; a collect older
  * than that for a closed window is late and goes to the dead-letter topic, as do malformed lines.
  */
-import type { Kafka, Producer } from "kafkajs";
+import type { Kafka } from "kafkajs";
+import { replayMessages, type ReplayMessage } from "../../lib/kafka/replay";
 import { count, mapSink, postgresSink, startProcessor, tumbling } from "../../lib/stream";
 import type { ProcessorStats, StreamProcessor } from "../../lib/stream";
 import type { SqlDatabase } from "../../lib/sql/sql";
@@ -40,43 +41,20 @@ export interface ReplayCollectsOptions {
   signal?: AbortSignal;
 }
 
-/** Sends the lines, each when its timestamp comes due (relative to the first), key = the artwork id. */
+/**
+ * Sends the lines, each when its timestamp comes due (relative to the first, never more than a
+ * minute after the start), key = the artwork id; a malformed line goes at once.
+ */
 export async function replayCollects(options: ReplayCollectsOptions): Promise<{ sent: number; ms: number }> {
-  const speed = options.speed ?? 1;
-  if (!(speed >= 0) || !Number.isFinite(speed)) throw new WorkbookError("OPTIONS_INVALID", `speed=${speed} must be 0 (as fast as possible) or a positive factor (1 = real time).`);
-  const producer: Producer = options.kafka.producer();
-  await producer.connect();
-  const began = Date.now();
-  let first: number | undefined;
-  let sent = 0;
-  let pending: Array<{ key: string | null; value: string }> = [];
-  const flush = async () => {
-    if (pending.length === 0) return;
-    await producer.send({ topic: options.topic, messages: pending });
-    sent += pending.length;
-    pending = [];
-  };
-  try {
-    for (const line of options.lines) {
-      if (options.signal?.aborted) break;
-      // a malformed line is sent at once; a valid one when its time comes (never more than a minute ahead)
-      const parsed = parseCollect(line);
-      if (speed > 0 && parsed.ok) {
-        first ??= parsed.value.ts;
-        const due = began + Math.min(60_000, Math.max(0, parsed.value.ts - first) / speed);
-        if (due > Date.now() + 20) {
-          await flush();
-          await new Promise((r) => setTimeout(r, due - Date.now()));
-        }
-      }
-      pending.push({ key: line.split(",")[3] || null, value: line });
-      if (pending.length >= 2000) await flush();
-    }
-    await flush();
-  } finally {
-    await producer.disconnect();
-  }
-  return { sent, ms: Date.now() - began };
+  const messages = options.lines.map((line): ReplayMessage => {
+    const parsed = parseCollect(line);
+    return { key: line.split(",")[3] || null, value: line, ...(parsed.ok ? { time: parsed.value.ts } : {}) };
+  });
+  const r = await replayMessages({
+    kafka: options.kafka, topic: options.topic, messages, speed: options.speed ?? 1, speedUnit: "times real time (1 = real time)",
+    maxPacedMs: 60_000, slackMs: 20, batchSize: 2000, signal: options.signal,
+  });
+  return { sent: r.sent, ms: r.durationMs };
 }
 
 /** A row of the popularity table. */

@@ -4,9 +4,9 @@
  * `speed` is in days of ratings per second of wall time (e.g. 30 = a month per second);
  * 0 sends as fast as the broker takes them.
  */
-import type { Kafka, Producer } from "kafkajs";
+import type { Kafka } from "kafkajs";
+import { replayMessages, type ReplayClock, type ReplayMessage, type ReplayResult } from "../../lib/kafka/replay";
 import { dayMs, readRatingLines } from "./ratings";
-import { WorkbookError } from "../../lib/errors";
 
 export interface ReplayOptions {
   kafka: Kafka;
@@ -26,63 +26,21 @@ export interface ReplayOptions {
   clock?: ReplayClock;
 }
 
-export interface ReplayClock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-const wallClock: ReplayClock = { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
-
-export interface ReplayResult {
-  sent: number;
-  durationMs: number;
-}
+export type { ReplayClock, ReplayResult } from "../../lib/kafka/replay";
 
 export async function replayRatings(options: ReplayOptions): Promise<ReplayResult> {
-  const speed = options.speed ?? 0;
-  if (!(speed >= 0)) throw new WorkbookError("OPTIONS_INVALID", `speed=${speed} must be 0 (as fast as possible) or a positive number of days per second.`);
-  const topic = options.topic ?? "netflix-ratings";
-  const batchSize = options.batchSize ?? 5000;
-  const clock = options.clock ?? wallClock;
-  const producer: Producer = options.kafka.producer();
-  await producer.connect();
-  const began = clock.now();
-  let sent = 0;
-  let firstDay: number | undefined;
-  let pending: Array<{ key: string; value: string }> = [];
-  const flush = async () => {
-    if (pending.length === 0) return;
-    await producer.send({ topic, messages: pending });
-    sent += pending.length;
-    pending = [];
-    options.onProgress?.(sent);
-  };
-  try {
+  async function* messages(): AsyncIterable<ReplayMessage> {
     for await (const lines of readRatingLines(options.source)) {
       for (const line of lines) {
-        if (options.signal?.aborted) return { sent, durationMs: clock.now() - began };
         const date = line.slice(0, line.indexOf(","));
-        if (speed > 0) {
-          const day = dayMs(date);
-          if (Number.isFinite(day)) {
-            firstDay ??= day;
-            const due = began + ((day - firstDay) / 86_400_000 / speed) * 1000;
-            if (due > clock.now()) {
-              await flush();
-              const wait = due - clock.now();
-              if (wait > 0) await clock.sleep(wait);
-            }
-          }
-        }
-        pending.push({ key: date, value: line });
-        if (pending.length >= batchSize) await flush();
+        yield { key: date, value: line, time: dayMs(date) }; // a bad date (NaN) is not paced
       }
     }
-    await flush();
-  } finally {
-    await producer.disconnect();
   }
-  return { sent, durationMs: clock.now() - began };
+  return replayMessages({
+    kafka: options.kafka, topic: options.topic ?? "netflix-ratings", messages: messages(), speed: options.speed, unitMs: 86_400_000, speedUnit: "days per second",
+    batchSize: options.batchSize ?? 5000, onProgress: options.onProgress, signal: options.signal, clock: options.clock,
+  });
 }
 
 /** Sends raw lines (e.g. bad records in a test) with key = the text before the first comma. */
