@@ -40,6 +40,7 @@ export async function openSql(options: OpenSqlOptions = {}): Promise<SqlDatabase
 }
 
 export { PGLITE_EXTENSIONS } from "./pglite";
+export { plainName } from "./statements";
 export type { PGliteExtensionName } from "./pglite";
 export type { SqlDatabase, SqlQueryable, SqlResult, UpsertOptions } from "./sql";
 export { SqlError } from "../errors";

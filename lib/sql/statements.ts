@@ -18,6 +18,15 @@ export function quoteName(name: string): string {
   return parts.map((p) => `"${p}"`).join(".");
 }
 
+/**
+ * A plain lower-case SQL name (letters, digits and _, not starting with a digit), written into SQL
+ * text unquoted; anything else is an SQL_NAME error naming `what` (e.g. "table", "tablePrefix").
+ */
+export function plainName(name: string, what = "table"): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new WorkbookError("SQL_NAME", `${what} ${JSON.stringify(name)} is not a plain lower-case SQL name; use letters, digits and "_", e.g. "my_table".`);
+  return name;
+}
+
 export interface Statement {
   text: string;
   values: unknown[];

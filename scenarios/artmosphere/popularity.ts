@@ -12,6 +12,7 @@ import type { Kafka } from "kafkajs";
 import { replayMessages, type ReplayMessage } from "../../lib/kafka/replay";
 import { count, mapSink, postgresSink, startProcessor, tumbling } from "../../lib/stream";
 import type { ProcessorStats, StreamProcessor } from "../../lib/stream";
+import { plainName } from "../../lib/sql";
 import type { SqlDatabase } from "../../lib/sql/sql";
 import { WorkbookError } from "../../lib/errors";
 import { chartSvg, type VegaLiteSpec } from "../../lib/display/chart";
@@ -24,12 +25,6 @@ export const WATERMARK_DELAY_MS = 2000;
 export const POPULARITY_TABLE = "artmosphere_popularity";
 export const POPULARITY_QUERY = "popularity";
 
-const NAME = /^[a-z_][a-z0-9_]*$/;
-
-function checkName(table: string): string {
-  if (!NAME.test(table)) throw new WorkbookError("SQL_NAME", `table ${JSON.stringify(table)} is not a plain lower-case name (letters, digits, _); rename it.`);
-  return table;
-}
 
 export interface ReplayCollectsOptions {
   kafka: Kafka;
@@ -67,7 +62,7 @@ export interface PopularityRow extends Record<string, unknown> {
 
 /** Creates the popularity table (window_start, artwork_id) if it does not exist. */
 export async function createPopularityTable(sql: SqlDatabase, table = POPULARITY_TABLE): Promise<void> {
-  await sql.exec(`CREATE TABLE IF NOT EXISTS ${checkName(table)} (
+  await sql.exec(`CREATE TABLE IF NOT EXISTS ${plainName(table)} (
     window_start timestamp NOT NULL,
     window_end timestamp NOT NULL,
     artwork_id text NOT NULL,
@@ -91,7 +86,7 @@ export interface PopularityOptions {
 
 /** Starts the stream processor: 5-second tumbling windows per artwork, count(), update mode, into PostgreSQL. */
 export async function startPopularity(options: PopularityOptions): Promise<StreamProcessor<CollectEvent>> {
-  const table = checkName(options.table ?? POPULARITY_TABLE);
+  const table = plainName(options.table ?? POPULARITY_TABLE);
   await createPopularityTable(options.sql, table);
   return startProcessor<CollectEvent>({
     kafka: options.kafka,
@@ -156,7 +151,7 @@ export async function startLivePopularity(options: PopularityOptions & { lines: 
 
 /** Every window row, in key order. */
 export async function popularityWindows(sql: SqlDatabase, table = POPULARITY_TABLE): Promise<PopularityRow[]> {
-  const { rows } = await sql.query<PopularityRow>(`SELECT window_start, window_end, artwork_id, collects FROM ${checkName(table)} ORDER BY window_start, artwork_id`);
+  const { rows } = await sql.query<PopularityRow>(`SELECT window_start, window_end, artwork_id, collects FROM ${plainName(table)} ORDER BY window_start, artwork_id`);
   return rows;
 }
 
@@ -174,8 +169,8 @@ export function recountWindows(lines: string[], artworkIds: ReadonlySet<string>)
 
 /** The most collected artworks so far (collects summed over their windows), with each window's share. */
 export async function topCollected(sql: SqlDatabase, options: { top?: number; table?: string; artworksTable?: string } = {}): Promise<Array<{ window: string; artwork: string; collects: number; total: number }>> {
-  const table = checkName(options.table ?? POPULARITY_TABLE);
-  const artworks = checkName(options.artworksTable ?? "artmosphere_artworks");
+  const table = plainName(options.table ?? POPULARITY_TABLE);
+  const artworks = plainName(options.artworksTable ?? "artmosphere_artworks");
   const hasTitles = (await sql.query<{ ok: boolean }>("SELECT to_regclass($1) IS NOT NULL AS ok", [artworks])).rows[0].ok;
   const { rows } = await sql.query<{ window_start: Date; artwork_id: string; title: string | null; collects: number; total: number }>(
     `WITH top AS (

@@ -15,6 +15,7 @@
  * folded with `translate()` over a fixed list of Latin letters (and highlights miss accented
  * words); without pg_trgm, a typo finds nothing. `capabilities.notes` says which applies.
  */
+import { plainName } from "../../lib/sql";
 import type { SqlDatabase, SqlQueryable } from "../../lib/sql/sql";
 import { WorkbookError } from "../../lib/errors";
 import type { Artist, Artwork } from "./catalogue";
@@ -61,7 +62,6 @@ export interface SearchOptions {
   typoFallback?: boolean;
 }
 
-const NAME = /^[a-z_][a-z0-9_]*$/;
 const ACCENTED = "áàâäãåāăąçćčďéèêëēėęěíìîïīįłñńňóòôöõøōőŕřśšşťúùûüūůűýÿžźżÁÀÂÄÃÅĀĂĄÇĆČĎÉÈÊËĒĖĘĚÍÌÎÏĪĮŁÑŃŇÓÒÔÖÕØŌŐŔŘŚŠŞŤÚÙÛÜŪŮŰÝŸŽŹŻ";
 const PLAIN = [...ACCENTED].map((c) => ({ ł: "l", Ł: "L", ø: "o", Ø: "O" } as Record<string, string>)[c] ?? c.normalize("NFD")[0]).join("");
 const MAX_WORDS = 12;
@@ -131,8 +131,7 @@ export class ArtSearch {
    * artworks with their artists' names. Tries CREATE EXTENSION for unaccent and pg_trgm first.
    */
   static async create(db: SqlDatabase, catalogue: { artworks: Artwork[]; artists: Artist[] }, options: { table?: string } = {}): Promise<ArtSearch> {
-    const table = options.table ?? SEARCH_TABLE;
-    if (!NAME.test(table)) throw new WorkbookError("SQL_NAME", `table ${JSON.stringify(table)} is not a plain lower-case name (letters, digits, _); rename it.`);
+    const table = plainName(options.table ?? SEARCH_TABLE);
     const notes: string[] = [];
     const unaccentError = await tryExtension(db, "unaccent");
     const trgmError = await tryExtension(db, "pg_trgm");
@@ -173,8 +172,7 @@ export class ArtSearch {
 
   /** Opens an index made earlier by create() (same table), reading its capabilities from the database. */
   static async open(db: SqlDatabase, options: { table?: string } = {}): Promise<ArtSearch> {
-    const table = options.table ?? SEARCH_TABLE;
-    if (!NAME.test(table)) throw new WorkbookError("SQL_NAME", `table ${JSON.stringify(table)} is not a plain lower-case name (letters, digits, _); rename it.`);
+    const table = plainName(options.table ?? SEARCH_TABLE);
     const { rows } = await db.query<{ unaccent: boolean; trgm: boolean; present: boolean }>(
       `SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'unaccent') AS unaccent, EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') AS trgm, to_regclass($1) IS NOT NULL AS present`, [table]);
     if (!rows[0].present) throw new WorkbookError("INPUT_MISSING", `there is no search table ${JSON.stringify(table)} in this database; build it first with buildSearchIndex(db, catalogue).`);
@@ -259,8 +257,7 @@ export class ArtSearch {
  * "Water-Lilies" for "water lil" and "Nymphéas" for "nympheas", and finds "Straße" only with its ß.
  */
 export async function naiveSearch(db: SqlQueryable, text: string, options: { table?: string; limit?: number } = {}): Promise<Array<{ id: string; title: string }>> {
-  const table = options.table ?? SEARCH_TABLE;
-  if (!NAME.test(table)) throw new WorkbookError("SQL_NAME", `table ${JSON.stringify(table)} is not a plain lower-case name; rename it.`);
+  const table = plainName(options.table ?? SEARCH_TABLE);
   const pattern = `%${String(text ?? "").replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const { rows } = await db.query<{ id: string; title: string }>(`SELECT id, title FROM ${table} WHERE title ILIKE $1 ORDER BY id LIMIT $2`, [pattern, options.limit ?? 1000]);
   return rows;

@@ -19,7 +19,7 @@ import { WorkbookError } from "../../lib/errors";
 import { kafka as configuredKafka, readTopic } from "../../lib/kafka";
 import { openLake } from "../../lib/lake";
 import type { Lake } from "../../lib/lake/lake";
-import { openSql } from "../../lib/sql";
+import { openSql, plainName } from "../../lib/sql";
 import type { SqlDatabase } from "../../lib/sql/sql";
 import { readDeadLetters, type DeadLetter } from "../../lib/stream/dead-letters";
 import { openWarehouse } from "../../lib/warehouse";
@@ -167,8 +167,7 @@ export async function startLambdaRun(options: LambdaRunOptions = {}): Promise<La
   fs.mkdirSync(stateDir, { recursive: true });
   const store = options.store ?? (await openDagStore({ db: sql }));
   const dag = lambdaDag({ warehouse: async () => warehouse, lake: async () => lake, kafka: async () => kafka });
-  const prefix = options.tablePrefix ?? "url_hourly";
-  if (!/^[a-z_][a-z0-9_]*$/.test(prefix)) throw new WorkbookError("OPTIONS_INVALID", `tablePrefix ${JSON.stringify(prefix)} is not a plain lower-case SQL name; use letters, digits and "_", e.g. "url_hourly".`);
+  const prefix = plainName(options.tablePrefix ?? "url_hourly", "tablePrefix");
   const tables = { speed: `${prefix}_speed`, fixed: `${prefix}_speed_fixed`, kappa: `${prefix}_kappa` };
   for (const t of Object.values(tables)) await sql.exec(`DROP TABLE IF EXISTS ${t}`);
 

@@ -11,6 +11,7 @@
  */
 import type { Kafka } from "kafkajs";
 import { aggregate, max, startProcessor, type BatchReport, type Offsets, type Sink, type StreamProcessor, type WindowRow, tumbling, DAY_MS } from "../../lib/stream";
+import { plainName } from "../../lib/sql";
 import type { SqlDatabase } from "../../lib/sql/sql";
 import { WorkbookError } from "../../lib/errors";
 import type { RedirectTable } from "./normalize";
@@ -37,13 +38,9 @@ export interface SpeedRow extends Record<string, unknown> {
   last_offset: number;
 }
 
-function checkTable(table: string): string {
-  if (!/^[a-z_][a-z0-9_]*$/.test(table)) throw new WorkbookError("OPTIONS_INVALID", `table ${JSON.stringify(table)} is not a plain lower-case SQL name; use letters, digits and "_", e.g. "${SPEED_TABLE}".`);
-  return table;
-}
 
 export async function createSpeedTable(sql: SqlDatabase, table = SPEED_TABLE): Promise<void> {
-  await sql.exec(`CREATE TABLE IF NOT EXISTS ${checkTable(table)} (
+  await sql.exec(`CREATE TABLE IF NOT EXISTS ${plainName(table)} (
     hour timestamp NOT NULL,
     url text NOT NULL,
     kafka_partition integer NOT NULL,
@@ -121,7 +118,7 @@ export interface SpeedLayer {
 
 /** Creates the table and starts the processor. */
 export async function startSpeedLayer(options: SpeedLayerOptions): Promise<SpeedLayer> {
-  const table = checkTable(options.table ?? SPEED_TABLE);
+  const table = plainName(options.table ?? SPEED_TABLE);
   const blockSize = checkBlockSize(options.blockSize ?? DEFAULT_BLOCK_SIZE);
   const keepTracking = options.keepTracking ?? false;
   await createSpeedTable(options.sql, table);
