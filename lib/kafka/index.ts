@@ -11,7 +11,7 @@ import { isWorkbookError } from "../errors";
 import { Broker, BrokerOptions, readLock, startBroker } from "./broker/broker";
 
 export { Broker, startBroker };
-export { readTopic } from "./read-topic";
+export { readLatest, readTopic } from "./read-topic";
 export type { BrokerOptions };
 
 export interface KafkaOptions {

@@ -39,3 +39,18 @@ export async function readTopic(kafka: Kafka, topic: string, onMessage: (message
     await consumer.disconnect();
   }
 }
+
+/**
+ * The latest value per key of a topic of JSON messages, read from the beginning up to its end as of
+ * the call (what a compacted topic keeps): `keyOf` gives a value's key; messages without a value are
+ * skipped.
+ */
+export async function readLatest<T>(kafka: Kafka, topic: string, keyOf: (value: T) => string, options: { timeoutMs?: number } = {}): Promise<T[]> {
+  const latest = new Map<string, T>();
+  await readTopic(kafka, topic, (m) => {
+    if (!m.value) return;
+    const value = JSON.parse(m.value.toString()) as T;
+    latest.set(keyOf(value), value);
+  }, options);
+  return [...latest.values()];
+}

@@ -4,7 +4,7 @@
  * not show an anomaly twice); and the reconciliation of what was read with where it went.
  */
 import type { Kafka } from "kafkajs";
-import { readTopic } from "../../lib/kafka/read-topic";
+import { readLatest } from "../../lib/kafka/read-topic";
 import type { SqlDatabase } from "../../lib/sql/sql";
 import type { DeadLetter } from "../../lib/stream/dead-letters";
 import { RATINGS_QUERY, anomalyKey, type Anomaly, type MovieRatingRow } from "./pipeline";
@@ -71,11 +71,6 @@ export function pollLatestWindows(sql: SqlDatabase, onRows: (rows: MovieRatingRo
 
 /** Reads the anomalies topic from the beginning up to its current end; latest message per key. */
 export async function readAnomalies(kafka: Kafka, topic = "netflix-anomalies", options: { timeoutMs?: number } = {}): Promise<Anomaly[]> {
-  const latest = new Map<string, Anomaly>();
-  await readTopic(kafka, topic, (message) => {
-    if (!message.value) return;
-    const a = JSON.parse(message.value.toString()) as Anomaly;
-    latest.set(anomalyKey(a), a);
-  }, options);
-  return [...latest.values()].sort((a, b) => (a.window_start < b.window_start ? -1 : a.window_start > b.window_start ? 1 : a.movie_id - b.movie_id));
+  const latest = await readLatest<Anomaly>(kafka, topic, anomalyKey, options);
+  return latest.sort((a, b) => (a.window_start < b.window_start ? -1 : a.window_start > b.window_start ? 1 : a.movie_id - b.movie_id));
 }

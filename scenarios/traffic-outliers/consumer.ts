@@ -4,19 +4,13 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Consumer, Kafka } from "kafkajs";
-import { readTopic } from "../../lib/kafka/read-topic";
+import { readLatest } from "../../lib/kafka/read-topic";
 import { alertKey, type AlertMessage } from "./alerts";
 import { sortMessages } from "./detect";
 
 /** Every alert message in the topic up to its current end, once per key, in event-time order. */
 export async function readAlerts(kafka: Kafka, topic: string, options: { timeoutMs?: number } = {}): Promise<AlertMessage[]> {
-  const latest = new Map<string, AlertMessage>();
-  await readTopic(kafka, topic, (m) => {
-    if (!m.value) return;
-    const a = JSON.parse(m.value.toString()) as AlertMessage;
-    latest.set(alertKey(a), a);
-  }, options);
-  return sortMessages([...latest.values()]);
+  return sortMessages(await readLatest<AlertMessage>(kafka, topic, alertKey, options));
 }
 
 /** One line for a message, as the consumer prints it. */
