@@ -19,6 +19,7 @@ export type { Aggregate, Aggregates, Accessor, CustomAggregate } from "./aggrega
 // Engine (no I/O)
 export { StreamEngine, iso } from "./engine";
 export type { ValidRecord } from "./engine";
+export { parseJsonObject } from "./parse";
 export type { BatchResult, DeadRecord, EngineOptions, EngineSnapshot, EngineStats, InputRecord, OutputMode, Parsed, StreamQuery, WindowRow } from "./engine";
 
 // Processor over Kafka, checkpoints

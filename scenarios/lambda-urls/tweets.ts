@@ -8,6 +8,7 @@
  * page it links to, in the hour of its created_at (UTC). The batch layer runs it over the master data
  * set, the speed layer runs the same parse incrementally, and the tests run it over the raw topic.
  */
+import { parseJsonObject } from "../../lib/stream";
 import { normalizeUrl, type NormalizeOptions } from "./normalize";
 
 export const HOUR_MS = 3_600_000;
@@ -54,14 +55,9 @@ export function hourOf(ms: number): number {
 
 /** Validates one tweet and normalises its URLs; a tweet with a URL that has no canonical form is rejected. */
 export function parseTweet(text: string, options: NormalizeOptions = {}): ParsedTweet {
-  let obj: unknown;
-  try {
-    obj = JSON.parse(text);
-  } catch {
-    return { ok: false, reason: `not JSON: ${JSON.stringify(text.length > 60 ? text.slice(0, 60) + "..." : text)}` };
-  }
-  if (typeof obj !== "object" || obj === null || Array.isArray(obj)) return { ok: false, reason: "not a JSON object" };
-  const t = obj as Record<string, unknown>;
+  const json = parseJsonObject(text);
+  if (!json.ok) return json;
+  const t = json.value;
   if (typeof t.id !== "string" || !/^\d+$/.test(t.id)) return { ok: false, reason: `id ${JSON.stringify(t.id)} is not a string of digits` };
   if (typeof t.created_at !== "string") return { ok: false, reason: "created_at is missing" };
   const time = parseCreatedAt(t.created_at);

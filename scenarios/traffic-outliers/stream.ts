@@ -15,7 +15,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Kafka, Producer } from "kafkajs";
-import { count, kafkaSink, startProcessor, sum, tumbling } from "../../lib/stream";
+import { count, kafkaSink, parseJsonObject, startProcessor, sum, tumbling } from "../../lib/stream";
 import type { BatchReport, Parsed, Sink, StreamProcessor, WindowRow } from "../../lib/stream";
 import { WorkbookError } from "../../lib/errors";
 import { createDetector, HOUR_MS, type DetectorOptions, type Scored, type SeriesState } from "./detectors";
@@ -43,14 +43,9 @@ export function parsePoint(text: string, known?: ReadonlySet<string>): Parsed<Po
     const departures = Number(fast[3]);
     if (Number.isSafeInteger(departures)) return { ok: true, value: { airport, hour, departures } };
   }
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    return { ok: false, reason: `not JSON: ${JSON.stringify(text.slice(0, 60))}` };
-  }
-  if (typeof v !== "object" || v === null || Array.isArray(v)) return { ok: false, reason: "not a JSON object" };
-  const o = v as Record<string, unknown>;
+  const json = parseJsonObject(text);
+  if (!json.ok) return json;
+  const o = json.value;
   if (typeof o.airport !== "string" || !/^[A-Z0-9]{3,4}$/.test(o.airport)) return { ok: false, reason: `airport ${JSON.stringify(o.airport)} is not an IATA code` };
   if (known && !known.has(o.airport)) return { ok: false, reason: `airport ${o.airport} is not one of the monitored airports` };
   const hour = typeof o.hour === "string" ? parseHour(o.hour) : NaN;

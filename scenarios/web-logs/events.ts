@@ -6,7 +6,7 @@
  * (it goes to the dead-letter topic). Whether the state is a real one is a business rule checked later,
  * by the hourly rollup (unknown states are rejected there, with the reason).
  */
-import type { Parsed } from "../../lib/stream";
+import { parseJsonObject, type Parsed } from "../../lib/stream";
 
 /** A parsed web-log event. */
 export interface WebLogEvent {
@@ -114,14 +114,9 @@ export function scanLogLine(text: string): WebLogEvent | undefined {
 
 /** Parses one log line with JSON.parse (any JSON shape), or says why it is rejected. */
 export function parseLogLineJson(text: string): Parsed<WebLogEvent> {
-  let o: unknown;
-  try {
-    o = JSON.parse(text);
-  } catch {
-    return { ok: false, reason: `not JSON: ${JSON.stringify(text.slice(0, 40))}` };
-  }
-  if (typeof o !== "object" || o === null || Array.isArray(o)) return { ok: false, reason: "not a JSON object" };
-  const r = o as Record<string, unknown>;
+  const json = parseJsonObject(text);
+  if (!json.ok) return json;
+  const r = json.value;
   if (typeof r.date_time !== "string") return { ok: false, reason: `date_time is missing or not text (got ${JSON.stringify(r.date_time)})` };
   const time = parseDateTime(r.date_time);
   if (Number.isNaN(time)) return { ok: false, reason: `date_time ${JSON.stringify(r.date_time)} is not "YYYY-MM-DD HH:MM:SS"` };
