@@ -41,6 +41,7 @@ import type { TableSchema, Warehouse } from "../lib/warehouse";
 import { firstDifference, geomean } from "./compare";
 import type { ResultTable } from "./compare";
 import { FLIGHTS_QUERIES } from "./warehouse-flights";
+import { FLIGHTS_SCHEMA } from "../scenarios/traffic-outliers/series";
 
 const ROWS = 1_000_000;
 /** Debian's interpreter, where python3-pandas and python3-tables install (a pyenv python3 on PATH lacks them). */
@@ -227,16 +228,6 @@ const DANFOJS_RUNS = Number(process.env.WAREHOUSE_BENCH_DANFOJS_RUNS ?? 3);
 /** danfojs stops repeating a query once its runs took this many seconds (worst_day takes minutes on the sample). */
 const DANFOJS_BUDGET = 20;
 const DANFOJS_ROWS = /^all$/i.test(process.env.WAREHOUSE_BENCH_DANFOJS_ROWS ?? "") ? FLIGHTS_ROWS : Number(process.env.WAREHOUSE_BENCH_DANFOJS_ROWS ?? 300_000);
-
-const FLIGHTS_SCHEMA: TableSchema = {
-  columns: [
-    { name: "date", type: "TIMESTAMP", mode: "REQUIRED" },
-    { name: "delay", type: "INT64" },
-    { name: "distance", type: "INT64" },
-    { name: "origin", type: "STRING" },
-    { name: "destination", type: "STRING" },
-  ],
-};
 
 const AIRPORTS_SCHEMA: TableSchema = {
   columns: [
