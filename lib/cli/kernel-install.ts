@@ -2,6 +2,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { config } from "../config";
+import { kernelArgv } from "../runner/kernel-command";
 import { type OptionSpec, helpText, parseArgs, usageError } from "./args";
 
 const OPTIONS: OptionSpec[] = [
@@ -48,10 +49,9 @@ export function installKernelSpec(options: { name?: string; dataDir?: string } =
   const name = options.name ?? NOTEBOOK_KERNELSPEC.name;
   const dataDir = options.dataDir ?? config().jupyterDataDir;
   const dir = path.join(dataDir, "kernels", name);
-  const tslab = path.join(path.dirname(require.resolve("tslab/package.json")), "bin", "tslab");
   fs.mkdirSync(dir, { recursive: true });
   const spec = {
-    argv: [process.execPath, tslab, "kernel", "--config-path", "{connection_file}"],
+    argv: kernelArgv("{connection_file}"),
     display_name: NOTEBOOK_KERNELSPEC.display_name,
     language: NOTEBOOK_KERNELSPEC.language,
     metadata: { "de-workbook": { project: config().projectRoot } },

@@ -12,6 +12,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type * as Zmq from "zeromq";
 import { WorkbookError } from "../errors";
+import { kernelArgv } from "./kernel-command";
 import type { JsonObject } from "../notebook/nbformat";
 
 const DELIM = Buffer.from("<IDS|MSG>");
@@ -62,10 +63,6 @@ async function freePorts(n: number): Promise<number[]> {
     await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
   }
   return ports;
-}
-
-function tslabBin(): string {
-  return path.join(path.dirname(require.resolve("tslab/package.json")), "bin", "tslab");
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -122,7 +119,8 @@ export class Kernel {
       shell_port: shellPort, iopub_port: iopubPort, stdin_port: stdinPort, control_port: controlPort, hb_port: hbPort,
       kernel_name: name,
     }));
-    this.proc = spawn(process.execPath, [tslabBin(), "kernel", "--config-path", this.connectionFile, ...KERNELS[name]], {
+    const [node, ...args] = kernelArgv(this.connectionFile, KERNELS[name]);
+    this.proc = spawn(node, args, {
       cwd: this.options.cwd,
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],

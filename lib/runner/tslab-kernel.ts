@@ -1,0 +1,48 @@
+/**
+ * The tslab kernel as this project starts it: `node dist/lib/runner/tslab-kernel.js kernel
+ * --config-path FILE [--js]`. The batch runner spawns it, and the kernelspec that Jupyter and VS
+ * Code use (`workbook kernel install`) names it, so every kernel gets the same two changes:
+ * - zeromq's sends are queued (./send-queue): tslab never awaits a send, and without the queue
+ *   every 513th message of the kernel's life was lost;
+ * - the project's own tslab runs, never another one found above the notebook's folder (tslab's
+ *   "find local" would load a tslab whose zeromq this file has not changed).
+ * Everything else (arguments, behaviour, version) is tslab's.
+ */
+import * as path from "node:path";
+import { queueSends } from "./send-queue";
+
+interface TslabMain {
+  startKernel(options: { configPath: string; enableFindLocal: boolean; jsKernel: boolean; globalVersion: string }): void;
+}
+
+function usage(message: string): never {
+  process.stderr.write(`${message}\nUsage: node ${path.basename(__filename)} kernel --config-path CONNECTION_FILE [--js]\n`);
+  process.exit(2);
+}
+
+function main(argv: string[]): void {
+  const [command, ...rest] = argv;
+  if (command !== "kernel") usage(`Unknown command ${JSON.stringify(command ?? "")}: this launcher only starts a kernel.`);
+  let configPath = "";
+  let jsKernel = false;
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    if (arg === "--config-path") configPath = rest[++i] ?? "";
+    else if (arg.startsWith("--config-path=")) configPath = arg.slice("--config-path=".length);
+    else if (arg === "--js") jsKernel = true;
+    else usage(`Unknown argument ${JSON.stringify(arg)}.`);
+  }
+  if (!configPath) usage("The connection file is missing.");
+
+  const tslabDir = path.dirname(require.resolve("tslab/package.json"));
+  // The zeromq that tslab's own require("zeromq") resolves to, changed before tslab loads it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  queueSends(require(require.resolve("zeromq", { paths: [tslabDir] })) as typeof import("zeromq"));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const tslab = require(path.join(tslabDir, "dist", "main.js")) as TslabMain;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const version = (require(path.join(tslabDir, "package.json")) as { version: string }).version;
+  tslab.startKernel({ configPath, enableFindLocal: false, jsKernel, globalVersion: version });
+}
+
+main(process.argv.slice(2));
