@@ -36,11 +36,8 @@ function main(argv: string[]): void {
 
   const tslabDir = path.dirname(require.resolve("tslab/package.json"));
   // The zeromq that tslab's own require("zeromq") resolves to, changed before tslab loads it.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   queueSends(require(require.resolve("zeromq", { paths: [tslabDir] })) as typeof import("zeromq"));
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const tslab = require(path.join(tslabDir, "dist", "main.js")) as TslabMain;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const version = (require(path.join(tslabDir, "package.json")) as { version: string }).version;
   tslab.startKernel({ configPath, enableFindLocal: false, jsKernel, globalVersion: version });
 }
