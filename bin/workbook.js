@@ -3,6 +3,9 @@
 // The composition root: the one place that knows both lib/ and the scenarios. Each scenario with CLI
 // commands or DAGs has a register module that adds them to lib/cli/registry (cheaply: the heavy
 // modules load only when one of its entries is used). A new scenario adds one name here.
+// The TypeScript compiler (for the parameters cell) and other big modules from V8's code cache.
+require("../dist/lib/compile-cache.js").enableCompileCache();
+
 const SCENARIOS_WITH_REGISTER = ["image-kmeans", "sparkify", "lambda-urls", "web-logs", "artmosphere"];
 
 for (const name of SCENARIOS_WITH_REGISTER) require(`../dist/scenarios/${name}/register.js`);

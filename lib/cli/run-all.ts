@@ -11,6 +11,13 @@ import { type OptionSpec, helpText, numberOption, parseArgs, usageError } from "
 import { parameterSources } from "./run";
 import { formatTable } from "./table";
 
+/**
+ * run-all's (npm start's) default limit per cell, in seconds: every wait of the runner is bounded,
+ * so a batch of notebooks can never hang. The slowest cell of the workbook's notebooks takes a few
+ * minutes on a loaded two-core machine.
+ */
+export const RUN_ALL_CELL_TIMEOUT = 900;
+
 const OPTIONS: OptionSpec[] = [
   { names: ["-j", "--jobs"], key: "jobs", arity: 1, help: "notebooks run at once (default: WORKBOOK_JOBS, else one per core)" },
   { names: ["-p", "--parameters"], key: "params", arity: 2, repeat: true, help: "a parameter for every notebook that declares it" },
@@ -19,7 +26,8 @@ const OPTIONS: OptionSpec[] = [
   { names: ["-y", "--parameters-yaml"], key: "yamls", arity: 1, repeat: true, help: "parameters as a YAML string" },
   { names: ["--notebooks"], key: "notebooks", arity: 1, help: "folder of notebooks (default: notebooks/)" },
   { names: ["--out"], key: "out", arity: 1, help: "folder for executed copies (default: out/)" },
-  { names: ["--execution-timeout"], key: "executionTimeout", arity: 1, help: "seconds a cell may run" },
+  { names: ["--execution-timeout"], key: "executionTimeout", arity: 1, help: `seconds a cell may run before it is interrupted and failed (default ${RUN_ALL_CELL_TIMEOUT}; 0: no limit)` },
+  { names: ["--iopub-timeout"], key: "iopubTimeout", arity: 1, help: "seconds to wait for each further output of a cell after its reply (default 5)" },
   { names: ["-h", "--help"], key: "help", arity: 0, help: "show this help" },
 ];
 
@@ -37,7 +45,10 @@ export interface RunAllOptions {
   outDir: string;
   jobs: number;
   parameters?: Parameters;
+  /** Seconds a cell may run (default RUN_ALL_CELL_TIMEOUT; 0: no limit). */
   executionTimeout?: number;
+  /** Seconds to wait for each further output of a cell after its reply (the runner's default: 5). */
+  iopubTimeout?: number;
   /**
    * A work folder (WORKBOOK_HOME) per notebook, so that notebooks running side by side never wait for
    * each other's warehouse file or PGlite folder (a kernel keeps them open until it ends). Default:
@@ -71,7 +82,7 @@ export async function runAll(options: RunAllOptions): Promise<RunAllRow[]> {
         if (options.homeFor) fs.mkdirSync(options.homeFor(name), { recursive: true });
         const logLines: string[] = [];
         const sink = { write: (s: string) => (logLines.push(s), true) } as unknown as NodeJS.WritableStream;
-        const result = await runNotebook({ input, output: path.join(options.outDir, name), parameters: own, progressBar: false, executionTimeout: options.executionTimeout, stderr: sink, ...(options.homeFor ? { env: { WORKBOOK_HOME: options.homeFor(name) } } : {}) });
+        const result = await runNotebook({ input, output: path.join(options.outDir, name), parameters: own, progressBar: false, executionTimeout: options.executionTimeout ?? RUN_ALL_CELL_TIMEOUT, iopubTimeout: options.iopubTimeout, stderr: sink, ...(options.homeFor ? { env: { WORKBOOK_HOME: options.homeFor(name) } } : {}) });
         row = { notebook: name, status: result.status, cells: result.executed, seconds: (Date.now() - started) / 1000, scraps: readScraps(result.notebook), ...(result.error ? { error: result.error } : {}) };
       } catch (err) {
         row = { notebook: name, status: "error", cells: 0, seconds: (Date.now() - started) / 1000, scraps: {}, error: (err as Error).message };
@@ -118,6 +129,7 @@ export async function runAllCommand(argv: string[]): Promise<number> {
     notebooksDir, outDir, jobs: Math.floor(jobs), parameters,
     ...(homes ? { homeFor: (name: string) => path.join(homes, name.replace(/\.ipynb$/, "")) } : {}),
     executionTimeout: numberOption(options.executionTimeout, "--execution-timeout"),
+    iopubTimeout: numberOption(options.iopubTimeout, "--iopub-timeout"),
     onDone: (row) => {
       done++;
       process.stderr.write(`[${done}/${count}] ${row.notebook}: ${row.status} in ${row.seconds.toFixed(1)} s${row.error ? `\n    ${row.error.split("\n").slice(0, 6).join("\n    ")}` : ""}\n`);

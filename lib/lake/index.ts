@@ -23,8 +23,10 @@ export interface OpenLakeOptions {
   /**
    * Cloud Storage only: options for the `Storage` client, e.g. `{ projectId, apiEndpoint, authClient, retryOptions }`.
    * Default: none (Application Default Credentials, Google's endpoint; retries as the lake sets them, see ./gcs.ts).
+   * Typed loosely on purpose: `de-workbook`'s declarations name no type of @google-cloud/storage, so a
+   * notebook importing it does not make tslab read that package's declarations.
    */
-  storage?: StorageOptions;
+  storage?: Record<string, unknown>;
 }
 
 /** Opens the configured lake (or the one `options.root` names). Close it with `close()`. */
@@ -33,7 +35,7 @@ export async function openLake(options: OpenLakeOptions = {}): Promise<Lake> {
   if (root === "") {
     throw new WorkbookError("LAKE_PATH_INVALID", `the lake root is empty; pass a folder or gs://bucket/prefix as root, or set LAKE.`);
   }
-  if (root.startsWith("gs://")) return GcsLake.create(root, options.storage);
+  if (root.startsWith("gs://")) return GcsLake.create(root, options.storage as StorageOptions | undefined);
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(root)) {
     throw new WorkbookError("LAKE_PATH_INVALID", `lake root ${JSON.stringify(root)} uses a scheme the lake does not support; use a local folder or gs://bucket/prefix.`);
   }

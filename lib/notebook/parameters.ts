@@ -3,7 +3,7 @@
  * values, the `parameters` cell and its defaults, and the injected cell of `let` declarations.
  */
 import * as fs from "node:fs";
-import * as ts from "typescript";
+import type * as TS from "typescript";
 import * as YAML from "yaml";
 import { WorkbookError } from "../errors";
 import { type Cell, type CodeCell, type Notebook, cellTags, joinSource, newCellId } from "./nbformat";
@@ -135,7 +135,16 @@ export function renderParameters(params: Parameters, declared: DeclaredParameter
   return lines.join("\n") + "\n";
 }
 
-function inferType(init: ts.Expression): string {
+/**
+ * The TypeScript compiler, loaded when a parameters cell is first read: `de-workbook` is imported by
+ * every notebook, and loading the compiler (about 9 MB) there cost each kernel most of a second.
+ */
+function typescript(): typeof TS {
+  return require("typescript") as typeof TS;
+}
+
+function inferType(init: TS.Expression): string {
+  const ts = typescript();
   switch (init.kind) {
     case ts.SyntaxKind.StringLiteral:
     case ts.SyntaxKind.NoSubstitutionTemplateLiteral:
@@ -153,11 +162,11 @@ function inferType(init: ts.Expression): string {
     case ts.SyntaxKind.ObjectLiteralExpression:
       return "object";
     case ts.SyntaxKind.PrefixUnaryExpression: {
-      const u = init as ts.PrefixUnaryExpression;
+      const u = init as TS.PrefixUnaryExpression;
       return (u.operator === ts.SyntaxKind.MinusToken || u.operator === ts.SyntaxKind.PlusToken) && u.operand.kind === ts.SyntaxKind.NumericLiteral ? "number" : "unknown";
     }
     case ts.SyntaxKind.Identifier: {
-      const t = (init as ts.Identifier).text;
+      const t = (init as TS.Identifier).text;
       return t === "NaN" || t === "Infinity" ? "number" : t === "undefined" ? "undefined" : "unknown";
     }
     default:
@@ -167,6 +176,7 @@ function inferType(init: ts.Expression): string {
 
 /** The parameters declared in a cell's source, with types, defaults and trailing-comment help. */
 export function declaredParameters(source: string): DeclaredParameter[] {
+  const ts = typescript();
   const file = ts.createSourceFile("parameters.ts", source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
   const out: DeclaredParameter[] = [];
   for (const stmt of file.statements) {

@@ -14,7 +14,7 @@ import {
   cellTags, joinSource, newCellId, readNotebook, writeNotebook,
 } from "../notebook/nbformat";
 import { type Parameters, injectParameters, inspectNotebookParameters } from "../notebook/parameters";
-import { KERNELS, Kernel } from "./kernel";
+import { type ExecuteOutcome, type KernelFaults, type KernelMessage, KERNELS, Kernel } from "./kernel";
 import { OutputCollector } from "./outputs";
 
 export const ERROR_CELL_TAG = "papermill-error-cell-tag";
@@ -40,6 +40,15 @@ export interface RunOptions {
   startTimeout?: number;
   /** Seconds a cell may run before it is interrupted and failed (default: no limit). */
   executionTimeout?: number;
+  /**
+   * Seconds to wait, after a cell's reply, for each further output message until its "idle" (default
+   * 5). Past it the cell fails, saying its outputs may be incomplete.
+   */
+  iopubTimeout?: number;
+  /** Seconds the kernel may answer no heartbeat and use no CPU before it counts as dead (default 30; exit 138). */
+  heartbeatTimeout?: number;
+  /** For tests: faults planted in the kernel's message path. */
+  faults?: KernelFaults;
   /** Hide the source of every cell in the output (papermill's report mode). */
   reportMode?: boolean;
   /** Also inject PAPERMILL_INPUT_PATH and PAPERMILL_OUTPUT_PATH as parameters. */
@@ -128,12 +137,22 @@ function progressLine(stream: NodeJS.WritableStream, enabled: boolean) {
   };
 }
 
-/** Runs a notebook as papermill would. Usage errors throw WorkbookError; cell failures do not. */
-export async function runNotebook(options: RunOptions): Promise<RunResult> {
+/** What a run works on: the output notebook being filled in, and how to save it. */
+interface Run {
+  nb: Notebook;
+  meta: JsonObject;
+  input: string;
+  output: string;
+  kernelName: string;
+  kernelspec: JsonObject | undefined;
+  cwd: string;
+  started: number;
+  save(): void;
+}
+
+/** Step 1: read and check the input, inject the parameters, reset outputs, save the pending notebook. */
+function prepareRun(options: RunOptions, warn: (m: string) => void): Run {
   const started = Date.now();
-  const stderr = options.stderr ?? process.stderr;
-  const stdout = options.stdout ?? process.stdout;
-  const warn = (m: string) => stderr.write(`warning: ${m}\n`);
   const input = path.resolve(options.input);
   const output = path.resolve(options.output ?? defaultOutputPath(input));
   const source = readNotebook(input);
@@ -148,6 +167,9 @@ export async function runNotebook(options: RunOptions): Promise<RunResult> {
   const cwd = path.resolve(options.cwd ?? path.dirname(input));
   if (!fs.existsSync(cwd) || !fs.statSync(cwd).isDirectory()) {
     throw new WorkbookError("CWD_INVALID", `--cwd ${JSON.stringify(cwd)} is not a folder; give an existing folder.`);
+  }
+  for (const [flag, value] of [["--iopub-timeout", options.iopubTimeout], ["--heartbeat-timeout", options.heartbeatTimeout]] as const) {
+    if (value !== undefined && !(value > 0)) throw new WorkbookError("USAGE", `${flag} ${value} is not a positive number of seconds; give one, e.g. ${flag} 10.`);
   }
 
   const parameters: Parameters = { ...(options.parameters ?? {}) };
@@ -182,41 +204,118 @@ export async function runNotebook(options: RunOptions): Promise<RunResult> {
     }
   }
   fs.mkdirSync(path.dirname(output), { recursive: true });
-  const save = () => writeNotebook(output, nb);
-  save();
-  if (options.prepareOnly) {
-    return { status: "prepared", exitCode: 0, output, notebook: nb, executed: 0, durationMs: Date.now() - started };
+  const run: Run = { nb, meta, input, output, kernelName, kernelspec: spec, cwd, started, save: () => writeNotebook(output, run.nb) };
+  run.save();
+  return run;
+}
+
+/** A cell that did not complete: the text for the notebook and the terminal, and whether the kernel is lost. */
+interface CellFailure {
+  text: string;
+  kernelLost: boolean;
+}
+
+/** Turns an execution's outcome into a failure (undefined when the cell completed). */
+function failureOf(outcome: ExecuteOutcome, options: RunOptions): CellFailure | undefined {
+  const stderr = outcome.stderr.trim();
+  const withStderr = (text: string) => (stderr ? `${text}\n${stderr}` : text);
+  switch (outcome.status) {
+    case "ok":
+      return undefined;
+    case "error":
+      return { text: stderr || "The cell failed (the kernel gave no message).", kernelLost: false };
+    case "timeout":
+      return { text: withStderr(`The cell did not finish within --execution-timeout ${options.executionTimeout} s and was interrupted.`), kernelLost: false };
+    case "died":
+      return { text: withStderr("The kernel died while running this cell (its process exited)."), kernelLost: true };
+    case "unresponsive":
+      return { text: withStderr(`The kernel stopped responding while running this cell: ${outcome.reason}. Raise --heartbeat-timeout if the cell blocks on purpose.`), kernelLost: true };
+    case "incomplete":
+      return { text: withStderr(`The cell's end was not seen: ${outcome.reason}. Raise --iopub-timeout if the machine is very loaded.`), kernelLost: false };
+    case "failed":
+      return { text: withStderr(`The runner failed on this cell: ${outcome.reason}.`), kernelLost: false };
+  }
+}
+
+/**
+ * Step 2's output routing. Outputs of the cell being executed go to it. An output whose parent is
+ * another request (background work of an earlier cell, a live chart, a progress display) is kept:
+ * an update of a display goes to that display wherever it is; anything else goes to the cell that
+ * sent the request it answers, or, when that is unknown, to the cell that ran last.
+ */
+class OutputRouter {
+  readonly collector: OutputCollector;
+  private readonly cellOf = new Map<string, number>();
+  private lastCell = -1;
+  /** Outputs that arrived outside their own cell's execution. */
+  strays = 0;
+
+  constructor(private readonly run: Run, private readonly onChange: (type: string, content: JsonObject) => void) {
+    this.collector = new OutputCollector((i) => {
+      const c = run.nb.cells[i];
+      return c?.cell_type === "code" ? c.outputs : [];
+    });
   }
 
-  const finish = (status: RunResult["status"], exitCode: RunResult["exitCode"], extra: Partial<RunResult> = {}): RunResult => {
-    meta.end_time = isoNow();
-    meta.duration = (Date.now() - started) / 1000;
-    meta.exception = status !== "completed";
-    save();
-    return { status, exitCode, output, notebook: nb, executed, durationMs: Date.now() - started, ...extra };
-  };
+  /** A cell's output, from its own execution. */
+  own(cell: number, type: string, content: JsonObject): void {
+    this.lastCell = cell;
+    if (this.collector.handle(cell, type, content)) this.onChange(type, content);
+  }
 
+  started(cell: number, msgId: string): void {
+    this.cellOf.set(msgId, cell);
+    this.lastCell = cell;
+  }
+
+  stray(msg: KernelMessage): void {
+    const type = msg.header.msg_type;
+    const cell = this.cellOf.get(msg.parent_header.msg_id ?? "") ?? this.lastCell;
+    if (cell < 0) return;
+    this.strays++;
+    if (this.collector.handle(cell, type, msg.content)) this.onChange(type, msg.content);
+  }
+}
+
+/** Runs a notebook as papermill would. Usage errors throw WorkbookError; cell failures do not. */
+export async function runNotebook(options: RunOptions): Promise<RunResult> {
+  const stderr = options.stderr ?? process.stderr;
+  const stdout = options.stdout ?? process.stdout;
+  const run = prepareRun(options, (m) => stderr.write(`warning: ${m}\n`));
+  const { nb, meta, output } = run;
   let executed = 0;
+  if (options.prepareOnly) {
+    return { status: "prepared", exitCode: 0, output, notebook: nb, executed, durationMs: Date.now() - run.started };
+  }
+
   const bar = progressLine(stderr, options.progressBar ?? (stderr as NodeJS.WriteStream).isTTY === true);
+  const router = new OutputRouter(run, (type, content) => {
+    if (options.logOutput) logOutput(type, content, stdout, stderr);
+  });
   let kernel: Kernel | undefined;
   const onAbort = () => {
     void kernel?.close();
   };
   options.signal?.addEventListener("abort", onAbort);
+  let result: Omit<RunResult, "durationMs" | "output" | "notebook" | "executed"> = { status: "completed", exitCode: 0 };
   try {
+    // Step 2: the kernel.
     ensureSelfLink();
     try {
-      kernel = await Kernel.start({ kernelName, cwd, startTimeoutMs: (options.startTimeout ?? 60) * 1000, env: options.env });
+      kernel = await Kernel.start({
+        kernelName: run.kernelName, cwd: run.cwd, env: options.env, faults: options.faults,
+        startTimeoutMs: (options.startTimeout ?? 60) * 1000,
+        heartbeatTimeoutMs: options.heartbeatTimeout === undefined ? undefined : options.heartbeatTimeout * 1000,
+        onStrayMessage: (msg) => router.stray(msg),
+      });
     } catch (err) {
       meta.exception = true;
-      save();
+      run.save();
       throw err;
     }
-    nb.metadata.kernelspec = spec ?? { name: kernelName, display_name: kernelName === "jslab" ? "JavaScript" : "TypeScript", language: kernelName === "jslab" ? "javascript" : "typescript" };
-    const collector = new OutputCollector((i) => {
-      const c = nb.cells[i];
-      return c.cell_type === "code" ? c.outputs : [];
-    });
+    nb.metadata.kernelspec = run.kernelspec ?? { name: run.kernelName, display_name: run.kernelName === "jslab" ? "JavaScript" : "TypeScript", language: run.kernelName === "jslab" ? "javascript" : "typescript" };
+
+    // Step 3: the cells, in order, until one fails.
     const n = nb.cells.length;
     for (let i = 0; i < n; i++) {
       const cell = nb.cells[i];
@@ -225,22 +324,21 @@ export async function runNotebook(options: RunOptions): Promise<RunResult> {
       pm.status = "running";
       pm.start_time = isoNow();
       bar.update(i + 1, n, firstLine(cell));
-      save();
-      let failure: { text: string; died: boolean } | undefined;
+      run.save();
+      let failure: CellFailure | undefined;
       const code = joinSource(cell.source);
       if (cell.cell_type === "code" && code.trim() !== "" && !cellTags(cell).includes("skip-execution")) {
         if (options.signal?.aborted) {
-          failure = { text: "The run was stopped (SIGINT/SIGTERM).", died: false };
+          failure = { text: "The run was stopped (SIGINT/SIGTERM).", kernelLost: false };
         } else {
-          const outcome = await kernel.execute(code, (type, content) => {
-            if (collector.handle(i, type, content) && options.logOutput) logOutput(type, content, stdout, stderr);
-          }, options.executionTimeout ? options.executionTimeout * 1000 : undefined);
+          const outcome = await kernel.execute(code, (type, content) => router.own(i, type, content), {
+            timeoutMs: options.executionTimeout ? options.executionTimeout * 1000 : undefined,
+            iopubTimeoutMs: options.iopubTimeout === undefined ? undefined : options.iopubTimeout * 1000,
+          });
+          router.started(i, outcome.msgId);
           executed++;
           cell.execution_count = outcome.executionCount;
-          if (options.signal?.aborted) failure = { text: "The run was stopped (SIGINT/SIGTERM).", died: false };
-          else if (outcome.status === "error") failure = { text: outcome.stderr.trim() || "The cell failed (the kernel gave no message).", died: false };
-          else if (outcome.status === "timeout") failure = { text: `The cell did not finish within --execution-timeout ${options.executionTimeout} s and was interrupted.${outcome.stderr.trim() ? `\n${outcome.stderr.trim()}` : ""}`, died: false };
-          else if (outcome.status === "died") failure = { text: `The kernel died while running this cell (its process exited).${outcome.stderr.trim() ? `\n${outcome.stderr.trim()}` : ""}`, died: true };
+          failure = options.signal?.aborted ? { text: "The run was stopped (SIGINT/SIGTERM).", kernelLost: false } : failureOf(outcome, options);
         }
       }
       pm.end_time = isoNow();
@@ -248,24 +346,30 @@ export async function runNotebook(options: RunOptions): Promise<RunResult> {
       pm.status = failure ? "failed" : "completed";
       pm.exception = failure ? true : false;
       if (!failure) {
-        save();
+        run.save();
         continue;
       }
+      // Step 4 (on failure): papermill's banner and anchor cells, and the message.
       bar.end();
       const executionCount = cell.cell_type === "code" ? cell.execution_count : null;
       nb.cells.splice(i, 0, anchorCell());
       nb.cells.unshift(bannerCell(executionCount));
-      const failedCell = i + 2;
       stderr.write(`Cell ${i + 1} of ${n} (${executionCount === null ? "not counted" : `In [${executionCount}]`}: ${JSON.stringify(firstLine(cell))}) failed:\n${failure.text}\n`);
       stderr.write(`The output notebook is saved at ${output}\n`);
-      return finish(failure.died ? "died" : "failed", failure.died ? 138 : 1, { failedCell, error: failure.text });
+      result = failure.kernelLost ? { status: "died", exitCode: 138, failedCell: i + 2, error: failure.text } : { status: "failed", exitCode: 1, failedCell: i + 2, error: failure.text };
+      break;
     }
     bar.end();
-    return finish("completed", 0);
   } finally {
     options.signal?.removeEventListener("abort", onAbort);
+    // Step 5: shut the kernel down (outputs of background work until then are kept), then save.
     await kernel?.close();
   }
+  meta.end_time = isoNow();
+  meta.duration = (Date.now() - run.started) / 1000;
+  meta.exception = result.status !== "completed";
+  run.save();
+  return { ...result, output, notebook: nb, executed, durationMs: Date.now() - run.started };
 }
 
 function logOutput(type: string, content: JsonObject, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): void {

@@ -25,6 +25,11 @@ const QUEUED = Symbol.for("de-workbook.queued-sends");
 /** The tail of each socket's chain of sends. */
 const tails = new WeakMap<object, Promise<unknown>>();
 
+/** Resolves when every send made so far on `socket` has been handed to ZeroMQ. */
+export function sendsDone(socket: object): Promise<void> {
+  return (tails.get(socket) ?? Promise.resolve()).then(() => undefined);
+}
+
 /** True when `queueSends` has already changed this zeromq module. */
 export function sendsQueued(zmq: typeof Zmq): boolean {
   return (zmq.Socket.prototype as unknown as Record<symbol, boolean>)[QUEUED] === true;

@@ -126,6 +126,17 @@ type DataprocModule = typeof import("@google-cloud/dataproc");
 type ClusterClient = InstanceType<DataprocModule["v1"]["ClusterControllerClient"]>;
 type JobClient = InstanceType<DataprocModule["v1"]["JobControllerClient"]>;
 type ClientOptions = NonNullable<ConstructorParameters<DataprocModule["v1"]["ClusterControllerClient"]>[0]>;
+/**
+ * The clients' options as this module's public type: structural, so that the declarations of
+ * `de-workbook` name no type of @google-cloud/dataproc (a notebook importing it would otherwise make
+ * tslab read google-gax's and gRPC's declarations, about a second of each kernel's first cell).
+ */
+export interface DataprocClientOptions {
+  apiEndpoint: string;
+  projectId: string;
+  fallback: boolean;
+  [option: string]: unknown;
+}
 
 /**
  * The options the runner gives both Dataproc clients: the regional endpoint, the project, `extra`,
@@ -135,7 +146,7 @@ type ClientOptions = NonNullable<ConstructorParameters<DataprocModule["v1"]["Clu
  * channel, so it works through the HTTP proxies notebooks often sit behind. The runner's calls are
  * few and small (create, poll, submit, delete), so gRPC would gain nothing.
  */
-export function dataprocClientOptions(region: string, project: string, extra: Record<string, unknown> = {}): ClientOptions {
+export function dataprocClientOptions(region: string, project: string, extra: Record<string, unknown> = {}): DataprocClientOptions {
   return { apiEndpoint: `${region}-dataproc.googleapis.com`, projectId: project, ...(extra as ClientOptions), fallback: true };
 }
 
@@ -180,7 +191,7 @@ export class DataprocJobRunner implements JobRunner {
     if (!this.clients) {
       const dataproc = require("@google-cloud/dataproc") as DataprocModule;
       const { Storage } = require("@google-cloud/storage") as StorageModule;
-      const clientOptions = dataprocClientOptions(region, project, this.options.clientOptions);
+      const clientOptions = dataprocClientOptions(region, project, this.options.clientOptions) as ClientOptions;
       this.clients = {
         clusters: new dataproc.v1.ClusterControllerClient(clientOptions),
         jobs: new dataproc.v1.JobControllerClient(clientOptions),

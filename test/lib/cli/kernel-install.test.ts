@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { test } from "node:test";
 import { runCli, tempDir } from "../../helpers";
 import { NOTEBOOK_KERNELSPEC } from "../../../lib/cli/kernel-install";
+import { KERNEL_LAUNCHER } from "../../../lib/runner/kernel-command";
 
 const jupyter = spawnSync("jupyter", ["--version"], { stdio: "ignore" }).status === 0;
 
@@ -21,6 +22,7 @@ test("kernel install writes a kernelspec that runs this project's tslab by absol
   assert.equal(spec.display_name, "TypeScript");
   assert.ok(path.isAbsolute(spec.argv[0]) && path.isAbsolute(spec.argv[1]));
   assert.ok(fs.existsSync(spec.argv[1]), `${spec.argv[1]} exists`);
+  assert.equal(spec.argv[1], KERNEL_LAUNCHER, "the same launcher as the batch runner's (its sends queued)");
   assert.deepEqual(spec.argv.slice(2), ["kernel", "--config-path", "{connection_file}"]);
 });
 
@@ -31,6 +33,25 @@ test("Jupyter itself finds the installed kernel", { skip: jupyter ? false : "jup
   assert.equal(r.status, 0, r.stderr);
   const specs = (JSON.parse(r.stdout) as { kernelspecs: Record<string, { resource_dir: string }> }).kernelspecs;
   assert.equal(specs.tslab?.resource_dir, path.join(dataDir, "kernels", "tslab"));
+});
+
+test("through the installed kernelspec, Jupyter's own client keeps all 2,000 lines of a cell and sees the kernel go idle", { skip: jupyter ? false : "jupyter is not installed (apt-get install jupyter-notebook)", timeout: 180_000 }, async (t) => {
+  const dataDir = tempDir(t);
+  assert.equal((await runCli(["kernel", "install"], { env: { JUPYTER_DATA_DIR: dataDir } })).code, 0);
+  const dir = tempDir(t);
+  const input = path.join(dir, "lines.ipynb");
+  fs.writeFileSync(input, JSON.stringify({
+    nbformat: 4, nbformat_minor: 5, metadata: { kernelspec: { ...NOTEBOOK_KERNELSPEC } },
+    cells: [{ id: "lines", cell_type: "code", metadata: {}, execution_count: null, outputs: [], source: "for (let i = 0; i < 2000; i++) console.log(`line ${i}`);" }],
+  }));
+  // nbclient waits for each cell's idle (a lost one makes it time out) and merges the stream.
+  const r = spawnSync("jupyter", ["nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=120", "--output", path.join(dir, "out.ipynb"), input], { env: { ...process.env, JUPYTER_DATA_DIR: dataDir }, encoding: "utf8", timeout: 170_000 });
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(fs.readFileSync(path.join(dir, "out.ipynb"), "utf8")) as { cells: { outputs: { text: string | string[] }[] }[] };
+  const text = out.cells[0].outputs.map((o) => (Array.isArray(o.text) ? o.text.join("") : o.text)).join("");
+  const lines = text.trimEnd().split("\n");
+  assert.equal(lines.length, 2000);
+  assert.equal(lines[1999], "line 1999");
 });
 
 test("without Jupyter on PATH, kernel install says how to get it", async (t) => {

@@ -142,7 +142,7 @@ test("in a real tslab kernel, the stop button (SIGINT) stops the work, prints on
         stdout += String(content.text);
         onStdout?.(stdout);
       }
-    }, 300_000);
+    }, { timeoutMs: 300_000 });
     return { ...outcome, stdout };
   };
   const start = `import { startOnce, interruptible } from "de-workbook";
