@@ -150,8 +150,19 @@ interface Run {
   save(): void;
 }
 
-/** Step 1: read and check the input, inject the parameters, reset outputs, save the pending notebook. */
-function prepareRun(options: RunOptions, warn: (m: string) => void): Run {
+/** The input, checked: nothing here needs the TypeScript compiler, so the kernel can start right after. */
+interface CheckedInput {
+  started: number;
+  input: string;
+  output: string;
+  source: Notebook;
+  kernelName: string;
+  kernelspec: JsonObject | undefined;
+  cwd: string;
+}
+
+/** Step 1: read and check the input and the options. */
+function checkInput(options: RunOptions): CheckedInput {
   const started = Date.now();
   const input = path.resolve(options.input);
   const output = path.resolve(options.output ?? defaultOutputPath(input));
@@ -171,7 +182,12 @@ function prepareRun(options: RunOptions, warn: (m: string) => void): Run {
   for (const [flag, value] of [["--iopub-timeout", options.iopubTimeout], ["--heartbeat-timeout", options.heartbeatTimeout]] as const) {
     if (value !== undefined && !(value > 0)) throw new WorkbookError("USAGE", `${flag} ${value} is not a positive number of seconds; give one, e.g. ${flag} 10.`);
   }
+  return { started, input, output, source, kernelName, kernelspec: spec, cwd };
+}
 
+/** Step 3: inject the parameters, reset outputs, save the pending notebook (while the kernel starts). */
+function prepareRun(options: RunOptions, checked: CheckedInput, warn: (m: string) => void): Run {
+  const { started, input, output, source, kernelName, kernelspec: spec, cwd } = checked;
   const parameters: Parameters = { ...(options.parameters ?? {}) };
   if (options.injectPaths) {
     parameters.PAPERMILL_INPUT_PATH = input;
@@ -263,7 +279,7 @@ class OutputRouter {
     if (this.collector.handle(cell, type, content)) this.onChange(type, content);
   }
 
-  started(cell: number, msgId: string): void {
+  executed(cell: number, msgId: string): void {
     this.cellOf.set(msgId, cell);
     this.lastCell = cell;
   }
@@ -281,17 +297,38 @@ class OutputRouter {
 export async function runNotebook(options: RunOptions): Promise<RunResult> {
   const stderr = options.stderr ?? process.stderr;
   const stdout = options.stdout ?? process.stdout;
-  const run = prepareRun(options, (m) => stderr.write(`warning: ${m}\n`));
+  const checked = checkInput(options);
+  // Step 2: the kernel starts (about 2 s of its own CPU) while this process prepares the notebook.
+  // Outputs can arrive as soon as the kernel runs; they are routed once the notebook is prepared.
+  const routing: { router?: OutputRouter } = {};
+  let starting: Promise<Kernel> | undefined;
+  if (!options.prepareOnly) {
+    ensureSelfLink();
+    starting = Kernel.start({
+      kernelName: checked.kernelName, cwd: checked.cwd, env: options.env, faults: options.faults,
+      startTimeoutMs: (options.startTimeout ?? 60) * 1000,
+      heartbeatTimeoutMs: options.heartbeatTimeout === undefined ? undefined : options.heartbeatTimeout * 1000,
+      onStrayMessage: (msg) => routing.router?.stray(msg),
+    });
+  }
+  let run: Run;
+  try {
+    run = prepareRun(options, checked, (m) => stderr.write(`warning: ${m}\n`));
+  } catch (err) {
+    void starting?.then((k) => k.close(), () => undefined);
+    throw err;
+  }
   const { nb, meta, output } = run;
   let executed = 0;
-  if (options.prepareOnly) {
+  if (!starting) {
     return { status: "prepared", exitCode: 0, output, notebook: nb, executed, durationMs: Date.now() - run.started };
   }
 
   const bar = progressLine(stderr, options.progressBar ?? (stderr as NodeJS.WriteStream).isTTY === true);
-  const router = new OutputRouter(run, (type, content) => {
+  const routes = new OutputRouter(run, (type, content) => {
     if (options.logOutput) logOutput(type, content, stdout, stderr);
   });
+  routing.router = routes;
   let kernel: Kernel | undefined;
   const onAbort = () => {
     void kernel?.close();
@@ -299,15 +336,8 @@ export async function runNotebook(options: RunOptions): Promise<RunResult> {
   options.signal?.addEventListener("abort", onAbort);
   let result: Omit<RunResult, "durationMs" | "output" | "notebook" | "executed"> = { status: "completed", exitCode: 0 };
   try {
-    // Step 2: the kernel.
-    ensureSelfLink();
     try {
-      kernel = await Kernel.start({
-        kernelName: run.kernelName, cwd: run.cwd, env: options.env, faults: options.faults,
-        startTimeoutMs: (options.startTimeout ?? 60) * 1000,
-        heartbeatTimeoutMs: options.heartbeatTimeout === undefined ? undefined : options.heartbeatTimeout * 1000,
-        onStrayMessage: (msg) => router.stray(msg),
-      });
+      kernel = await starting;
     } catch (err) {
       meta.exception = true;
       run.save();
@@ -315,7 +345,7 @@ export async function runNotebook(options: RunOptions): Promise<RunResult> {
     }
     nb.metadata.kernelspec = run.kernelspec ?? { name: run.kernelName, display_name: run.kernelName === "jslab" ? "JavaScript" : "TypeScript", language: run.kernelName === "jslab" ? "javascript" : "typescript" };
 
-    // Step 3: the cells, in order, until one fails.
+    // Step 4: the cells, in order, until one fails.
     const n = nb.cells.length;
     for (let i = 0; i < n; i++) {
       const cell = nb.cells[i];
@@ -331,11 +361,11 @@ export async function runNotebook(options: RunOptions): Promise<RunResult> {
         if (options.signal?.aborted) {
           failure = { text: "The run was stopped (SIGINT/SIGTERM).", kernelLost: false };
         } else {
-          const outcome = await kernel.execute(code, (type, content) => router.own(i, type, content), {
+          const outcome = await kernel.execute(code, (type, content) => routes.own(i, type, content), {
             timeoutMs: options.executionTimeout ? options.executionTimeout * 1000 : undefined,
             iopubTimeoutMs: options.iopubTimeout === undefined ? undefined : options.iopubTimeout * 1000,
           });
-          router.started(i, outcome.msgId);
+          routes.executed(i, outcome.msgId);
           executed++;
           cell.execution_count = outcome.executionCount;
           failure = options.signal?.aborted ? { text: "The run was stopped (SIGINT/SIGTERM).", kernelLost: false } : failureOf(outcome, options);
@@ -349,7 +379,7 @@ export async function runNotebook(options: RunOptions): Promise<RunResult> {
         run.save();
         continue;
       }
-      // Step 4 (on failure): papermill's banner and anchor cells, and the message.
+      // Step 5 (on failure): papermill's banner and anchor cells, and the message.
       bar.end();
       const executionCount = cell.cell_type === "code" ? cell.execution_count : null;
       nb.cells.splice(i, 0, anchorCell());
@@ -362,7 +392,7 @@ export async function runNotebook(options: RunOptions): Promise<RunResult> {
     bar.end();
   } finally {
     options.signal?.removeEventListener("abort", onAbort);
-    // Step 5: shut the kernel down (outputs of background work until then are kept), then save.
+    // Step 6: shut the kernel down (outputs of background work until then are kept), then save.
     await kernel?.close();
   }
   meta.end_time = isoNow();

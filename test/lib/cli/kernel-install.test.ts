@@ -44,8 +44,12 @@ test("through the installed kernelspec, Jupyter's own client keeps all 2,000 lin
     nbformat: 4, nbformat_minor: 5, metadata: { kernelspec: { ...NOTEBOOK_KERNELSPEC } },
     cells: [{ id: "lines", cell_type: "code", metadata: {}, execution_count: null, outputs: [], source: "for (let i = 0; i < 2000; i++) console.log(`line ${i}`);" }],
   }));
-  // nbclient waits for each cell's idle (a lost one makes it time out) and merges the stream.
-  const r = spawnSync("jupyter", ["nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=120", "--output", path.join(dir, "out.ipynb"), input], { env: { ...process.env, JUPYTER_DATA_DIR: dataDir }, encoding: "utf8", timeout: 170_000 });
+  // nbclient waits for each cell's idle (a lost one makes it time out) and merges the stream. After the
+  // reply it waits only iopub_timeout (4 s) for the rest of the outputs and then, by default, goes on with
+  // a warning: on a loaded machine Python reads 2,000 messages slower than that, so the limit is raised
+  // and made an error, and a cut output fails here instead of passing short.
+  const r = spawnSync("jupyter", ["nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=120",
+    "--ExecutePreprocessor.iopub_timeout=60", "--ExecutePreprocessor.raise_on_iopub_timeout=True", "--output", path.join(dir, "out.ipynb"), input], { env: { ...process.env, JUPYTER_DATA_DIR: dataDir }, encoding: "utf8", timeout: 170_000 });
   assert.equal(r.status, 0, r.stderr);
   const out = JSON.parse(fs.readFileSync(path.join(dir, "out.ipynb"), "utf8")) as { cells: { outputs: { text: string | string[] }[] }[] };
   const text = out.cells[0].outputs.map((o) => (Array.isArray(o.text) ? o.text.join("") : o.text)).join("");
