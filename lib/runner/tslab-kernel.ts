@@ -1,11 +1,13 @@
 /**
  * The tslab kernel as this project starts it: `node dist/lib/runner/tslab-kernel.js kernel
  * --config-path FILE [--js]`. The batch runner spawns it, and the kernelspec that Jupyter and VS
- * Code use (`workbook kernel install`) names it, so every kernel gets the same two changes:
+ * Code use (`workbook kernel install`) names it, so every kernel gets the same changes:
  * - zeromq's sends are queued (./send-queue): tslab never awaits a send, and without the queue
  *   every 513th message of the kernel's life was lost;
  * - the project's own tslab runs, never another one found above the notebook's folder (tslab's
  *   "find local" would load a tslab whose zeromq this file has not changed);
+ * - printed text goes in few stream messages (./stream-buffer), as ipykernel sends it, not one
+ *   message per console.log (which Jupyter's server throttles, dropping output);
  * - a shutdown_request ends the process once its reply is sent. tslab replies and goes on
  *   running, so every client waited for its time limit and then killed it (2.5 s at the end of
  *   each batch run here, more in Jupyter).
@@ -15,6 +17,13 @@
 import * as path from "node:path";
 import { enableCompileCache } from "../compile-cache";
 import { queueSends, sendsDone } from "./send-queue";
+import { type WriteStream, streamBuffer } from "./stream-buffer";
+
+type WriteDisplayData = (data: unknown, update: boolean) => void;
+
+interface JupyterHandler {
+  handleExecute(req: unknown, writeStream: WriteStream, writeDisplayData: WriteDisplayData): Promise<unknown>;
+}
 
 interface ZmqServer {
   handleShutdown(sock: object, msg: unknown): void;
@@ -49,7 +58,23 @@ function main(argv: string[]): void {
   // The zeromq that tslab's own require("zeromq") resolves to, changed before tslab loads it.
   queueSends(require(require.resolve("zeromq", { paths: [tslabDir] })) as typeof import("zeromq"));
   const tslab = require(path.join(tslabDir, "dist", "main.js")) as TslabMain;
-  const server = (require(path.join(tslabDir, "dist", "jupyter.js")) as { ZmqServer: { prototype: ZmqServer } }).ZmqServer.prototype;
+  const jupyter = require(path.join(tslabDir, "dist", "jupyter.js")) as { ZmqServer: { prototype: ZmqServer }; JupyterHandlerImpl: { prototype: JupyterHandler } };
+  const handler = jupyter.JupyterHandlerImpl.prototype;
+  const handleExecute = handler.handleExecute;
+  handler.handleExecute = async function (this: JupyterHandler, req: unknown, writeStream: WriteStream, writeDisplayData: WriteDisplayData): Promise<unknown> {
+    // The buffer stays with the request's writer: tslab sends later output of background work there.
+    const streams = streamBuffer(writeStream);
+    const display: WriteDisplayData = (data, update) => {
+      streams.flush();
+      writeDisplayData(data, update);
+    };
+    try {
+      return await handleExecute.call(this, req, streams.write, display);
+    } finally {
+      streams.flush(); // before the reply and the idle status
+    }
+  };
+  const server = jupyter.ZmqServer.prototype;
   const handleShutdown = server.handleShutdown;
   server.handleShutdown = function (this: ZmqServer, sock: object, msg: unknown): void {
     handleShutdown.call(this, sock, msg);
