@@ -278,7 +278,7 @@ export class StreamProcessor<T> {
     const rowsWritten = await writing;
     this.committed = end;
     this.commit(batch.snapshot);
-    const report = batchReport(result, { records: batch.records.length, rowsWritten, began: batch.began, replayed });
+    const report = batchReport(result, { records: batch.records.length, rowsWritten, began: batch.began, replayed, nextPrepared: this.next !== undefined });
     this.options.onBatch?.(report);
     return report;
   }
