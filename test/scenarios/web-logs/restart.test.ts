@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { projectRoot } from "../../../lib/paths";
 import { readDeadLetters } from "../../../lib/stream";
@@ -22,14 +23,21 @@ test("a stream writer killed with SIGKILL mid-stream and restarted leaves each e
   const args = { brokers: broker.brokers, topic, lakeRoot: path.join(dir, "lake"), checkpointDir: path.join(dir, "ck"), maxBatchRecords: 250 };
 
   // 1. Killed from outside after a few batches.
-  const first = await runBatchChild(child, args, 3);
+  const first = await runBatchChild(child, args, 3, t);
   assert.equal(first.signal, "SIGKILL");
   assert.equal(first.done, false);
+  const lakeRoot = path.join(dir, "lake");
+  const staging = () => fs.readdirSync(lakeRoot).filter((n) => n.startsWith(".weblogs-tmp-"));
+  const stagingPids = () => staging().map((n) => Number(/^\.weblogs-tmp-(\d+)-/.exec(n)?.[1]));
+  assert.deepEqual(stagingPids(), [first.pid], "the killed writer left its staging folder");
   // 2. Killed by itself after writing the lake files of batch (committed + 2), before committing it.
-  const second = await runBatchChild(child, { ...args, crashAfterFilesOfBatch: first.batches + 2 });
+  const second = await runBatchChild(child, { ...args, crashAfterFilesOfBatch: first.batches + 2 }, undefined, t);
   assert.equal(second.signal, "SIGKILL");
-  // 3. Restarted: replays the uncommitted batch (same offsets, same file names) and finishes.
-  const third = await runBatchChild(child, args);
+  // The killed writer left its staging folder (a batch's CSV and Parquet files) at the lake's root;
+  // the one before it, killed too, had left one that this writer removed when it started.
+  assert.deepEqual(stagingPids(), [second.pid], "the last killed writer's staging folder, and no other");
+  // 3. Restarted: removes them, replays the uncommitted batch (same offsets, same file names) and finishes.
+  const third = await runBatchChild(child, args, undefined, t);
   assert.ok(third.done, "the third run drains the topic");
   assert.ok(third.replayed >= 1, "the batch planned before the kill was replayed");
 
@@ -40,6 +48,9 @@ test("a stream writer killed with SIGKILL mid-stream and restarted leaves each e
   const expected = logs.lines.map((l, offset) => ({ l, offset })).filter(({ l }) => l.kind !== "malformed").map(({ offset }) => offset);
   const offsets = await withMemoryDuckDB((run) => run(`SELECT kafka_offset::INTEGER AS o FROM read_parquet(${sqlLiteral(glob)}) ORDER BY 1`));
   assert.deepEqual(offsets.map((r) => r.o), expected, "exactly the valid lines' offsets");
+  assert.deepEqual(staging(), [], "no staging folder is left once the restarted writer has finished");
+  const [everywhere] = await withMemoryDuckDB((run) => run(`SELECT count(*)::INTEGER AS n FROM read_parquet(${sqlLiteral(path.join(lakeRoot, "**", "*.parquet"))})`));
+  assert.equal(everywhere.n, logs.truth.valid, "a scan of the whole lake finds each event once");
   const dead = await readDeadLetters(kafka, `${topic}.dead-letter`);
   assert.equal(new Set(dead.map((d) => d.offset)).size, logs.truth.malformed, "every malformed line is in the dead-letter topic (a replayed batch may send one again; its offset tells)");
 });
