@@ -40,6 +40,7 @@ test("a stream writer killed with SIGKILL mid-stream and restarted leaves each e
   const third = await runBatchChild(child, args, undefined, t);
   assert.ok(third.done, "the third run drains the topic");
   assert.ok(third.replayed >= 1, "the batch planned before the kill was replayed");
+  assert.ok([first, second, third].flatMap((r) => r.reports).some((r) => r.nextPrepared === true), "with the backlog, batches were prepared ahead");
 
   const glob = path.join(dir, "lake", LOGS_DATASET, "*", "*", "*.parquet");
   const [stats] = await withMemoryDuckDB((run) => run(`SELECT count(*)::INTEGER AS n, count(DISTINCT kafka_offset)::INTEGER AS offsets FROM read_parquet(${sqlLiteral(glob)})`));
