@@ -6,7 +6,9 @@ import { projectRoot } from "../../../lib/paths";
 import { readDeadLetters } from "../../../lib/stream";
 import { withMemoryDuckDB, sqlLiteral } from "../../../lib/warehouse/local-duckdb";
 import { generateWebLogs } from "../../../scenarios/web-logs/generate";
-import { LOGS_DATASET } from "../../../scenarios/web-logs/lake-writer";
+import { LOGS_DATASET, removeStaleStaging } from "../../../scenarios/web-logs/lake-writer";
+import { openLake } from "../../../lib/lake";
+import { spawnSync } from "node:child_process";
 import { publishLogLines } from "../../../scenarios/web-logs/producer";
 import { tempDir, testBroker } from "./helpers";
 import { uniqueName } from "../../lib/stream/helpers";
@@ -54,4 +56,18 @@ test("a stream writer killed with SIGKILL mid-stream and restarted leaves each e
   assert.equal(everywhere.n, logs.truth.valid, "a scan of the whole lake finds each event once");
   const dead = await readDeadLetters(kafka, `${topic}.dead-letter`);
   assert.equal(new Set(dead.map((d) => d.offset)).size, logs.truth.malformed, "every malformed line is in the dead-letter topic (a replayed batch may send one again; its offset tells)");
+});
+
+test("a writer removes the staging folders of writers that no longer run, and keeps those of running ones and other hidden folders", async (t) => {
+  const root = path.join(tempDir(t, "weblogs-staging-"), "lake");
+  const lake = await openLake({ root });
+  t.after(() => lake.close());
+  const ended = spawnSync(process.execPath, ["-e", "process.pid"]).pid!; // a process that has exited
+  const names = [`.weblogs-tmp-${ended}-abc12345`, `.weblogs-tmp-${process.pid}-def67890`, ".weblogs-tmp-notapid", ".other-hidden"];
+  for (const n of names) {
+    fs.mkdirSync(path.join(root, n, "out"), { recursive: true });
+    fs.writeFileSync(path.join(root, n, "batch.csv"), "g\n");
+  }
+  assert.deepEqual(removeStaleStaging(lake), [path.join(root, names[0])]);
+  assert.deepEqual(fs.readdirSync(root).sort(), names.slice(1).sort());
 });
