@@ -61,6 +61,10 @@ export function runCli(args: string[], options: { cwd?: string; env?: Record<str
 
 /** How a batch child (see runBatchChild) ended, and what it printed. */
 export interface BatchChildRun {
+  /** Its process id. */
+  pid?: number;
+  /** The batch lines it printed, parsed (the processor's batch reports). */
+  reports: Array<Record<string, unknown>>;
   code: number | null;
   signal: NodeJS.Signals | null;
   /** JSON lines printed: one per committed batch. */
@@ -76,17 +80,22 @@ export interface BatchChildRun {
  * per committed batch and "done ..." when it has finished. With `killAfterBatches` it is killed with
  * SIGKILL once it has printed that many batches. Rejects when it exits with a code other than 0.
  */
-export function runBatchChild(script: string, args: object, killAfterBatches?: number): Promise<BatchChildRun> {
+export function runBatchChild(script: string, args: object, killAfterBatches?: number, t?: Pick<TestContext, "after">): Promise<BatchChildRun> {
   return new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, [script, JSON.stringify(args)], { stdio: ["ignore", "pipe", "pipe"] });
+    // A test that ends early (a failed assertion, a timeout) leaves no child behind.
+    t?.after(() => {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill("SIGKILL");
+    });
     let out = "";
     let err = "";
-    const state: BatchChildRun = { code: null, signal: null, batches: 0, replayed: 0, done: false };
+    const state: BatchChildRun = { pid: proc.pid, reports: [], code: null, signal: null, batches: 0, replayed: 0, done: false };
     proc.stdout.on("data", (d: Buffer) => {
       out += d.toString();
-      const lines = out.split("\n").filter((l) => l.startsWith("{"));
+      const lines = out.split("\n").slice(0, -1).filter((l) => l.startsWith("{")); // complete lines only
+      state.reports = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
       state.batches = lines.length;
-      state.replayed = lines.filter((l) => (JSON.parse(l) as { replayed: boolean }).replayed).length;
+      state.replayed = state.reports.filter((r) => r.replayed === true).length;
       state.done = /(^|\n)done /.test(out);
       if (killAfterBatches !== undefined && state.batches >= killAfterBatches) proc.kill("SIGKILL");
     });

@@ -89,7 +89,9 @@ export function distinctCount<T>(accessor: Accessor<T, string | number>): Aggreg
 }
 
 /**
- * Options of a user-defined aggregate: the state must be JSON, or give save/load. Give `merge` too
+ * Options of a user-defined aggregate: the state must be JSON, or give save/load. `add` may change
+ * the state in place and return it: a checkpoint turns the states into JSON text as soon as its
+ * batch has run, so later batches cannot reach into it. Give `merge` too
  * and sliding windows over it use the faster partial states (one per slide instead of one per window).
  */
 export interface CustomAggregate<T, S, R> {

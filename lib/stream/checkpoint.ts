@@ -25,6 +25,9 @@ export interface Committed {
   committedAt: string;
 }
 
+/** What commit() stores: `state` may be the engine's snapshotText(), written as it is. */
+export type CommitInput = Omit<Committed, "state"> & { state: EngineSnapshot | string };
+
 export interface Pending {
   batchId: number;
   /** Offsets just past the last record of the batch, per partition. */
@@ -50,12 +53,15 @@ export class FileCheckpoint {
   }
 
   plan(pending: Pending): void {
-    this.write("pending.json", pending);
+    this.write("pending.json", JSON.stringify(pending));
   }
 
-  /** Stores state and offsets as one atomic step, then clears the plan. */
-  commit(committed: Committed): void {
-    this.write("state.json", committed);
+  /**
+   * Stores state and offsets as one atomic step, then clears the plan. Give the state as the engine's
+   * snapshotText() taken right after the batch: a value, which later batches cannot change.
+   */
+  commit(committed: CommitInput): void {
+    this.write("state.json", jsonWithState(committed));
     fs.rmSync(path.join(this.dir, "pending.json"), { force: true });
   }
 
@@ -75,16 +81,24 @@ export class FileCheckpoint {
     }
   }
 
-  private write(name: string, value: unknown): void {
+  private write(name: string, text: string): void {
     const file = path.join(this.dir, name);
     const tmp = `${file}.${process.pid}.tmp`;
     const fd = fs.openSync(tmp, "w");
     try {
-      fs.writeSync(fd, JSON.stringify(value));
+      fs.writeSync(fd, text);
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
     }
     fs.renameSync(tmp, file);
   }
+}
+
+/** JSON text of an object whose `state` may be JSON text already (an engine's snapshotText()): spliced in as it is. */
+export function jsonWithState(value: { state: unknown }): string {
+  const { state, ...rest } = value;
+  if (typeof state !== "string") return JSON.stringify(value);
+  const head = JSON.stringify(rest);
+  return head === "{}" ? `{"state":${state}}` : `${head.slice(0, -1)},"state":${state}}`;
 }

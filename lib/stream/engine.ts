@@ -324,7 +324,24 @@ export class StreamEngine<T> {
     return { batchId: this.batchId, watermarkBefore: before, watermarkAfter: Infinity, outputs, dead: [], counts: { in: 0, ok: 0, rejected: 0, late: 0 } };
   }
 
+  /**
+   * The engine's state as JSON text: the form a checkpoint stores, fixed at this moment. Batches
+   * processed afterwards cannot change it, whatever an aggregate does with its state (mean() and a
+   * custom aggregate may change their state object in place). The processor takes it when a batch
+   * has run and commits it later, after the sinks have written, by which time the next batch may
+   * have run through the engine too.
+   */
+  snapshotText(): string {
+    return JSON.stringify(this.liveState());
+  }
+
+  /** The engine's state as a value of its own (snapshotText() parsed): later batches do not change it. */
   snapshot(): EngineSnapshot {
+    return JSON.parse(this.snapshotText()) as EngineSnapshot;
+  }
+
+  /** The state, still holding the aggregates' live state objects where they have no save(): turn it into text at once. */
+  private liveState(): EngineSnapshot {
     const queries: EngineSnapshot["queries"] = {};
     const buckets: Record<string, SavedBucket[]> = {};
     for (const q of this.queries) {
@@ -337,7 +354,9 @@ export class StreamEngine<T> {
     return { version: 1, batchId: this.batchId, stats: structuredClone(this.stats), queries, buckets };
   }
 
-  restore(snapshot: EngineSnapshot): void {
+  /** Loads a snapshot (its text, or a value that stays the caller's: the engine works on a copy). */
+  restore(saved: EngineSnapshot | string): void {
+    const snapshot = typeof saved === "string" ? (JSON.parse(saved) as EngineSnapshot) : structuredClone(saved);
     if (snapshot.version !== 1) throw new WorkbookError("STREAM_CHECKPOINT_INVALID", `checkpoint version ${String(snapshot.version)} is not supported; delete the checkpoint folder to start over.`);
     this.batchId = snapshot.batchId;
     this.stats = structuredClone(snapshot.stats);

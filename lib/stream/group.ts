@@ -38,7 +38,7 @@ import type { Admin, Consumer, EachBatchPayload, IHeaders, KafkaMessage, Message
 import { StreamEngine, type BatchResult, type DeadRecord, type EngineSnapshot, type EngineStats, type InputRecord } from "./engine";
 import type { ProcessorOptions, ProcessorStats } from "./processor";
 import { batchReport } from "./report";
-import type { Offsets } from "./checkpoint";
+import { jsonWithState, type Offsets } from "./checkpoint";
 import { WorkbookError } from "../errors";
 
 /** Largest changelog record; a larger snapshot is split over several records (Kafka's default limit is 1 MB). */
@@ -411,7 +411,7 @@ export class GroupRunner<T> {
   /** Writes the task's snapshot to its changelog partition, then commits the group offset. */
   private async commitTask(task: Task<T>): Promise<void> {
     const began = performance.now();
-    const snap: TaskSnapshot = {
+    const snap: Omit<TaskSnapshot, "state"> & { state: string } = {
       version: 1,
       applicationId: this.applicationId,
       task: task.partition,
@@ -419,10 +419,10 @@ export class GroupRunner<T> {
       sources: task.sources,
       deadLetters: task.deadLetters,
       flushed: task.flushed,
-      state: task.engine.snapshot(),
+      state: task.engine.snapshotText(),
       committedAt: new Date().toISOString(),
     };
-    const bytes = Buffer.from(JSON.stringify(snap));
+    const bytes = Buffer.from(jsonWithState(snap));
     const id = randomUUID();
     const n = Math.max(1, Math.ceil(bytes.length / CHUNK_BYTES));
     for (let i = 0; i < n; i++) {

@@ -17,7 +17,7 @@
 import { randomUUID } from "node:crypto";
 import type { Admin, Consumer, Kafka, Producer } from "kafkajs";
 import { FileCheckpoint, type Offsets } from "./checkpoint";
-import { StreamEngine, type BatchResult, type DeadRecord, type EngineOptions, type EngineSnapshot, type EngineStats, type InputRecord, type ValidRecord } from "./engine";
+import { StreamEngine, type BatchResult, type DeadRecord, type EngineOptions, type EngineStats, type InputRecord, type ValidRecord } from "./engine";
 import type { RecordBatch, RecordSink, Sink } from "./sinks/sink";
 import { WorkbookError } from "../errors";
 import { GroupRunner, type GroupStats } from "./group";
@@ -91,14 +91,23 @@ interface Pending {
   end: Offsets;
 }
 
+/** The engine's state after a batch: its JSON text (what the checkpoint stores) and its statistics. */
+interface Snapshot {
+  text: string;
+  stats: EngineStats;
+}
+
 /** A batch taken from the buffer and processed by the engine, not yet planned, written or committed. */
 interface Prepared<T> {
   records: InputRecord[];
   end: Offsets;
   replayed: boolean;
   result: BatchResult;
-  /** The engine's state right after this batch (committed with it). */
-  snapshot: EngineSnapshot;
+  /**
+   * The engine's state right after this batch, committed with it: JSON text taken at once, since the
+   * next batch may run through the engine (and change aggregate states in place) before this commit.
+   */
+  snapshot: Snapshot;
   recordBatch: RecordBatch<T>;
   began: number;
 }
@@ -269,7 +278,7 @@ export class StreamProcessor<T> {
     const rowsWritten = await writing;
     this.committed = end;
     this.commit(batch.snapshot);
-    const report = batchReport(result, { records: batch.records.length, rowsWritten, began: batch.began, replayed });
+    const report = batchReport(result, { records: batch.records.length, rowsWritten, began: batch.began, replayed, nextPrepared: this.next !== undefined });
     this.options.onBatch?.(report);
     return report;
   }
@@ -314,11 +323,16 @@ export class StreamProcessor<T> {
     const result = this.engine.process(records);
     const recordBatch: RecordBatch<T> = { batchId: result.batchId, watermark: result.watermarkAfter, records: (result.valid ?? []) as ValidRecord<T>[] };
     for (const sink of this.options.recordSinks ?? []) sink.prepare?.(recordBatch);
-    return { records, end, replayed, result, snapshot: this.engine.snapshot(), recordBatch, began };
+    return { records, end, replayed, result, snapshot: this.takeSnapshot(), recordBatch, began };
   }
 
-  private commit(snapshot: EngineSnapshot = this.engine.snapshot()): void {
-    this.checkpoint.commit({ topic: this.options.topic, offsets: this.committed, state: snapshot, committedAt: new Date().toISOString(), deadLetters: this.deadLetters });
+  /** The engine's state now, as a value: later batches cannot change it. */
+  private takeSnapshot(): Snapshot {
+    return { text: this.engine.snapshotText(), stats: this.engine.getStats() };
+  }
+
+  private commit(snapshot: Snapshot = this.takeSnapshot()): void {
+    this.checkpoint.commit({ topic: this.options.topic, offsets: this.committed, state: snapshot.text, committedAt: new Date().toISOString(), deadLetters: this.deadLetters });
     this.committedStats = snapshot.stats;
   }
 

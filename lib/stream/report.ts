@@ -14,10 +14,15 @@ export interface BatchReport {
   replayed: boolean;
   /** Group mode: the task (partition) of the batch. */
   task?: number;
+  /**
+   * One process: true when the next batch had already run through the engine before this one was
+   * committed (more records were waiting than one batch holds: the processor prepares ahead).
+   */
+  nextPrepared?: boolean;
 }
 
 /** The report of one processed batch (both modes): the engine's counts, the rows the sinks wrote, the time since `began`. */
-export function batchReport(result: BatchResult, batch: { records: number; rowsWritten: Record<string, number>; began: number; replayed: boolean; task?: number }): BatchReport {
+export function batchReport(result: BatchResult, batch: { records: number; rowsWritten: Record<string, number>; began: number; replayed: boolean; task?: number; nextPrepared?: boolean }): BatchReport {
   return {
     batchId: result.batchId,
     ...(batch.task !== undefined ? { task: batch.task } : {}),
@@ -29,5 +34,6 @@ export function batchReport(result: BatchResult, batch: { records: number; rowsW
     watermark: result.watermarkAfter,
     durationMs: performance.now() - batch.began,
     replayed: batch.replayed,
+    ...(batch.nextPrepared !== undefined ? { nextPrepared: batch.nextPrepared } : {}),
   };
 }

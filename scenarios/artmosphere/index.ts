@@ -13,7 +13,7 @@ export type { SearchResult, SearchHit, SearchOptions, SearchCapabilities } from 
 export { loadArtworkGenes, computeSimilarity, similarArtworks, similarByScan, similaritySelectSql, SIMILARITY_TABLES, TOP_SIMILAR } from "./similarity";
 export type { SimilarArtwork, SimilarityBatch } from "./similarity";
 export {
-  replayCollects, startPopularity, startLivePopularity, showLivePopularity, popularityWindows, recountWindows, topCollected, popularitySpec, createPopularityTable,
+  replayCollects, startPopularity, popularityEngineOptions, startLivePopularity, showLivePopularity, popularityWindows, recountWindows, topCollected, popularitySpec, createPopularityTable,
   WINDOW_MS, WATERMARK_DELAY_MS, POPULARITY_TABLE,
 } from "./popularity";
 export type { LivePopularity, PopularityOptions, PopularityRow } from "./popularity";

@@ -11,7 +11,7 @@
 import type { Kafka } from "kafkajs";
 import { replayMessages, type ReplayMessage } from "../../lib/kafka/replay";
 import { count, mapSink, postgresSink, startProcessor, tumbling } from "../../lib/stream";
-import type { ProcessorStats, StreamProcessor } from "../../lib/stream";
+import type { EngineOptions, ProcessorStats, StreamProcessor } from "../../lib/stream";
 import { plainName } from "../../lib/sql";
 import type { SqlDatabase } from "../../lib/sql/sql";
 import { WorkbookError } from "../../lib/errors";
@@ -84,6 +84,19 @@ export interface PopularityOptions {
   triggerMs?: number;
 }
 
+/** The engine options of the popularity processor: the collect parser and its one query (collects per artwork and window). */
+export function popularityEngineOptions(artworkIds: ReadonlySet<string>): EngineOptions<CollectEvent> {
+  return {
+    parse: (text) => {
+      const r = parseCollect(text, artworkIds);
+      return r.ok ? { ok: true, value: r.value } : { ok: false, reason: r.reason };
+    },
+    eventTime: (e) => e.ts,
+    watermarkDelayMs: WATERMARK_DELAY_MS,
+    queries: [{ name: POPULARITY_QUERY, window: tumbling(WINDOW_MS), key: (e) => e.artwork_id, aggregates: { collects: count() }, mode: "update" }],
+  };
+}
+
 /** Starts the stream processor: 5-second tumbling windows per artwork, count(), update mode, into PostgreSQL. */
 export async function startPopularity(options: PopularityOptions): Promise<StreamProcessor<CollectEvent>> {
   const table = plainName(options.table ?? POPULARITY_TABLE);
@@ -93,13 +106,7 @@ export async function startPopularity(options: PopularityOptions): Promise<Strea
     topic: options.topic,
     checkpointDir: options.checkpointDir,
     triggerMs: options.triggerMs ?? 500,
-    parse: (text) => {
-      const r = parseCollect(text, options.artworkIds);
-      return r.ok ? { ok: true, value: r.value } : { ok: false, reason: r.reason };
-    },
-    eventTime: (e) => e.ts,
-    watermarkDelayMs: WATERMARK_DELAY_MS,
-    queries: [{ name: POPULARITY_QUERY, window: tumbling(WINDOW_MS), key: (e) => e.artwork_id, aggregates: { collects: count() }, mode: "update" }],
+    ...popularityEngineOptions(options.artworkIds),
     sinks: {
       [POPULARITY_QUERY]: [
         mapSink(postgresSink<PopularityRow>({ sql: options.sql, table, key: ["window_start", "artwork_id"] }), (rows) =>

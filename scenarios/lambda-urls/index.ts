@@ -9,7 +9,7 @@ export { archiveTweets, archivedOffsets, readMaster, masterDataset, MASTER_PREFI
 export type { ArchiveResult, ArchivedOffsets, MasterRecord } from "./master";
 export { recomputeBatchView, readCoverage, readBatchView, createBatchTables, BATCH_TABLES, BATCH_SCHEMAS, DEFAULT_BLOCK_SIZE } from "./batch";
 export type { Coverage, RecomputeOptions } from "./batch";
-export { startSpeedLayer, createSpeedTable, toSpeedRows, SPEED_TABLE, SPEED_QUERY } from "./speed";
+export { startSpeedLayer, speedEngineOptions, createSpeedTable, toSpeedRows, SPEED_TABLE, SPEED_QUERY } from "./speed";
 export type { SpeedLayer, SpeedLayerOptions, SpeedRow, PlacedTweet } from "./speed";
 export { mergedView, topUrls, rankUrls } from "./serving";
 export type { MergedRow, MergedView, TimeRange, TopUrlsOptions } from "./serving";

@@ -10,7 +10,7 @@
  * writes the same rows. Malformed tweets go to `<topic>.dead-letter` with the reason.
  */
 import type { Kafka } from "kafkajs";
-import { aggregate, max, startProcessor, type BatchReport, type Offsets, type Sink, type StreamProcessor, type WindowRow, tumbling, DAY_MS } from "../../lib/stream";
+import { aggregate, max, startProcessor, type BatchReport, type EngineOptions, type Offsets, type Sink, type StreamProcessor, type WindowRow, tumbling, DAY_MS } from "../../lib/stream";
 import { plainName } from "../../lib/sql";
 import type { SqlDatabase } from "../../lib/sql/sql";
 import { WorkbookError } from "../../lib/errors";
@@ -86,6 +86,24 @@ function speedSink(sql: SqlDatabase, table: string): Sink {
   };
 }
 
+/** The engine options of the speed layer: the tweet parser (placing each tweet in its block), its one query. */
+export function speedEngineOptions(options: { redirects: RedirectTable; keepTracking: boolean; blockSize: number }): EngineOptions<PlacedTweet> {
+  const { redirects, keepTracking, blockSize } = options;
+  return {
+    parse: (text, record) => {
+      const parsed = parseTweet(text, { redirects, keepTracking });
+      if (!parsed.ok) return parsed;
+      const offset = Number(record.offset);
+      return { ok: true, value: { ...parsed.value, partition: record.partition, offset, block: Math.floor(offset / blockSize) } };
+    },
+    eventTime: (t) => t.time,
+    // Tweets come at most minutes late; a week keeps every one of them countable (a later one is
+    // dead-lettered as late and counted by the next batch recompute only).
+    watermarkDelayMs: 7 * DAY_MS,
+    queries: [{ name: SPEED_QUERY, window: tumbling(HOUR_MS), key: (t) => `${t.partition}:${t.block}`, aggregates: { urls: urlCounts(), last_offset: max<PlacedTweet>("offset") }, mode: "update" }],
+  };
+}
+
 export interface SpeedLayerOptions {
   kafka: Kafka;
   sql: SqlDatabase;
@@ -130,17 +148,7 @@ export async function startSpeedLayer(options: SpeedLayerOptions): Promise<Speed
     triggerMs: options.triggerMs ?? 300,
     startOffsets,
     onBatch: options.onBatch,
-    parse: (text, record) => {
-      const parsed = parseTweet(text, { redirects: options.redirects, keepTracking });
-      if (!parsed.ok) return parsed;
-      const offset = Number(record.offset);
-      return { ok: true, value: { ...parsed.value, partition: record.partition, offset, block: Math.floor(offset / blockSize) } };
-    },
-    eventTime: (t) => t.time,
-    // Tweets come at most minutes late; a week keeps every one of them countable (a later one is
-    // dead-lettered as late and counted by the next batch recompute only).
-    watermarkDelayMs: 7 * DAY_MS,
-    queries: [{ name: SPEED_QUERY, window: tumbling(HOUR_MS), key: (t) => `${t.partition}:${t.block}`, aggregates: { urls: urlCounts(), last_offset: max<PlacedTweet>("offset") }, mode: "update" }],
+    ...speedEngineOptions({ redirects: options.redirects, keepTracking, blockSize }),
     sinks: { [SPEED_QUERY]: [speedSink(options.sql, table)] },
   });
   return {

@@ -158,19 +158,46 @@ export function anomalyLines(rows: Anomaly[]): string[] {
   return rows.map((a) => [a.window_start, a.window_end, a.movie_id, a.title, a.rating_count, a.rating_mean.toFixed(9)].join("|")).sort();
 }
 
-/** True when the stream's table and anomalies equal the batch recomputation; with the first differences. */
+/**
+ * True when the stream's table and anomalies equal the batch recomputation, row for row. `differences`
+ * lists every row found on one side only (as often as it is extra: a row written twice counts) and
+ * every window that has more than one row on a side, e.g. two anomalies of one movie and window.
+ */
 export function compareWithOracle(
   stream: { movieRatings: MovieRatingRow[]; anomalies: Anomaly[] },
   oracle: { movieRatings: MovieRatingRow[]; anomalies: Anomaly[] },
 ): { match: boolean; differences: string[] } {
-  const differences: string[] = [];
-  const diff = (name: string, a: string[], b: string[]) => {
-    const sa = new Set(a);
-    const sb = new Set(b);
-    for (const x of a) if (!sb.has(x)) differences.push(`${name}: only in stream: ${x}`);
-    for (const x of b) if (!sa.has(x)) differences.push(`${name}: only in batch: ${x}`);
-  };
-  diff("movie_ratings", movieRatingLines(stream.movieRatings), movieRatingLines(oracle.movieRatings));
-  diff("anomalies", anomalyLines(stream.anomalies), anomalyLines(oracle.anomalies));
-  return { match: differences.length === 0, differences: differences.slice(0, 20) };
+  const differences: string[] = [
+    ...duplicateWindows("movie_ratings", "stream", movieRatingLines(stream.movieRatings)),
+    ...duplicateWindows("movie_ratings", "batch", movieRatingLines(oracle.movieRatings)),
+    ...duplicateWindows("anomalies", "stream", anomalyLines(stream.anomalies)),
+    ...duplicateWindows("anomalies", "batch", anomalyLines(oracle.anomalies)),
+    ...rowDifferences("movie_ratings", movieRatingLines(stream.movieRatings), movieRatingLines(oracle.movieRatings)),
+    ...rowDifferences("anomalies", anomalyLines(stream.anomalies), anomalyLines(oracle.anomalies)),
+  ];
+  return { match: differences.length === 0, differences };
+}
+
+/** The rows of `stream` missing from `batch` and the other way round, counted as multisets. */
+function rowDifferences(name: string, stream: string[], batch: string[]): string[] {
+  const balance = new Map<string, number>();
+  for (const x of stream) balance.set(x, (balance.get(x) ?? 0) + 1);
+  for (const x of batch) balance.set(x, (balance.get(x) ?? 0) - 1);
+  const out: string[] = [];
+  for (const [x, n] of [...balance].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
+    for (let i = 0; i < n; i++) out.push(`${name}: only in stream: ${x}`);
+    for (let i = 0; i < -n; i++) out.push(`${name}: only in batch: ${x}`);
+  }
+  return out;
+}
+
+/** Windows (start and movie: the first two fields of a line of either kind) with more than one row on one side. */
+function duplicateWindows(name: string, side: string, lines: string[]): string[] {
+  const rows = new Map<string, number>();
+  for (const line of lines) {
+    const parts = line.split("|");
+    const key = name === "anomalies" ? `${parts[0]}|${parts[2]}` : `${parts[0]}|${parts[1]}`;
+    rows.set(key, (rows.get(key) ?? 0) + 1);
+  }
+  return [...rows].filter(([, n]) => n > 1).map(([key, n]) => `${name}: ${n} rows for window|movie ${key} in ${side}`);
 }

@@ -11,7 +11,7 @@ export { injectAnomalies, ANOMALY_KINDS } from "./inject";
 export type { Anomaly, AnomalyKind, InjectOptions, Injected, LabelledPoint } from "./inject";
 export { evaluate, matches } from "./evaluate";
 export type { Evaluation } from "./evaluate";
-export { parsePoint, pointMessage, detectorSink, startTrafficDetector, HOURLY_QUERY } from "./stream";
+export { parsePoint, pointMessage, detectorSink, startTrafficDetector, trafficEngineOptions, HOURLY_QUERY } from "./stream";
 export type { DetectorSink, DetectorSinkOptions, TrafficDetector, TrafficDetectorOptions } from "./stream";
 export { replayPoints } from "./producer";
 export type { ReplayPointsOptions, ReplayPointsResult } from "./producer";

@@ -16,7 +16,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Kafka, Producer } from "kafkajs";
 import { count, kafkaSink, parseJsonObject, startProcessor, sum, tumbling } from "../../lib/stream";
-import type { BatchReport, Parsed, Sink, StreamProcessor, WindowRow } from "../../lib/stream";
+import type { BatchReport, EngineOptions, Parsed, Sink, StreamProcessor, WindowRow } from "../../lib/stream";
 import { WorkbookError } from "../../lib/errors";
 import { createDetector, HOUR_MS, type DetectorOptions, type Scored, type SeriesState } from "./detectors";
 import { alertKey, alertRule, initAlertState, stepAlert, type AlertMessage, type AlertRule, type AlertState } from "./alerts";
@@ -165,6 +165,17 @@ export function detectorSink(options: DetectorSinkOptions): DetectorSink {
   };
 }
 
+/** The engine options of the detector's processor: the point parser and the hourly query (departures per airport and hour). */
+export function trafficEngineOptions(options: { airports?: readonly string[] } = {}): EngineOptions<Point> {
+  const known = options.airports ? new Set(options.airports) : undefined;
+  return {
+    parse: (text) => parsePoint(text, known),
+    eventTime: (p) => p.hour,
+    watermarkDelayMs: 0,
+    queries: [{ name: HOURLY_QUERY, window: tumbling(HOUR_MS), key: (p) => p.airport, aggregates: { departures: sum("departures"), points: count() }, mode: "append" }],
+  };
+}
+
 export interface TrafficDetectorOptions {
   kafka: Kafka;
   /** The points topic. */
@@ -192,7 +203,6 @@ export interface TrafficDetector {
 
 /** Starts the processor with the detector sink writing alerts to `alertsTopic`. */
 export async function startTrafficDetector(options: TrafficDetectorOptions): Promise<TrafficDetector> {
-  const known = options.airports ? new Set(options.airports) : undefined;
   fs.mkdirSync(options.checkpointDir, { recursive: true });
   const producer: Producer = options.kafka.producer();
   await producer.connect();
@@ -212,10 +222,7 @@ export async function startTrafficDetector(options: TrafficDetectorOptions): Pro
       kafka: options.kafka,
       topic: options.topic,
       checkpointDir: options.checkpointDir,
-      parse: (text) => parsePoint(text, known),
-      eventTime: (p) => p.hour,
-      watermarkDelayMs: 0,
-      queries: [{ name: HOURLY_QUERY, window: tumbling(HOUR_MS), key: (p) => p.airport, aggregates: { departures: sum("departures"), points: count() }, mode: "append" }],
+      ...trafficEngineOptions({ airports: options.airports }),
       sinks: { [HOURLY_QUERY]: [sink] },
       triggerMs: options.triggerMs ?? 200,
       maxBatchRecords: options.maxBatchRecords,

@@ -81,6 +81,7 @@ function groupPath(topic: string, g: Group): string {
 
 /** A record sink writing each batch's events to one Parquet file per minute of event time. */
 export function lakeSink(lake: Lake, topic: string, onFile?: (file: string, rows: number) => void): RecordSink<WebLogEvent> {
+  removeStaleStaging(lake);
   const stage = new Staging(lake);
   const encoded = new WeakMap<RecordBatch<WebLogEvent>, Encoded>();
   return {
@@ -148,7 +149,9 @@ function encodeBatch(records: readonly ValidRecord<WebLogEvent>[]): Encoded {
  * system as the lake, so a file moves in by a rename), else in the OS temporary folder. Creating and
  * removing a folder per group of every batch cost more CPU than writing the Parquet files; now the
  * per-group folders DuckDB writes into are reused (they are empty once their files have moved out).
- * After a failed batch the folder is removed whole, so the next batch starts clean.
+ * After a failed batch the folder is removed whole, so the next batch starts clean. Its name holds
+ * the writer's process id: a writer killed before it could remove its folder leaves it behind, and
+ * the next writer started on this machine removes it (removeStaleStaging).
  */
 class Staging {
   private dir?: string;
@@ -176,8 +179,8 @@ class Staging {
   /** The folder, created on first use. */
   path(): string {
     if (this.dir === undefined) {
-      const root = this.lake.localPath();
-      this.dir = root !== undefined ? path.join(root, `.weblogs-tmp-${process.pid}-${Math.random().toString(36).slice(2, 10)}`) : fs.mkdtempSync(path.join(os.tmpdir(), "weblogs-batch-"));
+      const name = `${STAGING_PREFIX}${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+      this.dir = path.join(stagingRoot(this.lake), name);
       fs.mkdirSync(this.dir, { recursive: true });
     }
     return this.dir;
@@ -186,6 +189,49 @@ class Staging {
   remove(): void {
     if (this.dir !== undefined) fs.rmSync(this.dir, { recursive: true, force: true });
     this.dir = undefined;
+  }
+}
+
+/** Staging folders are named `<prefix><pid>-<random>`: hidden in a local lake. */
+const STAGING_PREFIX = ".weblogs-tmp-";
+
+/** Where staging folders go: the root of a local lake (a rename moves a file in), else the OS temporary folder. */
+function stagingRoot(lake: Lake): string {
+  return lake.localPath() ?? os.tmpdir();
+}
+
+/**
+ * Removes the staging folders of writers that no longer run on this machine (killed before they
+ * could clean up: each holds a batch's CSV and Parquet files, which a scan of the whole lake would
+ * count). A folder whose process is alive, this one's included, stays. Returns the folders removed.
+ */
+export function removeStaleStaging(lake: Lake): string[] {
+  const root = stagingRoot(lake);
+  let names: string[];
+  try {
+    names = fs.readdirSync(root);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw err;
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const m = name.startsWith(STAGING_PREFIX) ? /^(\d+)-/.exec(name.slice(STAGING_PREFIX.length)) : null;
+    if (m === null || processAlive(Number(m[1]))) continue;
+    fs.rmSync(path.join(root, name), { recursive: true, force: true });
+    removed.push(path.join(root, name));
+  }
+  return removed;
+}
+
+/** True when a process with this id runs on this machine (one we may not signal counts too). */
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 

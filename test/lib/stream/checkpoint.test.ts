@@ -39,6 +39,20 @@ test("a commit stores state and offsets together and clears the planned batch", 
   assert.deepEqual(fs.readdirSync(dir), ["state.json"], "no temporary files left");
 });
 
+test("a commit given the engine's snapshot text stores that text as the state, with the offsets around it", (t) => {
+  const dir = tempDir(t);
+  const cp = new FileCheckpoint(dir);
+  const e = engine();
+  e.process([1, 2, 12].map((n, i) => ({ partition: 0, offset: String(i), key: null, value: Buffer.from(String(n)) })));
+  const text = e.snapshotText();
+  const expected = JSON.parse(text) as unknown;
+  e.process([{ partition: 0, offset: "3", key: null, value: Buffer.from("13") }]);
+  cp.commit({ topic: "t", offsets: { 0: "3" }, state: text, committedAt: "2026-01-01T00:00:00.000Z", deadLetters: 2 });
+  const stored = JSON.parse(fs.readFileSync(path.join(dir, "state.json"), "utf8")) as Record<string, unknown>;
+  assert.deepEqual(stored, { topic: "t", offsets: { 0: "3" }, committedAt: "2026-01-01T00:00:00.000Z", deadLetters: 2, state: expected });
+  assert.equal((cp.load()!.state.stats as { in: number }).in, 3, "the state as it was when the text was taken, not after the 4th record");
+});
+
 test("a corrupt checkpoint is reported with its path and how to start over", (t) => {
   const dir = tempDir(t);
   fs.writeFileSync(path.join(dir, "state.json"), "{not json");

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { StreamEngine, type EngineOptions, type InputRecord, type OutputMode, type WindowRow } from "../../../lib/stream/engine";
-import { count, distinctCount, sum } from "../../../lib/stream/aggregates";
+import { aggregate, count, distinctCount, mean, sum } from "../../../lib/stream/aggregates";
 import { sliding, tumbling } from "../../../lib/stream/windows";
 
 interface Ev {
@@ -210,6 +210,52 @@ test("restoring a snapshot mid-stream continues exactly as an uninterrupted engi
   got.push(second.flush().outputs);
   assert.deepEqual(got, expected);
   assert.deepEqual(second.snapshot(), whole.snapshot(), "the same state, not only the same statistics");
+});
+
+/** A custom aggregate whose state is an object changed in place (as the documentation allows): counts per value. */
+function histogram() {
+  return aggregate<Ev, Record<string, number>, string>({
+    init: () => ({}),
+    add: (s, e) => {
+      s[e.v] = (s[e.v] ?? 0) + 1;
+      return s;
+    },
+    result: (s) => JSON.stringify(s),
+    merge: (into, from) => {
+      for (const [v, n] of Object.entries(from)) into[v] = (into[v] ?? 0) + n;
+      return into;
+    },
+  });
+}
+
+for (const window of [tumbling(10), sliding(20, 5)]) {
+  test(`a snapshot is a value: the batches after it change nothing in it (${window.kind} windows, mean and an aggregate changing its state in place)`, () => {
+    const lines = randomStream(400, 7);
+    const opts = options("append", { queries: [{ name: "q", window, key: (e) => e.k, aggregates: { n: count(), avg: mean("v"), hist: histogram(), users: distinctCount("v") }, mode: "append" }] });
+    const engine = new StreamEngine(opts);
+    engine.process(records(...lines.slice(0, 200)));
+    const snapshot = engine.snapshot();
+    const before = JSON.stringify(snapshot);
+    engine.process(records(...lines.slice(200)));
+    assert.equal(JSON.stringify(snapshot), before, "the second batch changed the first batch's snapshot");
+    // A second engine computed apart over the first batch alone holds the same state.
+    const alone = new StreamEngine(opts);
+    alone.process(records(...lines.slice(0, 200)));
+    assert.equal(JSON.stringify(alone.snapshot()), before);
+  });
+}
+
+test("a restored snapshot is not shared with the engine that restored it", () => {
+  const lines = randomStream(300, 8);
+  const opts = options("append", { queries: [{ name: "q", window: tumbling(10), key: (e) => e.k, aggregates: { avg: mean("v"), hist: histogram() }, mode: "append" }] });
+  const first = new StreamEngine(opts);
+  first.process(records(...lines.slice(0, 150)));
+  const snapshot = first.snapshot();
+  const before = JSON.stringify(snapshot);
+  const second = new StreamEngine(opts);
+  second.restore(snapshot);
+  second.process(records(...lines.slice(150)));
+  assert.equal(JSON.stringify(snapshot), before);
 });
 
 test("a parser that throws rejects the record with the error message", () => {

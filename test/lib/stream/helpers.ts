@@ -9,6 +9,8 @@ import { startBroker, type Broker } from "../../../lib/kafka";
 import { openSql } from "../../../lib/sql";
 import type { SqlDatabase } from "../../../lib/sql/sql";
 import { config } from "../../../lib/config";
+import assert from "node:assert/strict";
+import { StreamEngine, type EngineOptions, type InputRecord } from "../../../lib/stream/engine";
 
 type Ctx = Pick<TestContext, "after">;
 
@@ -63,4 +65,26 @@ export async function testSql(t: Ctx, tables: string[] = []): Promise<SqlDatabas
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/**
+ * Checks that an engine's snapshot is a value: `options` run over `lines` in two batches (split at
+ * `at`, one partition, offsets from 0), the snapshot taken after the first batch must be the same
+ * after the second batch has run, and equal to the snapshot of an engine that saw the first batch
+ * only. The processor commits a batch's snapshot after the next batch may have run (prepare-ahead).
+ * Returns the number of windows (or buckets) the first snapshot holds.
+ */
+export function assertSnapshotIsValue<T>(options: EngineOptions<T>, lines: string[], at: number): number {
+  const records = (from: number, to: number): InputRecord[] => lines.slice(from, to).map((l, i) => ({ partition: 0, offset: String(from + i), key: null, value: Buffer.from(l) }));
+  const engine = new StreamEngine(options);
+  engine.process(records(0, at));
+  const snapshot = engine.snapshot();
+  const before = JSON.stringify(snapshot);
+  const second = engine.process(records(at, lines.length));
+  assert.ok(second.counts.ok > 0, "the second batch has valid records");
+  assert.equal(JSON.stringify(snapshot), before, "the second batch changed the snapshot taken after the first");
+  const alone = new StreamEngine(options);
+  alone.process(records(0, at));
+  assert.equal(JSON.stringify(alone.snapshot()), before, "the snapshot is the state of an engine that saw the first batch only");
+  return Object.values(snapshot.queries).reduce((n, q) => n + q.length, 0) + Object.values(snapshot.buckets ?? {}).reduce((n, b) => n + b.length, 0);
 }

@@ -4,12 +4,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Kafka } from "kafkajs";
 import { startProcessor, type ProcessorOptions } from "../../../lib/stream/processor";
-import { count, sum } from "../../../lib/stream/aggregates";
+import { aggregate, count, mean, sum } from "../../../lib/stream/aggregates";
 import { tumbling } from "../../../lib/stream/windows";
 import { memorySink } from "../../../lib/stream/sinks/memory";
 import { parquetSink } from "../../../lib/stream/sinks/parquet";
 import type { Sink } from "../../../lib/stream/sinks/sink";
-import type { WindowRow } from "../../../lib/stream/engine";
+import { StreamEngine, type WindowRow } from "../../../lib/stream/engine";
 import { readDeadLetters } from "../../../lib/stream/dead-letters";
 import { defer, tempDir, testBroker, uniqueName } from "./helpers";
 
@@ -125,6 +125,109 @@ test("a processor that fails after writing a batch and is restarted replays that
   assert.deepEqual(replayed[1].rows, attempted.rows, "the replay writes the same rows");
   assert.deepEqual(byKey(sink.rows()), byKey(reference.rows()));
   assert.deepEqual({ ...second.stats(), offsets: null }, { ...ref.stats(), offsets: null, batches: second.stats().batches });
+});
+
+/** Counts per value in an object changed in place (a custom aggregate may do that), with mean(). */
+const inPlaceQueries: ProcessorOptions<Ev>["queries"] = [
+  {
+    name: "q",
+    window: tumbling(10),
+    key: (e) => e.k,
+    aggregates: {
+      n: count(),
+      avg: mean("v"),
+      hist: aggregate<Ev, Record<string, number>, string>({
+        init: () => ({}),
+        add: (s, e) => {
+          s[e.v] = (s[e.v] ?? 0) + 1;
+          return s;
+        },
+        result: (s) => JSON.stringify(Object.entries(s).sort()),
+      }),
+    },
+    mode: "append",
+  },
+];
+const inPlaceLine = (r: WindowRow) => `${r.windowStart}|${r.key}|${r.n}|${r.avg}|${r.hist}`;
+
+/** The rows of inPlaceQueries over `lines` in one batch, computed by an engine alone (the stream has nothing late). */
+function inPlaceExpected(lines: string[]): string[] {
+  const whole = new StreamEngine({ ...options({} as Kafka, "", "", []), queries: inPlaceQueries });
+  return [...whole.process(lines.map((l, i) => ({ partition: 0, offset: String(i), key: null, value: Buffer.from(l) }))).outputs.q, ...whole.flush().outputs.q].map(inPlaceLine).sort();
+}
+
+/** The rows a sink received, one per window; fails on a window written twice with different values (a replay writes the same). */
+function oncePerWindow(rows: WindowRow[]): string[] {
+  const byWindow = new Map<string, Set<string>>();
+  for (const r of rows) {
+    const key = `${r.windowStart}|${r.key}`;
+    if (!byWindow.has(key)) byWindow.set(key, new Set());
+    byWindow.get(key)!.add(inPlaceLine(r));
+  }
+  assert.deepEqual([...byWindow.values()].filter((v) => v.size > 1).map((v) => [...v]), [], "a window written twice with different values");
+  return [...byWindow.values()].map((v) => [...v][0]).sort();
+}
+
+test("a processor that prepared the next batch ahead and fails commits its own batch's state only: restarted, it ends with the right means and in-place states", async (t) => {
+  const { kafka } = await testBroker(t);
+  const topic = uniqueName("events");
+  const lines = stream(1000);
+  await produce(kafka, topic, lines);
+  const queries = inPlaceQueries;
+  const expected = inPlaceExpected(lines);
+
+  const dir = tempDir(t);
+  const sink = memorySink();
+  const prepared: number[] = [];
+  const aheadWhenFailed: boolean[] = [];
+  let failed = false;
+  const failing: Sink = {
+    name: "failing",
+    async write(batch) {
+      if (batch.batchId === 3 && !failed) {
+        failed = true;
+        aheadWhenFailed.push(prepared.includes(4));
+        throw new Error("disk full");
+      }
+    },
+  };
+  const watch = { name: "watch", prepare: (b: { batchId: number }) => void prepared.push(b.batchId), write: async () => undefined };
+  const first = await startProcessor(options(kafka, topic, dir, [sink, failing], { queries, maxBatchRecords: 100, recordSinks: [watch] }));
+  await assert.rejects(first.finish(), /disk full/);
+  await first.close();
+  assert.deepEqual(aheadWhenFailed, [true], "batch 4 had run through the engine when batch 3 failed");
+
+  const second = await startProcessor(options(kafka, topic, dir, [sink], { queries, maxBatchRecords: 100 }));
+  defer(t, () => second.close());
+  await second.finish();
+  assert.deepEqual(oncePerWindow(sink.rows()), expected);
+});
+
+test("a processor closed while the next batch is prepared, and started again, ends with the right means and in-place states", async (t) => {
+  const { kafka } = await testBroker(t);
+  const topic = uniqueName("events");
+  const lines = stream(1000);
+  await produce(kafka, topic, lines);
+  const dir = tempDir(t);
+  const sink = memorySink();
+  let closing: Promise<void> | undefined;
+  const first = await startProcessor(options(kafka, topic, dir, [sink], {
+    queries: inPlaceQueries,
+    maxBatchRecords: 100,
+    onBatch: (b) => {
+      if (b.nextPrepared && b.batchId >= 2) closing ??= first.close();
+    },
+  }));
+  defer(t, () => first.close());
+  await assert.rejects(first.finish(), /closed/);
+  await closing;
+  const stopped = first.stats().batches;
+  assert.ok(stopped >= 2 && first.stats().offsets[0] !== String(lines.length), `stopped mid-stream, after batch ${stopped}, with the next batch prepared`);
+
+  const second = await startProcessor(options(kafka, topic, dir, [sink], { queries: inPlaceQueries, maxBatchRecords: 100 }));
+  defer(t, () => second.close());
+  await second.finish();
+  assert.deepEqual(oncePerWindow(sink.rows()), inPlaceExpected(lines));
 });
 
 test("a parquet sink writes one file per batch and a replayed batch overwrites its own file", async (t) => {

@@ -2,8 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readDeadLetters } from "../../../lib/stream/dead-letters";
 import { generateArtmosphere } from "../../../scenarios/artmosphere/generate";
-import { popularityWindows, showLivePopularity, startLivePopularity, topCollected } from "../../../scenarios/artmosphere/popularity";
-import { defer, sqlTarget, tempDir, testBroker, testSql, uniqueName } from "../../lib/stream/helpers";
+import { popularityEngineOptions, popularityWindows, showLivePopularity, startLivePopularity, topCollected } from "../../../scenarios/artmosphere/popularity";
+import { assertSnapshotIsValue, defer, sqlTarget, tempDir, testBroker, testSql, uniqueName } from "../../lib/stream/helpers";
 
 test(`collects counted in 5-second windows by the stream processor into ${sqlTarget().kind} equal a batch recount of the log; malformed lines are dead letters with reasons`, { timeout: 120_000 }, async (t) => {
   const { kafka } = await testBroker(t);
@@ -77,4 +77,11 @@ test("close() halfway stops the replay and the processor: done fails with STREAM
   await assert.rejects(shown, (err: Error & { code?: string }) => err.code === "STREAM_CLOSED");
   assert.ok(Date.now() - began < 10_000, `closed in ${Date.now() - began} ms, not at the end of the 30 s replay`);
   await live.close(); // twice is safe
+});
+
+test("the popularity checkpoint is a value: the windows taken after one batch do not change when the next batch runs", () => {
+  const d = generateArtmosphere();
+  const lines = d.collectingLog;
+  const held = assertSnapshotIsValue(popularityEngineOptions(new Set(d.artworks.map((a) => a.id))), lines, Math.floor(lines.length / 2));
+  assert.ok(held >= 1, `the first batch leaves windows open (${held})`);
 });

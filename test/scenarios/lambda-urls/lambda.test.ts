@@ -5,7 +5,10 @@ import { openWarehouse } from "../../../lib/warehouse";
 import { readBatchView } from "../../../scenarios/lambda-urls/batch";
 import { readMaster } from "../../../scenarios/lambda-urls/master";
 import { diffViews, startLambdaRun, viewStats, type LambdaRun } from "../../../scenarios/lambda-urls/scenario";
-import { defer, tempDir, testBroker, testSql, uniqueName } from "../../lib/stream/helpers";
+import { assertSnapshotIsValue, defer, tempDir, testBroker, testSql, uniqueName } from "../../lib/stream/helpers";
+import { generateTweets, LAMBDA_SAMPLE } from "../../../scenarios/lambda-urls/generate";
+import { readRedirects } from "../../../scenarios/lambda-urls/normalize";
+import { speedEngineOptions } from "../../../scenarios/lambda-urls/speed";
 import type { TestContext } from "node:test";
 
 async function start(t: TestContext, options: { keepTracking?: boolean; speed?: number; tweetsPerHour?: number; hours?: number } = {}): Promise<LambdaRun> {
@@ -109,4 +112,12 @@ test("stop() ends a run halfway: the producer stops sending, a pending wait fail
   await new Promise((r) => setTimeout(r, 1_500));
   assert.equal(run.sent(), sent, "nothing is sent after stop()");
   await run.stop();
+});
+
+test("the speed layer's checkpoint is a value: its url counts (an object changed in place) taken after one batch do not change when the next batch runs", () => {
+  const redirects = readRedirects(LAMBDA_SAMPLE.redirects);
+  const lines = generateTweets({ seed: 5, tweetsPerHour: 400, hours: 6, redirects }).tweets.map((t) => t.value);
+  // Keys are blocks of 40 offsets: a split inside a block leaves that block's window to both batches.
+  const held = assertSnapshotIsValue(speedEngineOptions({ redirects, keepTracking: false, blockSize: 40 }), lines, 40 * 30 + 17);
+  assert.ok(held >= 10, `the first batch leaves windows open (${held})`);
 });

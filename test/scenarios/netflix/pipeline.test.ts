@@ -3,14 +3,15 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { memorySink } from "../../../lib/stream/sinks/memory";
-import { startNetflixProcessor, type NetflixMode } from "../../../scenarios/netflix/pipeline";
+import { netflixEngineOptions, startNetflixProcessor, type NetflixMode } from "../../../scenarios/netflix/pipeline";
+import { StreamEngine, type EngineSnapshot, type InputRecord } from "../../../lib/stream/engine";
 import { readDeadLetters } from "../../../lib/stream/dead-letters";
 import { allWindows, latestWindows, readAnomalies, reconcileCounts } from "../../../scenarios/netflix/consumers";
 import { batchRecompute, compareWithOracle } from "../../../scenarios/netflix/oracle";
 import { replayRatings } from "../../../scenarios/netflix/producer";
 import { readTitles } from "../../../scenarios/netflix/titles";
 import { generateSample, writeSample } from "../../../scenarios/netflix/generate";
-import { RATING_HEADER } from "../../../scenarios/netflix/ratings";
+import { RATING_HEADER, ratingLine } from "../../../scenarios/netflix/ratings";
 import { projectRoot } from "../../../lib/paths";
 import { defer, sqlTarget, tempDir, testBroker, testSql, uniqueName } from "../../lib/stream/helpers";
 import type { TestContext } from "node:test";
@@ -129,4 +130,30 @@ test("bad input goes to the dead-letter topic with its reason, late events are c
   assert.equal(oracle.lines - oracle.valid, bad.length);
   assert.deepEqual(oracle.late, stats.late);
   assert.deepEqual(compareWithOracle({ movieRatings: await allWindows(sql, table), anomalies: oracle.anomalies }, oracle).differences, []);
+});
+
+test("the Netflix engine's snapshot after one batch is the same before and after the next batch runs (what prepare-ahead relies on)", () => {
+  const sample = generateSample({ seed: 31, movies: 300, ratings: 40_000, bursts: 6, from: "2005-06-01", to: "2005-08-31" });
+  const titles = new Map(sample.titles.map((t) => [t.movieId, t]));
+  const lines = sample.ratings.map(ratingLine);
+  const input = (from: number, to: number): InputRecord[] => lines.slice(from, to).map((l, i) => ({ partition: 0, offset: String(from + i), key: null, value: Buffer.from(l) }));
+  for (const mode of ["A", "C"] as const) {
+    const options = netflixEngineOptions({ titles, mode, rule });
+    const engine = new StreamEngine(options);
+    engine.process(input(0, 20_000));
+    const snapshot = engine.snapshot();
+    const before = JSON.parse(JSON.stringify(snapshot)) as EngineSnapshot;
+    engine.process(input(20_000, lines.length));
+    // Every bucket of the sliding anomalies query (and every window of movie_ratings) compared one by one.
+    const keyed = (s: EngineSnapshot) => new Map([...(s.buckets?.anomalies ?? []).map((b) => [`anomalies|${b[0]}|${b[1]}`, JSON.stringify(b[2])] as const), ...(s.queries.movie_ratings ?? []).map((e) => [`movie_ratings|${e[0]}|${e[2]}`, JSON.stringify(e[3])] as const)]);
+    const was = keyed(before);
+    const now = keyed(snapshot);
+    const changed = [...was].filter(([k, v]) => now.get(k) !== v).map(([k]) => k);
+    assert.ok(was.size > 1000, `a realistic state (${was.size} buckets and windows)`);
+    assert.deepEqual(changed, [], `mode ${mode}: ${changed.length} of ${was.size} buckets and windows of the first batch's snapshot changed when the second batch ran`);
+    // And it is the state of an engine that saw the first batch only (computed apart).
+    const alone = new StreamEngine(options);
+    alone.process(input(0, 20_000));
+    assert.deepEqual(snapshot, alone.snapshot());
+  }
 });

@@ -8,11 +8,11 @@ import { detect } from "../../../scenarios/traffic-outliers/detect";
 import { injectAnomalies } from "../../../scenarios/traffic-outliers/inject";
 import { replayPoints } from "../../../scenarios/traffic-outliers/producer";
 import { badRecords, latePoint, startTrafficStream } from "../../../scenarios/traffic-outliers/scenario";
-import { parsePoint, pointMessage, startTrafficDetector } from "../../../scenarios/traffic-outliers/stream";
+import { parsePoint, pointMessage, startTrafficDetector, trafficEngineOptions } from "../../../scenarios/traffic-outliers/stream";
 import { syntheticSeries } from "../../../scenarios/traffic-outliers/synthetic";
 import { batchAlerts } from "../../../scenarios/traffic-outliers/batch";
 import { HOURLY_SCHEMA, TABLES } from "../../../scenarios/traffic-outliers/series";
-import { defer, tempDir, testBroker, uniqueName } from "../../lib/stream/helpers";
+import { assertSnapshotIsValue, defer, tempDir, testBroker, uniqueName } from "../../lib/stream/helpers";
 
 const points = syntheticSeries({ airports: ["AAA", "BBB", "CCC"], weeks: 12, seed: 5 });
 const labelled = injectAnomalies(points, { seed: 3 }).points;
@@ -115,4 +115,10 @@ test("a started stream stops on stop(): finish() fails with STREAM_CLOSED at onc
   assert.equal(run.stats.in, run.stats.ok + run.stats.rejected);
   assert.equal(run.scored, labelled.length);
   assert.notEqual(run.topic, first.topic);
+});
+
+test("the detector's checkpoint is a value: the hourly windows taken after one batch do not change when the next batch runs", () => {
+  const lines = [...labelled].sort((a, b) => a.hour - b.hour).map(pointMessage);
+  const held = assertSnapshotIsValue(trafficEngineOptions({ airports: ["AAA", "BBB", "CCC"] }), lines, Math.floor(lines.length / 2) + 1);
+  assert.ok(held >= 1, `the first batch leaves windows open (${held})`);
 });
