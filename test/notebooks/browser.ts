@@ -138,8 +138,8 @@ export const BROWSER_HALVES: readonly [string[], string[]] = [
   ["01-image-kmeans.ipynb", "03-netflix-ratings.ipynb", "04-sparkify-star-schema.ipynb", "05-artmosphere.ipynb", "06-lambda-url-counts.ipynb"],
 ];
 
-/** Runs the browser test over `notebooks` (file names in notebooks/). */
-export function browserTest(title: string, notebooks: string[]): void {
+/** Runs the browser test over `notebooks` (file names in notebooks/); `messages`: also the 2,000-line cell. */
+export function browserTest(title: string, notebooks: string[], options: { messages?: boolean } = {}): void {
   test(title, { skip: missing ?? false, timeout: 580_000 }, async (t) => {
     const { chromium } = await import("playwright-core");
     const served = projectTempDir(t, "browser-"); // inside the project: the notebooks import de-workbook
@@ -162,6 +162,42 @@ export function browserTest(title: string, notebooks: string[]): void {
       viewport: { width: 1280, height: 900 },
     });
     t.after(() => browser.close());
+
+    if (options.messages) {
+      // No kernel message lost through the kernelspec: a cell printing 2,000 lines shows its last line
+      // and the kernel goes back to idle (with tslab's own sends every 513th message was lost, the
+      // idle among them, and Jupyter showed the kernel busy for good).
+      await t.test("a cell printing 2,000 lines", async (st) => {
+        const dir = path.join(served, "messages");
+        fs.mkdirSync(dir);
+        fs.writeFileSync(path.join(dir, "lines.ipynb"), JSON.stringify({
+          nbformat: 4, nbformat_minor: 5, metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } },
+          cells: [{ id: "lines", cell_type: "code", metadata: {}, execution_count: null, outputs: [], source: "for (let i = 0; i < 2000; i++) console.log(`line ${i}`);" }],
+        }));
+        const jupyter = await startJupyter(served, { ...jupyterEnv, WORKBOOK_HOME: path.join(dir, "home") });
+        st.after(() => stopJupyter(jupyter.proc));
+        const page = await browser.newPage();
+        try {
+          await openNotebook(page, `${jupyter.url}/notebooks/messages/lines.ipynb?token=${jupyter.token}`);
+          await page.evaluate("window.Jupyter.notebook.execute_all_cells()");
+          await page.waitForFunction(`(() => {
+            const cell = window.Jupyter.notebook.get_cell(0);
+            return typeof cell.input_prompt_number === "number" &&
+              document.querySelector("#kernel_indicator_icon")?.classList.contains("kernel_idle_icon") === true;
+          })()`, undefined, { timeout: 120_000, polling: 250 });
+          const shown = (await page.evaluate(`(() => {
+            const text = document.querySelector(".output_stdout")?.textContent ?? "";
+            return { lines: text.trimEnd().split("\\n"), warning: document.body.textContent.includes("IOPub message rate exceeded") };
+          })()`)) as { lines: string[]; warning: boolean };
+          await page.screenshot({ path: path.join(shots, "lines.png") });
+          assert.equal(shown.warning, false, "no IOPub rate warning from Jupyter");
+          assert.equal(shown.lines.length, 2000);
+          assert.equal(shown.lines[1999], "line 1999", "the last line shows");
+        } finally {
+          await closeAndHalt(page);
+        }
+      });
+    }
 
     for (const name of notebooks) {
       await t.test(name, async (st) => {
