@@ -293,6 +293,57 @@ class OutputRouter {
   }
 }
 
+/**
+ * Step 4, one cell: its papermill metadata (running, then completed or failed, saved at both), its
+ * execution (unless empty, a markdown cell or tagged skip-execution) and its failure.
+ */
+async function executeCell(run: Run, i: number, kernel: Kernel, routes: OutputRouter, options: RunOptions): Promise<{ ran: boolean; failure?: CellFailure }> {
+  const cell = run.nb.cells[i];
+  const pm = cell.metadata.papermill as JsonObject;
+  const cellStart = Date.now();
+  pm.status = "running";
+  pm.start_time = isoNow();
+  run.save();
+  const code = joinSource(cell.source);
+  const stopped: CellFailure = { text: "The run was stopped (SIGINT/SIGTERM).", kernelLost: false };
+  let failure: CellFailure | undefined;
+  let ran = false;
+  if (cell.cell_type === "code" && code.trim() !== "" && !cellTags(cell).includes("skip-execution")) {
+    if (options.signal?.aborted) {
+      failure = stopped;
+    } else {
+      const outcome = await kernel.execute(code, (type, content) => routes.own(i, type, content), {
+        timeoutMs: options.executionTimeout ? options.executionTimeout * 1000 : undefined,
+        iopubTimeoutMs: options.iopubTimeout === undefined ? undefined : options.iopubTimeout * 1000,
+      });
+      routes.executed(i, outcome.msgId);
+      ran = true;
+      cell.execution_count = outcome.executionCount;
+      failure = options.signal?.aborted ? stopped : failureOf(outcome, options);
+    }
+  }
+  pm.end_time = isoNow();
+  pm.duration = (Date.now() - cellStart) / 1000;
+  pm.status = failure ? "failed" : "completed";
+  pm.exception = failure ? true : false;
+  if (!failure) run.save();
+  return { ran, failure };
+}
+
+/** Step 5, on a failure: papermill's banner and anchor cells, and the message on stderr. */
+function markFailure(run: Run, i: number, failure: CellFailure, stderr: NodeJS.WritableStream): Omit<RunResult, "durationMs" | "output" | "notebook" | "executed"> {
+  const { nb } = run;
+  const cell = nb.cells[i];
+  const n = nb.cells.length;
+  const executionCount = cell.cell_type === "code" ? cell.execution_count : null;
+  nb.cells.splice(i, 0, anchorCell());
+  nb.cells.unshift(bannerCell(executionCount));
+  stderr.write(`Cell ${i + 1} of ${n} (${executionCount === null ? "not counted" : `In [${executionCount}]`}: ${JSON.stringify(firstLine(cell))}) failed:\n${failure.text}\n`);
+  stderr.write(`The output notebook is saved at ${run.output}\n`);
+  const failedCell = i + 2;
+  return failure.kernelLost ? { status: "died", exitCode: 138, failedCell, error: failure.text } : { status: "failed", exitCode: 1, failedCell, error: failure.text };
+}
+
 /** Runs a notebook as papermill would. Usage errors throw WorkbookError; cell failures do not. */
 export async function runNotebook(options: RunOptions): Promise<RunResult> {
   const stderr = options.stderr ?? process.stderr;
@@ -348,45 +399,12 @@ export async function runNotebook(options: RunOptions): Promise<RunResult> {
     // Step 4: the cells, in order, until one fails.
     const n = nb.cells.length;
     for (let i = 0; i < n; i++) {
-      const cell = nb.cells[i];
-      const pm = cell.metadata.papermill as JsonObject;
-      const cellStart = Date.now();
-      pm.status = "running";
-      pm.start_time = isoNow();
-      bar.update(i + 1, n, firstLine(cell));
-      run.save();
-      let failure: CellFailure | undefined;
-      const code = joinSource(cell.source);
-      if (cell.cell_type === "code" && code.trim() !== "" && !cellTags(cell).includes("skip-execution")) {
-        if (options.signal?.aborted) {
-          failure = { text: "The run was stopped (SIGINT/SIGTERM).", kernelLost: false };
-        } else {
-          const outcome = await kernel.execute(code, (type, content) => routes.own(i, type, content), {
-            timeoutMs: options.executionTimeout ? options.executionTimeout * 1000 : undefined,
-            iopubTimeoutMs: options.iopubTimeout === undefined ? undefined : options.iopubTimeout * 1000,
-          });
-          routes.executed(i, outcome.msgId);
-          executed++;
-          cell.execution_count = outcome.executionCount;
-          failure = options.signal?.aborted ? { text: "The run was stopped (SIGINT/SIGTERM).", kernelLost: false } : failureOf(outcome, options);
-        }
-      }
-      pm.end_time = isoNow();
-      pm.duration = (Date.now() - cellStart) / 1000;
-      pm.status = failure ? "failed" : "completed";
-      pm.exception = failure ? true : false;
-      if (!failure) {
-        run.save();
-        continue;
-      }
-      // Step 5 (on failure): papermill's banner and anchor cells, and the message.
+      bar.update(i + 1, n, firstLine(nb.cells[i]));
+      const { ran, failure } = await executeCell(run, i, kernel, routes, options);
+      if (ran) executed++;
+      if (!failure) continue;
       bar.end();
-      const executionCount = cell.cell_type === "code" ? cell.execution_count : null;
-      nb.cells.splice(i, 0, anchorCell());
-      nb.cells.unshift(bannerCell(executionCount));
-      stderr.write(`Cell ${i + 1} of ${n} (${executionCount === null ? "not counted" : `In [${executionCount}]`}: ${JSON.stringify(firstLine(cell))}) failed:\n${failure.text}\n`);
-      stderr.write(`The output notebook is saved at ${output}\n`);
-      result = failure.kernelLost ? { status: "died", exitCode: 138, failedCell: i + 2, error: failure.text } : { status: "failed", exitCode: 1, failedCell: i + 2, error: failure.text };
+      result = markFailure(run, i, failure, stderr);
       break;
     }
     bar.end();
