@@ -2,7 +2,7 @@
  * The notebook's exercises, with their reference solutions. Expected values are computed from the
  * data by the reference code (the search index, the warehouse, the stream's table), never typed in.
  */
-import { exercise, type Exercise } from "../../lib/teach/exercise";
+import { exercise, exerciseSet, type Exercise } from "../../lib/teach/exercise";
 import type { SqlDatabase } from "../../lib/sql/sql";
 import type { Warehouse } from "../../lib/warehouse/warehouse";
 import { naiveSearch, type ArtSearch } from "./search";
@@ -44,7 +44,7 @@ export function artmosphereExercises(options: { search: ArtSearch; wh: Warehouse
     return r.rows.map((x) => ({ similar_id: String(x.similar_id), shared_genes: Number(x.shared_genes) })).sort((a, b) => (a.similar_id < b.similar_id ? -1 : a.similar_id > b.similar_id ? 1 : 0));
   };
   const mostCollected = async () => String((await sql.query<{ artwork_id: string }>(MOST_COLLECTED_SQL.replace(POPULARITY_TABLE, popularity))).rows[0]?.artwork_id ?? "");
-  return {
+  return exerciseSet({
     missed: exercise<number>({
       id: "missed",
       title: `What ILIKE misses for "${word}"`,
@@ -83,5 +83,5 @@ export function artmosphereExercises(options: { search: ArtSearch; wh: Warehouse
       expected: mostCollected,
       nudge: () => "That artwork is not the one with the most collects summed over all windows: the busiest single window is not the answer.",
     }),
-  };
+  });
 }

@@ -2,7 +2,7 @@
  * The notebook's exercises, with their reference solutions. Expected values are computed from the
  * matches in the warehouse by the reference SQL (and the tested Pythagorean code), never typed in.
  */
-import { exercise, type Exercise } from "../../lib/teach/exercise";
+import { exercise, exerciseSet, type Exercise } from "../../lib/teach/exercise";
 import type { Warehouse } from "../../lib/warehouse/warehouse";
 import { TABLES } from "./matches";
 import { teamSeasons, withExpectation } from "./pythagorean";
@@ -40,7 +40,7 @@ export function footballExercises(wh: Warehouse, season: string, division: strin
   };
   const awayShare = async () => Number((await wh.query<{ share: number }>(AWAY_WINS_SQL, { division: division })).rows[0].share);
   const luckiest = async () => withExpectation((await teamSeasons(wh)).filter((t) => t.season === season && t.division === division), exponent)[0].team;
-  return {
+  return exerciseSet({
     points: exercise<string, PointsRow[]>({
       id: "points",
       title: `Points of every team, ${division} ${season}`,
@@ -80,5 +80,5 @@ export function footballExercises(wh: Warehouse, season: string, division: strin
       expected: luckiest,
       nudge: () => "That team did not earn the most points above its expectation: the table's leader is not always the luckiest.",
     }),
-  };
+  });
 }

@@ -2,7 +2,7 @@
  * The image notebook's exercises, with their reference solutions. Expected values come from the
  * warehouse tables and the job's rows by the reference code, never typed in.
  */
-import { exercise, type Exercise } from "../../lib/teach/exercise";
+import { exercise, exerciseSet, type Exercise } from "../../lib/teach/exercise";
 import type { Warehouse } from "../../lib/warehouse/warehouse";
 import type { ImageColoursRow } from "./job";
 import { IMAGE_COLORS_TABLE, IMAGE_REJECTED_TABLE } from "./warehouse";
@@ -43,7 +43,7 @@ export function imageExercises(wh: Warehouse, rows: readonly Pick<ImageColoursRo
     if (r.rows.length === 0) throw new Error("the query returned no row");
     return fileName(String(Object.values(r.rows[0])[0]));
   };
-  return {
+  return exerciseSet({
     rejectedReasons: exercise<string, RejectedRow[]>({
       id: "rejected-reasons",
       title: "Every rejected image, with its reason",
@@ -84,5 +84,5 @@ export function imageExercises(wh: Warehouse, rows: readonly Pick<ImageColoursRo
       evaluate: (a) => fileName(a),
       nudge: () => "Look for the smallest largest share, not the largest: the colours of that image are spread most evenly.",
     }),
-  };
+  });
 }

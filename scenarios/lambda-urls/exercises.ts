@@ -2,7 +2,7 @@
  * The notebook's exercises, with their reference solutions; expected values come from the
  * reference code (normalizeUrl, the full recomputation), never typed in.
  */
-import { exercise, type Exercise } from "../../lib/teach/exercise";
+import { exercise, exerciseSet, type Exercise } from "../../lib/teach/exercise";
 import { normalizeUrl, type RedirectTable } from "./normalize";
 import { rankUrls } from "./serving";
 import type { UrlHourlyRow } from "./tweets";
@@ -29,7 +29,7 @@ export function lambdaExercises(options: { redirects: RedirectTable; reference: 
   const reference = () => (cached ??= options.reference());
   const hourCount = async () => (await reference()).find((r) => r.hour === new Date(options.hour).toISOString() && r.url === options.page)?.count ?? 0;
   const topPage = async () => rankUrls((await reference()).filter((r) => r.hour >= options.range.from && r.hour < options.range.to), 1)[0]?.url ?? "";
-  return {
+  return exerciseSet({
     canonical: exercise<string>({
       id: "canonical-url",
       title: "The canonical form of a URL",
@@ -66,5 +66,5 @@ export function lambdaExercises(options: { redirects: RedirectTable; reference: 
       expected: topPage,
       nudge: (v) => (v.startsWith("https://") ? "Another page has more tweets in those hours." : "Give the canonical URL, starting with https://."),
     }),
-  };
+  });
 }

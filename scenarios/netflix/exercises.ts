@@ -2,7 +2,7 @@
  * The Netflix notebook's exercises, with their reference solutions. Expected values come from the
  * stream's table, its dead letters and the batch recomputation (tested code), never typed in.
  */
-import { exercise, type Exercise } from "../../lib/teach/exercise";
+import { exercise, exerciseSet, type Exercise } from "../../lib/teach/exercise";
 import type { SqlQueryable } from "../../lib/sql/sql";
 import type { DeadLetter } from "../../lib/stream/dead-letters";
 import type { OracleResult } from "./oracle";
@@ -27,7 +27,7 @@ export function netflixExercises(sql: SqlQueryable, table: string, dead: readonl
     if (r.rows.length === 0) throw new Error("the query returned no row");
     return String(Object.values(r.rows[0])[0]);
   };
-  return {
+  return exerciseSet({
     busiestWindow: exercise<string, string>({
       id: "busiest-window",
       title: "The movie with the most ratings in one window",
@@ -65,5 +65,5 @@ export function netflixExercises(sql: SqlQueryable, table: string, dead: readonl
       expected: () => oracle.valid,
       nudge: (v) => (v === oracle.lines ? "That counts every line read, bad ones included." : "Count the lines that parse as a rating (read minus rejected)."),
     }),
-  };
+  });
 }

@@ -2,7 +2,7 @@
  * The notebook's exercises, with their reference solutions. Expected values are computed from the
  * data by the reference SQL and code, never typed in.
  */
-import { exercise, type Exercise } from "../../lib/teach/exercise";
+import { exercise, exerciseSet, type Exercise } from "../../lib/teach/exercise";
 import type { SqlQueryable } from "../../lib/sql/sql";
 import { hasMissingValue, type PenguinRecord } from "./data";
 import { FEATURES_VIEW } from "./features";
@@ -34,7 +34,7 @@ export function penguinsExercises(db: SqlQueryable, records: PenguinRecord[]): P
   };
   const majority = async () => Number((await db.query<{ accuracy: number }>(MAJORITY_BASELINE_SQL)).rows[0].accuracy);
   const missing = () => records.filter(hasMissingValue).length;
-  return {
+  return exerciseSet({
     trainBySpecies: exercise<string, SpeciesRow[]>({
       id: "train-by-species",
       title: "Penguins per species in the train split",
@@ -78,5 +78,5 @@ export function penguinsExercises(db: SqlQueryable, records: PenguinRecord[]): P
       expected: missing,
       nudge: (v) => (v === records.filter((r) => Object.values(r).some((x) => x === null)).length ? "Close: one record writes its missing sex another way." : v < 5 ? "Measurements are not the only values that can be missing." : "Count records (rows), not missing values."),
     }),
-  };
+  });
 }

@@ -2,7 +2,7 @@
  * The notebook's exercises, with their reference solutions. Expected values are computed from the
  * data in the warehouse by the reference SQL, never typed in.
  */
-import { exercise, type Exercise } from "../../lib/teach/exercise";
+import { exercise, exerciseSet, type Exercise } from "../../lib/teach/exercise";
 import type { Warehouse } from "../../lib/warehouse/warehouse";
 import { TABLES, type Interval } from "./star-schema";
 
@@ -36,7 +36,7 @@ export function sparkifyExercises(wh: Warehouse, interval: Interval): SparkifyEx
     );
     return { rows: Number(r.rows[0].n), matched: Number(r.rows[0].matched) };
   };
-  return {
+  return exerciseSet({
     playsByLevel: exercise<string, LevelRow[]>({
       id: "plays-by-level",
       title: "Songplays by level",
@@ -76,5 +76,5 @@ export function sparkifyExercises(wh: Warehouse, interval: Interval): SparkifyEx
       show: (v) => `${v.rows} rows, ${v.matched} of them matched to a song`,
       nudge: (v) => `${v.rows} rows for the plays: ${v.rows > 0 ? "more rows than plays means some plays matched several songs." : "no rows at all."}`,
     }),
-  };
+  });
 }

@@ -2,7 +2,7 @@
  * The notebook's exercises, with their reference solutions. Expected values come from the tested
  * detector, alert rule and evaluation over the same labelled series, never typed in.
  */
-import { exercise, type Exercise } from "../../lib/teach/exercise";
+import { exercise, exerciseSet, type Exercise } from "../../lib/teach/exercise";
 import { alertsFromScores, scoreSeries } from "./detect";
 import { WEEK_HOURS, HOUR_MS, type Scored } from "./detectors";
 import { evaluate } from "./evaluate";
@@ -54,7 +54,7 @@ export function trafficExercises(points: readonly LabelledPoint[], anomalies: re
   const k1 = async () => alertsFromScores(scored, { ...rule, k: 1 }, "seasonal-mad").filter((m) => m.type === "alert").length;
   const best = async () => bestF1Threshold(scored, anomalies, rule);
   const when = new Date(hour).toISOString().slice(0, 16).replace("T", " ");
-  return {
+  return exerciseSet({
     baseline: exercise<number>({
       id: "baseline",
       title: `What the seasonal detector expects at ${airport}, ${when}`,
@@ -92,5 +92,5 @@ export function trafficExercises(points: readonly LabelledPoint[], anomalies: re
       expected: best,
       nudge: () => "Compute F1 from precision and recall at every threshold of THRESHOLDS (seasonal-mad, the notebook's k and cooldown) and take the largest.",
     }),
-  };
+  });
 }

@@ -1,5 +1,5 @@
 /** Reference answers of the notebook's exercises (tested: a typical wrong answer fails, the reference passes). */
-import { exercise, type Exercise } from "../../lib/teach";
+import { exercise, exerciseSet, type Exercise } from "../../lib/teach";
 import type { Warehouse } from "../../lib/warehouse/warehouse";
 import { TABLES } from "./load";
 import { ROLLUP_KEY } from "./rollup";
@@ -27,7 +27,7 @@ export interface WebLogsExercises {
 
 export function webLogsExercises(wh: Warehouse): WebLogsExercises {
   const states = async (sql: string) => (await wh.query<{ state: string }>(sql)).rows.slice(0, 5).map((r) => String(r.state));
-  return {
+  return exerciseSet({
     topConversion: exercise<string, string[]>({
       id: "top-conversion",
       title: "The five states with the highest cart conversion",
@@ -66,5 +66,5 @@ export function webLogsExercises(wh: Warehouse): WebLogsExercises {
       expected: () => [...ROLLUP_KEY].sort(),
       nudge: (v) => (v.includes("visits") ? "counts change when late data arrive: they cannot be part of the key." : v.length < 6 ? "with fewer columns two rollup rows share a key." : "compare with the rollup's GROUP BY."),
     }),
-  };
+  });
 }
