@@ -38,8 +38,8 @@ export interface ExerciseSpec<A, V = A> {
   expected: () => V | Promise<V>;
   /** True when a value is right. Default: deep equality of the JSON forms. */
   compare?: (value: V, expected: V) => boolean;
-  /** A nudge for an incorrect value (it may look at the value, never quote the expected one). */
-  nudge?: (value: V) => string;
+  /** A nudge for an incorrect value (it may look at the value, or compute what a typical slip gives; never quote the expected one). */
+  nudge?: (value: V) => string | Promise<string>;
   /** How a value is shown back to the learner. Default: JSON, cut at 300 characters. */
   show?: (value: V) => string;
   /**
@@ -100,7 +100,7 @@ export function exercise<A, V = A>(spec: ExerciseSpec<A, V>): Exercise<A> {
       return { status: "incorrect", message: `your answer did not run: ${(err as Error).message.split("\n")[0]}` };
     }
     if (compare(value, await spec.expected())) return { status: "correct", message: `${spec.title}: well done.` };
-    const nudge = spec.nudge ? ` ${spec.nudge(value)}` : "";
+    const nudge = spec.nudge ? ` ${await spec.nudge(value)}` : "";
     return { status: "incorrect", message: `your answer gives ${show(value)}.${nudge} Try again, or ask for a hint.` };
   };
   return {
