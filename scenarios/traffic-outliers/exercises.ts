@@ -6,7 +6,7 @@ import { exercise, exerciseSet, type Exercise } from "../../lib/teach/exercise";
 import { alertsFromScores, scoreSeries } from "./detect";
 import { WEEK_HOURS, HOUR_MS, type Scored } from "./detectors";
 import { evaluate } from "./evaluate";
-import type { AlertRule } from "./alerts";
+import { alertRule, type AlertRule } from "./alerts";
 import type { Anomaly, LabelledPoint } from "./inject";
 
 export interface TrafficExercises {
@@ -78,7 +78,13 @@ export function trafficExercises(points: readonly LabelledPoint[], anomalies: re
       ],
       solution: k1,
       expected: k1,
-      nudge: (v) => (v < 10 ? "Fewer alerts than with k = 2? With k = 1 every alert of k = 2 still fires, and more." : "Count only the messages of type \"alert\", over every airport, with the same threshold and cooldown."),
+      nudge: async (v) => {
+        const withK = (k: number) => alertsFromScores(scored, { ...rule, k: k }, "seasonal-mad");
+        const k = alertRule(rule).k;
+        if (v === withK(k).filter((m) => m.type === "alert").length) return `That is the count with k = ${k}, the notebook's rule; with k = 1 a single outlying hour is enough.`;
+        if (v === withK(1).length) return "That counts the resolutions too: only the messages of type \"alert\".";
+        return v < withK(k).filter((m) => m.type === "alert").length ? "Fewer alerts than with the notebook's k? With k = 1 every one of them still fires, and more." : "Count only the messages of type \"alert\", over every airport, with the same threshold and cooldown.";
+      },
     }),
     bestThreshold: exercise<number>({
       id: "best-threshold",
