@@ -13,8 +13,8 @@ export interface NetflixExercises {
   steadyWindows: Exercise<number>;
 }
 
-/** Reference: the title of the movie with the most ratings in one window (ties: the earliest window, then the title). */
-export const BUSIEST_WINDOW_SQL = (table: string): string => `SELECT title FROM ${table} ORDER BY rating_count DESC, window_start, title LIMIT 1`;
+/** Reference: the most ratings one movie got over the whole input, summed over its windows. */
+export const BUSIEST_WINDOW_SQL = (table: string): string => `SELECT SUM(rating_count) AS ratings FROM ${table} GROUP BY movie_id ORDER BY 1 DESC LIMIT 1`;
 
 /** The number of distinct reasons among the rejected dead letters (the reason's text before the first colon). */
 export function distinctRejectReasons(dead: readonly Pick<DeadLetter, "kind" | "reason">[]): number {
@@ -35,24 +35,28 @@ export function windowsWith(rows: readonly { rating_count: number; rating_sum: n
 export const STEADY = { minRatings: 10, minMean: 4 } as const;
 
 export function netflixExercises(sql: SqlQueryable, table: string, dead: readonly DeadLetter[], oracle: OracleResult): NetflixExercises {
-  const firstValue = async (text: string): Promise<string> => {
+  const firstNumber = async (text: string): Promise<number> => {
     const r = await sql.query<Record<string, unknown>>(text);
     if (r.rows.length === 0) throw new Error("the query returned no row");
-    return String(Object.values(r.rows[0])[0]);
+    return Number(Object.values(r.rows[0])[0]);
   };
   return exerciseSet({
-    busiestWindow: exercise<string, string>({
-      id: "busiest-window",
-      title: "The movie with the most ratings in one window",
+    busiestWindow: exercise<string, number>({
+      id: "most-rated-movie",
+      title: "The most ratings one movie got, over all its windows",
       hints: [
-        `Each row of ${table} is one movie in one window, with the number of ratings it got in that window.`,
-        "ORDER BY rating_count DESC and LIMIT 1; return the title first.",
-        `SELECT title FROM ${table} ORDER BY rating_count DESC, window_start, title LIMIT 1`,
+        `Each row of ${table} is one movie in one window, with the number of ratings it got in that window; a movie's ratings over the whole input are the sum over its windows.`,
+        "GROUP BY movie_id, SUM(rating_count), ORDER BY that sum descending, LIMIT 1; return the sum first.",
+        `SELECT SUM(rating_count) AS ratings FROM ${table} GROUP BY movie_id ORDER BY 1 DESC LIMIT 1`,
       ],
       solution: () => BUSIEST_WINDOW_SQL(table),
-      evaluate: firstValue,
-      expected: () => firstValue(BUSIEST_WINDOW_SQL(table)),
-      nudge: () => "That is not the movie of the single busiest window: sort the windows by rating_count, largest first (not the sum over all windows).",
+      evaluate: firstNumber,
+      expected: () => firstNumber(BUSIEST_WINDOW_SQL(table)),
+      nudge: async (v) => {
+        if (v === (await firstNumber(`SELECT MAX(rating_count) FROM ${table}`))) return "That is the busiest single window: add up every window of each movie.";
+        if (v === (await firstNumber(`SELECT SUM(rating_count) FROM ${table}`))) return "That counts every movie together: sum per movie, then take the largest.";
+        return "Sum rating_count per movie (GROUP BY movie_id) and give the largest sum.";
+      },
     }),
     rejectedShare: exercise<number>({
       id: "rejected-percent",

@@ -96,7 +96,14 @@ export function trafficExercises(points: readonly LabelledPoint[], anomalies: re
       ],
       solution: best,
       expected: best,
-      nudge: () => "Compute F1 from precision and recall at every threshold of THRESHOLDS (seasonal-mad, the notebook's k and cooldown) and take the largest.",
+      nudge: (v) => {
+        if (!THRESHOLDS.includes(v)) return `Pick one of THRESHOLDS (${THRESHOLDS.join(", ")}).`;
+        const scores = THRESHOLDS.map((threshold) => evaluate(alertsFromScores(scored, { ...rule, threshold }, "seasonal-mad"), anomalies));
+        const argmax = (f: (e: (typeof scores)[number]) => number) => THRESHOLDS[scores.map(f).indexOf(Math.max(...scores.map(f)))];
+        if (v === argmax((e) => e.precision)) return "That threshold has the best precision alone: F1 balances it with recall.";
+        if (v === argmax((e) => e.recall)) return "That threshold has the best recall alone: F1 balances it with precision.";
+        return "Compute F1 from precision and recall at every threshold of THRESHOLDS (seasonal-mad, the notebook's k and cooldown) and take the largest.";
+      },
     }),
   });
 }
