@@ -40,7 +40,8 @@ function toJson(value: unknown, name: string): JsonValue {
 
 /**
  * Records `value` under `name` in the notebook's output (scrapbook's format). Outside a notebook
- * kernel it prints `scrap name = value` instead. In a notebook the scrap shows as `name = value`. Returns nothing, so a cell ending in glue prints nothing.
+ * kernel it prints `scrap name = value` instead. In a notebook the scrap shows as `name = value`.
+ * Returns nothing, so a cell ending in glue prints nothing.
  */
 export function glue(name: string, value: unknown): void {
   if (typeof name !== "string" || name === "") throw new WorkbookError("SCRAP_INVALID", `glue needs a non-empty name, got ${JSON.stringify(name)}.`);
