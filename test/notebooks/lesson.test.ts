@@ -36,10 +36,11 @@ test("lessonLint finds a wall of text, a long table cell, a machine path and std
     { output_type: "display_data", data: { "text/html": `<table><tr><td title="z">${"y".repeat(121)}</td></tr></table>`, "text/plain": "t" }, metadata: {} },
     { output_type: "stream", name: "stdout", text: `files in ${path.join(projectRoot, ".workbook", "lake")}\n` },
     { output_type: "stream", name: "stderr", text: "warning\n" },
+    { output_type: "stream", name: "stdout", text: `${"{\"a\":1}".repeat(40)}\n` },
   ])]);
   const problems = lessonLint(file);
-  assert.equal(problems.length, 4, problems.join("\n"));
-  assert.match(problems.join("\n"), /41 lines[\s\S]*121 characters[\s\S]*machine's path[\s\S]*stderr/);
+  assert.equal(problems.length, 5, problems.join("\n"));
+  assert.match(problems.join("\n"), /41 lines[\s\S]*121 characters[\s\S]*machine's path[\s\S]*stderr[\s\S]*a text line of 280 characters/);
 });
 
 test("withProbe appends a cell recording each exercise and one cell per suggested call", (t) => {

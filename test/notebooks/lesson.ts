@@ -7,8 +7,9 @@
  * - `checkLesson` reads the run, takes the probe cells out again (the executed copy stays the
  *   notebook's own), and fails when a suggested call did not run, when an exercise's expected value
  *   shows in any output or text above it, or when `lessonLint` finds something.
- * - `lessonLint`: no text output over 40 lines, no table cell over 120 characters, no absolute path
- *   of the machine (project, work or temp folder, home) in any output, nothing on stderr.
+ * - `lessonLint`: no text output over 40 lines nor a line of it over 200 characters, no table cell
+ *   over 120 characters, no absolute path of the machine (project, work or temp folder, home) in any
+ *   output, nothing on stderr.
  */
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -25,6 +26,8 @@ const PROBE_SCRAP = "lesson_probe";
 export const MAX_OUTPUT_LINES = 40;
 /** The longest table cell, in characters. */
 export const MAX_CELL_CHARS = 120;
+/** The longest line of a text output, in characters (viewers show it unwrapped, to be scrolled sideways). */
+export const MAX_LINE_CHARS = 200;
 
 type Output = { output_type: string; name?: string; text?: string | string[]; data?: Record<string, unknown> };
 type Cell = { id?: string; cell_type: string; source: string | string[]; outputs?: Output[]; metadata?: Record<string, unknown> };
@@ -90,6 +93,8 @@ export function lessonLint(file: string, extraPaths: string[] = []): string[] {
       const plain = o.output_type === "stream" ? text(o.text) : data["text/html"] || data["image/png"] || data["image/svg+xml"] ? "" : text(data["text/plain"]);
       const lines = plain.split("\n").filter((l, j, all) => j < all.length - 1 || l !== "").length;
       if (lines > MAX_OUTPUT_LINES) problems.push(`${where}: a text output of ${lines} lines (at most ${MAX_OUTPUT_LINES}: summarise it, or show a table)`);
+      const long = plain.split("\n").find((l) => l.length > MAX_LINE_CHARS);
+      if (long) problems.push(`${where}: a text line of ${long.length} characters (at most ${MAX_LINE_CHARS}: shorten it): ${long.slice(0, 80)}...`);
       const html = text(data["text/html"]);
       const rows = (html.match(/<tr[\s>]/g) ?? []).length;
       if (rows > MAX_OUTPUT_LINES + 2 && !/<details/.test(html)) problems.push(`${where}: a table of ${rows} rows (at most ${MAX_OUTPUT_LINES})`);
