@@ -10,7 +10,7 @@ export { config, readConfig } from "./config";
 export type { WorkbookConfig } from "./config";
 export { WorkbookError, SqlError, isWorkbookError, isUsageError, ERROR_CODES } from "./errors";
 export type { ErrorCode, SqlPosition } from "./errors";
-export { projectRoot } from "./paths";
+export { projectRoot, shownPath } from "./paths";
 
 // The welcome notebook's backend checks
 export { checkBackends, versions } from "./welcome";

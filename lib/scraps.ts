@@ -1,12 +1,23 @@
 /**
  * Scraps: named results a notebook records (`glue`) and tests and the CLI read back (`readScraps`),
  * in scrapbook's format: a display_data output with mime `application/scrapbook.scrap.json+json`
- * and payload {name, data, encoder: "json", version: 1}.
+ * and payload {name, data, encoder: "json", version: 1}, beside a `text/plain` fallback `name = value`
+ * (cut at SCRAP_TEXT_MAX characters) that viewers without scrapbook's renderer (VS Code, GitHub) show
+ * instead of an error. Readers take the scrap mime and ignore the fallback, as scrapbook does.
  */
 import { WorkbookError } from "./errors";
 import { type JsonObject, type JsonValue, type Notebook, readNotebook } from "./notebook/nbformat";
 
 export const SCRAP_MIME = "application/scrapbook.scrap.json+json";
+
+/** The longest `text/plain` fallback of a scrap, in characters. */
+export const SCRAP_TEXT_MAX = 200;
+
+/** The `text/plain` form of a scrap: `name = value` (JSON), cut at SCRAP_TEXT_MAX characters. */
+export function scrapText(name: string, data: JsonValue): string {
+  const text = `${name} = ${JSON.stringify(data)}`;
+  return text.length > SCRAP_TEXT_MAX ? `${text.slice(0, SCRAP_TEXT_MAX - 3)}...` : text;
+}
 
 type WriteDisplay = (data: JsonObject, update: boolean) => void;
 
@@ -29,14 +40,15 @@ function toJson(value: unknown, name: string): JsonValue {
 
 /**
  * Records `value` under `name` in the notebook's output (scrapbook's format). Outside a notebook
- * kernel it prints `scrap name = value` instead. Returns nothing, so a cell ending in glue prints nothing.
+ * kernel it prints `scrap name = value` instead. In a notebook the scrap shows as `name = value`.
+ * Returns nothing, so a cell ending in glue prints nothing.
  */
 export function glue(name: string, value: unknown): void {
   if (typeof name !== "string" || name === "") throw new WorkbookError("SCRAP_INVALID", `glue needs a non-empty name, got ${JSON.stringify(name)}.`);
   const data = toJson(value, name);
   const write = kernelDisplay();
   if (write) {
-    write({ data: { [SCRAP_MIME]: { name, data, encoder: "json", version: 1 } }, metadata: { scrapbook: { name, data: true, display: false } } }, false);
+    write({ data: { [SCRAP_MIME]: { name, data, encoder: "json", version: 1 }, "text/plain": scrapText(name, data) }, metadata: { scrapbook: { name, data: true, display: false } } }, false);
   } else {
     process.stdout.write(`scrap ${name} = ${JSON.stringify(data)}\n`);
   }

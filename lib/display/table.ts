@@ -17,6 +17,15 @@ export interface TableOptions {
   title?: string;
   /** Digits after the point for non-integers. Default: up to 4, trailing zeros dropped. */
   digits?: number;
+  /** Longest cell shown, in characters; a longer one is cut, ending in "..." (in HTML its whole text is its tooltip). Default 120. */
+  maxCellChars?: number;
+}
+
+/** The default of TableOptions.maxCellChars. */
+export const MAX_CELL_CHARS = 120;
+
+function cut(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, Math.max(0, max - 3))}...` : text;
 }
 
 interface Table {
@@ -74,7 +83,9 @@ export function tableHtml(data: Tabular, options: TableOptions = {}): string {
     out.push("<tr>" + row.map((v) => {
       const align = isNumeric(v) ? "right" : "left";
       const style = `text-align:${align};padding:2px 8px${v === null || v === undefined ? ";color:#999" : ""}`;
-      return `<td style="${style}">${escapeHtml(formatCell(v, options.digits))}</td>`;
+      const text = formatCell(v, options.digits);
+      const shown = cut(text, options.maxCellChars ?? MAX_CELL_CHARS);
+      return `<td style="${style}"${shown === text ? "" : ` title="${escapeHtml(text)}"`}>${escapeHtml(shown)}</td>`;
     }).join("") + "</tr>");
   }
   out.push("</tbody>");
@@ -92,7 +103,7 @@ export function tableText(data: Tabular, options: TableOptions = {}): string {
   const { columns, rows } = toTable(data);
   const max = options.maxRows ?? 20;
   const shown = rows.slice(0, max);
-  const cells = shown.map((r) => r.map((v) => formatCell(v, options.digits)));
+  const cells = shown.map((r) => r.map((v) => cut(formatCell(v, options.digits), options.maxCellChars ?? MAX_CELL_CHARS)));
   const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i].length)));
   const numeric = columns.map((_, i) => shown.some((r) => isNumeric(r[i])) && shown.every((r) => isNumeric(r[i]) || r[i] === null || r[i] === undefined));
   const line = (values: string[]): string => values.map((v, i) => (numeric[i] ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join("  ").trimEnd();

@@ -7,6 +7,10 @@
  *   const ex = exercise({ id: "plays-per-level", title: "...", hints: [...],
  *     solution: () => REFERENCE_SQL, expected: () => runReference(), compare: sameRows, value: runAnswer });
  *   await ex.check(PLACEHOLDER);      // in the notebook: "not attempted yet"
+ *
+ * A notebook reaches its exercises through one variable (`const ex = webLogsExercises(wh)`):
+ * `exerciseSet` names each exercise after the expression that reaches it (`ex.topConversion`), so the
+ * calls its messages suggest (`ex.topConversion.hint()`) run as printed.
  */
 import { escapeHtml, publish } from "../display/output";
 
@@ -34,10 +38,15 @@ export interface ExerciseSpec<A, V = A> {
   expected: () => V | Promise<V>;
   /** True when a value is right. Default: deep equality of the JSON forms. */
   compare?: (value: V, expected: V) => boolean;
-  /** A nudge for an incorrect value (it may look at the value, never quote the expected one). */
-  nudge?: (value: V) => string;
+  /** A nudge for an incorrect value (it may look at the value, or compute what a typical slip gives; never quote the expected one). */
+  nudge?: (value: V) => string | Promise<string>;
   /** How a value is shown back to the learner. Default: JSON, cut at 300 characters. */
   show?: (value: V) => string;
+  /**
+   * The expression that reaches this exercise in the notebook, e.g. `ex.points`: the messages
+   * suggest `ex.points.hint()`. Set by exerciseSet; without it they say "hint() of this exercise".
+   */
+  ref?: string;
 }
 
 export interface Exercise<A> {
@@ -51,6 +60,10 @@ export interface Exercise<A> {
   hint(n?: number): string;
   /** Shows and returns the reference answer. */
   solution(): Promise<A>;
+  /** The expected value, without showing it (for tests that check a notebook never shows it above the exercise). */
+  expected(): Promise<unknown>;
+  /** The same exercise, reached in the notebook through `ref` (e.g. `ex.points`); see exerciseSet. */
+  named(ref: string): Exercise<A>;
 }
 
 const COLOURS: Record<CheckStatus, string> = { "not-attempted": "#6c757d", incorrect: "#b3261e", correct: "#1e7d32" };
@@ -77,7 +90,8 @@ export function exercise<A, V = A>(spec: ExerciseSpec<A, V>): Exercise<A> {
   const show = spec.show ?? defaultShow;
   const verdict = async (answer: A | undefined): Promise<CheckResult> => {
     if (answer === undefined || answer === null || (typeof answer === "string" && answer.trim() === "")) {
-      return { status: "not-attempted", message: `replace the placeholder with your answer, then run the cell again (${spec.hints.length} hints: ${spec.id}.hint()).` };
+      const calls = spec.ref ? `${spec.ref}.hint(), run again for the next; the answer: ${spec.ref}.solution()` : "hint() of this exercise";
+      return { status: "not-attempted", message: `replace the placeholder with your answer, then run the cell again (${spec.hints.length} hints: ${calls}).` };
     }
     let value: V;
     try {
@@ -86,7 +100,7 @@ export function exercise<A, V = A>(spec: ExerciseSpec<A, V>): Exercise<A> {
       return { status: "incorrect", message: `your answer did not run: ${(err as Error).message.split("\n")[0]}` };
     }
     if (compare(value, await spec.expected())) return { status: "correct", message: `${spec.title}: well done.` };
-    const nudge = spec.nudge ? ` ${spec.nudge(value)}` : "";
+    const nudge = spec.nudge ? ` ${await spec.nudge(value)}` : "";
     return { status: "incorrect", message: `your answer gives ${show(value)}.${nudge} Try again, or ask for a hint.` };
   };
   return {
@@ -110,5 +124,20 @@ export function exercise<A, V = A>(spec: ExerciseSpec<A, V>): Exercise<A> {
       publish({ "text/plain": `Solution (${spec.id}):\n${typeof a === "string" ? a : JSON.stringify(a, null, 2)}` });
       return a;
     },
+    async expected() {
+      return spec.expected();
+    },
+    named(ref) {
+      return exercise({ ...spec, ref });
+    },
   };
+}
+
+/**
+ * Names each exercise of a notebook's set after the expression that reaches it, `${variable}.${key}`
+ * (default variable: `ex`, as the notebooks write `const ex = ...Exercises(...)`), so the calls its
+ * messages suggest run as printed.
+ */
+export function exerciseSet<T extends Record<string, { named(ref: string): unknown }>>(set: T, variable = "ex"): T {
+  return Object.fromEntries(Object.entries(set).map(([key, e]) => [key, e.named(`${variable}.${key}`)])) as T;
 }

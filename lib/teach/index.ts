@@ -1,3 +1,3 @@
 /** lib/teach: exercises with check(), hint() and solution() (see ./exercise.ts). */
-export { exercise, PLACEHOLDER } from "./exercise";
+export { exercise, exerciseSet, PLACEHOLDER } from "./exercise";
 export type { CheckResult, CheckStatus, Exercise, ExerciseSpec } from "./exercise";

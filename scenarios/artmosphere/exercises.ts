@@ -2,7 +2,7 @@
  * The notebook's exercises, with their reference solutions. Expected values are computed from the
  * data by the reference code (the search index, the warehouse, the stream's table), never typed in.
  */
-import { exercise, type Exercise } from "../../lib/teach/exercise";
+import { exercise, exerciseSet, type Exercise } from "../../lib/teach/exercise";
 import type { SqlDatabase } from "../../lib/sql/sql";
 import type { Warehouse } from "../../lib/warehouse/warehouse";
 import { naiveSearch, type ArtSearch } from "./search";
@@ -12,7 +12,7 @@ import { POPULARITY_TABLE } from "./popularity";
 export interface ArtmosphereExercises {
   missed: Exercise<number>;
   sharedGenes: Exercise<string>;
-  mostCollected: Exercise<string>;
+  mostCollects: Exercise<number>;
 }
 
 /** Reference: the artworks sharing at least two genes with @artwork_id, with how many they share. */
@@ -24,8 +24,8 @@ GROUP BY b.artwork_id
 HAVING COUNT(*) >= 2
 ORDER BY shared_genes DESC, similar_id`;
 
-/** Reference: the artwork with the most collects over all windows (ties: the smallest id). */
-export const MOST_COLLECTED_SQL = `SELECT artwork_id FROM ${POPULARITY_TABLE} GROUP BY artwork_id ORDER BY sum(collects) DESC, artwork_id LIMIT 1`;
+/** Reference: the collects of the most collected artwork, summed over all its windows. */
+export const MOST_COLLECTS_SQL = `SELECT sum(collects) AS collects FROM ${POPULARITY_TABLE} GROUP BY artwork_id ORDER BY sum(collects) DESC LIMIT 1`;
 
 type Pair = { similar_id: string; shared_genes: number };
 
@@ -43,8 +43,9 @@ export function artmosphereExercises(options: { search: ArtSearch; wh: Warehouse
     if (!r.columns.includes("similar_id") || !r.columns.includes("shared_genes")) throw new Error(`the query must return the columns similar_id and shared_genes; it returns ${r.columns.join(", ")}`);
     return r.rows.map((x) => ({ similar_id: String(x.similar_id), shared_genes: Number(x.shared_genes) })).sort((a, b) => (a.similar_id < b.similar_id ? -1 : a.similar_id > b.similar_id ? 1 : 0));
   };
-  const mostCollected = async () => String((await sql.query<{ artwork_id: string }>(MOST_COLLECTED_SQL.replace(POPULARITY_TABLE, popularity))).rows[0]?.artwork_id ?? "");
-  return {
+  const collects = async (text: string) => Number((await sql.query<{ collects: number }>(text.replace(POPULARITY_TABLE, popularity))).rows[0]?.collects ?? 0);
+  const mostCollects = () => collects(MOST_COLLECTS_SQL);
+  return exerciseSet({
     missed: exercise<number>({
       id: "missed",
       title: `What ILIKE misses for "${word}"`,
@@ -71,17 +72,21 @@ export function artmosphereExercises(options: { search: ArtSearch; wh: Warehouse
       show: (v) => `${v.length} artworks${v.length ? `, e.g. ${v.slice(0, 3).map((p) => `${p.similar_id.slice(0, 6)}.. ${p.shared_genes}`).join(", ")}` : ""}`,
       nudge: (v) => (v.some((p) => p.similar_id === artworkId) ? "The artwork itself is in your answer: it shares every gene with itself." : v.some((p) => p.shared_genes < 2) ? "Keep only the artworks that share two genes or more (HAVING)." : "Check the join on the gene and the filter on @artwork_id."),
     }),
-    mostCollected: exercise<string>({
-      id: "most-collected",
-      title: "The most collected artwork of the stream",
+    mostCollects: exercise<number>({
+      id: "most-collects",
+      title: "The collects of the most collected artwork of the stream",
       hints: [
         "The stream wrote one row per artwork per 5-second window; an artwork's collects over the whole stream are the sum over its windows.",
         `Query PostgreSQL: SELECT artwork_id, sum(collects) FROM ${popularity} GROUP BY artwork_id ...`,
-        "ORDER BY the sum descending, then artwork_id, and take the first id (LIMIT 1).",
+        "ORDER BY the sum descending and take the first sum (LIMIT 1).",
       ],
-      solution: mostCollected,
-      expected: mostCollected,
-      nudge: () => "That artwork is not the one with the most collects summed over all windows: the busiest single window is not the answer.",
+      solution: mostCollects,
+      expected: mostCollects,
+      nudge: async (v) => {
+        if (v === (await collects(`SELECT max(collects) AS collects FROM ${POPULARITY_TABLE}`))) return "That is the busiest single window: add up all the windows of each artwork.";
+        if (v === (await collects(`SELECT sum(collects) AS collects FROM ${POPULARITY_TABLE}`))) return "That is every artwork together: sum per artwork, then take the largest.";
+        return "Sum the collects of each artwork over its windows, and give the largest sum.";
+      },
     }),
-  };
+  });
 }

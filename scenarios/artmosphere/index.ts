@@ -21,5 +21,5 @@ export { loadUploads, saveRejected, uploadsByCountry, uploadDays, UPLOADS_BY_COU
 export type { CountryUploads, UploadLoad } from "./uploads";
 export { showSearchResults, showArtworkCard, startArtmosphereStream, ARTMOSPHERE_SAMPLE } from "./scenario";
 export type { ArtworkCard, ArtmosphereStream } from "./scenario";
-export { artmosphereExercises, missedByNaive, SHARED_GENES_SQL, MOST_COLLECTED_SQL } from "./exercises";
+export { artmosphereExercises, missedByNaive, SHARED_GENES_SQL, MOST_COLLECTS_SQL } from "./exercises";
 export type { ArtmosphereExercises } from "./exercises";

@@ -2,18 +2,19 @@
  * The notebook's exercises, with their reference solutions. Expected values are computed from the
  * matches in the warehouse by the reference SQL (and the tested Pythagorean code), never typed in.
  */
-import { exercise, type Exercise } from "../../lib/teach/exercise";
+import { exercise, exerciseSet, type Exercise } from "../../lib/teach/exercise";
 import type { Warehouse } from "../../lib/warehouse/warehouse";
 import { TABLES } from "./matches";
-import { teamSeasons, withExpectation } from "./pythagorean";
+import { leagueTable } from "./standings";
+import { pythagorean, teamSeasons, withExpectation, type TeamSeason } from "./pythagorean";
 
 export interface FootballExercises {
   points: Exercise<string>;
-  awayWins: Exercise<number>;
-  luckiest: Exercise<string>;
+  goallessDraws: Exercise<number>;
+  championLuck: Exercise<number>;
 }
 
-/** Reference: every team's points in a season and division (3 for a win, 1 for a draw), as (team, points) rows. */
+/** Reference: every team's points in a division over all its seasons (3 for a win, 1 for a draw), as (team, points) rows. */
 export const POINTS_SQL = `WITH sides AS (
   SELECT season, division, home_team AS team, home_score AS scored, away_score AS conceded FROM ${TABLES.matches}
   UNION ALL
@@ -21,12 +22,19 @@ export const POINTS_SQL = `WITH sides AS (
 )
 SELECT team, SUM(CASE WHEN scored > conceded THEN 3 WHEN scored = conceded THEN 1 ELSE 0 END) AS points
 FROM sides
-WHERE season = @season AND division = @division
+WHERE division = @division
 GROUP BY team
 ORDER BY points DESC, team`;
 
-/** Reference: the share of a division's matches won by the away side, to 3 decimals. */
-export const AWAY_WINS_SQL = `SELECT ROUND(AVG(CASE WHEN away_score > home_score THEN 1 ELSE 0 END), 3) AS share FROM ${TABLES.matches} WHERE division = @division`;
+/** Reference: the share of a season's matches of a division that ended 0-0, to 3 decimals. */
+export const GOALLESS_SQL = `SELECT ROUND(AVG(CASE WHEN home_score = 0 AND away_score = 0 THEN 1 ELSE 0 END), 3) AS share FROM ${TABLES.matches} WHERE division = @division AND season = @season`;
+
+/** The points above (below: negative) its Pythagorean expectation that `team` finished with, summed over its seasons in `division`, to one decimal. */
+export function luckOverSeasons(teams: readonly TeamSeason[], division: string, team: string, k: number): number {
+  const rows = withExpectation(teams.filter((t) => t.division === division && t.team === team), k);
+  if (rows.length === 0) throw new Error(`no season of ${team} in ${division}`);
+  return Math.round(rows.reduce((s, r) => s + r.points - 3 * r.played * pythagorean(r.goals_for, r.goals_against, k), 0) * 10) / 10;
+}
 
 type PointsRow = { team: string; points: number };
 
@@ -38,47 +46,69 @@ export function footballExercises(wh: Warehouse, season: string, division: strin
     if (!r.columns.includes("team") || !r.columns.includes("points")) throw new Error(`the query must return the columns team and points; it returns ${r.columns.join(", ")}`);
     return r.rows.map((x) => ({ team: String(x.team), points: Number(x.points) })).sort((a, b) => a.team.localeCompare(b.team));
   };
-  const awayShare = async () => Number((await wh.query<{ share: number }>(AWAY_WINS_SQL, { division: division })).rows[0].share);
-  const luckiest = async () => withExpectation((await teamSeasons(wh)).filter((t) => t.season === season && t.division === division), exponent)[0].team;
-  return {
+  const same = (a: PointsRow[], b: PointsRow[]) => JSON.stringify(a) === JSON.stringify(b);
+  const share = async (sql: string) => Number((await wh.query<{ share: number }>(sql, params(sql))).rows[0].share);
+  const champion = async () => (await leagueTable(wh, season, division))[0].team;
+  const luck = async (k: number) => luckOverSeasons(await teamSeasons(wh), division, await champion(), k);
+  const seasonLuck = async () => {
+    const team = await champion();
+    return withExpectation((await teamSeasons(wh)).filter((t) => t.season === season && t.division === division && t.team === team), exponent)[0]?.luck;
+  };
+  return exerciseSet({
     points: exercise<string, PointsRow[]>({
       id: "points",
-      title: `Points of every team, ${division} ${season}`,
+      title: `Points of every team, ${division}, all seasons`,
       hints: [
-        "A match gives points to both sides: 3 to the winner, 0 to the loser, 1 each for a draw. A team plays at home in some matches and away in others.",
+        "A match gives points to both sides: 3 to the winner, 0 to the loser, 1 each for a draw. A team plays at home in some matches and away in others, in every season it was in the division.",
         `Turn each row of ${TABLES.matches} into two rows, one per side, with UNION ALL; then CASE WHEN ... THEN 3 ... and SUM per team.`,
-        "WITH sides AS (SELECT season, division, home_team AS team, home_score AS scored, away_score AS conceded FROM ... UNION ALL SELECT ... away ...) SELECT team, SUM(CASE ...) AS points FROM sides WHERE season = @season AND division = @division GROUP BY team",
+        "WITH sides AS (SELECT season, division, home_team AS team, home_score AS scored, away_score AS conceded FROM ... UNION ALL SELECT ... away ...) SELECT team, SUM(CASE ...) AS points FROM sides WHERE division = @division GROUP BY team",
       ],
       solution: () => POINTS_SQL,
       evaluate: pointsRows,
       expected: () => pointsRows(POINTS_SQL),
       show: (v) => `${v.length} teams, e.g. ${v.slice(0, 3).map((r) => `${r.team} ${r.points}`).join(", ")}`,
-      nudge: () => "Check that every team of the division appears (home AND away matches count), the points (3 for a win, 1 for a draw), and the filter on @season and @division.",
+      nudge: async (v) => {
+        const sides = (who: "home" | "away") => `SELECT ${who}_team AS team, SUM(CASE WHEN ${who}_score > ${who === "home" ? "away" : "home"}_score THEN 3 WHEN home_score = away_score THEN 1 ELSE 0 END) AS points FROM ${TABLES.matches} WHERE division = @division GROUP BY ${who}_team`;
+        if (same(v, await pointsRows(POINTS_SQL.replace("WHERE division = @division", "WHERE division = @division AND season = @season")))) return `That is the ${season} season only: add up every season of the division.`;
+        if (same(v, await pointsRows(sides("home"))) || same(v, await pointsRows(sides("away")))) return "That counts one side of each match only: a team's home AND away matches both give it points.";
+        if (v.some((r) => r.points % 1 !== 0)) return "Points are whole numbers: 3, 1 or 0 per match.";
+        return "Check the points (3 for a win, 1 for a draw) and that every season of @division counts.";
+      },
     }),
-    awayWins: exercise<number>({
-      id: "away-wins",
-      title: `Share of away wins, ${division}`,
+    goallessDraws: exercise<number>({
+      id: "goalless-draws",
+      title: `Share of 0-0 draws, ${division} ${season}`,
       hints: [
-        "An away win is a match where the away side scored more than the home side; the share is away wins / all matches.",
-        "AVG of a CASE that is 1 for an away win and 0 otherwise is that share; ROUND(x, 3) rounds it.",
-        `SELECT ROUND(AVG(CASE WHEN away_score > home_score THEN 1 ELSE 0 END), 3) FROM ${TABLES.matches} WHERE division = ...`,
+        "A goalless draw is a match where neither side scored; the share is those matches / all matches of the season.",
+        "AVG of a CASE that is 1 for a 0-0 and 0 otherwise is that share; ROUND(x, 3) rounds it.",
+        `SELECT ROUND(AVG(CASE WHEN home_score = 0 AND away_score = 0 THEN 1 ELSE 0 END), 3) FROM ${TABLES.matches} WHERE division = ... AND season = ...`,
       ],
-      solution: awayShare,
-      expected: awayShare,
-      compare: (v, e) => Math.abs(v - e) < 0.0015,
-      nudge: (v) => (v > 1 ? "A share is between 0 and 1, not a count." : v > 0.4 ? "That looks like home wins (or wins and draws)." : "Count the matches where away_score > home_score, in all seasons of the division."),
+      solution: () => share(GOALLESS_SQL),
+      expected: () => share(GOALLESS_SQL),
+      compare: (v, e) => Math.abs(v - e) < 0.0005,
+      nudge: async (v) => {
+        if (v > 1) return "A share is between 0 and 1, not a count.";
+        if (Math.abs(v - (await share(GOALLESS_SQL.replace("home_score = 0 AND away_score = 0", "home_score = away_score")))) < 0.0005) return "That counts every draw; a goalless draw is 0-0.";
+        if (Math.abs(v - (await share(GOALLESS_SQL.replace(" AND season = @season", "")))) < 0.0005) return `That is every season of the division; keep the ${season} season only.`;
+        return "Count the matches where both scores are 0, out of all matches of that division and season, to three decimals.";
+      },
     }),
-    luckiest: exercise<string>({
-      id: "luckiest",
-      title: `Above its Pythagorean expectation, ${division} ${season}`,
+    championLuck: exercise<number>({
+      id: "champion-luck",
+      title: `Points above the Pythagorean expectation of the ${season} champion, over all its ${division} seasons`,
       hints: [
-        "A team's expected points are 3 x played x GF^k / (GF^k + GA^k), with the k fitted above; luck = points - expected points.",
-        "withExpectation(teams, k) computes it for a list of team-seasons; teamSeasons(wh) gives them all.",
-        "Filter the team-seasons to the season and division, call withExpectation with the fitted exponent, and take the first team (the largest luck).",
+        "A team's expected points in a season are 3 x played x GF^k / (GF^k + GA^k), with the k fitted above; its luck = points - expected points. The champion is the first team of the league table above.",
+        "teamSeasons(wh) gives every team-season (played, goals for and against, points); pythagorean(gf, ga, k) gives the expected share of the points.",
+        "Keep the champion's seasons in the division, add up points - 3 x played x pythagorean(goals_for, goals_against, exponent) over them, and round to one decimal.",
       ],
-      solution: luckiest,
-      expected: luckiest,
-      nudge: () => "That team did not earn the most points above its expectation: the table's leader is not always the luckiest.",
+      solution: () => luck(exponent),
+      expected: () => luck(exponent),
+      compare: (v, e) => Math.abs(v - e) < 0.051,
+      nudge: async (v) => {
+        if (Math.abs(v - ((await seasonLuck()) ?? NaN)) < 0.051) return `That is the ${season} season only: add up every season the champion played in the division.`;
+        if (Math.abs(v - (await luck(2))) < 0.051) return "That uses baseball's exponent 2: use the exponent fitted to football above.";
+        return "Luck is points minus expected points, per season, added up over the champion's seasons in the division (with the fitted exponent).";
+      },
     }),
-  };
+  });
 }

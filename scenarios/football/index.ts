@@ -8,5 +8,5 @@ export type { TeamSeason, PythagoreanRow, FitOptions } from "./pythagorean";
 export { eloRatings, expectedResult, divisionElo } from "./elo";
 export type { EloMatch, EloOptions, EloPoint, EloResult } from "./elo";
 export { standingsRaceChart, eloChart } from "./scenario";
-export { footballExercises, POINTS_SQL, AWAY_WINS_SQL } from "./exercises";
+export { footballExercises, luckOverSeasons, POINTS_SQL, GOALLESS_SQL } from "./exercises";
 export type { FootballExercises } from "./exercises";

@@ -2,22 +2,22 @@
  * The image notebook's exercises, with their reference solutions. Expected values come from the
  * warehouse tables and the job's rows by the reference code, never typed in.
  */
-import { exercise, type Exercise } from "../../lib/teach/exercise";
+import { exercise, exerciseSet, type Exercise } from "../../lib/teach/exercise";
 import type { Warehouse } from "../../lib/warehouse/warehouse";
 import type { ImageColoursRow } from "./job";
 import { IMAGE_COLORS_TABLE, IMAGE_REJECTED_TABLE } from "./warehouse";
 
 export interface ImageExercises {
   rejectedReasons: Exercise<string>;
-  widestColour: Exercise<string>;
+  halfDominant: Exercise<string>;
   mostColourful: Exercise<string>;
 }
 
 /** Reference: the rejected images with their reasons, as (uri, reason) rows. */
 export const REJECTED_SQL = `SELECT uri, reason FROM ${IMAGE_REJECTED_TABLE} ORDER BY uri`;
 
-/** Reference: the image (file name) whose dominant colour covers the largest share of its pixels, for one k and resize. */
-export const WIDEST_SQL = `SELECT uri FROM ${IMAGE_COLORS_TABLE} WHERE k = @k AND resize = @resize ORDER BY dominant_share DESC, uri LIMIT 1`;
+/** Reference: how many images, for one k and resize, have a dominant colour covering more than half of their pixels. */
+export const HALF_DOMINANT_SQL = `SELECT COUNT(*) AS images FROM ${IMAGE_COLORS_TABLE} WHERE k = @k AND resize = @resize AND dominant_share > 0.5`;
 
 type RejectedRow = { uri: string; reason: string };
 
@@ -38,12 +38,12 @@ export function imageExercises(wh: Warehouse, rows: readonly Pick<ImageColoursRo
     if (!r.columns.includes("uri") || !r.columns.includes("reason")) throw new Error(`the query must return the columns uri and reason; it returns ${r.columns.join(", ")}`);
     return r.rows.map((x) => ({ uri: String(x.uri), reason: String(x.reason) })).sort((a, b) => a.uri.localeCompare(b.uri));
   };
-  const widest = async (sql: string): Promise<string> => {
+  const firstNumber = async (sql: string): Promise<number> => {
     const r = await wh.query<Record<string, unknown>>(sql, params(sql));
     if (r.rows.length === 0) throw new Error("the query returned no row");
-    return fileName(String(Object.values(r.rows[0])[0]));
+    return Number(Object.values(r.rows[0])[0]);
   };
-  return {
+  return exerciseSet({
     rejectedReasons: exercise<string, RejectedRow[]>({
       id: "rejected-reasons",
       title: "Every rejected image, with its reason",
@@ -58,18 +58,22 @@ export function imageExercises(wh: Warehouse, rows: readonly Pick<ImageColoursRo
       show: (v) => `${v.length} rows${v.length ? `, e.g. ${fileName(v[0].uri)}: ${v[0].reason.slice(0, 60)}` : ""}`,
       nudge: (v) => (v.length === 0 ? "The table is not empty: did you query the colours table instead?" : "Return every rejected row, with the columns uri and reason."),
     }),
-    widestColour: exercise<string, string>({
-      id: "widest-colour",
-      title: "The image whose dominant colour covers the most pixels",
+    halfDominant: exercise<string, number>({
+      id: "half-dominant",
+      title: "Images whose dominant colour covers more than half of the pixels",
       hints: [
-        "Each row holds its largest colour in the dominant_* columns; its share is the fraction of the pixels it covers.",
-        `Filter ${IMAGE_COLORS_TABLE} to this run's settings (k = @k AND resize = @resize), ORDER BY dominant_share DESC, LIMIT 1.`,
-        `SELECT uri FROM ${IMAGE_COLORS_TABLE} WHERE k = @k AND resize = @resize ORDER BY dominant_share DESC, uri LIMIT 1`,
+        "Each row holds its largest colour in the dominant_* columns; dominant_share is the fraction of the pixels it covers. The table holds rows of other runs' settings too.",
+        `Filter ${IMAGE_COLORS_TABLE} to this run's settings (k = @k AND resize = @resize) and to the rows where dominant_share > 0.5, and count them.`,
+        `SELECT COUNT(*) FROM ${IMAGE_COLORS_TABLE} WHERE k = @k AND resize = @resize AND dominant_share > 0.5`,
       ],
-      solution: () => WIDEST_SQL,
-      evaluate: widest,
-      expected: () => widest(WIDEST_SQL),
-      nudge: () => "That image's dominant colour is not the widest: sort by dominant_share, largest first, and keep this run's k and resize only.",
+      solution: () => HALF_DOMINANT_SQL,
+      evaluate: firstNumber,
+      expected: () => firstNumber(HALF_DOMINANT_SQL),
+      nudge: async (v) => {
+        if (v === (await firstNumber(HALF_DOMINANT_SQL.replace("k = @k AND resize = @resize AND ", "")))) return "That counts the rows of every run's settings: keep this run's k and resize.";
+        if (v === (await firstNumber(HALF_DOMINANT_SQL.replace(" AND dominant_share > 0.5", "")))) return "That counts every image of the run: keep those whose dominant share is above 0.5.";
+        return "Count the images of this run's k and resize whose dominant_share is above 0.5 (a share, not a percentage).";
+      },
     }),
     mostColourful: exercise<string>({
       id: "most-even",
@@ -84,5 +88,5 @@ export function imageExercises(wh: Warehouse, rows: readonly Pick<ImageColoursRo
       evaluate: (a) => fileName(a),
       nudge: () => "Look for the smallest largest share, not the largest: the colours of that image are spread most evenly.",
     }),
-  };
+  });
 }

@@ -14,5 +14,5 @@ export { swatchesSvg, swatchesText, showSwatches } from "./swatches";
 export type { SwatchOptions } from "./swatches";
 export { makeSampleImages, sampleImages, sampleImagesWithFaults, samplePixels, SAMPLE_DIR, FAULTY_SAMPLE_DIR } from "./samples";
 export type { SampleImageOptions } from "./samples";
-export { imageExercises, mostEvenImage, REJECTED_SQL, WIDEST_SQL } from "./exercises";
+export { imageExercises, mostEvenImage, REJECTED_SQL, HALF_DOMINANT_SQL } from "./exercises";
 export type { ImageExercises } from "./exercises";

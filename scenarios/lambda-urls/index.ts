@@ -17,5 +17,5 @@ export { lambdaDag, LAMBDA_DAG_ID, LAMBDA_TASKS, DEFAULT_TOPIC } from "./dags";
 export type { LambdaDagOptions } from "./dags";
 export { startLambdaRun, topUrlsChart, viewStats, diffViews } from "./scenario";
 export type { LambdaRun, LambdaRunOptions, BatchResult, MergeCheck } from "./scenario";
-export { lambdaExercises, EXERCISE_URL } from "./exercises";
+export { lambdaExercises, EXERCISE_URL, EXERCISE_HOST } from "./exercises";
 export type { LambdaExercises } from "./exercises";

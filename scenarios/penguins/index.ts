@@ -12,5 +12,5 @@ export type { ModelOptions, TrainOptions, EpochLog } from "./model";
 export { majorityClass, majorityPredictions, knnPredictions } from "./baselines";
 export { penguinData, trainPenguins, trainingChart, liveTrainingChart, compareWithBaselines, confusionRows, confusionChart, predictPenguin } from "./scenario";
 export type { PenguinData, TrainPenguinsOptions, TrainedPenguins } from "./scenario";
-export { penguinsExercises, TRAIN_BY_SPECIES_SQL, MAJORITY_BASELINE_SQL } from "./exercises";
+export { penguinsExercises, TRAIN_BY_SPECIES_SQL, ISLAND_BASELINE_SQL } from "./exercises";
 export type { PenguinsExercises } from "./exercises";

@@ -2,11 +2,11 @@
  * The notebook's exercises, with their reference solutions. Expected values come from the tested
  * detector, alert rule and evaluation over the same labelled series, never typed in.
  */
-import { exercise, type Exercise } from "../../lib/teach/exercise";
+import { exercise, exerciseSet, type Exercise } from "../../lib/teach/exercise";
 import { alertsFromScores, scoreSeries } from "./detect";
 import { WEEK_HOURS, HOUR_MS, type Scored } from "./detectors";
 import { evaluate } from "./evaluate";
-import type { AlertRule } from "./alerts";
+import { alertRule, type AlertRule } from "./alerts";
 import type { Anomaly, LabelledPoint } from "./inject";
 
 export interface TrafficExercises {
@@ -54,7 +54,7 @@ export function trafficExercises(points: readonly LabelledPoint[], anomalies: re
   const k1 = async () => alertsFromScores(scored, { ...rule, k: 1 }, "seasonal-mad").filter((m) => m.type === "alert").length;
   const best = async () => bestF1Threshold(scored, anomalies, rule);
   const when = new Date(hour).toISOString().slice(0, 16).replace("T", " ");
-  return {
+  return exerciseSet({
     baseline: exercise<number>({
       id: "baseline",
       title: `What the seasonal detector expects at ${airport}, ${when}`,
@@ -78,7 +78,13 @@ export function trafficExercises(points: readonly LabelledPoint[], anomalies: re
       ],
       solution: k1,
       expected: k1,
-      nudge: (v) => (v < 10 ? "Fewer alerts than with k = 2? With k = 1 every alert of k = 2 still fires, and more." : "Count only the messages of type \"alert\", over every airport, with the same threshold and cooldown."),
+      nudge: async (v) => {
+        const withK = (k: number) => alertsFromScores(scored, { ...rule, k: k }, "seasonal-mad");
+        const k = alertRule(rule).k;
+        if (v === withK(k).filter((m) => m.type === "alert").length) return `That is the count with k = ${k}, the notebook's rule; with k = 1 a single outlying hour is enough.`;
+        if (v === withK(1).length) return "That counts the resolutions too: only the messages of type \"alert\".";
+        return v < withK(k).filter((m) => m.type === "alert").length ? "Fewer alerts than with the notebook's k? With k = 1 every one of them still fires, and more." : "Count only the messages of type \"alert\", over every airport, with the same threshold and cooldown.";
+      },
     }),
     bestThreshold: exercise<number>({
       id: "best-threshold",
@@ -90,7 +96,14 @@ export function trafficExercises(points: readonly LabelledPoint[], anomalies: re
       ],
       solution: best,
       expected: best,
-      nudge: () => "Compute F1 from precision and recall at every threshold of THRESHOLDS (seasonal-mad, the notebook's k and cooldown) and take the largest.",
+      nudge: (v) => {
+        if (!THRESHOLDS.includes(v)) return `Pick one of THRESHOLDS (${THRESHOLDS.join(", ")}).`;
+        const scores = THRESHOLDS.map((threshold) => evaluate(alertsFromScores(scored, { ...rule, threshold }, "seasonal-mad"), anomalies));
+        const argmax = (f: (e: (typeof scores)[number]) => number) => THRESHOLDS[scores.map(f).indexOf(Math.max(...scores.map(f)))];
+        if (v === argmax((e) => e.precision)) return "That threshold has the best precision alone: F1 balances it with recall.";
+        if (v === argmax((e) => e.recall)) return "That threshold has the best recall alone: F1 balances it with precision.";
+        return "Compute F1 from precision and recall at every threshold of THRESHOLDS (seasonal-mad, the notebook's k and cooldown) and take the largest.";
+      },
     }),
-  };
+  });
 }

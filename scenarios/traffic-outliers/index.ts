@@ -15,7 +15,8 @@ export { parsePoint, pointMessage, detectorSink, startTrafficDetector, trafficEn
 export type { DetectorSink, DetectorSinkOptions, TrafficDetector, TrafficDetectorOptions } from "./stream";
 export { replayPoints } from "./producer";
 export type { ReplayPointsOptions, ReplayPointsResult } from "./producer";
-export { readAlerts, printAlerts, alertLine, followAlerts } from "./consumer";
+export { readAlerts, printAlerts, alertLine, followAlerts, liveAlerts, alertSummary } from "./consumer";
+export type { AlertSummaryRow } from "./consumer";
 export { batchScoresSql, batchAlertsSql, batchAlerts } from "./batch";
 export type { BatchAlert } from "./batch";
 export { seriesChart, precisionRecall, precisionRecallChart, strongestOutliers } from "./charts";

@@ -18,5 +18,5 @@ export type { WebLogsDagOptions } from "./dags";
 export { runWebLogs, startWebLogs, resetWebLogs } from "./pipeline";
 export type { RunWebLogsOptions, WebLogsRun, StepReport } from "./pipeline";
 export { liveLakeView, showRuns, trafficByHour, trafficChart, conversionByState, conversionMap, naiveAppendTwice } from "./scenario";
-export { webLogsExercises, TOP_CONVERSION_SQL, PARTITION_LIMIT, yearsWithin } from "./exercises";
+export { webLogsExercises, TOP_CONVERSION_SQL, PARTITION_LIMIT, daysWithinHourPartitions } from "./exercises";
 export type { WebLogsExercises } from "./exercises";

@@ -7,13 +7,15 @@ import { runNotebook } from "../../lib/runner";
 import { readScraps } from "../../lib/scraps";
 import { openWarehouse } from "../../lib/warehouse";
 import { makeSampleImages, sampleImages } from "../../scenarios/image-kmeans/samples";
+import { checkLesson, withProbe } from "./lesson";
 import { checkCommittedNotebook, checkNbformat, keepExecuted, tempDir } from "../helpers";
 
 test("01-image-kmeans runs through workbook run on its default samples: the corrupt and the missing image are rejected with reasons, the warehouse is queried, the exercises are solvable", { timeout: 240_000 }, async (t) => {
   const dir = tempDir(t);
   const output = path.join(dir, "01-image-kmeans.ipynb");
   const result = await runNotebook({
-    input: path.join(projectRoot, "notebooks", "01-image-kmeans.ipynb"),
+    input: withProbe(path.join(projectRoot, "notebooks", "01-image-kmeans.ipynb"), dir), // with the lesson probe (./lesson.ts)
+    cwd: path.join(projectRoot, "notebooks"),
     output,
     parameters: { k: 3, resize: 40, runner: "local", solutions: true },
     progressBar: false,
@@ -21,6 +23,7 @@ test("01-image-kmeans runs through workbook run on its default samples: the corr
     env: { WORKBOOK_HOME: path.join(dir, "home") },
   });
   assert.equal(result.status, "completed", result.error);
+  await checkLesson(t, output, [dir]); // the lesson checks; takes the probe cells out of the copy
   keepExecuted(output, "01-image-kmeans.ipynb"); // the browser test of this run opens this copy instead of running the notebook again
   const scraps = readScraps(output);
   assert.equal(scraps.images_processed, 12);

@@ -6,6 +6,7 @@ import { projectRoot } from "../../lib/paths";
 import { runNotebook } from "../../lib/runner";
 import { readScraps } from "../../lib/scraps";
 import { generateWebLogs } from "../../scenarios/web-logs/generate";
+import { checkLesson, withProbe } from "./lesson";
 import { checkCommittedNotebook, checkNbformat, keepExecuted, stderrOutputs, tempDir } from "../helpers";
 
 const notebook = path.join(projectRoot, "notebooks", "02-web-logs.ipynb");
@@ -17,9 +18,10 @@ test("02-web-logs runs through workbook run: every line accounted for, hours loa
   const output = path.join(dir, "02.ipynb");
   const params = { hours: 3, eventsPerHour: 800, seed: 5, solutions: true };
   const began = Date.now();
-  const result = await runNotebook({ input: notebook, output, parameters: params, progressBar: false, env: { WORKBOOK_HOME: path.join(dir, "home"), DATABASE_URL: "" } });
+  const result = await runNotebook({ input: withProbe(notebook, dir), cwd: path.dirname(notebook), output, parameters: params, progressBar: false, env: { WORKBOOK_HOME: path.join(dir, "home"), DATABASE_URL: "" } });
   t.diagnostic(`notebook ran in ${Date.now() - began} ms`);
   assert.equal(result.status, "completed", result.error);
+  await checkLesson(t, output, [dir]); // the lesson checks; takes the probe cells out of the copy
   keepExecuted(output, "02-web-logs.ipynb"); // the browser test of this run opens this copy instead of running the notebook again
   const s = readScraps(output);
   const truth = generateWebLogs({ hours: 3, eventsPerHour: 800, seed: 5 }).truth;

@@ -5,6 +5,7 @@ import { test } from "node:test";
 import { projectRoot } from "../../lib/paths";
 import { runNotebook } from "../../lib/runner";
 import { readScraps } from "../../lib/scraps";
+import { checkLesson, withProbe } from "./lesson";
 import { checkCommittedNotebook, checkNbformat, keepExecuted, tempDir } from "../helpers";
 import { ratingsWithBadRecords } from "./variants";
 
@@ -22,13 +23,15 @@ test("03-netflix-ratings runs through workbook run in mode C: windows, anomalies
   const ratings = ratingsWithBadRecords(dir);
   const output = path.join(dir, "03-netflix-ratings.ipynb");
   const result = await runNotebook({
-    input: notebook,
+    input: withProbe(notebook, dir), // with the lesson probe (./lesson.ts)
+    cwd: path.dirname(notebook),
     output,
     parameters: { ratings, mode: "C", windowDays: 7, minRatings: 5, minMean: 4, solutions: true },
     progressBar: false,
     env: { WORKBOOK_HOME: path.join(dir, "home") },
   });
   assert.equal(result.status, "completed", result.error);
+  await checkLesson(t, output, [dir]); // the lesson checks; takes the probe cells out of the copy
   keepExecuted(output, "03-netflix-ratings.ipynb"); // the browser test of this run opens this copy (its second run, instances = 2, is in test/notebooks/variants.ts)
   const scraps = readScraps(output);
   assert.equal(scraps.rejected, 2);

@@ -5,6 +5,7 @@ import { test } from "node:test";
 import { projectRoot } from "../../lib/paths";
 import { runNotebook } from "../../lib/runner";
 import { readScraps } from "../../lib/scraps";
+import { checkLesson, withProbe } from "./lesson";
 import { checkCommittedNotebook, checkNbformat, keepExecuted, tempDir } from "../helpers";
 
 const notebook = path.join(projectRoot, "notebooks", "04-sparkify-star-schema.ipynb");
@@ -12,8 +13,9 @@ const notebook = path.join(projectRoot, "notebooks", "04-sparkify-star-schema.ip
 test("04-sparkify-star-schema runs its DAG through workbook run: the star schema matches the generator's ledger, checks pass, the cluster is deleted, the exercises are solvable", { timeout: 300_000 }, async (t) => {
   const dir = tempDir(t);
   const output = path.join(dir, "04.ipynb");
-  const result = await runNotebook({ input: notebook, output, parameters: { days: 10, events: 3000, songs: 120, users: 25, seed: 3, solutions: true }, progressBar: false, env: { WORKBOOK_HOME: path.join(dir, "home"), DATABASE_URL: "" } }); // PGlite in the temp home: DAG runs of other tests do not mix in
+  const result = await runNotebook({ input: withProbe(notebook, dir), cwd: path.dirname(notebook), output, parameters: { days: 10, events: 3000, songs: 120, users: 25, seed: 3, solutions: true }, progressBar: false, env: { WORKBOOK_HOME: path.join(dir, "home"), DATABASE_URL: "" } }); // PGlite in the temp home: DAG runs of other tests do not mix in
   assert.equal(result.status, "completed", result.error);
+  await checkLesson(t, output, [dir]); // the lesson checks; takes the probe cells out of the copy
   keepExecuted(output, "04-sparkify-star-schema.ipynb"); // the browser test of this run opens this copy instead of running the notebook again
   const s = readScraps(output);
   assert.equal(s.dag_state, "success");

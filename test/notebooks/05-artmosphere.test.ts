@@ -5,6 +5,7 @@ import { test } from "node:test";
 import { projectRoot } from "../../lib/paths";
 import { runNotebook } from "../../lib/runner";
 import { readScraps } from "../../lib/scraps";
+import { checkLesson, withProbe } from "./lesson";
 import { checkCommittedNotebook, checkNbformat, keepExecuted, stderrOutputs, tempDir } from "../helpers";
 
 const notebook = path.join(projectRoot, "notebooks", "05-artmosphere.ipynb");
@@ -15,8 +16,9 @@ const small = { artworks: 1000, artists: 400, eventsPerSecond: 30, duration: 6 }
 test("05-artmosphere runs through workbook run: search hits, similar pairs, stream windows equal to the batch, a map, every rejected line counted, the exercises solvable", { timeout: 300_000 }, async (t) => {
   const dir = tempDir(t);
   const output = path.join(dir, "05.ipynb");
-  const result = await runNotebook({ input: notebook, output, parameters: { ...small, solutions: true }, progressBar: false, env: { WORKBOOK_HOME: path.join(dir, "home"), DATABASE_URL: "" } });
+  const result = await runNotebook({ input: withProbe(notebook, dir), cwd: path.dirname(notebook), output, parameters: { ...small, solutions: true }, progressBar: false, env: { WORKBOOK_HOME: path.join(dir, "home"), DATABASE_URL: "" } });
   assert.equal(result.status, "completed", result.error);
+  await checkLesson(t, output, [dir]); // the lesson checks; takes the probe cells out of the copy
   keepExecuted(output, "05-artmosphere.ipynb"); // the browser test of this run opens this copy instead of running the notebook again
   const s = readScraps(output);
   assert.equal(s.artworks_indexed, 1000);

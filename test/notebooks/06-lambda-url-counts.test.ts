@@ -6,6 +6,7 @@ import { after, test } from "node:test";
 import { projectRoot } from "../../lib/paths";
 import { runNotebook } from "../../lib/runner";
 import { readScraps } from "../../lib/scraps";
+import { checkLesson, withProbe } from "./lesson";
 import { checkCommittedNotebook, checkNbformat, keepExecuted, stderrOutputs, tempDir } from "../helpers";
 
 const notebook = path.join(projectRoot, "notebooks", "06-lambda-url-counts.ipynb");
@@ -21,8 +22,9 @@ test("06-lambda-url-counts runs through workbook run with the bug: merged = reco
   const dir = tempDir(t);
   const output = path.join(dir, "06.ipynb");
   const started = Date.now();
-  const result = await runNotebook({ input: notebook, output, parameters: { solutions: true }, progressBar: false, env: { WORKBOOK_HOME: home, DATABASE_URL: "" } });
+  const result = await runNotebook({ input: withProbe(notebook, dir), cwd: path.dirname(notebook), output, parameters: { solutions: true }, progressBar: false, env: { WORKBOOK_HOME: home, DATABASE_URL: "" } });
   assert.equal(result.status, "completed", result.error);
+  await checkLesson(t, output, [dir]); // the lesson checks; takes the probe cells out of the copy
   keepExecuted(output, "06-lambda-url-counts.ipynb"); // the browser test of this run opens this copy instead of running the notebook again
   t.diagnostic(`notebook ran in ${Math.round((Date.now() - started) / 1000)} s`);
   const s = readScraps(output);

@@ -5,6 +5,7 @@ import { test } from "node:test";
 import { projectRoot } from "../../lib/paths";
 import { runNotebook } from "../../lib/runner";
 import { readScraps } from "../../lib/scraps";
+import { checkLesson, withProbe } from "./lesson";
 import { checkCommittedNotebook, checkNbformat, keepExecuted, stderrOutputs, tempDir } from "../helpers";
 
 const notebook = path.join(projectRoot, "notebooks", "07-traffic-outliers.ipynb");
@@ -21,8 +22,9 @@ test("07-traffic-outliers runs through workbook run: the stream finds the inject
   const dir = tempDir(t);
   const output = path.join(dir, "07.ipynb");
   const began = Date.now();
-  const result = await runNotebook({ input: notebook, output, parameters: { solutions: true }, progressBar: false, env: { WORKBOOK_HOME: path.join(dir, "home"), DATABASE_URL: "" } });
+  const result = await runNotebook({ input: withProbe(notebook, dir), cwd: path.dirname(notebook), output, parameters: { solutions: true }, progressBar: false, env: { WORKBOOK_HOME: path.join(dir, "home"), DATABASE_URL: "" } });
   assert.equal(result.status, "completed", result.error);
+  await checkLesson(t, output, [dir]); // the lesson checks; takes the probe cells out of the copy
   keepExecuted(output, "07-traffic-outliers.ipynb"); // the browser test of this run opens this copy instead of running the notebook again
   t.diagnostic(`notebook ran in ${((Date.now() - began) / 1000).toFixed(1)} s`);
   const s = readScraps(output);

@@ -5,6 +5,7 @@ import { test } from "node:test";
 import { projectRoot } from "../../lib/paths";
 import { runNotebook } from "../../lib/runner";
 import { readScraps } from "../../lib/scraps";
+import { checkLesson, withProbe } from "./lesson";
 import { checkCommittedNotebook, checkNbformat, keepExecuted, tempDir } from "../helpers";
 
 const notebook = path.join(projectRoot, "notebooks", "08-football-sql.ipynb");
@@ -12,8 +13,9 @@ const notebook = path.join(projectRoot, "notebooks", "08-football-sql.ipynb");
 test("08-football-sql runs through workbook run: every record is a match or rejected with a reason, the exponent is football's, the exercises are solvable", { timeout: 300_000 }, async (t) => {
   const dir = tempDir(t);
   const output = path.join(dir, "08.ipynb");
-  const result = await runNotebook({ input: notebook, output, parameters: { solutions: true }, progressBar: false, env: { WORKBOOK_HOME: path.join(dir, "home"), DATABASE_URL: "" } }); // the warehouse in the temp home
+  const result = await runNotebook({ input: withProbe(notebook, dir), cwd: path.dirname(notebook), output, parameters: { solutions: true }, progressBar: false, env: { WORKBOOK_HOME: path.join(dir, "home"), DATABASE_URL: "" } }); // the warehouse in the temp home
   assert.equal(result.status, "completed", result.error);
+  await checkLesson(t, output, [dir]); // the lesson checks; takes the probe cells out of the copy
   keepExecuted(output, "08-football-sql.ipynb"); // the browser test of this run opens this copy instead of running the notebook again
   const s = readScraps(output);
   assert.equal((s.matches as number) + (s.rejected as number), s.input_records);

@@ -5,6 +5,7 @@ import { test } from "node:test";
 import { projectRoot } from "../../lib/paths";
 import { runNotebook } from "../../lib/runner";
 import { readScraps } from "../../lib/scraps";
+import { checkLesson, withProbe } from "./lesson";
 import { checkCommittedNotebook, checkNbformat, keepExecuted, tempDir } from "../helpers";
 
 const notebook = path.join(projectRoot, "notebooks", "09-sql-to-neural-net.ipynb");
@@ -16,8 +17,9 @@ test("09-sql-to-neural-net loads the penguins, trains above the floor, beats the
   const dir = tempDir(t);
   const output = path.join(dir, "09.ipynb");
   const home = path.join(dir, "home");
-  const result = await runNotebook({ input: notebook, output, parameters: { epochs: 20, solutions: true }, progressBar: false, env: { WORKBOOK_HOME: home, DATABASE_URL: "" } });
+  const result = await runNotebook({ input: withProbe(notebook, dir), cwd: path.dirname(notebook), output, parameters: { epochs: 20, solutions: true }, progressBar: false, env: { WORKBOOK_HOME: home, DATABASE_URL: "" } });
   assert.equal(result.status, "completed", result.error);
+  await checkLesson(t, output, [dir]); // the lesson checks; takes the probe cells out of the copy
   keepExecuted(output, "09-sql-to-neural-net.ipynb"); // the browser test of this run opens this copy instead of running the notebook again
   const s = readScraps(output);
   assert.equal(s.records, 344);

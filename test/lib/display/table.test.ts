@@ -53,3 +53,15 @@ test("outside a kernel, publish writes the plain-text form", () => {
   publish({ "text/plain": "plain", "text/html": "<i>rich</i>" }, { stream: out });
   assert.equal(written, "plain\n");
 });
+
+test("a cell longer than maxCellChars (default 120) is cut with ... in both forms; the HTML keeps the whole text as its tooltip", () => {
+  const line = `record ${"x".repeat(200)}`;
+  const html = tableHtml([{ line }]);
+  const td = /<td[^>]*>([^<]*)<\/td>/.exec(html)!;
+  assert.equal(td[1].length, 120);
+  assert.ok(td[1].endsWith("..."));
+  assert.match(html, /title="record x{200}"/);
+  assert.equal(tableText([{ line }]).split("\n")[2].length, 120);
+  assert.equal(tableText([{ line }], { maxCellChars: 40 }).split("\n")[2], `${line.slice(0, 37)}...`);
+  assert.doesNotMatch(tableHtml([{ line: "short" }]), /title=/, "a short cell has no tooltip");
+});

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { exercise, PLACEHOLDER } from "../../../lib/teach";
+import { exercise, exerciseSet, PLACEHOLDER } from "../../../lib/teach";
 
 const sum = () => exercise<number[], number>({
   id: "sum",
@@ -31,4 +31,15 @@ test("an answer that throws is incorrect with the reason; hints come in layers",
   assert.equal(ex.hint(), "Hint 2/2: b");
   assert.equal(ex.hint(), "Hint 2/2: b");
   assert.equal(ex.hint(1), "Hint 1/2: a");
+});
+
+test("exerciseSet names each exercise after the expression that reaches it, so the calls it suggests are code", { timeout: 10_000 }, async () => {
+  const ex = exerciseSet({ total: sum() });
+  const r = await ex.total.verdict(PLACEHOLDER);
+  assert.equal(r.status, "not-attempted");
+  assert.match(r.message, /3 hints: ex\.total\.hint\(\), run again for the next; the answer: ex\.total\.solution\(\)\)/);
+  assert.match((await exerciseSet({ total: sum() }, "lesson").total.verdict(PLACEHOLDER)).message, /lesson\.total\.hint\(\)/);
+  assert.doesNotMatch((await sum().verdict(PLACEHOLDER)).message, /sum\.hint/, "an exercise outside a set names no variable");
+  assert.equal((await ex.total.verdict([1, 2, 3])).status, "correct", "the named copy checks as the original");
+  assert.equal(await ex.total.expected(), 6);
 });

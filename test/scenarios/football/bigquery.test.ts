@@ -31,8 +31,8 @@ test("BigQuery contract: the football scenario's load and queries reach BigQuery
   await football.homeAdvantage(wh);
   await football.teamSeasons(wh);
   await football.divisionElo(wh, division);
-  await wh.query(football.POINTS_SQL, { season: season, division: division });
-  await wh.query(football.AWAY_WINS_SQL, { division: division });
+  await wh.query(football.POINTS_SQL, { division: division });
+  await wh.query(football.GOALLESS_SQL, { season: season, division: division });
   const queries = standIn.requests.filter((r) => r.method === "POST" && r.path.endsWith("/queries")).map((r) => r.json as Record<string, unknown>);
   assert.equal(queries.length, 8);
   for (const q of queries) {
@@ -45,5 +45,5 @@ test("BigQuery contract: the football scenario's load and queries reach BigQuery
     for (const p of sent) assert.equal(p.parameterType.type, "STRING");
     if (used.length > 0) assert.equal(q.parameterMode, "named");
   }
-  assert.deepEqual(queries.map((q) => ((q.queryParameters ?? []) as { name: string }[]).map((p) => p.name).sort().join(",")), ["", "division,season", "division,season", "", "", "division", "division,season", "division"]);
+  assert.deepEqual(queries.map((q) => ((q.queryParameters ?? []) as { name: string }[]).map((p) => p.name).sort().join(",")), ["", "division,season", "division,season", "", "", "division", "division", "division,season"]);
 });

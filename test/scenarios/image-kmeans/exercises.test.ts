@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { openWarehouse } from "../../../lib/warehouse";
 import type { ColourShare, ImageColoursRow } from "../../../scenarios/image-kmeans/job";
-import { imageExercises, mostEvenImage, REJECTED_SQL, WIDEST_SQL } from "../../../scenarios/image-kmeans/exercises";
+import { HALF_DOMINANT_SQL, imageExercises, mostEvenImage, REJECTED_SQL } from "../../../scenarios/image-kmeans/exercises";
 import { IMAGE_COLORS_TABLE, loadImageColours } from "../../../scenarios/image-kmeans/warehouse";
 
 function colour(hex: string, share: number, hue: string): ColourShare {
@@ -16,6 +16,7 @@ const ROWS = [
   row("/data/c.png", [colour("#e03030", 0.7, "red"), colour("#2040e0", 0.3, "blue")]),
   // another resize: its 0.95 must not count for this run's settings
   row("/data/d.png", [colour("#1030f8", 0.95, "blue"), colour("#000000", 0.05, "black")], 50),
+  row("/data/e.png", [colour("#10f830", 0.8, "green"), colour("#000000", 0.2, "black")], 50),
 ];
 const REJECTED = [
   { uri: "/data/x.png", reason: "corrupt image: /data/x.png: unexpected end of file", processed_at: at },
@@ -32,9 +33,9 @@ async function setUp(t: { after(fn: () => Promise<void>): void }) {
 test("the reference answers pass and a placeholder is not attempted", async (t) => {
   const { ex } = await setUp(t);
   assert.equal((await ex.rejectedReasons.verdict(REJECTED_SQL)).status, "correct");
-  assert.equal((await ex.widestColour.verdict(WIDEST_SQL)).status, "correct");
+  assert.equal((await ex.halfDominant.verdict(HALF_DOMINANT_SQL)).status, "correct");
   assert.equal((await ex.mostColourful.verdict(await ex.mostColourful.solution())).status, "correct");
-  for (const e of [ex.rejectedReasons, ex.widestColour, ex.mostColourful]) assert.equal((await e.verdict(undefined)).status, "not-attempted");
+  for (const e of [ex.rejectedReasons, ex.halfDominant, ex.mostColourful]) assert.equal((await e.verdict(undefined)).status, "not-attempted");
 });
 
 test("typical wrong answers fail without showing the expected value", async (t) => {
@@ -44,20 +45,23 @@ test("typical wrong answers fail without showing the expected value", async (t) 
   const noReason = await ex.rejectedReasons.verdict("SELECT uri FROM image_colors_rejected");
   assert.equal(noReason.status, "incorrect");
   assert.match(noReason.message, /columns uri and reason/);
-  // forgetting the settings picks d.png (another resize)
-  const allSettings = await ex.widestColour.verdict(`SELECT uri FROM ${IMAGE_COLORS_TABLE} ORDER BY dominant_share DESC LIMIT 1`);
-  assert.equal(allSettings.status, "incorrect");
-  assert.match(allSettings.message, /d\.png/);
-  assert.doesNotMatch(allSettings.message, /c\.png/, "the expected value is not shown");
+  // forgetting the settings counts d.png too (another resize); forgetting the share counts every image
+  const allSettings = await ex.halfDominant.verdict(`SELECT COUNT(*) FROM ${IMAGE_COLORS_TABLE} WHERE dominant_share > 0.5`);
+  assert.match(allSettings.message, /gives 4\. That counts the rows of every run's settings/);
+  assert.match((await ex.halfDominant.verdict(`SELECT COUNT(*) FROM ${IMAGE_COLORS_TABLE} WHERE k = @k AND resize = @resize`)).message, /every image of the run/);
+  assert.match((await ex.halfDominant.verdict(`SELECT COUNT(*) FROM ${IMAGE_COLORS_TABLE} WHERE k = @k AND resize = @resize AND dominant_share > 50`)).message, /not a percentage/);
   // the largest dominant share instead of the smallest
   const wrongWay = await ex.mostColourful.verdict("c.png");
-  assert.equal(wrongWay.status, "incorrect");
+  assert.match(wrongWay.message, /smallest largest share/);
   assert.doesNotMatch(wrongWay.message, /b\.png/);
 });
 
-test("the reference values are computed from the data: widest c.png, most even b.png; a full path counts as its file name", async (t) => {
+test("the expected values, worked out by hand from the rows above: the two rejected rows, 2 images above half (a 0.6, c 0.7), most even b.png; a full path counts as its file name", async (t) => {
   const { ex } = await setUp(t);
-  assert.equal((await ex.widestColour.verdict(`SELECT uri FROM ${IMAGE_COLORS_TABLE} WHERE k = 3 AND resize = 100 ORDER BY dominant_share DESC LIMIT 1`)).status, "correct");
+  assert.deepEqual(await ex.rejectedReasons.expected(), REJECTED.map((r) => ({ uri: r.uri, reason: r.reason })));
+  assert.equal(await ex.halfDominant.expected(), 2);
+  assert.equal(await ex.mostColourful.expected(), "b.png");
+  assert.equal((await ex.halfDominant.verdict(`SELECT COUNT(*) FROM ${IMAGE_COLORS_TABLE} WHERE k = 3 AND resize = 100 AND dominant_share > 0.5`)).status, "correct", "the settings written in");
   assert.equal(mostEvenImage(ROWS), "b.png");
   assert.equal((await ex.mostColourful.verdict("/data/b.png")).status, "correct");
   assert.throws(() => mostEvenImage([]), /no processed images/);

@@ -70,17 +70,39 @@ test("the star schema equals what the generator knows it wrote, and a re-run cha
   const lakeRows = await wh.query<{ n: number }>(`SELECT COUNT(*) AS n FROM read_parquet('${lake.localPath("sparkify/star/songplays")}/**/*.parquet')`);
   assert.equal(Number(lakeRows.rows[0].n), data.truth.songplays, "the lake holds each songplay once after two exports");
 
-  // The exercises: the placeholder is not attempted, typical wrong answers fail, the reference passes.
+  // The exercises: each expected value equals a plain TypeScript count over the raw log lines (not the
+  // star schema's SQL); typical wrong answers fail with their nudge; the reference passes.
   const ex = sparkifyExercises(wh, NOVEMBER);
+  const plays = data.logs.flatMap((f) => f.lines).flatMap((l) => {
+    try {
+      const e = JSON.parse(l) as { page?: string; userId?: string; level?: string; gender?: string; ts?: number };
+      return e.page === "NextSong" && /^\d+$/.test(e.userId ?? "") && typeof e.ts === "number" && e.ts >= Date.parse(NOVEMBER.start) && e.ts < Date.parse(NOVEMBER.end) ? [e] : [];
+    } catch {
+      return [];
+    }
+  });
+  assert.equal(plays.length, data.truth.songplays, "the raw NextSong lines are the songplays");
+  const women = plays.filter((e) => e.gender === "F");
+  assert.deepEqual(await ex.playsByLevel.expected(), ["free", "paid"].map((level) => ({ level: level, plays: women.filter((e) => e.level === level).length })).filter((r) => r.plays > 0));
+  const byHour = new Map<number, number>();
+  for (const e of plays.filter((p) => p.level === "paid")) byHour.set(new Date(e.ts!).getUTCHours(), (byHour.get(new Date(e.ts!).getUTCHours()) ?? 0) + 1);
+  const paidHour = [...byHour].sort((x, y) => y[1] - x[1] || x[0] - y[0])[0][0];
+  assert.equal(await ex.busiestHour.expected(), paidHour);
+  assert.deepEqual(await ex.joinCondition.expected(), { rows: data.truth.songplays, matched: data.truth.matchedSongplays });
+
   assert.equal((await ex.playsByLevel.verdict(undefined)).status, "not-attempted");
-  const wrongLevel = await ex.playsByLevel.verdict(`SELECT level, COUNT(DISTINCT user_id) AS plays FROM ${TABLES.songplays} GROUP BY level`);
-  assert.equal(wrongLevel.status, "incorrect");
-  assert.match(wrongLevel.message, /your answer gives/);
+  assert.match((await ex.playsByLevel.verdict(`SELECT level, COUNT(*) AS plays FROM ${TABLES.songplays} GROUP BY level`)).message, /every user: keep the women/);
+  const todayLevel = await ex.playsByLevel.verdict(`SELECT u.level, COUNT(*) AS plays FROM ${TABLES.songplays} AS p JOIN ${TABLES.users} AS u ON u.user_id = p.user_id WHERE u.gender = 'F' GROUP BY u.level`);
+  if (women.some((e) => data.truth.userLevels[e.userId!] !== e.level)) assert.match(todayLevel.message, /level at the time of the play/);
   assert.equal((await ex.playsByLevel.verdict("SELECT nonsense FROM nowhere")).status, "incorrect");
   assert.equal((await ex.playsByLevel.verdict(await ex.playsByLevel.solution())).status, "correct");
-  const hour = await ex.busiestHour.solution();
-  assert.equal((await ex.busiestHour.verdict((hour + 1) % 24)).status, "incorrect");
-  assert.equal((await ex.busiestHour.verdict(hour)).status, "correct");
+  const allByHour = new Map<number, number>();
+  for (const e of plays) allByHour.set(new Date(e.ts!).getUTCHours(), (allByHour.get(new Date(e.ts!).getUTCHours()) ?? 0) + 1);
+  const allHour = [...allByHour].sort((x, y) => y[1] - x[1] || x[0] - y[0])[0][0];
+  if (allHour !== paidHour) assert.match((await ex.busiestHour.verdict(allHour)).message, /busiest hour of all plays/);
+  assert.match((await ex.busiestHour.verdict(24)).message, /0 to 23/);
+  assert.equal((await ex.busiestHour.verdict((paidHour + 1) % 24)).status, "incorrect");
+  assert.equal((await ex.busiestHour.verdict(paidHour)).status, "correct");
   const titleOnly = await ex.joinCondition.verdict("s.title = e.song");
   assert.equal(titleOnly.status, "incorrect");
   assert.doesNotMatch(titleOnly.message, new RegExp(`\\b${data.truth.songplays} rows`), "an incorrect verdict never shows the expected value");
