@@ -51,8 +51,8 @@ export { exercise, PLACEHOLDER } from "./teach";
 export type { CheckResult, CheckStatus, Exercise, ExerciseSpec } from "./teach";
 
 // Named clusters for DAG runs (a local worker pool, or Dataproc)
-export { createCluster, getCluster, deleteCluster, listClusters } from "./jobs/cluster";
-export type { Cluster, CreateClusterOptions } from "./jobs/cluster";
+export { createCluster, getCluster, deleteCluster, listClusters, attachCluster, clusterRecord } from "./jobs/cluster";
+export type { Cluster, CreateClusterOptions, ClusterRecord, DataprocClusterRef } from "./jobs/cluster";
 
 // PostgreSQL (PGlite | server)
 export { openSql } from "./sql";

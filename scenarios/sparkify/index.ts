@@ -11,7 +11,7 @@ export { qualityChecks, runQualityChecks, assertQuality } from "./quality";
 export type { QualityCheck, QualityResult } from "./quality";
 export { writeStarToLake } from "./export";
 export type { ExportedTable } from "./export";
-export { sparkifyDag, SPARKIFY_DAG_ID, SPARKIFY_TASKS, RAW_PREFIX } from "./dags";
+export { sparkifyDag, SPARKIFY_DAG_ID, SPARKIFY_DOC, SPARKIFY_TASKS, RAW_PREFIX } from "./dags";
 export type { SparkifyDagOptions } from "./dags";
 export { sparkifySample, runSparkify, startSparkify, playsByHourChart, topSongsChart, freeVsPaid } from "./scenario";
 export type { SparkifySample, SparkifyRun, SparkifyRunning, SparkifyRunOptions } from "./scenario";
