@@ -36,8 +36,8 @@ export type {
 } from "./warehouse";
 
 // The lake (a local folder | gs://bucket/prefix): Hive-style partitions, atomic files
-export { openLake, partitionPath, parsePartitionPath, partFileName } from "./lake";
-export type { Lake, LakeFile, LakePartition, OpenLakeOptions, PartitionFile, PartitionValues } from "./lake";
+export { openLake, partitionPath, parsePartitionPath, partFileName, readInputFiles, inputLines } from "./lake";
+export type { Lake, LakeFile, LakePartition, OpenLakeOptions, PartitionFile, PartitionValues, InputFile, ReadInputOptions } from "./lake";
 
 // DAGs: Airflow's model (schedules, data intervals, trigger rules, retries, XCom, sensors), runs in PostgreSQL
 export {

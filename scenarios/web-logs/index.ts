@@ -17,6 +17,7 @@ export { webLogsDag, WEBLOGS_DAG_ID, WEBLOGS_TASKS, STAGING_DATASET } from "./da
 export type { WebLogsDagOptions } from "./dags";
 export { runWebLogs, startWebLogs, resetWebLogs } from "./pipeline";
 export type { RunWebLogsOptions, WebLogsRun, StepReport } from "./pipeline";
-export { liveLakeView, showRuns, trafficByHour, trafficChart, conversionByState, conversionMap, naiveAppendTwice } from "./scenario";
+export { readWebLogFiles } from "./files";
+export { liveLakeView, showRuns, hourlyCountsByState, trafficByHour, trafficChart, conversionByState, conversionMap, naiveAppendTwice } from "./scenario";
 export { webLogsExercises, TOP_CONVERSION_SQL, PARTITION_LIMIT, yearsWithin } from "./exercises";
 export type { WebLogsExercises } from "./exercises";

@@ -16,6 +16,7 @@ import { sampleImages } from "../../scenarios/image-kmeans/samples";
 import { RATING_HEADER } from "../../scenarios/netflix/ratings";
 import { sqlTarget, uniqueName } from "../lib/stream/helpers";
 import { projectRoot } from "../../lib/paths";
+import { WEB_LOGS_BY_HAND, WEB_LOGS_FILE } from "../scenarios/user-files";
 
 export type Parameters = Record<string, string | number | boolean | string[]>;
 
@@ -70,9 +71,11 @@ export const VARIANTS: Record<string, Variant> = {
     },
   },
   "02-web-logs.ipynb": {
-    title: "without solutions, a smaller day with more late events",
-    prepare: async () => ({ parameters: { hours: 2, eventsPerHour: 300, lateShare: 0.05 } }),
+    title: "without solutions, on the user's own log file (hand-made, answers worked out by hand)",
+    prepare: async () => ({ parameters: { logsPath: WEB_LOGS_FILE } }),
     check(s, text) {
+      assert.deepEqual([s.events, s.rejected, s.lake_rows], [WEB_LOGS_BY_HAND.lines, WEB_LOGS_BY_HAND.deadLetters, WEB_LOGS_BY_HAND.lakeRows]);
+      assert.deepEqual(s.counts_by_hour_state, WEB_LOGS_BY_HAND.byHourAndState);
       assert.equal(s.warehouse_matches_lake, true);
       notAttempted(s, text);
     },
