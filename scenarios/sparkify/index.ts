@@ -3,7 +3,7 @@ export { generateSparkify, writeSparkify } from "./generate";
 export type { GenerateSparkifyOptions, SparkifyData, SparkifyTruth, SongRecord, LogEvent } from "./generate";
 export { parseEventLine, parseSongFile, CLEAN_EVENT_COLUMNS } from "./events";
 export type { CleanEvent, CleanSong } from "./events";
-export { cleanEvents, loadSongs, loadEvents, logFilesOf, CLEAN_DATASET, STAR_PREFIX } from "./steps";
+export { cleanEvents, loadSongs, loadEvents, logFilesOf, rejectedLines, CLEAN_DATASET, STAR_PREFIX } from "./steps";
 export type { SparkifySources, CleanResult, SongsResult } from "./steps";
 export { TABLES, SCHEMAS, createTables, buildStarSchema, starCounts, naiveSongplayRows, SONGPLAYS_SELECT } from "./star-schema";
 export type { Interval, StarCounts } from "./star-schema";

@@ -8,7 +8,7 @@ export type { UsState } from "./states";
 export { sendLogLines, publishLogLines, WEBLOG_TOPIC } from "./producer";
 export { startLakeWriter, lakeSink, readStreamMarker, markStreamEnded, hourComplete, hourPartition, LOGS_DATASET, STREAM_MARKER, WATERMARK_DELAY_MS, LAKE_COLUMNS } from "./lake-writer";
 export type { LakeWriterOptions, StreamMarker } from "./lake-writer";
-export { rollupHour, recomputeAll, rollupSql, rollupLines, fingerprint, hourFiles, ROLLUP_KEY } from "./rollup";
+export { rollupHour, recomputeAll, rollupSql, rollupLines, fingerprint, hourFiles, ROLLUP_KEY, LAKE_TABLE, externalTableSql, bigQueryRollupSql, createLakeTable } from "./rollup";
 export type { RollupRow, RejectedRow, HourRollup } from "./rollup";
 export { checkQuality, assertQuality } from "./quality";
 export type { QualityResult } from "./quality";

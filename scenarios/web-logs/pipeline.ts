@@ -205,7 +205,7 @@ async function runSteps(options: RunWebLogsOptions, signal: AbortSignal): Promis
     await writer.close();
   }
   const stats = writer.stats();
-  const expected = rollupLines(await recomputeAll(lake));
+  const expected = rollupLines(await recomputeAll(lake, { warehouse: wh }));
   const stored = rollupLines((await warehouseRollup(wh)) as unknown as RollupRow[]);
   return {
     logs,
