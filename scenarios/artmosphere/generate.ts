@@ -227,12 +227,12 @@ function generateLogs(rand: () => number, artworks: readonly Artwork[], o: Requi
  * Collect and upload logs for a catalogue of your own (its valid artworks), seeded as the generator
  * is: `eventsPerSecond`, `durationSeconds`, `uploads`, `days`, `startDay`, `seed` as for generateArtmosphere.
  */
-export function generateArtmosphereLogs(artworks: readonly Artwork[], options: GenerateArtmosphereOptions = {}): { collectingLog: string[]; uploadingLog: string[]; streamStart: number } {
+export function generateArtmosphereLogs(artworks: readonly Artwork[], options: GenerateArtmosphereOptions = {}): { collectingLog: string[]; uploadingLog: string[]; badCollectLines: number; badUploadLines: number; streamStart: number } {
   if (artworks.length === 0) throw new WorkbookError("INPUT_INVALID", "generateArtmosphereLogs needs at least one artwork; parse a catalogue with valid artworks first.");
   const o = { ...ARTMOSPHERE_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as Required<GenerateArtmosphereOptions>;
   const startMs = Date.parse(`${o.startDay}T00:00:00Z`);
   const logs = generateLogs(seededRandom(o.seed), artworks, { ...o, artworks: artworks.length }, startMs);
-  return { collectingLog: logs.collectingLog, uploadingLog: logs.uploadingLog, streamStart: logs.streamStart };
+  return logs;
 }
 
 /** Generates the catalogue and logs. */

@@ -55,8 +55,8 @@ export async function readCatalogueFiles(cataloguePath: string, options: Pick<Re
 
 /**
  * The data the notebook runs on: the catalogue at `cataloguePath` (and its logs, or logs generated
- * over its artworks), or, without it, the generated catalogue and logs. For your own files `truth`
- * holds what the parsers rejected, not what was planted.
+ * over its artworks), or, without it, the generated catalogue and logs. For your own catalogue `truth`
+ * holds what the parsers rejected in it, and the bad log lines the generator planted (0 for your own logs).
  */
 export async function artmosphereData(options: GenerateArtmosphereOptions & { cataloguePath?: string; storage?: ReadInputOptions["storage"] } = {}): Promise<ArtmosphereData> {
   const { cataloguePath, storage, ...generate } = options;
@@ -75,6 +75,6 @@ export async function artmosphereData(options: GenerateArtmosphereOptions & { ca
     artistsJson: files.artistsJson,
     collectingLog,
     uploadingLog,
-    truth: { badArtworkLines: rejectedOf("artworks.json"), badArtistLines: rejectedOf("artists.json"), badCollectLines: 0, badUploadLines: 0, streamStart: generated?.streamStart ?? (Number.isNaN(firstCollect) ? 0 : firstCollect) },
+    truth: { badArtworkLines: rejectedOf("artworks.json"), badArtistLines: rejectedOf("artists.json"), badCollectLines: files.collectingLog ? 0 : generated!.badCollectLines, badUploadLines: files.uploadingLog ? 0 : generated!.badUploadLines, streamStart: generated?.streamStart ?? (Number.isNaN(firstCollect) ? 0 : firstCollect) },
   };
 }

@@ -33,6 +33,7 @@ test("a catalogue folder of the user's: lines = artworks + artists + rejected, s
   assert.equal(data.collectingLog.length, 14);
   assert.equal(data.collectingLog.filter((l) => parseCollect(l, ids).ok).length, 10, "the generated collects name the user's artworks");
   assert.equal(data.uploadingLog.filter((l) => parseUpload(l, ids).ok).length, 20);
+  assert.deepEqual(data.truth, { badArtworkLines: 3, badArtistLines: 1, badCollectLines: 4, badUploadLines: 4, streamStart: Date.parse("2016-02-01T12:00:00Z") });
 
   const db = await openSql({ memory: true, extensions: ["unaccent", "pg_trgm"] });
   t.after(() => db.close());
