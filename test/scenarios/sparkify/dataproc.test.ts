@@ -9,7 +9,8 @@ import * as path from "node:path";
 import { after, test, type TestContext } from "node:test";
 import { clearTasks, dataIntervalFor, exportAirflow, runDag } from "../../../lib/dag";
 import { createCluster, deleteCluster, listClusters, type ClusterRecord } from "../../../lib/jobs/cluster";
-import type { DataprocRunnerOptions } from "../../../lib/jobs/dataproc/dataproc";
+import { checkDataprocClusterName, type DataprocRunnerOptions } from "../../../lib/jobs/dataproc/dataproc";
+import { isWorkbookError } from "../../../lib/errors";
 import { openLake } from "../../../lib/lake";
 import { projectRoot } from "../../../lib/paths";
 import { openWarehouse } from "../../../lib/warehouse";
@@ -40,9 +41,9 @@ const fakeAuth = {
   },
 };
 
-async function cloud(t: TestContext): Promise<{ dataproc: DataprocStandIn; options: DataprocRunnerOptions }> {
+async function cloud(t: TestContext, extra: { failCreate?: boolean } = {}): Promise<{ dataproc: DataprocStandIn; options: DataprocRunnerOptions }> {
   const gcs = await startGcsStandIn();
-  const dataproc = await startDataprocStandIn({ gcs, packageDir: projectRoot, clusters: [OTHER] });
+  const dataproc = await startDataprocStandIn({ gcs, packageDir: projectRoot, clusters: [OTHER], ...extra });
   t.after(async () => { await dataproc.close(); await gcs.close(); });
   return {
     dataproc,
@@ -178,6 +179,15 @@ test("a cluster record from another process (Airflow runs each task in one): job
   assert.deepEqual(clusterCalls(dataproc.requests), ["create sparkify-airflow-run", "submit sparkify-airflow-run", "delete sparkify-airflow-run?clusterUuid=uuid-sparkify-airflow-run"]);
   assert.deepEqual([...dataproc.clusters.keys()], [OTHER]);
   assert.deepEqual(listClusters(), []);
+});
+
+test("createCluster on Dataproc whose creation fails: DATAPROC_CLUSTER_FAILED, the half-made cluster is deleted, and no cluster is left in the process", { skip, timeout }, async (t) => {
+  const { dataproc, options } = await cloud(t, { failCreate: true });
+  await assert.rejects(createCluster({ name: "sparkify-broken", runner: "dataproc", dataproc: options }), (err: Error) => isWorkbookError(err, "DATAPROC_CLUSTER_FAILED") && /could not create cluster sparkify-broken: .*Initialization action failed/.test(err.message));
+  assert.deepEqual(clusterCalls(dataproc.requests), ["create sparkify-broken", "delete sparkify-broken?clusterUuid=uuid-sparkify-broken"]);
+  assert.deepEqual([...dataproc.clusters.keys()], [OTHER]);
+  assert.deepEqual(listClusters(), []);
+  assert.throws(() => checkDataprocClusterName("Sparkify_Run"), (err: Error) => isWorkbookError(err, "OPTIONS_INVALID") && /"Sparkify_Run" is not a Dataproc cluster name/.test(err.message));
 });
 
 test("an existing cluster (DATAPROC_CLUSTER) given to createCluster gets the jobs and is never deleted", { skip, timeout }, async (t) => {
