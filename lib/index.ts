@@ -36,8 +36,8 @@ export type {
 } from "./warehouse";
 
 // The lake (a local folder | gs://bucket/prefix): Hive-style partitions, atomic files
-export { openLake, partitionPath, parsePartitionPath, partFileName } from "./lake";
-export type { Lake, LakeFile, LakePartition, OpenLakeOptions, PartitionFile, PartitionValues } from "./lake";
+export { openLake, partitionPath, parsePartitionPath, partFileName, readInputFiles, inputLines } from "./lake";
+export type { Lake, LakeFile, LakePartition, OpenLakeOptions, PartitionFile, PartitionValues, InputFile, ReadInputOptions } from "./lake";
 
 // DAGs: Airflow's model (schedules, data intervals, trigger rules, retries, XCom, sensors), runs in PostgreSQL
 export {
@@ -51,8 +51,8 @@ export { exercise, PLACEHOLDER } from "./teach";
 export type { CheckResult, CheckStatus, Exercise, ExerciseSpec } from "./teach";
 
 // Named clusters for DAG runs (a local worker pool, or Dataproc)
-export { createCluster, getCluster, deleteCluster, listClusters } from "./jobs/cluster";
-export type { Cluster, CreateClusterOptions } from "./jobs/cluster";
+export { createCluster, getCluster, deleteCluster, listClusters, attachCluster, clusterRecord } from "./jobs/cluster";
+export type { Cluster, CreateClusterOptions, ClusterRecord, DataprocClusterRef } from "./jobs/cluster";
 
 // PostgreSQL (PGlite | server)
 export { openSql } from "./sql";

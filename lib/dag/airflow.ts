@@ -87,6 +87,7 @@ export function exportAirflow(dag: Dag, options: AirflowExportOptions = {}): str
   const dagArgs = [
     `dag_id=${py(dag.id)}`,
     ...(dag.description ? [`description=${py(dag.description)}`] : []),
+    ...(dag.doc ? [`doc_md=${py(dag.doc)}`] : []),
     `schedule=${schedule}`,
     `start_date=${pyDate(dag.startDate)}`,
     ...(dag.endDate ? [`end_date=${pyDate(dag.endDate)}`] : []),

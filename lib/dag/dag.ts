@@ -17,6 +17,8 @@ export interface DagOptions {
   id: string;
   /** One line shown by `workbook dag list`. Default "". */
   description?: string;
+  /** Longer documentation (Markdown): what the DAG does and how; exported as Airflow's `doc_md`. Default "". */
+  doc?: string;
   /** "@hourly", "@daily", "@weekly", "@monthly", "@once", a cron expression (UTC), or null for manual runs only. */
   schedule: ScheduleSpec;
   /** The first logical date (UTC; "2024-01-01" or a Date). */
@@ -73,6 +75,7 @@ function count(value: unknown, what: string, min: number, integer = true): numbe
 export class Dag implements Scheduled {
   readonly id: string;
   readonly description: string;
+  readonly doc: string;
   readonly schedule: Schedule;
   readonly startDate: Date;
   readonly endDate?: Date;
@@ -91,6 +94,7 @@ export class Dag implements Scheduled {
     this.id = o.id;
     const dagName = JSON.stringify(o.id);
     this.description = o.description ?? "";
+    this.doc = o.doc ?? "";
     if (!("schedule" in o)) throw new WorkbookError("DAG_SCHEDULE_INVALID", `DAG ${dagName} has no schedule; set schedule: "@daily" (or a cron expression, or null for manual runs only).`);
     this.schedule = parseSchedule(o.schedule);
     if (o.startDate === undefined) throw new WorkbookError("DAG_DATE_INVALID", `DAG ${dagName} has no startDate; set startDate: "2024-01-01" (UTC), the first logical date.`);

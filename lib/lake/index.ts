@@ -50,3 +50,7 @@ export {
   checkLakePath, escapePartitionValue, parsePartitionPath, partFileName, partitionPath, unescapePartitionValue,
 } from "./paths";
 export type { ParsedPartitionPath, PartFileNameOptions, PartitionValues } from "./paths";
+
+// The user's input files: a file, a folder or gs://
+export { readInputFiles, inputLines } from "./inputs";
+export type { InputFile, ReadInputOptions } from "./inputs";

@@ -149,6 +149,92 @@ function positive(name: string, v: number, min = 1): number {
   return v;
 }
 
+/**
+ * The collect and upload logs over a catalogue's artworks (bad lines included), from `rand`: the
+ * generator's own stream after the catalogue, or a fresh one for a catalogue of your own.
+ */
+function generateLogs(rand: () => number, artworks: readonly Artwork[], o: Required<GenerateArtmosphereOptions>, startMs: number) {
+  // collects: a live stream starting at noon of the first day, long-tailed popularity
+  const streamStart = startMs + 12 * 3600_000;
+  const ranked = artworks.map((a) => a.id);
+  for (let i = ranked.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [ranked[i], ranked[j]] = [ranked[j], ranked[i]];
+  }
+  const weights = ranked.map((_, k) => 1 / Math.pow(k + 1, 1.1));
+  const cumulative: number[] = [];
+  weights.reduce((sum, w, k) => (cumulative[k] = sum + w), 0);
+  const total = cumulative[cumulative.length - 1];
+  const popular = () => {
+    const x = rand() * total;
+    let lo = 0;
+    let hi = cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid] < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return ranked[lo];
+  };
+  const users = Math.max(10, Math.floor(o.artworks / 3));
+  const collects: CollectEvent[] = [];
+  const count = o.eventsPerSecond * o.durationSeconds;
+  for (let i = 0; i < count; i++) {
+    collects.push({ ts: streamStart + Math.floor((i * 1000) / o.eventsPerSecond + rand() * 300), user_id: `user_${Math.floor(rand() * users)}`, artwork_id: popular() });
+  }
+  collects.sort((a, b) => a.ts - b.ts);
+  const collectingLog = collects.map(collectLine);
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const badCollects = [
+    `${iso(streamStart + 1500)},user_1,collected`,
+    `2016-02-30T12:00:01.000Z,user_2,collected,${artworks[0].id}`,
+    `${iso(streamStart + 2500)},user_3,liked,${artworks[0].id}`,
+    `${iso(streamStart + 3500)},user_4,collected,${"0".repeat(24)}`,
+  ];
+  badCollects.forEach((line, k) => collectingLog.splice(Math.min(collectingLog.length, Math.floor(((k + 1) * collectingLog.length) / (badCollects.length + 2))), 0, line));
+
+  // uploads: spread over the days, most from a few countries
+  const countries = [...COUNTRIES.values()];
+  const countryWeights = countries.map((c) => ({ c, w: ["US", "FR", "GB", "DE"].includes(c.alpha2) ? 12 : ["IT", "ES", "JP", "CN", "BR", "NL"].includes(c.alpha2) ? 5 : 1 }));
+  const countryTotal = countryWeights.reduce((s, x) => s + x.w, 0);
+  const uploads: UploadEvent[] = [];
+  for (let i = 0; i < o.uploads; i++) {
+    let x = rand() * countryTotal;
+    let country = countryWeights[0].c.alpha2;
+    for (const cw of countryWeights) {
+      x -= cw.w;
+      if (x < 0) {
+        country = cw.c.alpha2;
+        break;
+      }
+    }
+    uploads.push({ ts: startMs + Math.floor(rand() * o.days * 86_400_000), user_id: `user_${Math.floor(rand() * users)}`, artwork_id: pick(rand, artworks).id, country });
+  }
+  uploads.sort((a, b) => a.ts - b.ts);
+  const uploadingLog = uploads.map(uploadLine);
+  const badUploads = [
+    `${iso(startMs + 3600_000)},user_5,uploaded,${artworks[0].id},XX`,
+    `${iso(startMs + 7200_000)},user_6,uploaded,${artworks[0].id},fr`,
+    `${iso(startMs + 9000_000)},user_7,uploaded,${artworks[0].id}`,
+    `yesterday,user_8,uploaded,${artworks[0].id},FR`,
+  ];
+  badUploads.forEach((line, k) => uploadingLog.splice(Math.min(uploadingLog.length, Math.floor(((k + 1) * uploadingLog.length) / (badUploads.length + 1))), 0, line));
+
+  return { collectingLog, uploadingLog, badCollectLines: badCollects.length, badUploadLines: badUploads.length, streamStart };
+}
+
+/**
+ * Collect and upload logs for a catalogue of your own (its valid artworks), seeded as the generator
+ * is: `eventsPerSecond`, `durationSeconds`, `uploads`, `days`, `startDay`, `seed` as for generateArtmosphere.
+ */
+export function generateArtmosphereLogs(artworks: readonly Artwork[], options: GenerateArtmosphereOptions = {}): { collectingLog: string[]; uploadingLog: string[]; badCollectLines: number; badUploadLines: number; streamStart: number } {
+  if (artworks.length === 0) throw new WorkbookError("INPUT_INVALID", "generateArtmosphereLogs needs at least one artwork; parse a catalogue with valid artworks first.");
+  const o = { ...ARTMOSPHERE_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as Required<GenerateArtmosphereOptions>;
+  const startMs = Date.parse(`${o.startDay}T00:00:00Z`);
+  const logs = generateLogs(seededRandom(o.seed), artworks, { ...o, artworks: artworks.length }, startMs);
+  return logs;
+}
+
 /** Generates the catalogue and logs. */
 export function generateArtmosphere(options: GenerateArtmosphereOptions = {}): ArtmosphereData {
   const o = { ...ARTMOSPHERE_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as Required<GenerateArtmosphereOptions>;
@@ -223,70 +309,7 @@ export function generateArtmosphere(options: GenerateArtmosphereOptions = {}): A
   ];
   badArtworks.forEach((line, k) => artworkLines.splice(Math.min(artworkLines.length, Math.floor(((k + 1) * artworkLines.length) / (badArtworks.length + 1))), 0, line));
 
-  // collects: a live stream starting at noon of the first day, long-tailed popularity
-  const streamStart = startMs + 12 * 3600_000;
-  const ranked = artworks.map((a) => a.id);
-  for (let i = ranked.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [ranked[i], ranked[j]] = [ranked[j], ranked[i]];
-  }
-  const weights = ranked.map((_, k) => 1 / Math.pow(k + 1, 1.1));
-  const cumulative: number[] = [];
-  weights.reduce((sum, w, k) => (cumulative[k] = sum + w), 0);
-  const total = cumulative[cumulative.length - 1];
-  const popular = () => {
-    const x = rand() * total;
-    let lo = 0;
-    let hi = cumulative.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cumulative[mid] < x) lo = mid + 1;
-      else hi = mid;
-    }
-    return ranked[lo];
-  };
-  const users = Math.max(10, Math.floor(o.artworks / 3));
-  const collects: CollectEvent[] = [];
-  const count = o.eventsPerSecond * o.durationSeconds;
-  for (let i = 0; i < count; i++) {
-    collects.push({ ts: streamStart + Math.floor((i * 1000) / o.eventsPerSecond + rand() * 300), user_id: `user_${Math.floor(rand() * users)}`, artwork_id: popular() });
-  }
-  collects.sort((a, b) => a.ts - b.ts);
-  const collectingLog = collects.map(collectLine);
-  const iso = (ms: number) => new Date(ms).toISOString();
-  const badCollects = [
-    `${iso(streamStart + 1500)},user_1,collected`,
-    `2016-02-30T12:00:01.000Z,user_2,collected,${artworks[0].id}`,
-    `${iso(streamStart + 2500)},user_3,liked,${artworks[0].id}`,
-    `${iso(streamStart + 3500)},user_4,collected,${"0".repeat(24)}`,
-  ];
-  badCollects.forEach((line, k) => collectingLog.splice(Math.min(collectingLog.length, Math.floor(((k + 1) * collectingLog.length) / (badCollects.length + 2))), 0, line));
-
-  // uploads: spread over the days, most from a few countries
-  const countryWeights = countries.map((c) => ({ c, w: ["US", "FR", "GB", "DE"].includes(c.alpha2) ? 12 : ["IT", "ES", "JP", "CN", "BR", "NL"].includes(c.alpha2) ? 5 : 1 }));
-  const countryTotal = countryWeights.reduce((s, x) => s + x.w, 0);
-  const uploads: UploadEvent[] = [];
-  for (let i = 0; i < o.uploads; i++) {
-    let x = rand() * countryTotal;
-    let country = countryWeights[0].c.alpha2;
-    for (const cw of countryWeights) {
-      x -= cw.w;
-      if (x < 0) {
-        country = cw.c.alpha2;
-        break;
-      }
-    }
-    uploads.push({ ts: startMs + Math.floor(rand() * o.days * 86_400_000), user_id: `user_${Math.floor(rand() * users)}`, artwork_id: pick(rand, artworks).id, country });
-  }
-  uploads.sort((a, b) => a.ts - b.ts);
-  const uploadingLog = uploads.map(uploadLine);
-  const badUploads = [
-    `${iso(startMs + 3600_000)},user_5,uploaded,${artworks[0].id},XX`,
-    `${iso(startMs + 7200_000)},user_6,uploaded,${artworks[0].id},fr`,
-    `${iso(startMs + 9000_000)},user_7,uploaded,${artworks[0].id}`,
-    `yesterday,user_8,uploaded,${artworks[0].id},FR`,
-  ];
-  badUploads.forEach((line, k) => uploadingLog.splice(Math.min(uploadingLog.length, Math.floor(((k + 1) * uploadingLog.length) / (badUploads.length + 1))), 0, line));
+  const { collectingLog, uploadingLog, badCollectLines, badUploadLines, streamStart } = generateLogs(rand, artworks, o, startMs);
 
   return {
     artworks,
@@ -295,6 +318,6 @@ export function generateArtmosphere(options: GenerateArtmosphereOptions = {}): A
     artistsJson: artistLines.join("\n") + "\n",
     collectingLog,
     uploadingLog,
-    truth: { badArtworkLines: badArtworks.length, badArtistLines: badArtists.length, badCollectLines: badCollects.length, badUploadLines: badUploads.length, streamStart },
+    truth: { badArtworkLines: badArtworks.length, badArtistLines: badArtists.length, badCollectLines, badUploadLines, streamStart },
   };
 }

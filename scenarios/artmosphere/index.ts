@@ -1,5 +1,6 @@
 /** de-workbook/artmosphere: artworks search (PostgreSQL full text), similar artworks (warehouse), live popularity (stream), upload map. */
-export { generateArtmosphere, ARTMOSPHERE_DEFAULTS, CATEGORIES, GENES } from "./generate";
+export { generateArtmosphere, generateArtmosphereLogs, ARTMOSPHERE_DEFAULTS, CATEGORIES, GENES } from "./generate";
+export { artmosphereData, readCatalogueFiles, artsyRecords } from "./user-files";
 export type { ArtmosphereData, GenerateArtmosphereOptions } from "./generate";
 export { writeArtmosphere, FILES } from "./files";
 export { parseCatalogue, parseArtwork, parseArtist } from "./catalogue";

@@ -1,5 +1,5 @@
 /** de-workbook/football: league matches in SQL: tables, standings race, home advantage, Pythagorean expectation, Elo. */
-export { TABLES, SCHEMAS, INJECTED, seasonOf, validateMatch, validateMatches, readFootball, footballFile, withInjected, loadMatches } from "./matches";
+export { TABLES, SCHEMAS, INJECTED, seasonOf, validateMatch, validateMatches, readFootball, footballFile, withInjected, loadMatches, readRejectedRecords, countMatches } from "./matches";
 export type { RawMatch, Match, ValidatedMatch, RejectedRecord, LoadMatchesResult } from "./matches";
 export { LEAGUE_TABLE_SQL, POSITIONS_SQL, HOME_ADVANTAGE_SQL, TEAM_SEASONS_SQL, MATCHES_IN_ORDER_SQL, leagueTable, positions, homeAdvantage, seasons } from "./standings";
 export type { LeagueRow, PositionRow, HomeAdvantageRow } from "./standings";

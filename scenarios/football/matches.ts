@@ -168,3 +168,14 @@ export async function loadMatches(wh: Warehouse, records: RawMatch[]): Promise<L
   await wh.loadRows(TABLES.rejected, rejected as unknown as Record<string, unknown>[], { write: "TRUNCATE" });
   return { input: records.length, ok: matches.length, rejected };
 }
+
+/** The rejected records in the warehouse, by their number in the input, with the reason. */
+export async function readRejectedRecords(wh: Warehouse): Promise<{ record_no: number; reason: string; record: string }[]> {
+  const r = await wh.query<{ record_no: number; reason: string; record: string }>(`SELECT record_no, reason, record FROM ${TABLES.rejected} ORDER BY record_no`);
+  return r.rows.map((x) => ({ record_no: Number(x.record_no), reason: x.reason, record: x.record }));
+}
+
+/** The number of matches in the warehouse's table. */
+export async function countMatches(wh: Warehouse): Promise<number> {
+  return Number((await wh.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${TABLES.matches}`)).rows[0]?.n ?? 0);
+}

@@ -127,6 +127,14 @@ export async function readCoverage(wh: Warehouse, blockSize = DEFAULT_BLOCK_SIZE
   };
 }
 
+/** The first `limit` rejected tweets of the batch layer (url_rejected), by offset, with their reasons. */
+export async function readRejected(wh: Warehouse, limit = 8): Promise<{ kafka_offset: number; reason: string; raw: string }[]> {
+  if (!Number.isInteger(limit) || limit < 1) throw new WorkbookError("OPTIONS_INVALID", `limit=${limit} must be a whole number of rows, 1 or more.`);
+  await createBatchTables(wh);
+  const r = await wh.query<{ kafka_offset: number; reason: string; raw: string }>(`SELECT kafka_offset, reason, raw FROM ${BATCH_TABLES.rejected} ORDER BY kafka_offset LIMIT ${limit}`);
+  return r.rows.map((x) => ({ kafka_offset: Number(x.kafka_offset), reason: x.reason, raw: x.raw }));
+}
+
 /** The batch view's rows with hour in [from, to) (ISO times; default: all). */
 export async function readBatchView(wh: Warehouse, range: { from?: string; to?: string } = {}): Promise<UrlHourlyRow[]> {
   await createBatchTables(wh);

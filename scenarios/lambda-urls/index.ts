@@ -1,13 +1,13 @@
 /** de-workbook/lambda-urls: URL counts per hour from tweets, a batch layer and a speed layer merged (the lambda architecture). */
 export { normalizeUrl, parseRedirects, readRedirects, isShortLink, TRACKING_PARAMS, SHORTENER_HOSTS, MAX_REDIRECTS } from "./normalize";
 export type { Normalized, NormalizeOptions, RedirectTable } from "./normalize";
-export { parseTweet, parseCreatedAt, formatCreatedAt, countUrlHourly, hourOf, HOUR_MS } from "./tweets";
+export { parseTweet, tweetUrls, parseCreatedAt, formatCreatedAt, countUrlHourly, hourOf, HOUR_MS } from "./tweets";
 export type { Tweet, ParsedTweet, RawTweet, UrlHourlyRow, UrlCounts, RejectedTweet } from "./tweets";
 export { generateTweets, variantOf, PAGES, LAMBDA_SAMPLE, DEFAULT_START } from "./generate";
 export type { GenerateTweetsOptions, GeneratedTweet, GeneratedTweets } from "./generate";
 export { archiveTweets, archivedOffsets, readMaster, masterDataset, MASTER_PREFIX } from "./master";
 export type { ArchiveResult, ArchivedOffsets, MasterRecord } from "./master";
-export { recomputeBatchView, readCoverage, readBatchView, createBatchTables, BATCH_TABLES, BATCH_SCHEMAS, DEFAULT_BLOCK_SIZE } from "./batch";
+export { recomputeBatchView, readCoverage, readBatchView, readRejected, createBatchTables, BATCH_TABLES, BATCH_SCHEMAS, DEFAULT_BLOCK_SIZE } from "./batch";
 export type { Coverage, RecomputeOptions } from "./batch";
 export { startSpeedLayer, speedEngineOptions, createSpeedTable, toSpeedRows, SPEED_TABLE, SPEED_QUERY } from "./speed";
 export type { SpeedLayer, SpeedLayerOptions, SpeedRow, PlacedTweet } from "./speed";
@@ -15,7 +15,8 @@ export { mergedView, topUrls, rankUrls } from "./serving";
 export type { MergedRow, MergedView, TimeRange, TopUrlsOptions } from "./serving";
 export { lambdaDag, LAMBDA_DAG_ID, LAMBDA_TASKS, DEFAULT_TOPIC } from "./dags";
 export type { LambdaDagOptions } from "./dags";
-export { startLambdaRun, topUrlsChart, viewStats, diffViews } from "./scenario";
+export { startLambdaRun, topUrlsChart, viewStats, distinctUrlsPerHour, diffViews } from "./scenario";
+export { readTweetFiles, urlsAsWritten } from "./user-files";
 export type { LambdaRun, LambdaRunOptions, BatchResult, MergeCheck } from "./scenario";
 export { lambdaExercises, EXERCISE_URL, EXERCISE_HOST } from "./exercises";
 export type { LambdaExercises } from "./exercises";

@@ -33,6 +33,8 @@ import { startSpeedLayer, type SpeedLayer } from "./speed";
 import { countUrlHourly, HOUR_MS, hourOf, type RawTweet, type UrlCounts, type UrlHourlyRow } from "./tweets";
 
 export interface LambdaRunOptions {
+  /** The tweets to send: your own files (`readTweetFiles(tweetsPath)`). Default: generated from tweetsPerHour, hours and seed. */
+  tweets?: GeneratedTweets;
   /** Tweets in each hour. Default 120. */
   tweetsPerHour?: number;
   /** Hours of tweets. Default 6. */
@@ -154,7 +156,7 @@ export async function startLambdaRun(options: LambdaRunOptions = {}): Promise<La
   if (!(speedPerSecond >= 0)) throw new WorkbookError("OPTIONS_INVALID", `speed=${speedPerSecond} must be 0 (as fast as possible) or a positive number of hours of tweets per second.`);
   const keepTracking = options.keepTracking ?? false;
   const redirects = options.redirects ?? readRedirects(LAMBDA_SAMPLE.redirects);
-  const data = generateTweets({ seed: options.seed, tweetsPerHour: options.tweetsPerHour, hours: options.hours, redirects });
+  const data = options.tweets ?? generateTweets({ seed: options.seed, tweetsPerHour: options.tweetsPerHour, hours: options.hours, redirects });
   const owned: (() => Promise<void>)[] = [];
   const kafka = options.kafka ?? (await configuredKafka({ clientId: "lambda-urls" }));
   const sql = options.sql ?? (await openSql());
@@ -323,6 +325,13 @@ export async function startLambdaRun(options: LambdaRunOptions = {}): Promise<La
 /** Counts in a view: distinct URLs and tweets-with-links. */
 export function viewStats(rows: readonly UrlHourlyRow[]): { distinctUrls: number; links: number } {
   return { distinctUrls: new Set(rows.map((r) => r.url)).size, links: rows.reduce((a, r) => a + r.count, 0) };
+}
+
+/** Distinct URLs per hour of a view, by hour (ISO, UTC), hours in order. */
+export function distinctUrlsPerHour(rows: readonly UrlHourlyRow[]): Record<string, number> {
+  const byHour = new Map<string, Set<string>>();
+  for (const r of rows) if (r.count > 0) byHour.set(r.hour, (byHour.get(r.hour) ?? new Set()).add(r.url));
+  return Object.fromEntries([...byHour].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([hour, urls]) => [hour, urls.size]));
 }
 
 /**

@@ -3,6 +3,13 @@
  *
  *   {"id":"1366441010003","created_at":"Mon Mar 01 14:02:11 +0000 2021","user":"ada_l","text":"Read this https://bit.ly/3LmbdA","urls":["https://bit.ly/3LmbdA"]}
  *
+ * or in the shape the Twitter API (v1.1) delivered them, which `parseTweet` reads too:
+ *
+ *   {"id_str":"1366441010003","created_at":"Mon Mar 01 14:02:11 +0000 2021","user":{"screen_name":"ada_l"},"text":"Read this https://t.co/x1","entities":{"urls":[{"url":"https://t.co/x1","expanded_url":"https://bit.ly/3LmbdA"}]}}
+ *
+ * (id from `id_str`, else `id`; the user's `screen_name`; the URLs from `entities.urls[].expanded_url`,
+ * or its `url` when there is no expanded one; `extended_tweet` for a long tweet's entities; without
+ * any entities, the http(s) links in the text).
  * `parseTweet` validates one and normalises its URLs (./normalize.ts); `countUrlHourly` is the whole
  * computation of the view, `url_hourly (hour, url, count)`: a tweet counts once for each distinct
  * page it links to, in the hour of its created_at (UTC). The batch layer runs it over the master data
@@ -53,25 +60,62 @@ export function hourOf(ms: number): number {
   return Math.floor(ms / HOUR_MS) * HOUR_MS;
 }
 
+/** The URLs of a tweet object as written: `urls`, or the API's `entities.urls[]` (expanded_url, else url), or the links in its text. */
+export function tweetUrls(t: Record<string, unknown>): { ok: true; urls: string[] } | { ok: false; reason: string } {
+  if (t.urls !== undefined) {
+    if (!Array.isArray(t.urls)) return { ok: false, reason: `urls ${JSON.stringify(t.urls)} is not a list` };
+    for (const [i, raw] of t.urls.entries()) if (typeof raw !== "string") return { ok: false, reason: `urls[${i}] ${JSON.stringify(raw)} is not a string` };
+    return { ok: true, urls: t.urls as string[] };
+  }
+  const extended = t.extended_tweet !== null && typeof t.extended_tweet === "object" ? (t.extended_tweet as Record<string, unknown>) : undefined;
+  const entities = extended?.entities ?? t.entities;
+  if (entities !== undefined && entities !== null) {
+    const list = (entities as { urls?: unknown }).urls;
+    if (typeof entities !== "object" || !Array.isArray(list)) return { ok: false, reason: `entities.urls ${JSON.stringify(list)} is not a list` };
+    const urls: string[] = [];
+    for (const [i, e] of list.entries()) {
+      const entry = e !== null && typeof e === "object" ? (e as { expanded_url?: unknown; url?: unknown }) : {};
+      const raw = typeof entry.expanded_url === "string" && entry.expanded_url !== "" ? entry.expanded_url : entry.url;
+      if (typeof raw !== "string") return { ok: false, reason: `entities.urls[${i}] has neither expanded_url nor url (${JSON.stringify(e)})` };
+      urls.push(raw);
+    }
+    return { ok: true, urls };
+  }
+  const text = extended?.full_text ?? t.full_text ?? t.text;
+  if (typeof text !== "string") return { ok: false, reason: "the tweet has no urls, no entities and no text" };
+  return { ok: true, urls: (text.match(/https?:\/\/[^\s<>"]+/gi) ?? []).map((u) => u.replace(/[.,;:!?)\]}'»…]+$/u, "")) };
+}
+
+/** The tweet's id: `id_str`, or `id` as digits (a string, or a whole number JSON kept exact). */
+function tweetId(t: Record<string, unknown>): string | undefined {
+  if (typeof t.id_str === "string" && /^\d+$/.test(t.id_str)) return t.id_str;
+  if (typeof t.id === "string" && /^\d+$/.test(t.id)) return t.id;
+  if (typeof t.id === "number" && Number.isSafeInteger(t.id) && t.id >= 0) return String(t.id);
+  return undefined;
+}
+
 /** Validates one tweet and normalises its URLs; a tweet with a URL that has no canonical form is rejected. */
 export function parseTweet(text: string, options: NormalizeOptions = {}): ParsedTweet {
   const json = parseJsonObject(text);
   if (!json.ok) return json;
   const t = json.value;
-  if (typeof t.id !== "string" || !/^\d+$/.test(t.id)) return { ok: false, reason: `id ${JSON.stringify(t.id)} is not a string of digits` };
+  const id = tweetId(t);
+  if (id === undefined) return { ok: false, reason: `id ${JSON.stringify(t.id_str ?? t.id)} is not a string of digits` };
   if (typeof t.created_at !== "string") return { ok: false, reason: "created_at is missing" };
   const time = parseCreatedAt(t.created_at);
   if (time === undefined) return { ok: false, reason: `created_at ${JSON.stringify(t.created_at)} is not Twitter's "Mon Mar 01 14:02:11 +0000 2021"` };
-  if (typeof t.user !== "string" || t.user === "") return { ok: false, reason: "user is missing" };
-  if (!Array.isArray(t.urls)) return { ok: false, reason: `urls ${JSON.stringify(t.urls)} is not a list` };
+  const user = typeof t.user === "string" ? t.user : t.user !== null && typeof t.user === "object" ? (t.user as { screen_name?: unknown }).screen_name : undefined;
+  if (typeof user !== "string" || user === "") return { ok: false, reason: "user is missing" };
+  const raw = tweetUrls(t);
+  if (!raw.ok) return raw;
   const urls = new Set<string>();
-  for (const [i, raw] of t.urls.entries()) {
-    if (typeof raw !== "string") return { ok: false, reason: `urls[${i}] ${JSON.stringify(raw)} is not a string` };
-    const n = normalizeUrl(raw, options);
-    if (!n.ok) return { ok: false, reason: `urls[${i}]: ${n.reason}` };
+  const where = t.urls !== undefined ? "urls" : "url";
+  for (const [i, u] of raw.urls.entries()) {
+    const n = normalizeUrl(u, options);
+    if (!n.ok) return { ok: false, reason: `${where}[${i}]: ${n.reason}` };
     urls.add(n.url);
   }
-  return { ok: true, value: { id: t.id, time, user: t.user, urls: [...urls].sort() } };
+  return { ok: true, value: { id, time, user, urls: [...urls].sort() } };
 }
 
 /** One raw message: where it is in the topic, and its text. */

@@ -6,12 +6,19 @@
  *
  * Run parameters (ctx.params): `songData` and `logData` (folders or gs:// URIs in the original
  * layout; default: the generated data in the lake, `workbook data sparkify`), `runner` ("local" or
- * "dataproc"), `workers`, and `failAt` (a task id that fails on purpose, to watch teardown run).
+ * "dataproc"; default JOB_RUNNER), `workers`, and `failAt` (a task id that fails on purpose, to
+ * watch teardown run).
+ *
+ * With runner "dataproc", create_cluster creates ONE Dataproc cluster named after the run
+ * (`sparkify-<run id>`), clean_events and stage_songs submit their jobs to it, and delete_cluster
+ * deletes it by name and UUID. Its XCom carries the name, so on Airflow, where each task is a process
+ * of its own, the job tasks submit to that cluster and the teardown deletes it (lib/jobs/cluster.ts).
  */
 import { defineDag, sensor, task, type Dag } from "../../lib/dag";
 import type { TaskContext } from "../../lib/dag/task";
 import { WorkbookError } from "../../lib/errors";
-import { createCluster, deleteCluster, getCluster, listClusters, type Cluster } from "../../lib/jobs/cluster";
+import { attachCluster, clusterRecord, createCluster, deleteCluster, listClusters, type Cluster, type ClusterRecord } from "../../lib/jobs/cluster";
+import type { DataprocRunnerOptions } from "../../lib/jobs/dataproc/dataproc";
 import { openLake } from "../../lib/lake";
 import type { Lake } from "../../lib/lake/lake";
 import { openWarehouse } from "../../lib/warehouse";
@@ -32,6 +39,8 @@ export interface SparkifyDagOptions {
   lake?: () => Promise<Lake>;
   /** How long the logs sensor waits for the month's files. Default 10 s. */
   sensorTimeoutMs?: number;
+  /** Dataproc settings for runner "dataproc" (project, region, bucket, client options). Default: from config. */
+  dataproc?: DataprocRunnerOptions;
 }
 
 interface Resources {
@@ -39,6 +48,19 @@ interface Resources {
   wh: Warehouse;
   close(): Promise<void>;
 }
+
+/** The DAG's documentation (Airflow's doc_md in the export): the cluster's lifecycle, as notebook 04 tells it. */
+export const SPARKIFY_DOC = [
+  "Sparkify's ETL for one month: the raw song and event logs in the lake become a star schema in the warehouse and the lake.",
+  "",
+  "Cluster lifecycle: `create_cluster` creates one cluster for the run, named `sparkify-<run id>`: a pool of worker processes, " +
+    "or with `JOB_RUNNER=dataproc` (or the run parameter `runner=dataproc`) one Dataproc cluster. " +
+    "`clean_events` and `stage_songs` submit their jobs to that cluster. " +
+    "`delete_cluster` (trigger rule `all_done`, a teardown) deletes that cluster and only it, by name and UUID, also after a failed or stopped run. " +
+    "With `DATAPROC_CLUSTER` set, the jobs go to that existing cluster instead and it is never deleted.",
+  "",
+  "On Airflow every task is a process of its own: the cluster's name travels in `create_cluster`'s XCom, kept in the workbook's database (`DATABASE_URL`).",
+].join("\n");
 
 /** Step names, in order (the DAG's task ids). */
 export const SPARKIFY_TASKS = ["logs_ready", "create_cluster", "clean_events", "stage_songs", "stage_events", "build_star_schema", "write_star_to_lake", "quality_checks", "delete_cluster"] as const;
@@ -73,18 +95,23 @@ export function sparkifyDag(options: SparkifyDagOptions = {}): Dag {
   const failIfAsked = (ctx: TaskContext) => {
     if (ctx.params.failAt === ctx.taskId) throw new Error(`${ctx.taskId} fails on purpose (failAt=${JSON.stringify(ctx.taskId)}), to show that teardown still runs`);
   };
-  /** The cluster this run created; made again under the same name when a re-run finds it gone. */
+  /**
+   * The cluster this run created. In another process (Airflow, a re-run): Dataproc jobs go to the
+   * cluster the record names; a local cluster's worker pool is started again under the same name.
+   */
   const cluster = async (ctx: TaskContext): Promise<Cluster> => {
-    const created = ctx.xcom<{ name: string; kind: "local" | "dataproc"; workers: number }>("create_cluster");
+    const created = ctx.xcom<ClusterRecord>("create_cluster");
     if (!created) throw new WorkbookError("INPUT_MISSING", "create_cluster returned no cluster name; clear create_cluster and run again.");
-    if (listClusters().includes(created.name)) return getCluster(created.name);
-    ctx.log(`cluster ${created.name} is not running in this process (a re-run): creating it again`);
-    return createCluster({ name: created.name, runner: created.kind, workers: created.workers });
+    if (!listClusters().includes(created.name)) {
+      ctx.log(`cluster ${created.name} is not in this process: ${created.dataproc ? `submitting to Dataproc cluster ${created.dataproc.clusterName}` : "starting its worker pool again"}`);
+    }
+    return attachCluster(created, { dataproc: options.dataproc });
   };
 
   return defineDag({
     id: SPARKIFY_DAG_ID,
     description: "Sparkify: raw song and event logs in the lake -> star schema in the warehouse and the lake",
+    doc: SPARKIFY_DOC,
     schedule: "@monthly",
     startDate: "2018-11-01",
     catchup: false,
@@ -107,12 +134,13 @@ export function sparkifyDag(options: SparkifyDagOptions = {}): Dag {
         id: "create_cluster",
         run: async (ctx) => {
           failIfAsked(ctx);
-          const runner = ctx.params.runner === "dataproc" ? "dataproc" : "local";
+          const runner = ctx.params.runner === "dataproc" || ctx.params.runner === "local" ? ctx.params.runner : undefined;
           const workers = Number(ctx.params.workers ?? 0) || undefined;
           const name = `sparkify-${ctx.runId.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}`.slice(0, 50).replace(/-+$/, "");
-          if (listClusters().includes(name)) await deleteCluster(name); // a previous try's
-          const c = await createCluster({ name, runner, workers });
-          return { name: c.name, kind: c.kind, workers: c.workers };
+          if (listClusters().includes(name)) await deleteCluster(name, { dataproc: options.dataproc }); // a previous try's
+          const c = await createCluster({ name, runner, workers, dataproc: options.dataproc });
+          ctx.log(c.dataproc ? `Dataproc cluster ${c.dataproc.clusterName} ${c.dataproc.created ? "created" : "(DATAPROC_CLUSTER, not deleted at the end)"}` : `local cluster ${c.name}: ${c.workers} workers`);
+          return clusterRecord(c);
         },
       }),
       task({
@@ -181,9 +209,9 @@ export function sparkifyDag(options: SparkifyDagOptions = {}): Dag {
         triggerRule: "all_done",
         teardown: true,
         run: async (ctx) => {
-          const created = ctx.xcom<{ name: string }>("create_cluster");
-          const deleted = created ? await deleteCluster(created.name) : false;
-          ctx.log(created ? `cluster ${created.name}: ${deleted ? "deleted" : "was not running"}` : "no cluster was created");
+          const created = ctx.xcom<ClusterRecord>("create_cluster");
+          const deleted = created ? await deleteCluster(created, { dataproc: options.dataproc }) : false;
+          ctx.log(created ? `cluster ${created.name}: ${deleted ? "deleted" : "was not running"}${created.dataproc?.created ? ` (Dataproc cluster ${created.dataproc.clusterName} deleted)` : ""}` : "no cluster was created");
           const r = perRun.get(ctx.runId);
           perRun.delete(ctx.runId);
           if (r) await (await r).close();

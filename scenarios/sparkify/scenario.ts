@@ -8,6 +8,7 @@ import { liveDag } from "../../lib/dag/display";
 import type { Dag } from "../../lib/dag/dag";
 import { barChart, type VegaLiteSpec } from "../../lib/display/chart";
 import { WorkbookError } from "../../lib/errors";
+import type { DataprocRunnerOptions } from "../../lib/jobs/dataproc/dataproc";
 import { openLake } from "../../lib/lake";
 import type { Warehouse } from "../../lib/warehouse/warehouse";
 import { RAW_PREFIX, sparkifyDag, SPARKIFY_TASKS } from "./dags";
@@ -59,8 +60,10 @@ export interface SparkifyRunOptions {
   logData: string;
   /** Default "2018-11-01": the run for November 2018. */
   logicalDate?: string;
-  /** "local" (worker pool) or "dataproc". Default "local". */
+  /** "local" (worker pool) or "dataproc" (one Dataproc cluster for the run). Default "local". */
   runner?: "local" | "dataproc";
+  /** Dataproc settings for runner "dataproc" (project, region, bucket, client options). Default: from config. */
+  dataproc?: DataprocRunnerOptions;
   workers?: number;
   /** A task id that fails on purpose ("" for none). */
   failAt?: string;
@@ -100,7 +103,7 @@ export interface SparkifyRunning {
  *   const result = await interruptible(running.finish());
  */
 export async function startSparkify(options: SparkifyRunOptions): Promise<SparkifyRunning> {
-  const dag = sparkifyDag({ warehouse: async () => options.warehouse });
+  const dag = sparkifyDag({ warehouse: async () => options.warehouse, ...(options.dataproc ? { dataproc: options.dataproc } : {}) });
   const store = options.store ?? await openDagStore();
   const logicalDate = options.logicalDate ?? "2018-11-01";
   if (await store.getRun(dag.id, dataIntervalFor(dag, logicalDate).start)) await clearTasks(dag, logicalDate, [...SPARKIFY_TASKS], { store });

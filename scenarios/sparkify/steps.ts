@@ -7,6 +7,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { WorkbookError } from "../../lib/errors";
 import type { Cluster } from "../../lib/jobs/cluster";
 import type { Lake } from "../../lib/lake/lake";
 import type { Warehouse } from "../../lib/warehouse/warehouse";
@@ -66,6 +67,13 @@ export async function cleanEvents(cluster: Cluster, sources: SparkifySources, wh
   if (rejected.length > 0) await wh.loadRows(TABLES.rejected, rejected as unknown as Record<string, unknown>[]);
   const sum = (f: (o: CleanFileResult) => number) => result.outputs.reduce((a, o) => a + f(o), 0);
   return { files: files.length, lines: sum((o) => o.lines), ok: sum((o) => o.ok), rejected, parquet: result.outputs.map((o) => o.parquet).filter(Boolean) };
+}
+
+/** The first `limit` rejected log lines in the warehouse, by file and line, with the reason. */
+export async function rejectedLines(wh: Warehouse, limit = 10): Promise<{ file: string; line_no: number; reason: string; text: string | null }[]> {
+  if (!Number.isInteger(limit) || limit < 1) throw new WorkbookError("OPTIONS_INVALID", `limit=${limit} must be a whole number of rows, 1 or more.`);
+  const r = await wh.query<{ file: string; line_no: number; reason: string; text: string | null }>(`SELECT file, line_no, reason, text FROM ${TABLES.rejected} ORDER BY file, line_no LIMIT ${limit}`);
+  return r.rows.map((x) => ({ file: x.file, line_no: Number(x.line_no), reason: x.reason, text: x.text }));
 }
 
 export interface SongsResult {

@@ -1,5 +1,5 @@
 /** de-workbook/traffic-outliers: hourly departures per airport, outliers detected on the stream, alerts on a topic, evaluation. */
-export { loadTraffic, readSeries, readAirports, airportNames, hourlySql, vegaFile, TABLES, FLIGHTS_SCHEMA, AIRPORTS_SCHEMA, HOURLY_SCHEMA } from "./series";
+export { loadTraffic, readSeries, readAirports, airportNames, departuresFrom, hourlySql, vegaFile, TABLES, FLIGHTS_SCHEMA, AIRPORTS_SCHEMA, HOURLY_SCHEMA } from "./series";
 export type { Airport, LoadTrafficResult } from "./series";
 export { createDetector, DETECTOR_DEFAULTS, DETECTOR_KINDS, HOUR_MS, WEEK_HOURS } from "./detectors";
 export type { Detector, DetectorKind, DetectorOptions, Scored, SeriesState } from "./detectors";

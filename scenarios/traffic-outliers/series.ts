@@ -180,6 +180,16 @@ export async function readSeries(wh: Warehouse): Promise<Point[]> {
   return rows.map((r) => ({ airport: String(r.airport), hour: Number(r.hour), departures: Number(r.departures) }));
 }
 
+/** Departures per airport and hour from `from` on (ISO, UTC), the first `limit` rows by hour then airport: the notebook's look at the table. */
+export async function departuresFrom(wh: Warehouse, from: string, limit = 9): Promise<{ airport: string; hour: Date; departures: number }[]> {
+  if (!Number.isInteger(limit) || limit < 1) throw new WorkbookError("OPTIONS_INVALID", `limit=${limit} must be a whole number of rows, 1 or more.`);
+  const { rows } = await wh.query<{ airport: string; hour: Date; departures: number }>(
+    `SELECT airport, hour, departures FROM ${TABLES.hourly} WHERE hour >= @from ORDER BY hour, airport LIMIT ${limit}`,
+    { from: new Date(from) }, { types: { from: "TIMESTAMP" } },
+  );
+  return rows.map((r) => ({ airport: r.airport, hour: r.hour, departures: Number(r.departures) }));
+}
+
 /** Names of airports by IATA code. */
 export async function airportNames(wh: Warehouse): Promise<Map<string, string>> {
   const { rows } = await wh.query<{ iata: string; name: string; city: string }>(`SELECT iata, name, city FROM ${TABLES.airports}`);

@@ -1,7 +1,8 @@
 /**
  * The hourly DAG `weblogs_hourly`: for each closed hour (its data interval)
  *   hour_complete (sensor: the stream writer's watermark has passed the hour's end, with a timeout)
- *   -> rollup_hour (DuckDB over that hour's lake files; staged in the lake as JSON)
+ *   -> rollup_hour (DuckDB over that hour's lake files; for a gs:// lake, BigQuery through the external
+ *      table `weblogs_lake` with Hive partitioning; staged in the lake as JSON)
  *   -> check_quality (reconciliation, null keys, future timestamps, known states; fails the run)
  *   -> load_hour (replaces exactly that hour in the warehouse; records the files' fingerprint).
  * Every task reads its data interval, never "everything so far", so a re-run of an hour recomputes
@@ -79,7 +80,9 @@ export function webLogsDag(options: WebLogsDagOptions = {}): Dag {
         upstream: ["hour_complete"],
         run: (ctx) =>
           withLake(async (lake) => {
-            const r = await rollupHour(lake, ctx.dataInterval.start.getTime());
+            const start = ctx.dataInterval.start.getTime();
+            // a Cloud Storage lake is read by the warehouse (BigQuery), as in the original
+            const r = lake.kind === "gcs" ? await withWarehouse((wh) => rollupHour(lake, start, { warehouse: wh })) : await rollupHour(lake, start);
             await lake.writeFile(stagingPath(ctx.dataInterval.start.getTime()), JSON.stringify(r));
             ctx.log(`${r.files.length} files, ${r.lakeRows} rows -> ${r.rows.length} rollup rows, ${r.rejected.length} rejected`);
             return { files: r.files.length, lakeRows: r.lakeRows, rows: r.rows.length, rejected: r.rejected.length, fingerprint: r.fingerprint };

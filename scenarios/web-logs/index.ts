@@ -8,7 +8,7 @@ export type { UsState } from "./states";
 export { sendLogLines, publishLogLines, WEBLOG_TOPIC } from "./producer";
 export { startLakeWriter, lakeSink, readStreamMarker, markStreamEnded, hourComplete, hourPartition, LOGS_DATASET, STREAM_MARKER, WATERMARK_DELAY_MS, LAKE_COLUMNS } from "./lake-writer";
 export type { LakeWriterOptions, StreamMarker } from "./lake-writer";
-export { rollupHour, recomputeAll, rollupSql, rollupLines, fingerprint, hourFiles, ROLLUP_KEY } from "./rollup";
+export { rollupHour, recomputeAll, rollupSql, rollupLines, fingerprint, hourFiles, ROLLUP_KEY, LAKE_TABLE, externalTableSql, bigQueryRollupSql, createLakeTable } from "./rollup";
 export type { RollupRow, RejectedRow, HourRollup } from "./rollup";
 export { checkQuality, assertQuality } from "./quality";
 export type { QualityResult } from "./quality";
@@ -17,6 +17,7 @@ export { webLogsDag, WEBLOGS_DAG_ID, WEBLOGS_TASKS, STAGING_DATASET } from "./da
 export type { WebLogsDagOptions } from "./dags";
 export { runWebLogs, startWebLogs, resetWebLogs } from "./pipeline";
 export type { RunWebLogsOptions, WebLogsRun, StepReport } from "./pipeline";
-export { liveLakeView, showRuns, trafficByHour, trafficChart, conversionByState, conversionMap, naiveAppendTwice } from "./scenario";
+export { readWebLogFiles } from "./files";
+export { liveLakeView, showRuns, hourlyCountsByState, trafficByHour, trafficChart, conversionByState, conversionMap, naiveAppendTwice } from "./scenario";
 export { webLogsExercises, TOP_CONVERSION_SQL, PARTITION_LIMIT, daysWithinHourPartitions } from "./exercises";
 export type { WebLogsExercises } from "./exercises";

@@ -28,6 +28,8 @@ import { sendLogLines } from "./producer";
 const HOUR_MS = 3_600_000;
 
 export interface RunWebLogsOptions extends GenerateWebLogsOptions {
+  /** The lines to send: your own files (`readWebLogFiles(logsPath)`). Default: generated from the options above. */
+  logs?: WebLogs;
   kafka: Kafka;
   lake: Lake;
   warehouse: Warehouse;
@@ -128,7 +130,7 @@ async function runSteps(options: RunWebLogsOptions, signal: AbortSignal): Promis
   const stepMs = (options.stepMinutes ?? 5) * 60_000;
   if (!(stepMs >= 60_000) || stepMs > HOUR_MS || HOUR_MS % stepMs !== 0) throw new WorkbookError("OPTIONS_INVALID", `stepMinutes=${options.stepMinutes} must divide an hour (1, 5, 10, 15, 30 or 60).`);
   const { lake, warehouse: wh, store, kafka } = options;
-  const logs = generateWebLogs(options);
+  const logs = options.logs ?? generateWebLogs(options);
   const topic = options.topic ?? `web-logs-${randomUUID().slice(0, 8)}`;
   const checkpointDir = path.join(config().home, "web-logs", "checkpoints", topic);
   fs.rmSync(checkpointDir, { recursive: true, force: true });
@@ -203,7 +205,7 @@ async function runSteps(options: RunWebLogsOptions, signal: AbortSignal): Promis
     await writer.close();
   }
   const stats = writer.stats();
-  const expected = rollupLines(await recomputeAll(lake));
+  const expected = rollupLines(await recomputeAll(lake, { warehouse: wh }));
   const stored = rollupLines((await warehouseRollup(wh)) as unknown as RollupRow[]);
   return {
     logs,

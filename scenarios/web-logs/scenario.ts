@@ -39,6 +39,12 @@ export async function trafficChart(wh: Warehouse): Promise<void> {
   await chart(lineChart(await trafficByHour(wh), { x: "hour", y: "events", color: "sub_cat", title: "Events by hour and sub-category" }));
 }
 
+/** Visits and cart additions per hour and state, from the warehouse: hour "YYYY-MM-DD HH:00" (UTC). */
+export async function hourlyCountsByState(wh: Warehouse): Promise<Array<{ hour: string; state: string; visits: number; cart_adds: number }>> {
+  const r = await wh.query<{ date: unknown; hour: number; state: string; visits: number; cart_adds: number }>(`SELECT CAST(date AS STRING) AS date, hour, state, SUM(visits) AS visits, SUM(cart_adds) AS cart_adds FROM ${TABLES.hourly} GROUP BY date, hour, state ORDER BY date, hour, state`);
+  return r.rows.map((x) => ({ hour: `${String(x.date)} ${String(x.hour).padStart(2, "0")}:00`, state: x.state, visits: Number(x.visits), cart_adds: Number(x.cart_adds) }));
+}
+
 /** Cart conversion (cart additions / all events) by state, with the FIPS code for the map. */
 export async function conversionByState(wh: Warehouse): Promise<Array<{ state: string; fips: number; events: number; cart_adds: number; conversion: number }>> {
   const r = await wh.query<{ state: string; events: number; cart_adds: number }>(`SELECT state, SUM(visits + cart_adds) AS events, SUM(cart_adds) AS cart_adds FROM ${TABLES.hourly} GROUP BY state ORDER BY state`);

@@ -16,6 +16,7 @@ import { sampleImages } from "../../scenarios/image-kmeans/samples";
 import { RATING_HEADER } from "../../scenarios/netflix/ratings";
 import { sqlTarget, uniqueName } from "../lib/stream/helpers";
 import { projectRoot } from "../../lib/paths";
+import { CATALOGUE_BY_HAND, CATALOGUE_DIR, TWEETS_BY_HAND, TWEETS_FILE, WEB_LOGS_BY_HAND, WEB_LOGS_FILE } from "../scenarios/user-files";
 
 export type Parameters = Record<string, string | number | boolean | string[]>;
 
@@ -70,9 +71,11 @@ export const VARIANTS: Record<string, Variant> = {
     },
   },
   "02-web-logs.ipynb": {
-    title: "without solutions, a smaller day with more late events",
-    prepare: async () => ({ parameters: { hours: 2, eventsPerHour: 300, lateShare: 0.05 } }),
+    title: "without solutions, on the user's own log file (hand-made, answers worked out by hand)",
+    prepare: async () => ({ parameters: { logsPath: WEB_LOGS_FILE } }),
     check(s, text) {
+      assert.deepEqual([s.events, s.rejected, s.lake_rows], [WEB_LOGS_BY_HAND.lines, WEB_LOGS_BY_HAND.deadLetters, WEB_LOGS_BY_HAND.lakeRows]);
+      assert.deepEqual(s.counts_by_hour_state, WEB_LOGS_BY_HAND.byHourAndState);
       assert.equal(s.warehouse_matches_lake, true);
       notAttempted(s, text);
     },
@@ -116,19 +119,22 @@ export const VARIANTS: Record<string, Variant> = {
     },
   },
   "05-artmosphere.ipynb": {
-    title: "without solutions, another query and day",
-    prepare: async () => ({ parameters: { artworks: 1000, artists: 400, eventsPerSecond: 30, duration: 3, query: "nymph", day: "2016-02-05" } }),
+    title: "without solutions, on the user's own catalogue (hand-made, answers worked out by hand), another day",
+    prepare: async () => ({ parameters: { cataloguePath: CATALOGUE_DIR, eventsPerSecond: 30, duration: 3, query: CATALOGUE_BY_HAND.query, day: "2016-02-05" } }),
     check(s, text) {
-      assert.ok((s.search_hits as number) > 0);
+      assert.deepEqual([s.catalogue_lines, s.catalogue_rejected], [CATALOGUE_BY_HAND.lines, CATALOGUE_BY_HAND.rejected]);
+      assert.equal(s.search_hits, CATALOGUE_BY_HAND.searchHits);
+      assert.equal(s.similar_pairs, CATALOGUE_BY_HAND.similarPairs);
       assert.match(text, /Uploads on 2016-02-05/);
       notAttempted(s, text);
     },
   },
   "06-lambda-url-counts.ipynb": {
-    title: "without the bug and without solutions: nothing to fix",
-    prepare: async () => ({ parameters: { bug: false, hours: 3, tweetsPerHour: 60, speed: 0 } }),
+    title: "without the bug and without solutions, on the user's own tweets (API shape, hand-made, answers worked out by hand): nothing to fix",
+    prepare: async () => ({ parameters: { tweetsPath: TWEETS_FILE, bug: false, speed: 0, blockSize: 4 } }), // 12 tweets: blocks of 4, so the batch covers them all
     check(s, text) {
-      assert.equal(s.tweets, 180);
+      assert.deepEqual([s.tweets, s.rejected, s.stream_in, s.stream_ok, s.stream_rejected], [TWEETS_BY_HAND.tweets, TWEETS_BY_HAND.rejected, TWEETS_BY_HAND.tweets, TWEETS_BY_HAND.ok, TWEETS_BY_HAND.rejected]);
+      assert.deepEqual(s.distinct_urls_per_hour, TWEETS_BY_HAND.distinctUrlsPerHour);
       assert.equal(s.urls_fixed_by_recompute, 0);
       assert.equal(s.merged_equals_recompute, true);
       notAttempted(s, text);

@@ -83,6 +83,13 @@ export interface ZetaSQL {
  */
 export const NOT_IN_BIGQUERY = ["FEATURE_V_1_3_WITH_GROUP_ROWS", "FEATURE_V_1_3_DML_RETURNING", "FEATURE_EXPERIMENTAL_MODULES", "FEATURE_V_1_3_BRACED_PROTO_CONSTRUCTORS"];
 
+/**
+ * ZetaSQL features this release still marks in development (so not among its released ones) that
+ * BigQuery has, added to the analysis: `CREATE EXTERNAL TABLE ... WITH PARTITION COLUMNS`, BigQuery's
+ * DDL for an external table with Hive partitioning (the web logs' lake on the cloud path).
+ */
+export const IN_BIGQUERY_IN_DEVELOPMENT = ["FEATURE_CREATE_EXTERNAL_TABLE_WITH_PARTITION_COLUMNS"];
+
 /** Why the analyzer cannot run here (not installed, no server for this platform), or undefined when it can. */
 export function zetasqlMissing(): string | undefined {
   if (!fs.existsSync(path.join(PACKAGE_DIR, "package.json"))) {
@@ -163,7 +170,10 @@ export async function startZetaSQL(): Promise<ZetaSQL> {
   const typeKinds = new Map(Object.entries(TypeKind).map(([name, n]) => [n, name]));
   const languageOptions = {
     productMode: "PRODUCT_EXTERNAL",
-    enabledLanguageFeatures: (maximum?.enabledLanguageFeatures ?? []).filter((f) => !excluded.has(typeof f === "number" ? f : LanguageFeature[f])),
+    enabledLanguageFeatures: [
+      ...(maximum?.enabledLanguageFeatures ?? []).filter((f) => !excluded.has(typeof f === "number" ? f : LanguageFeature[f])),
+      ...IN_BIGQUERY_IN_DEVELOPMENT.map((name) => LanguageFeature[name]),
+    ],
     // none listed: every statement kind (query, DML, MERGE, DDL)
     supportedStatementKinds: [],
   };
@@ -225,15 +235,22 @@ export function addTable(catalog: Catalog, namePath: string[], columns: CatalogT
   if (namePath.length > 1) catalog.tables.push({ name: namePath.join("."), columns });
 }
 
-/** The table a resolved CREATE TABLE (or CREATE TABLE AS SELECT) statement makes, from its column definitions. */
+/**
+ * The table a resolved CREATE TABLE (or CREATE TABLE AS SELECT, or CREATE EXTERNAL TABLE) statement
+ * makes, from its column definitions and, for an external table, its partition columns (WITH
+ * PARTITION COLUMNS: the Hive partition keys, columns of the table too).
+ */
 function createdTable(resolved: unknown, typeKinds: Map<number, string>): CreatedTable | undefined {
   const base = (resolved as { resolvedCreateStatementNode?: { resolvedCreateTableStmtBaseNode?: Record<string, unknown> } } | undefined)
     ?.resolvedCreateStatementNode?.resolvedCreateTableStmtBaseNode;
   if (!base) return undefined;
+  type Definitions = { name: string; type: unknown }[];
   for (const node of Object.values(base)) {
-    const parent = (node as { parent?: { columnDefinitionList?: { name: string; type: unknown }[]; parent?: { namePath?: string[] } } } | null)?.parent;
+    const n = node as { parent?: { columnDefinitionList?: Definitions; parent?: { namePath?: string[] } }; withPartitionColumns?: { columnDefinitionList?: Definitions } } | null;
+    const parent = n?.parent;
     if (parent?.columnDefinitionList && parent.parent?.namePath) {
-      return { path: parent.parent.namePath, columns: parent.columnDefinitionList.map((c) => ({ name: c.name, type: plainType(c.type, typeKinds) })) };
+      const definitions = [...parent.columnDefinitionList, ...(n?.withPartitionColumns?.columnDefinitionList ?? [])];
+      return { path: parent.parent.namePath, columns: definitions.map((c) => ({ name: c.name, type: plainType(c.type, typeKinds) })) };
     }
   }
   return undefined;

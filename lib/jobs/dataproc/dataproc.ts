@@ -5,6 +5,10 @@
  * the job entrypoint with `node`, waits with progress, reads the results and the driver output,
  * and deletes the cluster it created (and only that one: by name and UUID).
  *
+ * A cluster can also outlive one job: `createCluster(name)` creates a named cluster (the Sparkify
+ * DAG's create_cluster), a runner made with `{ cluster: name }` submits every job to it, and
+ * `deleteCluster({ clusterName, clusterUuid })` deletes it (the DAG's teardown), through the same calls.
+ *
  * Cluster create and delete are long-running operations: the runner waits for each to be done
  * (operation.promise() polls it), as a job can only be submitted to a RUNNING cluster. Clusters
  * and jobs live in a project and a region, and every call names both.
@@ -71,17 +75,23 @@ export interface DataprocPlan {
   job: Record<string, unknown>;
 }
 
-/** The cluster and job specs for one run (no I/O). */
-export function planDataprocRun(spec: { module: string; params?: unknown }, options: Required<Pick<DataprocRunnerOptions, "project" | "region" | "bucket" | "imageVersion" | "machineType" | "workerCount" | "nodeVersion">> & { cluster?: string; runId?: string }): DataprocPlan {
-  const runId = options.runId ?? `${Date.now().toString(36)}-${crypto.randomBytes(3).toString("hex")}`;
-  const staging = `gs://${options.bucket}/de-workbook/runs/${runId}`;
-  const clusterName = options.cluster ?? `workbook-${runId}`;
-  const module = packageRelative(spec.module);
-  const labels = { "created-by": "de-workbook", "workbook-run": runId };
-  const cluster = {
+/** The settings a cluster spec needs. */
+export type DataprocClusterSettings = Required<Pick<DataprocRunnerOptions, "project" | "bucket" | "imageVersion" | "machineType" | "workerCount" | "nodeVersion">>;
+
+/** A new run id: the time in base 36 and 3 random bytes, e.g. "mfz1k2-a1b2c3". */
+export function dataprocRunId(): string {
+  return `${Date.now().toString(36)}-${crypto.randomBytes(3).toString("hex")}`;
+}
+
+/**
+ * The spec of a cluster created by the workbook (no I/O): its initialization action installs Node
+ * and the package staged under `staging`; labels name the run that created it.
+ */
+export function planDataprocCluster(options: DataprocClusterSettings, clusterName: string, staging: string, runId: string): Record<string, unknown> {
+  return {
     projectId: options.project,
     clusterName,
-    labels,
+    labels: { "created-by": "de-workbook", "workbook-run": runId },
     config: {
       configBucket: options.bucket,
       gceClusterConfig: {
@@ -95,6 +105,16 @@ export function planDataprocRun(spec: { module: string; params?: unknown }, opti
       lifecycleConfig: { idleDeleteTtl: { seconds: 3600 } },
     },
   };
+}
+
+/** The cluster and job specs for one run (no I/O). */
+export function planDataprocRun(spec: { module: string; params?: unknown }, options: DataprocClusterSettings & { region: string; cluster?: string; runId?: string }): DataprocPlan {
+  const runId = options.runId ?? dataprocRunId();
+  const staging = `gs://${options.bucket}/de-workbook/runs/${runId}`;
+  const clusterName = options.cluster ?? `workbook-${runId}`;
+  const module = packageRelative(spec.module);
+  const labels = { "created-by": "de-workbook", "workbook-run": runId };
+  const cluster = planDataprocCluster(options, clusterName, staging, runId);
   const jobId = `workbook-${runId}`;
   const job = {
     reference: { jobId },
@@ -108,6 +128,27 @@ export function planDataprocRun(spec: { module: string; params?: unknown }, opti
     },
   };
   return { project: options.project, region: options.region, bucket: options.bucket, runId, staging, clusterName, createCluster: options.cluster === undefined, module, jobId, cluster, job };
+}
+
+/**
+ * Dataproc's rule for cluster names: lower-case letters, digits and hyphens, starting with a letter,
+ * ending with a letter or digit, at most 51 characters.
+ */
+export function checkDataprocClusterName(name: string): string {
+  if (!/^[a-z](?:[a-z0-9-]{0,49}[a-z0-9])?$/.test(name)) {
+    throw new WorkbookError("OPTIONS_INVALID", `${JSON.stringify(name)} is not a Dataproc cluster name: use lower-case letters, digits and hyphens, starting with a letter, ending with a letter or digit, at most 51 characters (e.g. "sparkify-2018-11").`);
+  }
+  return name;
+}
+
+/** A cluster the workbook created: deleted by name and UUID, so a namesake made since is left alone. */
+export interface DataprocCluster {
+  clusterName: string;
+  clusterUuid?: string;
+  project: string;
+  region: string;
+  /** gs:// prefix of the package and init action staged for it. */
+  staging: string;
 }
 
 /** A job module path as seen from the package root (the cluster has the package, not this machine's paths). */
@@ -201,13 +242,75 @@ export class DataprocJobRunner implements JobRunner {
     return this.clients;
   }
 
+  /**
+   * Creates a named cluster for several jobs and waits until it is RUNNING: stages the package and
+   * the init action, then one create call. A cluster whose creation fails is deleted again (Dataproc
+   * keeps clusters in ERROR, and bills them) before this throws DATAPROC_CLUSTER_FAILED. Jobs go to
+   * it through a runner made with `{ cluster: name }`; delete it with `deleteCluster(result)`.
+   */
+  async createCluster(name: string, options: { onPhase?: (phase: string) => void } = {}): Promise<DataprocCluster> {
+    const s = this.settings();
+    const runId = dataprocRunId();
+    const staging = `gs://${s.bucket}/de-workbook/clusters/${checkDataprocClusterName(name)}-${runId}`;
+    options.onPhase?.("staging");
+    await this.stageCluster(s, staging);
+    options.onPhase?.("cluster");
+    return this.create(s, planDataprocCluster(s, name, staging, runId), staging);
+  }
+
+  /**
+   * Deletes a cluster this workbook created, by name and UUID, and waits until it is gone; a cluster
+   * that is gone already counts as deleted. DATAPROC_TEARDOWN_FAILED names it and the command to
+   * delete it by hand. `failure` (the run's error, if any) is quoted in that message.
+   */
+  async deleteCluster(cluster: Pick<DataprocCluster, "clusterName" | "clusterUuid">, failure?: unknown): Promise<void> {
+    const s = this.settings();
+    const { clusters } = await this.connect(s.region, s.project);
+    try {
+      const [operation] = await clusters.deleteCluster({ projectId: s.project, region: s.region, clusterName: cluster.clusterName, ...(cluster.clusterUuid ? { clusterUuid: cluster.clusterUuid } : {}) });
+      await operation.promise();
+    } catch (cause) {
+      if ((cause as { code?: unknown }).code === NOT_FOUND) return;
+      throw new WorkbookError("DATAPROC_TEARDOWN_FAILED", `could not delete cluster ${cluster.clusterName} (${(cause as Error).message})` +
+        (failure ? ` after the run failed: ${(failure as Error).message}` : "") +
+        `. Delete it yourself: gcloud dataproc clusters delete ${cluster.clusterName} --region ${s.region} (it also deletes itself after an idle hour).`, { cause });
+    }
+  }
+
+  /** Stages what a created cluster's init action installs: the package (with `module` when it lives outside it) and the script. */
+  private async stageCluster(s: ReturnType<DataprocJobRunner["settings"]>, staging: string, module?: string): Promise<void> {
+    const { storage } = await this.connect(s.region, s.project);
+    const bucket = storage.bucket(s.bucket);
+    const save = (uri: string, body: Buffer | string, contentType: string) =>
+      bucket.file(uri.slice(`gs://${s.bucket}/`.length)).save(body, { resumable: false, contentType });
+    await save(`${staging}/package.tgz`, await packTarball(module), "application/gzip");
+    await save(`${staging}/init-action.sh`, fs.readFileSync(INIT_ACTION), "text/x-shellscript");
+  }
+
+  /** One create call and its operation; on failure the cluster is deleted again before this throws. */
+  private async create(s: ReturnType<DataprocJobRunner["settings"]>, spec: Record<string, unknown>, staging: string): Promise<DataprocCluster> {
+    const { clusters } = await this.connect(s.region, s.project);
+    const clusterName = String(spec.clusterName);
+    const [operation] = await clusters.createCluster({ projectId: s.project, region: s.region, cluster: spec });
+    const created: DataprocCluster = { clusterName, project: s.project, region: s.region, staging, clusterUuid: (operation.metadata as { clusterUuid?: string } | null)?.clusterUuid ?? undefined };
+    try {
+      const [cluster] = await operation.promise();
+      created.clusterUuid = cluster.clusterUuid ?? created.clusterUuid;
+      return created;
+    } catch (cause) {
+      const failure = new WorkbookError("DATAPROC_CLUSTER_FAILED", `Dataproc could not create cluster ${clusterName}: ${(cause as Error).message}. The init action's log is in gs://${s.bucket}/google-cloud-dataproc-metainfo/; staged files are in ${staging}.`, { cause });
+      await this.deleteCluster(created, failure);
+      throw failure;
+    }
+  }
+
   async run<I, O, P>(spec: JobSpec<I, P>, options: RunOptions = {}): Promise<JobResult<I, O> & { driverOutput: string; staging: string }> {
     const started = Date.now();
     const s = this.settings();
     // Spark runs one task per executor core: count four per worker (an n2-standard-4).
     const parts = partition(spec.input, spec.partitions ?? defaultPartitions(spec.input.length, s.workerCount * 4));
     const plan = planDataprocRun(spec, s);
-    const { clusters, jobs, storage } = await this.connect(s.region, s.project);
+    const { jobs, storage } = await this.connect(s.region, s.project);
     const bucket = storage.bucket(s.bucket);
     const save = (uri: string, body: Buffer | string, contentType: string) =>
       bucket.file(uri.slice(`gs://${s.bucket}/`.length)).save(body, { resumable: false, contentType });
@@ -218,30 +321,22 @@ export class DataprocJobRunner implements JobRunner {
       options.onProgress?.({ phase, recordsDone, recordsTotal: spec.input.length, partitionsDone, partitionsTotal: parts.length, recordsPerSecond: rate(recordsDone, elapsedMs), elapsedMs });
     };
 
-    // 1. Stage the package, the scripts and the input (one file per partition).
+    // 1. Stage the package and the init action (for a cluster of its own), the driver and the input (one file per partition).
     report("staging");
-    await save(`${plan.staging}/package.tgz`, await packTarball(plan.module), "application/gzip");
-    await save(`${plan.staging}/init-action.sh`, fs.readFileSync(INIT_ACTION), "text/x-shellscript");
+    if (plan.createCluster) await this.stageCluster(s, plan.staging, plan.module);
     await save(`${plan.staging}/pipe_driver.py`, fs.readFileSync(PIPE_DRIVER), "text/x-python");
     for (let p = 0; p < parts.length; p++) {
       await save(`${plan.staging}/input/part-${String(p).padStart(5, "0")}.jsonl`, parts[p].map((r) => JSON.stringify(r) + "\n").join(""), "application/x-ndjson");
     }
 
-    let created: { uuid?: string } | undefined;
+    let created: DataprocCluster | undefined;
     let failure: unknown;
     try {
       // 2. The cluster (created for this run, unless an existing one was named).
       if (options.signal?.aborted) throw jobStopped(spec.module, options.signal.reason, "before its Dataproc cluster was created");
       if (plan.createCluster) {
         report("cluster");
-        const [operation] = await clusters.createCluster({ projectId: s.project, region: s.region, cluster: plan.cluster });
-        created = { uuid: (operation.metadata as { clusterUuid?: string } | null)?.clusterUuid ?? undefined };
-        try {
-          const [cluster] = await operation.promise();
-          created.uuid = cluster.clusterUuid ?? created.uuid;
-        } catch (cause) {
-          throw new WorkbookError("DATAPROC_CLUSTER_FAILED", `Dataproc could not create cluster ${plan.clusterName}: ${(cause as Error).message}. The init action's log is in gs://${s.bucket}/google-cloud-dataproc-metainfo/; staged files are in ${plan.staging}.`, { cause });
-        }
+        created = await this.create(s, plan.cluster, plan.staging);
       }
 
       // 3. The job, and wait for it (progress: the Spark application's, as YARN reports it).
@@ -295,15 +390,7 @@ export class DataprocJobRunner implements JobRunner {
       // 5. Delete the cluster this run created, and only that one (by name and UUID).
       if (created) {
         report("teardown");
-        try {
-          const [operation] = await clusters.deleteCluster({ projectId: s.project, region: s.region, clusterName: plan.clusterName, ...(created.uuid ? { clusterUuid: created.uuid } : {}) });
-          await operation.promise();
-        } catch (cause) {
-          // eslint-disable-next-line no-unsafe-finally
-          throw new WorkbookError("DATAPROC_TEARDOWN_FAILED", `could not delete cluster ${plan.clusterName} (${(cause as Error).message})` +
-            (failure ? ` after the run failed: ${(failure as Error).message}` : "") +
-            `. Delete it yourself: gcloud dataproc clusters delete ${plan.clusterName} --region ${s.region} (it also deletes itself after an idle hour).`, { cause });
-        }
+        await this.deleteCluster(created, failure);
       }
     }
   }
@@ -349,10 +436,10 @@ const PACKAGE_FOLDERS = ["dist/lib", "dist/scenarios"];
  * The package as the cluster installs it: package.json, the lock file, the compiled code, and the
  * job module when it lives elsewhere in the project (e.g. a job of your own under dist/).
  */
-async function packTarball(module: string): Promise<Buffer> {
+async function packTarball(module?: string): Promise<Buffer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "workbook-package-"));
   const file = path.join(dir, "package.tgz");
-  const inFolders = PACKAGE_FOLDERS.some((f) => module.startsWith(f + "/"));
+  const inFolders = module === undefined || PACKAGE_FOLDERS.some((f) => module.startsWith(f + "/"));
   const entries = ["package.json", "package-lock.json", ...PACKAGE_FOLDERS, ...(inFolders ? [] : [module])].filter((e) => fs.existsSync(path.join(projectRoot, e)));
   try {
     await new Promise<void>((resolve, reject) => {

@@ -24,7 +24,7 @@ interface AirflowTask {
 }
 
 const dag = defineDag({
-  id: "daily_sales", description: "Sales of the day, \"quoted\"", schedule: "@daily", startDate: "2024-01-01", catchup: true, maxActiveTasks: 3,
+  id: "daily_sales", description: "Sales of the day, \"quoted\"", doc: "# Daily sales\n\nLoads `sales` and \"checks\" it.", schedule: "@daily", startDate: "2024-01-01", catchup: true, maxActiveTasks: 3,
   defaultRetries: 2, defaultRetryDelayMs: 60_000,
   tasks: [
     sensor({ id: "partition_ready", poke: () => true, pokeIntervalMs: 5_000, timeoutMs: 600_000 }),
@@ -56,7 +56,7 @@ test("the Airflow export loads in Python against a stand-in airflow package and 
   assert.equal(others.length, 0);
   assert.deepEqual(
     { ...exported, tasks: undefined },
-    { dag_id: "daily_sales", description: "Sales of the day, \"quoted\"", schedule: "@daily", start_date: "2024-01-01T00:00:00+00:00", end_date: null, catchup: true, max_active_tasks: 3, tags: ["de-workbook"], tasks: undefined },
+    { dag_id: "daily_sales", description: "Sales of the day, \"quoted\"", doc_md: "# Daily sales\n\nLoads `sales` and \"checks\" it.", schedule: "@daily", start_date: "2024-01-01T00:00:00+00:00", end_date: null, catchup: true, max_active_tasks: 3, tags: ["de-workbook"], tasks: undefined },
   );
   const tasks = exported.tasks as AirflowTask[];
   assert.deepEqual(tasks.map((x) => x.task_id), dag.order);

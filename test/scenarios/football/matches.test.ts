@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { openWarehouse } from "../../../lib/warehouse";
-import { INJECTED, loadMatches, readFootball, seasonOf, TABLES, validateMatch, withInjected } from "../../../scenarios/football/matches";
+import { countMatches, INJECTED, loadMatches, readFootball, readRejectedRecords, seasonOf, TABLES, validateMatch, withInjected } from "../../../scenarios/football/matches";
 
 const GOOD = { date: "2015-08-08", division: "English Premier League", home_team: "Leicester City", away_team: "Sunderland", home_score: 4, away_score: 2 };
 
@@ -49,6 +49,8 @@ test("football.json with the planted faults: records in = matches loaded + rejec
   const count = async (table: string) => Number((await wh.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`)).rows[0].n);
   assert.equal(await count(TABLES.matches), first.ok);
   assert.equal(await count(TABLES.rejected), first.rejected.length);
+  assert.equal(await countMatches(wh), first.ok);
+  assert.deepEqual((await readRejectedRecords(wh)).map((r) => [r.record_no, r.reason]), first.rejected.map((r) => [r.record_no, r.reason]).sort((a, b) => Number(a[0]) - Number(b[0])));
   const seasons = await wh.query<{ season: string; n: number }>(`SELECT season, COUNT(*) AS n FROM ${TABLES.matches} GROUP BY season ORDER BY season`);
   assert.deepEqual(seasons.rows.map((r) => r.season), ["2013-14", "2014-15", "2015-16", "2016-17"]);
 });

@@ -13,7 +13,7 @@ import { test } from "node:test";
 import type { TaskContext } from "../../../lib/dag";
 import { openLake } from "../../../lib/lake";
 import { BigQueryWarehouse } from "../../../lib/warehouse/bigquery";
-import { BATCH_SCHEMAS, BATCH_TABLES, readBatchView, readCoverage, type Coverage } from "../../../scenarios/lambda-urls/batch";
+import { BATCH_SCHEMAS, BATCH_TABLES, readBatchView, readCoverage, readRejected, type Coverage } from "../../../scenarios/lambda-urls/batch";
 import { lambdaDag } from "../../../scenarios/lambda-urls/dags";
 import { masterDataset, type MasterRecord } from "../../../scenarios/lambda-urls/master";
 import { countUrlHourly, formatCreatedAt } from "../../../scenarios/lambda-urls/tweets";
@@ -63,6 +63,10 @@ test("BigQuery contract: lambda-urls recomputes url_hourly, its coverage and its
   standIn.answer = (sql): QueryAnswer => {
     if (sql.startsWith(`SELECT * FROM ${BATCH_TABLES.coverage}`)) return loaded(standIn.requests, BATCH_TABLES.coverage) ?? { fields: [], rows: [] };
     if (sql.startsWith(`SELECT hour, url, count FROM ${BATCH_TABLES.view}`)) return loaded(standIn.requests, BATCH_TABLES.view) ?? { fields: [], rows: [] };
+    if (sql.startsWith(`SELECT kafka_offset, reason, raw FROM ${BATCH_TABLES.rejected}`)) {
+      const r = loaded(standIn.requests, BATCH_TABLES.rejected);
+      return r ? { fields: [{ name: "kafka_offset", type: "INT64" }, { name: "reason", type: "STRING" }, { name: "raw", type: "STRING" }], rows: r.rows.map((x) => [x[1], x[2], x[3]]) } : { fields: [], rows: [] };
+    }
     if (sql === `SELECT COUNT(*) AS rejected FROM ${BATCH_TABLES.rejected}`) return { fields: [{ name: "rejected", type: "INT64" }], rows: [[String(loaded(standIn.requests, BATCH_TABLES.rejected)?.rows.length ?? 0)]] };
     return { fields: [], rows: [] };
   };
@@ -103,10 +107,13 @@ test("BigQuery contract: lambda-urls recomputes url_hourly, its coverage and its
   const view = await readBatchView(wh, { from: "2021-03-01T00:00:00Z", to: "2021-03-02T00:00:00Z" });
   assert.deepEqual(view, countUrlHourly(MASTER).rows);
   assert.deepEqual(await run("reconcile", {}, { recompute_url_hourly: second }), { tweets: 9, ok: 8, rejected: 1 });
+  // the notebook's look at the rejected tweets
+  assert.deepEqual(await readRejected(wh, 8), [{ kafka_offset: 8, reason: 'not JSON: "not json"', raw: "not json" }]);
 
   const sent = queries();
   assert.deepEqual(sent.map((q) => q.query.replace(/ (WHERE|ORDER BY) .*/, "")), [
     `DELETE FROM ${BATCH_TABLES.rejected}`, `SELECT * FROM ${BATCH_TABLES.coverage}`, `SELECT hour, url, count FROM ${BATCH_TABLES.view}`, `SELECT COUNT(*) AS rejected FROM ${BATCH_TABLES.rejected}`,
+    `SELECT kafka_offset, reason, raw FROM ${BATCH_TABLES.rejected}`,
   ]);
   assert.deepEqual(sent.filter((q) => q.queryParameters).map((q) => q.queryParameters!.map((p) => `${p.name}:${p.parameterType.type}`)), [["from:TIMESTAMP", "to:TIMESTAMP"]]);
   for (const q of sent) assert.equal(q.useLegacySql, false);

@@ -27,7 +27,7 @@ test("parseTweet: malformed tweets are rejected with a reason that names the pro
   const cases: [string, RegExp][] = [
     ['{"id":"1","created_at":"Mon', /not JSON/],
     ["[1,2]", /not a JSON object/],
-    [JSON.stringify({ ...good, id: 12 }), /id 12 is not a string of digits/],
+    [JSON.stringify({ ...good, id: 12.5 }), /id 12\.5 is not a string of digits/],
     [JSON.stringify({ ...good, created_at: undefined }), /created_at is missing/],
     [JSON.stringify({ ...good, created_at: "yesterday" }), /created_at "yesterday" is not Twitter's/],
     [JSON.stringify({ ...good, user: "" }), /user is missing/],
@@ -40,6 +40,29 @@ test("parseTweet: malformed tweets are rejected with a reason that names the pro
     const p = parseTweet(text, { redirects });
     assert.equal(p.ok, false, text);
     if (!p.ok) assert.match(p.reason, reason);
+  }
+});
+
+test("parseTweet reads the Twitter API's shape: id_str or id, user.screen_name, entities.urls[].expanded_url (else url), extended_tweet, else the links in the text", () => {
+  const api = { id: 1366441010003, id_str: "1366441010003", created_at: "Mon Mar 01 14:02:11 +0000 2021", user: { id: 7, screen_name: "ada_l" }, text: "Read this https://t.co/x1 and https://t.co/x2" };
+  const parse = (o: object) => parseTweet(JSON.stringify(o), { redirects });
+  const withEntities = parse({ ...api, entities: { hashtags: [], urls: [{ url: "https://t.co/x1", expanded_url: "https://bit.ly/pncks7", display_url: "bit.ly/pncks7" }, { url: "https://example.com/b/", expanded_url: null }] } });
+  assert.deepEqual(withEntities, { ok: true, value: { id: "1366441010003", time: Date.UTC(2021, 2, 1, 14, 2, 11), user: "ada_l", urls: ["https://example.com/b", "https://example.net/recipes/pancakes"] } });
+  const extended = parse({ ...api, truncated: true, entities: { urls: [] }, extended_tweet: { full_text: "long", entities: { urls: [{ url: "https://t.co/x3", expanded_url: "https://www.example.org/?utm_source=tw" }] } } });
+  assert.ok(extended.ok && extended.value.urls.join() === "https://example.org/", JSON.stringify(extended));
+  const textOnly = parse({ id: 5, created_at: api.created_at, user: { screen_name: "grace_h" }, text: "Two: https://Example.com/a/, and (https://example.com/c#x)." });
+  assert.ok(textOnly.ok && textOnly.value.id === "5" && textOnly.value.urls.join(" ") === "https://example.com/a https://example.com/c", JSON.stringify(textOnly));
+  const none = parse({ ...api, entities: { urls: [] } });
+  assert.ok(none.ok && none.value.urls.length === 0, "no links: a valid tweet that counts nowhere");
+  for (const [o, reason] of [
+    [{ ...api, entities: { urls: "x" } }, /entities\.urls "x" is not a list/],
+    [{ ...api, entities: { urls: [{ display_url: "x" }] } }, /entities\.urls\[0\] has neither expanded_url nor url/],
+    [{ ...api, user: { id: 7 } }, /user is missing/],
+    [{ ...api, id_str: undefined, id: 1.5 }, /is not a string of digits/],
+    [{ ...api, entities: { urls: [{ url: "https://t.co/x1", expanded_url: "htp:/x" }] } }, /url\[0\]: "htp:\/x" is not an http\(s\) URL/],
+  ] as const) {
+    const p = parse(o);
+    assert.ok(!p.ok && reason.test(p.reason), JSON.stringify(p));
   }
 });
 

@@ -15,7 +15,7 @@ import { sparkifyExercises } from "../../../scenarios/sparkify/exercises";
 import { generateSparkify, writeSparkify } from "../../../scenarios/sparkify/generate";
 import { runQualityChecks } from "../../../scenarios/sparkify/quality";
 import { buildStarSchema, createTables, naiveSongplayRows, TABLES } from "../../../scenarios/sparkify/star-schema";
-import { cleanEvents, loadEvents, loadSongs } from "../../../scenarios/sparkify/steps";
+import { cleanEvents, loadEvents, loadSongs, rejectedLines } from "../../../scenarios/sparkify/steps";
 import { fakeAuthClient, startStandIn, zeroRowOfAliases } from "../../cloud/bigquery-stand-in";
 import { tempDir } from "../../helpers";
 
@@ -57,6 +57,7 @@ test("BigQuery contract: the Sparkify interval reaches BigQuery as loads and nam
   await ex.busiestHour.solution();
   await ex.joinCondition.verdict(await ex.joinCondition.solution());
   await writeStarToLake(wh, lake, "sparkify/star", NOVEMBER);
+  await rejectedLines(wh, 10); // the notebook's look at the rejected lines
 
   // loads: the rejected lines appended, the songs and every clean Parquet file of the interval staged
   const loads = standIn.requests.filter((r) => r.path.startsWith("/upload/")).map((r) => (r.json?.configuration as { load: { destinationTable: { tableId: string }; writeDisposition: string; sourceFormat: string } }).load);
@@ -76,6 +77,7 @@ test("BigQuery contract: the Sparkify interval reaches BigQuery as loads and nam
     for (const p of sent) assert.equal(p.parameterType.type, p.name === "file" ? "STRING" : "TIMESTAMP", `${p.name} in ${sql}`);
   }
   // the BigQuery side of the time dimension's dialect pair, the MERGEs of users, songs and artists, the DELETEs of a re-run
+  assert.equal(texts.filter((s) => s === `SELECT file, line_no, reason, text FROM ${TABLES.rejected} ORDER BY file, line_no LIMIT 10`).length, 1);
   assert.equal(texts.filter((s) => /INSERT INTO sparkify_time SELECT DISTINCT start_time, EXTRACT\(HOUR FROM start_time\)/.test(s)).length, 1);
   assert.deepEqual(texts.filter((s) => /^\s*MERGE INTO/.test(s)).map((s) => /MERGE INTO (\w+)/.exec(s)?.[1]), [TABLES.users, TABLES.songs, TABLES.artists]);
   for (const table of [TABLES.stagingEvents, TABLES.songplays, TABLES.time]) {

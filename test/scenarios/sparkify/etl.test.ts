@@ -10,7 +10,7 @@ import { generateSparkify, writeSparkify } from "../../../scenarios/sparkify/gen
 import { sparkifyExercises } from "../../../scenarios/sparkify/exercises";
 import { runQualityChecks } from "../../../scenarios/sparkify/quality";
 import { buildStarSchema, createTables, naiveSongplayRows, TABLES } from "../../../scenarios/sparkify/star-schema";
-import { cleanEvents, loadEvents, loadSongs } from "../../../scenarios/sparkify/steps";
+import { cleanEvents, loadEvents, loadSongs, rejectedLines } from "../../../scenarios/sparkify/steps";
 import { tempDir } from "../../helpers";
 
 const NOVEMBER = { start: "2018-11-01T00:00:00.000Z", end: "2018-12-01T00:00:00.000Z" };
@@ -34,6 +34,8 @@ test("the star schema equals what the generator knows it wrote, and a re-run cha
     assert.equal(clean.lines, data.truth.logLines);
     assert.equal(clean.rejected.length, data.truth.malformedLines);
     assert.equal(clean.lines, clean.ok + clean.rejected.length, "in = ok + rejected");
+    const shown = await rejectedLines(wh, 2);
+    assert.deepEqual(shown.map((r) => [r.file, r.line_no, r.reason]), [...clean.rejected].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line_no - b.line_no)).slice(0, 2).map((r) => [r.file, r.line_no, r.reason]));
     const songs = await loadSongs(cluster, sources, wh);
     assert.equal(songs.songs, data.truth.songs);
     await loadEvents(lake, wh, clean.parquet, NOVEMBER);

@@ -15,7 +15,7 @@ import { openWarehouse } from "../../../lib/warehouse";
 import { BigQueryWarehouse } from "../../../lib/warehouse/bigquery";
 import type { TableSchema } from "../../../lib/warehouse/warehouse";
 import { batchAlerts } from "../../../scenarios/traffic-outliers/batch";
-import { AIRPORTS_SCHEMA, airportNames, FLIGHTS_SCHEMA, HOURLY_SCHEMA, loadTraffic, readAirports, readSeries, TABLES, vegaFile } from "../../../scenarios/traffic-outliers/series";
+import { AIRPORTS_SCHEMA, airportNames, departuresFrom, FLIGHTS_SCHEMA, HOURLY_SCHEMA, loadTraffic, readAirports, readSeries, TABLES, vegaFile } from "../../../scenarios/traffic-outliers/series";
 import { fakeAuthClient, startStandIn, type QueryAnswer } from "../../cloud/bigquery-stand-in";
 import { tempDir } from "../../helpers";
 
@@ -58,6 +58,7 @@ test("BigQuery contract: traffic-outliers loads the flights as Parquet and the a
     if (sql.startsWith(`SELECT origin, COUNT(*) AS n FROM ${TABLES.flights}`)) return { fields: [{ name: "origin", type: "STRING" }, { name: "n", type: "INT64" }], rows: busiest };
     if (sql === `SELECT COUNT(*) AS n FROM ${TABLES.hourly}`) return { fields: [{ name: "n", type: "INT64" }], rows: [[String(2 * hours)]] };
     if (/^SELECT airport, UNIX_MILLIS\(hour\) AS hour/.test(sql)) return { fields: [{ name: "airport", type: "STRING" }, { name: "hour", type: "INT64" }, { name: "departures", type: "INT64" }], rows: series };
+    if (sql.startsWith("SELECT airport, hour, departures FROM")) return { fields: [{ name: "airport", type: "STRING" }, { name: "hour", type: "TIMESTAMP" }, { name: "departures", type: "INT64" }], rows: [["ORD", String(Date.parse("2001-01-08T05:00:00Z") * 1000), "7"]] };
     if (sql.startsWith("SELECT iata, name, city FROM")) return { fields: ["iata", "name", "city"].map((name) => ({ name, type: "STRING" })), rows: [["ORD", "Chicago O'Hare International", "Chicago"]] };
     return { fields: [], rows: [] };
   };
@@ -70,6 +71,7 @@ test("BigQuery contract: traffic-outliers loads the flights as Parquet and the a
   assert.equal(load.airports, readAirports().length);
   assert.deepEqual(await readSeries(wh), [{ airport: "ORD", hour: Date.parse("2001-01-01T00:00:00Z"), departures: 2 }, { airport: "SAN", hour: Date.parse("2001-01-01T00:00:00Z"), departures: 1 }]);
   assert.equal((await airportNames(wh)).get("ORD"), "Chicago O'Hare International (Chicago)");
+  assert.deepEqual(await departuresFrom(wh, "2001-01-08T05:00:00Z", 9), [{ airport: "ORD", hour: new Date("2001-01-08T05:00:00Z"), departures: 7 }]);
 
   // the three tables, with the scenario's schemas
   const created = standIn.requests.filter((r) => r.method === "POST" && /\/datasets\/traffic\/tables$/.test(r.path) && r.status === 200).map((r) => r.json as { tableReference: { tableId: string }; schema: { fields: unknown[] } });
@@ -87,7 +89,7 @@ test("BigQuery contract: traffic-outliers loads the flights as Parquet and the a
   // the statements, in order: BigQuery's text, no parameters, standard SQL
   const queries = standIn.requests.filter((r) => r.method === "POST" && r.path.endsWith("/queries")).map((r) => r.json as { query: string; useLegacySql: boolean; queryParameters?: unknown[] });
   const statements = queries.map((q) => q.query);
-  assert.equal(statements.length, 6, statements.join("\n---\n"));
+  assert.equal(statements.length, 7, statements.join("\n---\n"));
   assert.match(statements[0], /^SELECT origin, COUNT\(\*\) AS n FROM traffic_flights GROUP BY origin ORDER BY n DESC, origin$/);
   assert.equal(statements[1], `DROP TABLE IF EXISTS ${TABLES.hourly}`);
   assert.match(statements[2], /^INSERT INTO traffic_hourly \(airport, hour, departures\)\n/);
@@ -97,11 +99,10 @@ test("BigQuery contract: traffic-outliers loads the flights as Parquet and the a
   assert.match(statements[3], /^SELECT COUNT\(\*\) AS n FROM traffic_hourly$/);
   assert.match(statements[4], /UNIX_MILLIS\(hour\)/);
   assert.match(statements[5], /^SELECT iata, name, city FROM traffic_airports$/);
+  assert.equal(statements[6], "SELECT airport, hour, departures FROM traffic_hourly WHERE hour >= @from ORDER BY hour, airport LIMIT 9", "the notebook's look at the table");
   for (const s of statements) assert.doesNotMatch(s, /date_trunc\(|epoch_ms|generate_series|\bunnest\(/, "no DuckDB function on the BigQuery path");
-  for (const q of queries) {
-    assert.equal(q.useLegacySql, false);
-    assert.equal(q.queryParameters, undefined);
-  }
+  for (const q of queries) assert.equal(q.useLegacySql, false);
+  assert.deepEqual(queries.map((q) => q.queryParameters ?? null), [...Array(6).fill(null), [{ name: "from", parameterType: { type: "TIMESTAMP" }, parameterValue: { value: "2001-01-08T05:00:00.000Z" } }]]);
 
   // the batch alert query is DuckDB's (list windows, lambdas): on BigQuery it stops before sending anything
   await assert.rejects(batchAlerts(wh), (e) => isWorkbookError(e, "OPTIONS_INVALID") && /batchAlertsSql/.test(e.message) && /WAREHOUSE=bigquery/.test(e.message) && /openWarehouse\(\{ memory: true \}\)/.test(e.message));

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { openWarehouse } from "../../../lib/warehouse";
 import { isWorkbookError } from "../../../lib/errors";
-import { airportNames, hourlySql, loadTraffic, readAirports, readSeries, TABLES } from "../../../scenarios/traffic-outliers/series";
+import { airportNames, departuresFrom, hourlySql, loadTraffic, readAirports, readSeries, TABLES } from "../../../scenarios/traffic-outliers/series";
 import { HOUR_MS } from "../../../scenarios/traffic-outliers/detectors";
 import { defer } from "../../lib/stream/helpers";
 
@@ -31,6 +31,11 @@ test("loadTraffic: 3 million flights in the warehouse; every hour of every chose
   const monday8 = Number((await wh.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${TABLES.flights} WHERE origin = 'SAN' AND date >= TIMESTAMP '2001-03-05 08:00:00' AND date < TIMESTAMP '2001-03-05 09:00:00'`)).rows[0].n);
   assert.equal(points.find((p) => p.airport === "SAN" && p.hour === Date.parse("2001-03-05T08:00:00Z"))!.departures, monday8);
   assert.match((await airportNames(wh)).get("ORD")!, /Chicago/);
+  const morning = await departuresFrom(wh, "2001-03-05T08:00:00Z", 3);
+  const at = (airport: string, iso: string) => points.find((p) => p.airport === airport && p.hour === Date.parse(iso))!.departures;
+  assert.deepEqual(morning.map((r) => [r.airport, r.hour.toISOString(), r.departures]), [
+    ["ORD", "2001-03-05T08:00:00.000Z", at("ORD", "2001-03-05T08:00:00Z")], ["SAN", "2001-03-05T08:00:00.000Z", monday8], ["ORD", "2001-03-05T09:00:00.000Z", at("ORD", "2001-03-05T09:00:00Z")],
+  ]);
   await assert.rejects(loadTraffic(wh, { airports: ["ORD", "QQQ"] }), (e) => isWorkbookError(e, "INPUT_INVALID") && /"QQQ"/.test(e.message) && /ORD/.test(e.message));
   assert.throws(() => hourlySql(["ORD'; DROP TABLE x; --"]), (e) => isWorkbookError(e, "INPUT_INVALID") && /not an IATA code/.test(e.message));
 });
