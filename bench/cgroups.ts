@@ -12,16 +12,19 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 
 const ROOT = "/sys/fs/cgroup/cpu";
+/** The cpuacct controller, when mounted apart (cgroup v1): each group's CPU use, for the report. */
+const ACCT_ROOT = "/sys/fs/cgroup/cpuacct";
 const PREFIX = "workbook-scale-";
 const PERIOD_US = 100_000;
 /** cpu.shares of the benchmark's group (the default of a group or process is 1024). */
 const WEIGHT = 65_536;
 
-/** Throttling of one group so far (cpu.stat): periods, periods in which the cap was hit, time held back. */
+/** One group so far: periods, periods in which the cap was hit, time held back (cpu.stat), CPU used (cpuacct.usage; NaN without it). */
 export interface CpuStat {
   periods: number;
   throttled: number;
   throttledMs: number;
+  usageMs: number;
 }
 
 export interface CpuGroups {
@@ -50,13 +53,13 @@ function alive(pid: number): boolean {
 }
 
 /** Moves the processes of a group to the root group, then deletes it; missing groups are fine. */
-function removeGroup(dir: string): void {
+function removeGroup(dir: string, root = ROOT): void {
   if (!fs.existsSync(dir)) return;
-  for (const sub of fs.readdirSync(dir, { withFileTypes: true })) if (sub.isDirectory()) removeGroup(path.join(dir, sub.name));
+  for (const sub of fs.readdirSync(dir, { withFileTypes: true })) if (sub.isDirectory()) removeGroup(path.join(dir, sub.name), root);
   for (let attempt = 0; attempt < 50; attempt++) {
     for (const pid of fs.readFileSync(path.join(dir, "cgroup.procs"), "utf8").split("\n").filter(Boolean)) {
       try {
-        writeFile(path.join(ROOT, "cgroup.procs"), pid);
+        writeFile(path.join(root, "cgroup.procs"), pid);
       } catch {
         // it exited meanwhile
       }
@@ -92,15 +95,21 @@ export function whyNoCgroups(): string | undefined {
  * Without cgroups, an object that caps nothing (capped: false) and says why.
  */
 export function cpuGroups(slots: number, share: number): CpuGroups {
-  const none = (why: string): CpuGroups => ({ capped: false, why, add: () => undefined, addOutside: () => undefined, stat: () => ({ periods: 0, throttled: 0, throttledMs: 0 }), remove: () => undefined });
+  const none = (why: string): CpuGroups => ({ capped: false, why, add: () => undefined, addOutside: () => undefined, stat: () => ({ periods: 0, throttled: 0, throttledMs: 0, usageMs: NaN }), remove: () => undefined });
   const why = whyNoCgroups();
   if (why) return none(why);
   // Groups left by a run that was killed (its pid is gone).
-  for (const name of fs.readdirSync(ROOT)) {
-    const pid = Number(name.slice(PREFIX.length));
-    if (name.startsWith(PREFIX) && Number.isInteger(pid) && !alive(pid)) removeGroup(path.join(ROOT, name));
+  // cpuacct mounted apart (as here), or together with cpu (then the groups above report their use themselves).
+  const together = fs.existsSync(path.join(ROOT, "cpuacct.usage"));
+  const acct = !together && fs.existsSync(path.join(ACCT_ROOT, "cpuacct.usage"));
+  for (const root of acct ? [ROOT, ACCT_ROOT] : [ROOT]) {
+    for (const name of fs.readdirSync(root)) {
+      const pid = Number(name.slice(PREFIX.length));
+      if (name.startsWith(PREFIX) && Number.isInteger(pid) && !alive(pid)) removeGroup(path.join(root, name), root);
+    }
   }
   const top = path.join(ROOT, `${PREFIX}${process.pid}`);
+  const acctTop = path.join(ACCT_ROOT, `${PREFIX}${process.pid}`);
   const slot = (i: number) => path.join(top, `slot-${i}`);
   let removed = false;
   const remove = () => {
@@ -108,6 +117,7 @@ export function cpuGroups(slots: number, share: number): CpuGroups {
     removed = true;
     process.off("exit", remove);
     removeGroup(top);
+    if (acct) removeGroup(acctTop, ACCT_ROOT);
   };
   try {
     fs.mkdirSync(top);
@@ -121,6 +131,7 @@ export function cpuGroups(slots: number, share: number): CpuGroups {
       fs.mkdirSync(slot(i));
       writeFile(path.join(slot(i), "cpu.cfs_period_us"), String(PERIOD_US));
       writeFile(path.join(slot(i), "cpu.cfs_quota_us"), String(Math.round(share * PERIOD_US)));
+      if (acct) fs.mkdirSync(path.join(acctTop, `slot-${i}`), { recursive: true });
     }
   } catch (err) {
     remove();
@@ -129,11 +140,16 @@ export function cpuGroups(slots: number, share: number): CpuGroups {
   return {
     capped: true,
     why: `each slot in its own cgroup under ${top}, cpu.cfs_quota_us=${Math.round(share * PERIOD_US)} per cpu.cfs_period_us=${PERIOD_US}`,
-    add: (i, pid) => writeFile(path.join(slot(i), "cgroup.procs"), String(pid)),
+    add: (i, pid) => {
+      writeFile(path.join(slot(i), "cgroup.procs"), String(pid));
+      if (acct) writeFile(path.join(acctTop, `slot-${i}`, "cgroup.procs"), String(pid));
+    },
     addOutside: (pid) => writeFile(path.join(top, "outside", "cgroup.procs"), String(pid)),
     stat: (i) => {
       const fields = new Map(fs.readFileSync(path.join(slot(i), "cpu.stat"), "utf8").split("\n").filter(Boolean).map((l) => l.split(" ") as [string, string]));
-      return { periods: Number(fields.get("nr_periods") ?? 0), throttled: Number(fields.get("nr_throttled") ?? 0), throttledMs: Number(fields.get("throttled_time") ?? 0) / 1e6 };
+      const usageFile = together ? path.join(slot(i), "cpuacct.usage") : acct ? path.join(acctTop, `slot-${i}`, "cpuacct.usage") : undefined;
+      const usageMs = usageFile ? Number(fs.readFileSync(usageFile, "utf8")) / 1e6 : NaN;
+      return { periods: Number(fields.get("nr_periods") ?? 0), throttled: Number(fields.get("nr_throttled") ?? 0), throttledMs: Number(fields.get("throttled_time") ?? 0) / 1e6, usageMs };
     },
     remove,
   };

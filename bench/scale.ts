@@ -88,11 +88,11 @@ async function child(role: string, args: string[]): Promise<void> {
 }
 
 function sum(stats: CpuStat[]): CpuStat {
-  return stats.reduce((a, s) => ({ periods: a.periods + s.periods, throttled: a.throttled + s.throttled, throttledMs: a.throttledMs + s.throttledMs }), { periods: 0, throttled: 0, throttledMs: 0 });
+  return stats.reduce((a, s) => ({ periods: a.periods + s.periods, throttled: a.throttled + s.throttled, throttledMs: a.throttledMs + s.throttledMs, usageMs: a.usageMs + s.usageMs }), { periods: 0, throttled: 0, throttledMs: 0, usageMs: 0 });
 }
 
 function minus(a: CpuStat, b: CpuStat): CpuStat {
-  return { periods: a.periods - b.periods, throttled: a.throttled - b.throttled, throttledMs: a.throttledMs - b.throttledMs };
+  return { periods: a.periods - b.periods, throttled: a.throttled - b.throttled, throttledMs: a.throttledMs - b.throttledMs, usageMs: a.usageMs - b.usageMs };
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
@@ -281,6 +281,9 @@ async function main(): Promise<void> {
       console.log(`  x${r.n} = ${jx[r.n].toFixed(2)}${verdict(jx[r.n], r.n)}`);
       if (GOALS[r.n] !== undefined && jx[r.n] < GOALS[r.n]) {
         const perProcess = startup.seconds / 2;
+        if (Number.isFinite(r.throttle.usageMs)) {
+          console.log(`    limit: worker CPU per image ${(r.throttle.usageMs / IMAGES).toFixed(1)} ms against ${(jone.throttle.usageMs / IMAGES).toFixed(1)} ms with one worker (${(r.throttle.usageMs / jone.throttle.usageMs).toFixed(2)}x: more processes started, each warming up; ${((startup.throttle.usageMs / 2) / 1000).toFixed(2)} s of CPU to start one and run its first image)`);
+        }
         console.log(`    limit: starting a worker process (one per partition) takes ${perProcess.toFixed(2)} s under the cap, and every slot starts 2 whatever the size: ${pct((2 * perProcess) / r.seconds)} of this run's ${r.seconds.toFixed(1)} s (${pct((2 * perProcess) / jone.seconds)} of one worker's)`);
         if (r.throttle.periods > 0 && r.throttle.throttled / r.throttle.periods < 0.5) console.log(`    limit: the workers were held back by their caps in only ${pct(r.throttle.throttled / r.throttle.periods)} of the periods: the loaded machine (load average ${os.loadavg()[0].toFixed(1)} on ${os.availableParallelism()} cores) gave them less than their share`);
       }
