@@ -176,13 +176,14 @@ async function streamRun(n: number, ctx: { brokers: string; brokerPid: number; k
 }
 
 /** What limits a speed-up, from the measurements of a run against the one-instance run. */
-function streamLimits(run: StreamRun, one: StreamRun): string[] {
+function streamLimits(run: StreamRun, one: StreamRun, capped: boolean): string[] {
   const out: string[] = [];
   const wall = run.ms;
   out.push(`broker CPU ${pct(run.brokerCpuMs / wall)} of a core${run.brokerCpuMs / wall > 0.8 ? " (the broker limits: it is near a full core)" : ""}`);
   const capUse = run.instanceCpuMs / (run.n * SHARE * wall);
-  out.push(`instances used ${pct(capUse)} of their caps, held back in ${pct(run.throttle.periods ? run.throttle.throttled / run.throttle.periods : 0)} of the periods`);
-  if (capUse < 0.7) out.push(`the instances were not CPU-bound at their caps: they waited (on the broker, PostgreSQL, or the loaded machine: load average ${os.loadavg()[0].toFixed(1)} on ${os.availableParallelism()} cores)`);
+  if (capped) out.push(`instances used ${pct(capUse)} of their caps, held back in ${pct(run.throttle.periods ? run.throttle.throttled / run.throttle.periods : 0)} of the periods`);
+  else out.push(`UNCAPPED: the instances used ${(run.instanceCpuMs / wall).toFixed(2)} cores together, sharing the machine's ${os.availableParallelism()} with the broker, the producer and everything else`);
+  if (capped && capUse < 0.7) out.push(`the instances were not CPU-bound at their caps: they waited (on the broker, PostgreSQL, or the loaded machine: load average ${os.loadavg()[0].toFixed(1)} on ${os.availableParallelism()} cores)`);
   const cpuRatio = run.instanceCpuMs / one.instanceCpuMs;
   out.push(`instance CPU for the same events: ${cpuRatio.toFixed(2)}x one instance's`);
   const keys = Object.keys(run.steps) as (keyof StreamRun["steps"])[];
@@ -246,7 +247,7 @@ async function main(): Promise<void> {
       for (const n of SIZES) {
         const r = await streamRun(n, { brokers, brokerPid: broker.child.pid!, kafka, url, ratings: files.ratings, titles: files.titles, dir, oracle, groups });
         runs.push(r);
-        console.log(`  ${n} instance(s): ${r.eventsPerS.toFixed(0)} events/s (${(r.ms / 1000).toFixed(1)} s), equal to the DuckDB batch, read = valid + rejected; changelog ${r.changelogMiB.toFixed(1)} MiB; load average ${os.loadavg()[0].toFixed(1)}`);
+        console.log(`  ${n} instance(s)${groups.capped ? "" : " UNCAPPED"}: ${r.eventsPerS.toFixed(0)} events/s (${(r.ms / 1000).toFixed(1)} s), equal to the DuckDB batch, read = valid + rejected; changelog ${r.changelogMiB.toFixed(1)} MiB; load average ${os.loadavg()[0].toFixed(1)}`);
       }
       const one = runs.find((r) => r.n === 1) ?? runs[0];
       const x: Record<number, number> = {};
@@ -254,7 +255,7 @@ async function main(): Promise<void> {
         if (r.n === one.n) continue;
         x[r.n] = r.eventsPerS / one.eventsPerS;
         console.log(`  x${r.n} = ${x[r.n].toFixed(2)}${verdict(x[r.n], r.n)}`);
-        if (GOALS[r.n] !== undefined && x[r.n] < GOALS[r.n]) for (const l of streamLimits(r, one)) console.log(`    limit: ${l}`);
+        if (GOALS[r.n] !== undefined && x[r.n] < GOALS[r.n]) for (const l of streamLimits(r, one, groups.capped)) console.log(`    limit: ${l}`);
       }
       lines.push(`RESULT scale_stream x2=${x[2]?.toFixed(2) ?? "-"} x4=${x[4]?.toFixed(2) ?? "-"} events_per_s_1=${one.eventsPerS.toFixed(0)} cpu=${groups.capped ? SHARE : "uncapped"} events=${oracle.lines} load=${os.loadavg()[0].toFixed(1)}`);
     } else {
@@ -271,7 +272,7 @@ async function main(): Promise<void> {
       const r = await jobRun(n, images, groups);
       if (jobs.length > 0 && JSON.stringify(r.rows) !== JSON.stringify(jobs[0].rows)) throw new Error(`${n} workers: the rows differ from the ${jobs[0].n}-worker run's`);
       jobs.push(r);
-      console.log(`  ${n} worker(s): ${r.imagesPerS.toFixed(1)} images/s (${r.seconds.toFixed(1)} s), rows equal to the first run's; held back in ${pct(r.throttle.periods ? r.throttle.throttled / r.throttle.periods : 0)} of the periods; load average ${os.loadavg()[0].toFixed(1)}`);
+      console.log(`  ${n} worker(s): ${r.imagesPerS.toFixed(1)} images/s (${r.seconds.toFixed(1)} s), rows equal to the first run's${groups.capped ? `; held back in ${pct(r.throttle.periods ? r.throttle.throttled / r.throttle.periods : 0)} of the periods` : " (UNCAPPED)"}; load average ${os.loadavg()[0].toFixed(1)}`);
     }
     const jone = jobs.find((r) => r.n === 1) ?? jobs[0];
     const jx: Record<number, number> = {};
@@ -284,7 +285,7 @@ async function main(): Promise<void> {
         if (Number.isFinite(r.throttle.usageMs)) {
           console.log(`    limit: worker CPU per image ${(r.throttle.usageMs / IMAGES).toFixed(1)} ms against ${(jone.throttle.usageMs / IMAGES).toFixed(1)} ms with one worker (${(r.throttle.usageMs / jone.throttle.usageMs).toFixed(2)}x: more processes started, each warming up; ${((startup.throttle.usageMs / 2) / 1000).toFixed(2)} s of CPU to start one and run its first image)`);
         }
-        console.log(`    limit: starting a worker process (one per partition) takes ${perProcess.toFixed(2)} s under the cap, and every slot starts 2 whatever the size: ${pct((2 * perProcess) / r.seconds)} of this run's ${r.seconds.toFixed(1)} s (${pct((2 * perProcess) / jone.seconds)} of one worker's)`);
+        console.log(`    limit: starting a worker process (one per partition) takes ${perProcess.toFixed(2)} s ${groups.capped ? "under the cap" : "(uncapped)"}, and every slot starts 2 whatever the size: ${pct((2 * perProcess) / r.seconds)} of this run's ${r.seconds.toFixed(1)} s (${pct((2 * perProcess) / jone.seconds)} of one worker's)`);
         if (r.throttle.periods > 0 && r.throttle.throttled / r.throttle.periods < 0.5) console.log(`    limit: the workers were held back by their caps in only ${pct(r.throttle.throttled / r.throttle.periods)} of the periods: the loaded machine (load average ${os.loadavg()[0].toFixed(1)} on ${os.availableParallelism()} cores) gave them less than their share`);
       }
     }
