@@ -21,6 +21,12 @@ export interface LocalRunnerOptions {
   partitionTimeoutMs?: number;
   /** Attempts per partition (the first run and the retries). Default 2: one retry. */
   attempts?: number;
+  /**
+   * Called as each partition's process starts, with its pid and the pool slot running it (0 to
+   * workers - 1), before it is sent any input: e.g. to place each slot's processes in a cgroup of
+   * its own, as bench:scale does to give every worker the same CPU share. Default: none.
+   */
+  onWorkerProcess?: (pid: number, slot: number) => void;
 }
 
 /** The compiled entrypoint every partition process runs. */
@@ -39,6 +45,7 @@ export class LocalJobRunner implements JobRunner {
   readonly workers: number;
   private readonly partitionTimeoutMs?: number;
   private readonly attempts: number;
+  private readonly onWorkerProcess?: (pid: number, slot: number) => void;
   private readonly children = new Set<ChildProcess>();
   /** Stops each run in progress (close() calls them). */
   private readonly runs = new Set<(reason: unknown) => void>();
@@ -50,6 +57,7 @@ export class LocalJobRunner implements JobRunner {
     }
     this.partitionTimeoutMs = options.partitionTimeoutMs;
     this.attempts = options.attempts ?? 2;
+    this.onWorkerProcess = options.onWorkerProcess;
   }
 
   async run<I, O, P>(spec: JobSpec<I, P>, options: RunOptions = {}): Promise<JobResult<I, O>> {
@@ -83,11 +91,11 @@ export class LocalJobRunner implements JobRunner {
     options.signal?.addEventListener("abort", onAbort, { once: true });
     this.runs.add(stop);
     let next = 0;
-    const worker = async () => {
+    const worker = async (_: unknown, slot: number) => {
       while (!failure && next < parts.length) {
         const p = next++;
         for (let attempt = 1; ; attempt++) {
-          const a = await this.runPartition(spec.module, params, parts[p], mine, (count) => { done[p] = count; report(); });
+          const a = await this.runPartition(spec.module, params, parts[p], mine, slot, (count) => { done[p] = count; report(); });
           if (failure) return;
           const problem = checkAttempt(a, parts[p].length);
           if (!problem) {
@@ -132,9 +140,10 @@ export class LocalJobRunner implements JobRunner {
   }
 
   /** Runs one partition in a fresh process; resolves with what came back, never rejects. */
-  private runPartition(module: string, params: string, records: readonly unknown[], mine: Set<ChildProcess>, onCount: (n: number) => void): Promise<Attempt> {
+  private runPartition(module: string, params: string, records: readonly unknown[], mine: Set<ChildProcess>, slot: number, onCount: (n: number) => void): Promise<Attempt> {
     return new Promise((resolve) => {
       const child = spawn(process.execPath, [ENTRYPOINT, module, params], { stdio: ["pipe", "pipe", "pipe"] });
+      if (child.pid !== undefined) this.onWorkerProcess?.(child.pid, slot);
       this.children.add(child);
       mine.add(child);
       const attempt: Attempt = { envelopes: [], code: null, signal: null, stderr: "", timedOut: false };

@@ -38,13 +38,12 @@ import type { Admin, Consumer, EachBatchPayload, IHeaders, KafkaMessage, Message
 import { StreamEngine, type BatchResult, type DeadRecord, type EngineSnapshot, type EngineStats, type InputRecord } from "./engine";
 import type { ProcessorOptions, ProcessorStats } from "./processor";
 import { batchReport } from "./report";
+import { sendDeadLetters, sendInChunks, writeSinks } from "./outputs";
 import { jsonWithState, type Offsets } from "./checkpoint";
 import { WorkbookError } from "../errors";
 
 /** Largest changelog record; a larger snapshot is split over several records (Kafka's default limit is 1 MB). */
 const CHUNK_BYTES = 900_000;
-/** Messages per producer send (kafkajs copies a send's messages per message). */
-const SEND_BATCH = 1000;
 
 /** What one task writes to its changelog partition. */
 export interface TaskSnapshot {
@@ -68,14 +67,42 @@ export interface GroupStats {
   tasks: number[];
   /** Partitions of the input topic this instance repartitions now. */
   inputPartitions: number[];
-  /** Records this instance read from the input topic and sent on (repartition mode), since it started. */
+  /**
+   * Records this instance read from the input topic and sent on (repartition mode), since it started:
+   * its own work, which counts again what a killed instance read but did not commit. The statistics'
+   * in/ok/rejected are the committed counts instead.
+   */
   repartitioned: { in: number; ok: number; rejected: number };
   /** Changelog records and bytes written by this instance. */
   changelog: { snapshots: number; bytes: number; ms: number };
+  /**
+   * Where this instance's time went, in ms: the repartition step (validate, send on, commit), the
+   * engine over the tasks' batches, and the tasks' dead letters and sinks (the changelog is above).
+   */
+  time: { repartitionMs: number; engineMs: number; sinkMs: number };
   /** Tasks restored from the changelog by this instance (after a start or a rebalance). */
   restores: number;
   /** Rebalances (group joins) this instance went through. */
   rebalances: number;
+}
+
+/** Records read from an input partition, and how many of them were valid or rejected. */
+interface Counts {
+  in: number;
+  ok: number;
+  rejected: number;
+}
+
+/** The counts kept in the metadata of an input partition's committed offset (none before the first commit). */
+function parseCounts(metadata: string | null | undefined): Counts {
+  if (!metadata) return { in: 0, ok: 0, rejected: 0 };
+  try {
+    const c = JSON.parse(metadata) as Partial<Counts>;
+    if ([c.in, c.ok, c.rejected].every((n) => Number.isInteger(n))) return { in: c.in!, ok: c.ok!, rejected: c.rejected! };
+  } catch {
+    // not ours: fall through
+  }
+  throw new WorkbookError("STREAM_CHECKPOINT_INVALID", `the committed offset metadata ${JSON.stringify(metadata)} of an input partition is not the processor's counts; another consumer commits in this group: use another applicationId.`);
 }
 
 interface Task<T> {
@@ -134,10 +161,18 @@ export class GroupRunner<T> {
   private readonly gstats: Omit<GroupStats, "tasks" | "inputPartitions" | "applicationId"> = {
     repartitioned: { in: 0, ok: 0, rejected: 0 },
     changelog: { snapshots: 0, bytes: 0, ms: 0 },
+    time: { repartitionMs: 0, engineMs: 0, sinkMs: 0 },
     restores: 0,
     rebalances: 0,
   };
   private repartitionDeadLetters = 0;
+  /**
+   * Repartition mode: records read, valid and rejected from the start of each input partition this
+   * instance owns, as committed with that partition's offset (in the commit's metadata), so an
+   * instance that takes a partition over carries on from the committed counts and the counts summed
+   * over the instances reconcile with the input, also after an instance was killed.
+   */
+  private inputCounts = new Map<number, Counts>();
 
   constructor(options: ProcessorOptions<T>) {
     const id = options.applicationId!;
@@ -205,6 +240,8 @@ export class GroupRunner<T> {
       const own = assigned.get(this.taskTopic) ?? new Set<number>();
       // A task handed to another instance is dropped: if it comes back, it is restored from the changelog.
       for (const p of [...this.tasks.keys()]) if (!own.has(p)) this.tasks.delete(p);
+      const inputs = assigned.get(this.topics.input) ?? new Set<number>();
+      for (const p of [...this.inputCounts.keys()]) if (!inputs.has(p)) this.inputCounts.delete(p);
       this.options.onAssign?.({ tasks: [...own].sort((a, b) => a - b), inputPartitions: this.topics.repartition ? [...(assigned.get(this.topics.input) ?? [])].sort((a, b) => a - b) : [] });
     });
     this.consumer.on(this.consumer.events.CRASH, (e) => {
@@ -222,6 +259,7 @@ export class GroupRunner<T> {
             // this instance processed since the last commit is not committed. Forget every task; the
             // next owner (perhaps this instance) restores them from the changelog. kafkajs rejoins.
             this.tasks.clear();
+            this.inputCounts.clear();
           } else if (!this.failure) this.failure = err;
           throw err;
         }),
@@ -258,6 +296,7 @@ export class GroupRunner<T> {
 
   /** The repartition step: validate, send valid records keyed by the aggregation key, rejected ones to dead letters, commit. */
   private async repartition(partition: number, messages: KafkaMessage[], heartbeat: () => Promise<void>): Promise<void> {
+    const began = performance.now();
     const out: Message[] = [];
     const dead: DeadRecord[] = [];
     const by = this.options.repartitionBy!;
@@ -272,15 +311,19 @@ export class GroupRunner<T> {
       out.push({ key, value: m.value, partition: partitionFor(key, this.partitions), timestamp: m.timestamp, headers: { "source-partition": String(partition), "source-offset": m.offset } });
     }
     await heartbeat();
-    for (let i = 0; i < out.length; i += SEND_BATCH) await this.producer!.send({ topic: this.topics.repartition!, acks: -1, messages: out.slice(i, i + SEND_BATCH) });
+    await sendInChunks(this.producer!, this.topics.repartition!, out, -1);
     await this.sendDeadLetters(dead);
     await heartbeat();
     this.repartitionDeadLetters += dead.length;
     const next = (BigInt(messages[messages.length - 1].offset) + 1n).toString();
-    await this.consumer!.commitOffsets([{ topic: this.topics.input, partition, offset: next }]);
+    const before = (await this.committedCounts([partition])).get(partition)!;
+    const counts: Counts = { in: before.in + messages.length, ok: before.ok + out.length, rejected: before.rejected + dead.length };
+    await this.consumer!.commitOffsets([{ topic: this.topics.input, partition, offset: next, metadata: JSON.stringify(counts) }]);
+    this.inputCounts.set(partition, counts);
     this.gstats.repartitioned.in += messages.length;
     this.gstats.repartitioned.ok += out.length;
     this.gstats.repartitioned.rejected += dead.length;
+    this.gstats.time.repartitionMs += performance.now() - began;
   }
 
   private async taskBatch(partition: number, messages: KafkaMessage[], heartbeat: () => Promise<void> = async () => undefined): Promise<void> {
@@ -306,11 +349,15 @@ export class GroupRunner<T> {
       }
     }
     if (!advanced) return;
+    const engineBegan = performance.now();
     const result = task.engine.process(records);
+    const sinkBegan = performance.now();
+    this.gstats.time.engineMs += sinkBegan - engineBegan;
     await heartbeat();
     await this.sendDeadLetters(result.dead);
     task.deadLetters += result.dead.length;
     const rowsWritten = await this.writeSinks(task, result);
+    this.gstats.time.sinkMs += performance.now() - sinkBegan;
     await heartbeat();
     await this.commitTask(task);
     this.options.onBatch?.(batchReport(result, { task: partition, records: records.length, rowsWritten, began, replayed: false }));
@@ -438,33 +485,25 @@ export class GroupRunner<T> {
     await this.consumer!.commitOffsets([{ topic: this.taskTopic, partition: task.partition, offset: task.offset.toString(), metadata: task.flushed ? "flushed" : null }]);
   }
 
-  private async sendDeadLetters(dead: DeadRecord[]): Promise<void> {
-    if (dead.length === 0) return;
-    const messages: Message[] = dead.map((d) => ({
-      key: d.record.key,
-      value: d.record.value,
-      headers: {
-        kind: d.kind,
-        reason: d.reason,
-        ...(d.query ? { query: d.query } : {}),
-        "source-topic": this.topics.input,
-        "source-partition": String(d.record.partition),
-        "source-offset": d.record.offset,
-      },
-    }));
-    for (let i = 0; i < messages.length; i += SEND_BATCH) await this.producer!.send({ topic: this.topics.dead, messages: messages.slice(i, i + SEND_BATCH) });
+  private sendDeadLetters(dead: DeadRecord[]): Promise<number> {
+    return sendDeadLetters(this.producer!, { dead: this.topics.dead, source: this.topics.input }, dead);
   }
 
-  private async writeSinks(task: Task<T>, result: BatchResult): Promise<Record<string, number>> {
-    const written: Record<string, number> = {};
-    for (const q of this.options.queries) {
-      const rows = result.outputs[q.name] ?? [];
-      written[q.name] = rows.length;
-      for (const sink of this.options.sinks[q.name]) {
-        await sink.write({ batchId: result.batchId, task: task.partition, query: q.name, mode: q.mode, watermark: result.watermarkAfter, rows });
-      }
+  private writeSinks(task: Task<T>, result: BatchResult): Promise<Record<string, number>> {
+    return writeSinks(this.options, result, { task: task.partition });
+  }
+
+  /**
+   * The committed counts of input partitions, read from the group's committed offsets for those
+   * this instance does not hold yet (a partition it just took over, or has not read since it started).
+   */
+  private async committedCounts(partitions: number[]): Promise<Map<number, Counts>> {
+    const missing = partitions.filter((p) => !this.inputCounts.has(p));
+    if (missing.length > 0) {
+      const committed = await this.groupOffsets(this.topics.input);
+      for (const p of missing) this.inputCounts.set(p, parseCounts(committed.find((c) => c.partition === p)?.metadata));
     }
-    return written;
+    return new Map(partitions.map((p) => [p, this.inputCounts.get(p)!]));
   }
 
   /** Committed group offsets (and metadata) of a topic. */
@@ -499,6 +538,10 @@ export class GroupRunner<T> {
     if (this.topics.repartition) await this.waitFor(`every record of ${this.topics.input} is repartitioned`, deadline, () => this.reached(this.topics.input, inputEnd));
     const taskEnd = this.topics.repartition ? await this.admin!.fetchTopicOffsets(this.taskTopic) : inputEnd;
     await this.waitFor(`every record of ${this.taskTopic} is aggregated`, deadline, () => this.reached(this.taskTopic, taskEnd));
+    if (this.topics.repartition) {
+      // The counts of input partitions this instance owns but has not read since it took them over.
+      await this.exclusive(() => this.committedCounts([...(this.assignment.get(this.topics.input) ?? [])]));
+    }
     return taskEnd;
   }
 
@@ -560,11 +603,13 @@ export class GroupRunner<T> {
     const offsets: Offsets = {};
     for (const t of tasks) offsets[t.partition] = t.offset.toString();
     const repart = this.topics.repartition !== undefined;
+    const inputs = [...(this.assignment.get(this.topics.input) ?? [])].map((p) => this.inputCounts.get(p)).filter((c): c is Counts => c !== undefined);
+    const counted = (f: (c: Counts) => number) => inputs.reduce((a, c) => a + f(c), 0);
     return {
       batches: sum((s) => s.batches),
-      in: repart ? this.gstats.repartitioned.in : sum((s) => s.in),
-      ok: repart ? this.gstats.repartitioned.ok : sum((s) => s.ok),
-      rejected: repart ? this.gstats.repartitioned.rejected : sum((s) => s.rejected),
+      in: repart ? counted((c) => c.in) : sum((s) => s.in),
+      ok: repart ? counted((c) => c.ok) : sum((s) => s.ok),
+      rejected: repart ? counted((c) => c.rejected) : sum((s) => s.rejected),
       late: perQuery((s) => s.late),
       emitted: perQuery((s) => s.emitted),
       watermark: marks.length > 0 ? Math.min(...marks) : null,

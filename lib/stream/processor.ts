@@ -19,6 +19,7 @@ import type { Admin, Consumer, Kafka, Producer } from "kafkajs";
 import { FileCheckpoint, type Offsets } from "./checkpoint";
 import { StreamEngine, type BatchResult, type DeadRecord, type EngineOptions, type EngineStats, type InputRecord, type ValidRecord } from "./engine";
 import type { RecordBatch, RecordSink, Sink } from "./sinks/sink";
+import { sendDeadLetters, writeSinks } from "./outputs";
 import { WorkbookError } from "../errors";
 import { GroupRunner, type GroupStats } from "./group";
 import { batchReport, type BatchReport } from "./report";
@@ -80,8 +81,10 @@ export interface ProcessorStats extends EngineStats {
   offsets: Offsets;
   /**
    * Group mode only: this instance's tasks, rebalances, restores and changelog cost. The other
-   * figures then cover the tasks this instance owns now (in, ok and rejected: the records this
-   * instance repartitioned since it started, when repartitionBy is set).
+   * figures then cover the tasks this instance owns now (in, ok and rejected, when repartitionBy is
+   * set: the counts committed with the offsets of the input partitions it owns now, from the start of
+   * each partition, whichever instance read them; summed over the instances they reconcile with the
+   * input, also after an instance was killed).
    */
   group?: GroupStats;
 }
@@ -337,38 +340,11 @@ export class StreamProcessor<T> {
   }
 
   private async sendDeadLetters(dead: DeadRecord[]): Promise<void> {
-    if (dead.length === 0) return;
-    const topic = this.options.topic;
-    await this.producer!.send({
-      topic: this.deadLetterTopic,
-      messages: dead.map((d) => ({
-        key: d.record.key,
-        value: d.record.value,
-        headers: {
-          kind: d.kind,
-          reason: d.reason,
-          ...(d.query ? { query: d.query } : {}),
-          "source-topic": topic,
-          "source-partition": String(d.record.partition),
-          "source-offset": d.record.offset,
-        },
-      })),
-    });
-    this.deadLetters += dead.length;
+    this.deadLetters += await sendDeadLetters(this.producer!, { dead: this.deadLetterTopic, source: this.options.topic }, dead);
   }
 
-  private async writeSinks(result: BatchResult, recordBatch?: RecordBatch<T>): Promise<Record<string, number>> {
-    const written: Record<string, number> = {};
-    for (const q of this.options.queries) {
-      const rows = result.outputs[q.name] ?? [];
-      written[q.name] = rows.length;
-      for (const sink of this.options.sinks[q.name]) {
-        await sink.write({ batchId: result.batchId, query: q.name, mode: q.mode, watermark: result.watermarkAfter, rows });
-      }
-    }
-    const batch = recordBatch ?? { batchId: result.batchId, watermark: result.watermarkAfter, records: (result.valid ?? []) as ValidRecord<T>[] };
-    for (const sink of this.options.recordSinks ?? []) await sink.write(batch);
-    return written;
+  private writeSinks(result: BatchResult, recordBatch?: RecordBatch<T>): Promise<Record<string, number>> {
+    return writeSinks(this.options, result, { recordBatch });
   }
 
   /**

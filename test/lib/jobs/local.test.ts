@@ -43,6 +43,18 @@ test("the local runner splits the input into partitions, one worker process each
   assert.ok(seen.some((p) => p.partitionsDone < 5 && p.recordsDone > 0), "progress came before the end");
 });
 
+test("onWorkerProcess gets each partition's process id before its records, with the pool slot that runs it", async () => {
+  const started: { pid: number; slot: number }[] = [];
+  const runner = new LocalJobRunner({ workers: 2, onWorkerProcess: (pid, slot) => started.push({ pid, slot }) });
+  const input = Array.from({ length: 12 }, (_, n) => ({ n }));
+  const result = await runner.run<{ n: number }, Square, object>({ module: SQUARE, input, partitions: 6 });
+  await runner.close();
+  // The pids the records report (the processes themselves) are the pids the hook was given, one each.
+  assert.deepEqual([...new Set(result.outputs.map((o) => o.pid))].sort(), started.map((s) => s.pid).sort());
+  assert.equal(started.length, 6);
+  assert.deepEqual([...new Set(started.map((s) => s.slot))].sort(), [0, 1], "both slots ran partitions, numbered 0 and 1");
+});
+
 test("the local runner runs `workers` partitions at once, never more", async (t) => {
   const dir = tempDir(t);
   const runner = new LocalJobRunner({ workers: 2 });

@@ -146,6 +146,10 @@ test("two instances with one applicationId split the partitions through a repart
   assert.deepEqual(stats.group!.tasks, [0, 1, 2, 3]);
   assert.ok(stats.group!.changelog.snapshots > 0 && stats.group!.changelog.bytes > 0);
   assert.equal(stats.late.per_key, 0);
+  // Counts reconcile with the input: b reports the counts committed with the offsets of every input
+  // partition, including what a read before it took them over.
+  assert.deepEqual({ in: stats.in, ok: stats.ok, rejected: stats.rejected }, { in: all.length, ok: all.length - bad, rejected: bad });
+  assert.ok(stats.group!.repartitioned.in < all.length, "b itself read only part of the input");
 
   // The same final table as one process: nothing lost, nothing counted twice.
   assert.deepEqual([...table.entries()].sort(), [...ref.entries()].sort());

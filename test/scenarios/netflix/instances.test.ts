@@ -82,6 +82,9 @@ test("two Netflix instances (child processes, one consumer group): SIGKILL one m
     // Nothing became late through the takeover: only the sample's one late rating, as in the batch.
     assert.deepEqual(stats.late, { movie_ratings: 1, anomalies: 1 });
     assert.deepEqual(stats.late, oracle.late);
+    // The counts reconcile although a was killed: read = valid + rejected, as in the batch, summed
+    // over the instances (the survivor carries on from the counts committed with the offsets).
+    assert.deepEqual({ in: stats.in, ok: stats.ok, rejected: stats.rejected }, { in: oracle.lines, ok: oracle.valid, rejected: oracle.lines - oracle.valid });
     assert.ok(oracle.movieRatings.length > 1000 && oracle.anomalies.length > 10, "the comparison is not trivial");
   } finally {
     await sql.close();
