@@ -24,6 +24,7 @@
  * | DATAPROC_WORKERS | 2 | number of workers of those clusters |
  * | LAKE | `<work folder>/lake` | the data lake's root: a local folder, or `gs://bucket/prefix` for Cloud Storage |
  * | JUPYTER_DATA_DIR | ~/.local/share/jupyter (Linux) | where `workbook kernel install` writes the kernelspec |
+ * | WORKBOOK_GRADE_KEY | (unset) | set by `workbook grade` in each learner's kernel: exercise checks then record a signed status |
  */
 import * as os from "node:os";
 import * as path from "node:path";
@@ -98,6 +99,8 @@ export interface WorkbookConfig {
   lake: LakeConfig;
   /** Jupyter's user data folder (kernelspecs go in its kernels/ folder). */
   jupyterDataDir: string;
+  /** WORKBOOK_GRADE_KEY: set by `workbook grade` in a learner's kernel; exercise checks then glue a signed status. */
+  gradeKey?: string;
 }
 
 function positiveInt(env: Env, name: string, fallback: number): number {
@@ -182,7 +185,7 @@ export function readConfig(env: Env = process.env): WorkbookConfig {
     ? path.join(os.homedir(), "Library", "Jupyter")
     : path.join(env.XDG_DATA_HOME || path.join(os.homedir(), ".local", "share"), "jupyter")));
 
-  return { projectRoot, home, jobs, kafka, warehouse, sql, jobRunner, lake, jupyterDataDir };
+  return { projectRoot, home, jobs, kafka, warehouse, sql, jobRunner, lake, jupyterDataDir, ...(env.WORKBOOK_GRADE_KEY ? { gradeKey: env.WORKBOOK_GRADE_KEY } : {}) };
 }
 
 function lakeConfig(raw: string | undefined, home: string): LakeConfig {

@@ -50,6 +50,10 @@ export type { Dag, DagOptions, DagRun, TaskInstance, TaskState, TaskContext, Dat
 export { exercise, PLACEHOLDER } from "./teach";
 export type { CheckResult, CheckStatus, Exercise, ExerciseSpec } from "./teach";
 
+// The classroom: learner copies of notebooks, and grading a folder of submissions
+export { handout, grade, readManifest } from "./classroom";
+export type { HandoutManifest, HandoutOptions, GradeOptions, GradeResult, GradebookRow, ExerciseGrade } from "./classroom";
+
 // Named clusters for DAG runs (a local worker pool, or Dataproc)
 export { createCluster, getCluster, deleteCluster, listClusters, attachCluster, clusterRecord } from "./jobs/cluster";
 export type { Cluster, CreateClusterOptions, ClusterRecord, DataprocClusterRef } from "./jobs/cluster";

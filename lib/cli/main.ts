@@ -11,6 +11,8 @@ const COMMANDS: Record<string, { module: string; export: string; help: string }>
   broker: { module: "../kafka/cli", export: "brokerCommand", help: "broker [--port 9092]    run the embedded Kafka-protocol broker" },
   query: { module: "../warehouse/cli", export: "queryCommand", help: "query \"SQL\"             query the warehouse, print a table" },
   dag: { module: "../dag/cli", export: "dagCommand", help: "dag list|run|backfill    Airflow-style DAGs: run, backfill, status, clear, export-airflow" },
+  handout: { module: "./handout", export: "handoutCommand", help: "handout [NB...] --out D learner copies of notebooks and the manifest grading reads" },
+  grade: { module: "./grade", export: "gradeCommand", help: "grade DIR --out D       run every learner's notebook: gradebook.csv and report.html" },
   data: { module: "./data", export: "dataCommand", help: "data KIND [options]     generate a scenario's sample data (data --help lists the kinds)" },
 };
 

@@ -13,6 +13,7 @@
  * calls its messages suggest (`ex.topConversion.hint()`) run as printed.
  */
 import { escapeHtml, publish } from "../display/output";
+import { callerLocation, noteSolutionShown, nudgeCategory, recordCheck } from "./record";
 
 /** A placeholder answer: `check()` reports it as not attempted. */
 export const PLACEHOLDER = undefined;
@@ -22,6 +23,8 @@ export type CheckStatus = "not-attempted" | "incorrect" | "correct";
 export interface CheckResult {
   status: CheckStatus;
   message: string;
+  /** For an incorrect answer: what kind of wrong (the nudge with numbers blanked, or "did not run"), for a class's report. */
+  category?: string;
 }
 
 export interface ExerciseSpec<A, V = A> {
@@ -88,6 +91,7 @@ export function exercise<A, V = A>(spec: ExerciseSpec<A, V>): Exercise<A> {
   const evaluate = spec.evaluate ?? ((a: A) => a as unknown as V);
   const compare = spec.compare ?? ((v: V, e: V) => JSON.stringify(v) === JSON.stringify(e));
   const show = spec.show ?? defaultShow;
+  const definedIn = callerLocation();
   const verdict = async (answer: A | undefined): Promise<CheckResult> => {
     if (answer === undefined || answer === null || (typeof answer === "string" && answer.trim() === "")) {
       const calls = spec.ref ? `${spec.ref}.hint(), run again for the next; the answer: ${spec.ref}.solution()` : "hint() of this exercise";
@@ -97,11 +101,11 @@ export function exercise<A, V = A>(spec: ExerciseSpec<A, V>): Exercise<A> {
     try {
       value = await evaluate(answer);
     } catch (err) {
-      return { status: "incorrect", message: `your answer did not run: ${(err as Error).message.split("\n")[0]}` };
+      return { status: "incorrect", message: `your answer did not run: ${(err as Error).message.split("\n")[0]}`, category: "did not run" };
     }
     if (compare(value, await spec.expected())) return { status: "correct", message: `${spec.title}: well done.` };
     const nudge = spec.nudge ? ` ${await spec.nudge(value)}` : "";
-    return { status: "incorrect", message: `your answer gives ${show(value)}.${nudge} Try again, or ask for a hint.` };
+    return { status: "incorrect", message: `your answer gives ${show(value)}.${nudge} Try again, or ask for a hint.`, category: nudge ? nudgeCategory(nudge) : "wrong value" };
   };
   return {
     id: spec.id,
@@ -110,6 +114,7 @@ export function exercise<A, V = A>(spec: ExerciseSpec<A, V>): Exercise<A> {
     async check(answer) {
       const r = await verdict(answer);
       say(spec.id, r.status, r.message);
+      recordCheck({ id: spec.id, title: spec.title, definedIn }, r);
       return r;
     },
     hint(n) {
@@ -121,6 +126,7 @@ export function exercise<A, V = A>(spec: ExerciseSpec<A, V>): Exercise<A> {
     },
     async solution() {
       const a = await spec.solution();
+      noteSolutionShown(spec.id);
       publish({ "text/plain": `Solution (${spec.id}):\n${typeof a === "string" ? a : JSON.stringify(a, null, 2)}` });
       return a;
     },
