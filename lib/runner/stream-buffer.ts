@@ -22,6 +22,18 @@ export interface StreamBufferOptions {
   maxChars?: number;
 }
 
+/** The buffers holding text now (a cell's, or one of background work of an earlier cell). */
+const waiting = new Set<StreamBuffer>();
+
+/**
+ * Sends the text of every buffer now: before a cell's reply and idle (text that background work of
+ * an earlier cell printed meanwhile goes first, as it was printed first), before a display, and
+ * before the kernel shuts down (nothing printed is lost at the end).
+ */
+export function flushAllStreams(): void {
+  for (const buffer of [...waiting]) buffer.flush();
+}
+
 /** Buffers `send`'s text: what is written within `delayMs` goes as one message per stream run. */
 export function streamBuffer(send: WriteStream, options: StreamBufferOptions = {}): StreamBuffer {
   const delayMs = options.delayMs ?? 50;
@@ -33,6 +45,7 @@ export function streamBuffer(send: WriteStream, options: StreamBufferOptions = {
   const flush = () => {
     if (timer) clearTimeout(timer);
     timer = undefined;
+    waiting.delete(buffer);
     if (name === undefined || parts.length === 0) return;
     const text = parts.join("");
     const stream = name;
@@ -46,9 +59,11 @@ export function streamBuffer(send: WriteStream, options: StreamBufferOptions = {
     if (name !== undefined && name !== stream) flush();
     name = stream;
     parts.push(text);
+    waiting.add(buffer);
     chars += text.length;
     if (chars >= maxChars) flush();
     else if (!timer) timer = setTimeout(flush, delayMs);
   };
-  return { write, flush };
+  const buffer: StreamBuffer = { write, flush };
+  return buffer;
 }

@@ -17,7 +17,7 @@
 import * as path from "node:path";
 import { enableCompileCache } from "../compile-cache";
 import { queueSends, sendsDone } from "./send-queue";
-import { type WriteStream, streamBuffer } from "./stream-buffer";
+import { type WriteStream, flushAllStreams, streamBuffer } from "./stream-buffer";
 
 type WriteDisplayData = (data: unknown, update: boolean) => void;
 
@@ -65,18 +65,19 @@ function main(argv: string[]): void {
     // The buffer stays with the request's writer: tslab sends later output of background work there.
     const streams = streamBuffer(writeStream);
     const display: WriteDisplayData = (data, update) => {
-      streams.flush();
+      flushAllStreams(); // text printed before the display goes before it
       writeDisplayData(data, update);
     };
     try {
       return await handleExecute.call(this, req, streams.write, display);
     } finally {
-      streams.flush(); // before the reply and the idle status
+      flushAllStreams(); // before the reply and the idle status, with what background work printed meanwhile
     }
   };
   const server = jupyter.ZmqServer.prototype;
   const handleShutdown = server.handleShutdown;
   server.handleShutdown = function (this: ZmqServer, sock: object, msg: unknown): void {
+    flushAllStreams(); // what background work printed last is not lost
     handleShutdown.call(this, sock, msg);
     // Exit once the reply has left (and ZeroMQ had a moment to write it to the socket).
     void sendsDone(sock).then(() => setTimeout(() => process.exit(0), 20));

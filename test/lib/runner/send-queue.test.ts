@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as zmq from "zeromq";
 import { queueSends, sendsQueued } from "../../../lib/runner/send-queue";
-import { streamBuffer } from "../../../lib/runner/stream-buffer";
+import { flushAllStreams, streamBuffer } from "../../../lib/runner/stream-buffer";
 
 test("queued sends: 3,000 sends that nobody awaits all arrive, in order (zeromq alone rejects the 513th and later with EBUSY)", { timeout: 60_000 }, async (t) => {
   queueSends(zmq);
@@ -60,4 +60,16 @@ test("stream buffer: writes within the delay go as one message per run of one st
   const big = streamBuffer((name, text) => sent.push([name, text]), { maxChars: 10 });
   big.write("stdout", "0123456789abc");
   assert.deepEqual(sent[4], ["stdout", "0123456789abc"], "past maxChars it goes at once");
+});
+
+test("flushAllStreams sends the text of every buffer at once (a cell's and background work's), and only once", () => {
+  const sent: string[] = [];
+  const a = streamBuffer((_, text) => sent.push(`a:${text}`), { delayMs: 60_000 });
+  const b = streamBuffer((_, text) => sent.push(`b:${text}`), { delayMs: 60_000 });
+  a.write("stdout", "one\n");
+  b.write("stdout", "two\n");
+  flushAllStreams();
+  assert.deepEqual(sent, ["a:one\n", "b:two\n"]);
+  flushAllStreams();
+  assert.equal(sent.length, 2);
 });
