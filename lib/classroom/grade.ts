@@ -69,7 +69,7 @@ export interface GradeOptions {
   handout?: string | HandoutManifest;
   /** Notebooks run at once (default 1). */
   jobs?: number;
-  /** Seconds each notebook may run, kernel start included (default DEFAULT_TIMEOUT_SECONDS). */
+  /** Seconds each notebook may run once its kernel answers (default DEFAULT_TIMEOUT_SECONDS). */
   timeoutSeconds?: number;
   /** Called as each submission is graded. */
   onDone?: (graded: GradedSubmission) => void;

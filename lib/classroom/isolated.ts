@@ -17,7 +17,7 @@ export interface IsolatedRunOptions {
   /** The work folder; created, and removed after the run. */
   workDir: string;
   parameters?: Parameters;
-  /** Seconds the whole notebook may take, kernel start included. */
+  /** Seconds the notebook may run, counted once its kernel answers (the start has its own limit, 60 s). */
   timeoutSeconds: number;
   /** The grading key for this run (default: a new random one). */
   gradeKey?: string;
@@ -55,10 +55,15 @@ export async function runIsolated(options: IsolatedRunOptions): Promise<Isolated
   const gradeKey = options.gradeKey ?? newGradeKey();
   const controller = new AbortController();
   let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, options.timeoutSeconds * 1000);
+  // The limit counts the notebook's own run, from the moment its kernel answers: the kernel's start has
+  // its limit of its own (startTimeout), and on a loaded machine it can take a good part of a minute.
+  let timer: NodeJS.Timeout | undefined;
+  const startClock = () => {
+    timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, options.timeoutSeconds * 1000);
+  };
   const onOuterAbort = () => controller.abort();
   options.signal?.addEventListener("abort", onOuterAbort);
   const logLines: string[] = [];
@@ -71,7 +76,7 @@ export async function runIsolated(options: IsolatedRunOptions): Promise<Isolated
       input: options.input, output: options.output, parameters: options.parameters ?? {}, kernelName: "tslab",
       cwd: options.workDir, env: { WORKBOOK_HOME: options.workDir, WORKBOOK_GRADE_KEY: gradeKey },
       signal: controller.signal, progressBar: false, stderr: sink, stdout: sink,
-      executionTimeout: options.timeoutSeconds, startTimeout: Math.min(60, options.timeoutSeconds),
+      executionTimeout: options.timeoutSeconds, startTimeout: 60, onKernelStarted: startClock,
     });
     const seconds = (Date.now() - started) / 1000;
     if (timedOut) return { status: "timeout", seconds, gradeKey, notebook: result.notebook, error: `did not finish within ${options.timeoutSeconds} s` };
@@ -82,7 +87,7 @@ export async function runIsolated(options: IsolatedRunOptions): Promise<Isolated
     if (timedOut) return { status: "timeout", seconds, gradeKey, error: `did not finish within ${options.timeoutSeconds} s (${(err as Error).message.split("\n")[0]})` };
     return { status: "error", seconds, gradeKey, error: (err as Error).message };
   } finally {
-    clearTimeout(timer);
+    if (timer) clearTimeout(timer);
     options.signal?.removeEventListener("abort", onOuterAbort);
     fs.rmSync(options.workDir, { recursive: true, force: true });
   }

@@ -9,7 +9,7 @@ const OPTIONS: OptionSpec[] = [
   { names: ["--out"], key: "out", arity: 1, help: "folder for gradebook.csv, report.html and the executed notebooks (required)" },
   { names: ["--handout"], key: "handout", arity: 1, help: "the hand-out folder (its handout.json): the exercises to expect (default: each copy's stamp)" },
   { names: ["-j", "--jobs"], key: "jobs", arity: 1, help: "notebooks run at once (default: WORKBOOK_JOBS, else one per core)" },
-  { names: ["--timeout"], key: "timeout", arity: 1, help: `seconds each notebook may run, kernel start included (default ${DEFAULT_TIMEOUT_SECONDS})` },
+  { names: ["--timeout"], key: "timeout", arity: 1, help: `seconds each notebook may run once its kernel has started (default ${DEFAULT_TIMEOUT_SECONDS})` },
   { names: ["-h", "--help"], key: "help", arity: 0, help: "show this help" },
 ];
 

@@ -47,6 +47,8 @@ export interface RunOptions {
   iopubTimeout?: number;
   /** Seconds the kernel may answer no heartbeat and use no CPU before it counts as dead (default 30; exit 138). */
   heartbeatTimeout?: number;
+  /** Called once the kernel has started and answered (e.g. to start a time limit of the notebook's own cells). */
+  onKernelStarted?: () => void;
   /** For tests: faults planted in the kernel's message path. */
   faults?: KernelFaults;
   /** Hide the source of every cell in the output (papermill's report mode). */
@@ -389,6 +391,7 @@ export async function runNotebook(options: RunOptions): Promise<RunResult> {
   try {
     try {
       kernel = await starting;
+      options.onKernelStarted?.();
     } catch (err) {
       meta.exception = true;
       run.save();

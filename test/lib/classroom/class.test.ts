@@ -62,7 +62,7 @@ test("a class of 33 submissions is graded as planted: every status, bad files, t
   assert.ok(files.length >= 30, `a class of at least 30 submissions (got ${files.length})`);
 
   const out = path.join(dir, "graded");
-  const result = await grade({ submissionsDir: subs, outDir: out, handout: handoutDir, jobs: 2, timeoutSeconds: 120 });
+  const result = await grade({ submissionsDir: subs, outDir: out, handout: handoutDir, jobs: 2, timeoutSeconds: 60 });
   assert.deepEqual(processesUnder(dir), [], "every kernel is closed");
 
   const rows = parseCsv(fs.readFileSync(path.join(out, "gradebook.csv"), "utf8"));
