@@ -196,7 +196,8 @@ export class Kernel {
       cwd: this.options.cwd,
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, ...this.options.env },
+      // the launcher ends the kernel if this process is gone (see tslab-kernel.ts)
+      env: { ...process.env, ...this.options.env, WORKBOOK_KERNEL_PARENT_PID: String(process.pid) },
     });
     const keep = (chunk: Buffer) => {
       this.processOutput = (this.processOutput + chunk.toString()).slice(-20_000);

@@ -38,6 +38,21 @@ function usage(message: string): never {
   process.exit(2);
 }
 
+/**
+ * A kernel of the batch runner ends when the runner's process is gone (killed, or crashed before it
+ * could shut the kernel down), instead of running on with nobody to talk to. The runner names itself
+ * in WORKBOOK_KERNEL_PARENT_PID; kernels that Jupyter starts are left to Jupyter.
+ */
+function watchParent(parent: string | undefined): void {
+  const pid = Number(parent);
+  if (!parent || !Number.isInteger(pid) || pid <= 0) return;
+  // When the parent dies the kernel is handed to another parent (init, or a subreaper).
+  const timer = setInterval(() => {
+    if (process.ppid !== pid) process.exit(0);
+  }, 1000);
+  timer.unref();
+}
+
 function main(argv: string[]): void {
   const [command, ...rest] = argv;
   if (command !== "kernel") usage(`Unknown command ${JSON.stringify(command ?? "")}: this launcher only starts a kernel.`);
@@ -51,6 +66,7 @@ function main(argv: string[]): void {
     else usage(`Unknown argument ${JSON.stringify(arg)}.`);
   }
   if (!configPath) usage("The connection file is missing.");
+  watchParent(process.env.WORKBOOK_KERNEL_PARENT_PID);
 
   // tslab's TypeScript compiler, about 9 MB of JavaScript, compiled from V8's code cache.
   enableCompileCache();

@@ -4,6 +4,7 @@
  * Each fault is planted: a dropped idle, a throwing handler, a failed send, a kernel that stops.
  */
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, test } from "node:test";
@@ -184,3 +185,39 @@ describe("every wait is bounded and fails closed", { concurrency: 1 }, () => {
     assert.equal(streamText(codeCells(r.notebook)[0]), "true\n");
   });
 });
+
+test("a kernel of the runner ends when the runner's process is gone (killed before it could shut the kernel down)", { timeout: 120_000 }, async (t) => {
+  const dir = projectTempDir(t);
+  const input = notebook(dir, "orphan", ['console.log("started"); await new Promise((r) => setTimeout(r, 600_000));']);
+  // a runner in a child process, SIGKILLed while its cell runs
+  const script = `require(${JSON.stringify(path.join(__dirname, "..", "..", "..", "lib", "runner"))}).runNotebook({ input: ${JSON.stringify(input)}, output: ${JSON.stringify(path.join(dir, "out.ipynb"))}, progressBar: false, logOutput: true });`;
+  const runner = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "pipe"] });
+  t.after(() => runner.kill("SIGKILL"));
+  let out = "";
+  await new Promise<void>((resolve) => runner.stdout.on("data", (d: Buffer) => {
+    out += d.toString();
+    if (out.includes("started")) resolve();
+  }));
+  const kernels = () => processesWith(`WORKBOOK_KERNEL_PARENT_PID=${runner.pid}`);
+  const before = kernels();
+  assert.equal(before.length, 1, "one kernel runs for the runner");
+  t.after(() => before.forEach((pid) => { try { process.kill(pid, "SIGKILL"); } catch { /* gone */ } }));
+  runner.kill("SIGKILL");
+  const deadline = Date.now() + 30_000;
+  while (kernels().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  assert.deepEqual(kernels(), [], "the kernel ended within seconds of its runner");
+});
+
+/** Pids of processes whose environment holds `entry` (Linux /proc). */
+function processesWith(entry: string): number[] {
+  const pids: number[] = [];
+  for (const name of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${name}/environ`, "utf8").split("\0").includes(entry)) pids.push(Number(name));
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return pids;
+}
