@@ -24,3 +24,7 @@ export type { QualityTaskOptions } from "./task";
 
 // Drift measures
 export { psi, categoryShift, equalWidthEdges, shares } from "./drift";
+
+// The scorecard (SVG with a PNG beside it) and one check's history
+export { scorecardCells, scorecardSvg, scorecardText, showScorecard, checkHistorySpec, showCheckHistory, STATUS_COLORS } from "./scorecard";
+export type { ScorecardCell } from "./scorecard";
