@@ -11,6 +11,7 @@ const COMMANDS: Record<string, { module: string; export: string; help: string }>
   broker: { module: "../kafka/cli", export: "brokerCommand", help: "broker [--port 9092]    run the embedded Kafka-protocol broker" },
   query: { module: "../warehouse/cli", export: "queryCommand", help: "query \"SQL\"             query the warehouse, print a table" },
   dag: { module: "../dag/cli", export: "dagCommand", help: "dag list|run|backfill    Airflow-style DAGs: run, backfill, status, clear, export-airflow" },
+  quality: { module: "../quality/cli", export: "qualityCommand", help: "quality export-dbt SCENARIO  a scenario's data-quality checks as dbt tests (schema.yml + singular SQL)" },
   data: { module: "./data", export: "dataCommand", help: "data KIND [options]     generate a scenario's sample data (data --help lists the kinds)" },
 };
 
