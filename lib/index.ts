@@ -49,7 +49,7 @@ export type { Dag, DagOptions, DagRun, TaskInstance, TaskState, TaskContext, Dat
 // Data quality: six kinds of check declared next to their table, run as SQL, recorded per run; a failed blocking check stops the load
 export {
   freshness, volume, columnsAre, notNull, acceptedValues, range, unique, references, drift, sqlCheck, QUALITY_KINDS,
-  warehouseTarget, postgresTarget, runChecks, validateChecks, assertQuality, checkInTask, qualityTask, psi, categoryShift, showScorecard, showCheckHistory,
+  warehouseTarget, postgresTarget, runChecks, validateChecks, assertChecks, checkInTask, qualityTask, psi, categoryShift, showScorecard, showCheckHistory,
 } from "./quality";
 export type { QualityCheck, QualityKind, QualityTarget, QualityResult, QualityStatus, RunChecksOptions, QualityTaskOptions } from "./quality";
 

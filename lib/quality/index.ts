@@ -17,7 +17,7 @@ export type { QualityTarget, QualityResultRow } from "./target";
 
 // Running, recording, stopping a load
 export { validateChecks } from "./validate";
-export { runChecks, assertQuality } from "./run";
+export { runChecks, assertChecks } from "./run";
 export type { QualityResult, QualityStatus, RunChecksOptions } from "./run";
 export { checkInTask, qualityTask } from "./task";
 export type { QualityTaskOptions } from "./task";

@@ -1,7 +1,7 @@
 /**
  * Runs declared checks as SQL on a target for one data interval, records every result (a re-run
  * of the same logical date replaces its rows), and compares volume and drift with earlier runs.
- * `assertQuality` throws DAG_QUALITY_FAILED naming each failed blocking check and its observed value.
+ * `assertChecks` throws DAG_QUALITY_FAILED naming each failed blocking check and its observed value.
  */
 import { WorkbookError } from "../errors";
 import { checkName, kindOf, type QualityCheck, type QualityKind } from "./checks";
@@ -189,7 +189,7 @@ async function measureDrift(target: QualityTarget, c: QualityCheck & { type: "dr
 /**
  * Validates the declarations (QUALITY_INVALID before anything runs), runs every check, records the
  * results under the logical date (replacing a previous run's), and returns them. Never throws for a
- * failed check: see `assertQuality`.
+ * failed check: see `assertChecks`.
  */
 export async function runChecks(target: QualityTarget, checks: readonly QualityCheck[], options: RunChecksOptions): Promise<QualityResult[]> {
   await validateChecks(target, checks);
@@ -212,7 +212,7 @@ export async function runChecks(target: QualityTarget, checks: readonly QualityC
 }
 
 /** Throws DAG_QUALITY_FAILED naming each failed blocking check and its observed value; warnings pass. */
-export function assertQuality(results: readonly QualityResult[], what = "the load"): void {
+export function assertChecks(results: readonly QualityResult[], what = "the load"): void {
   const failed = results.filter((r) => r.status === "fail");
   if (failed.length === 0) return;
   const list = failed.map((r) => `${r.table}: ${r.check} (observed ${r.observed === null ? "nothing" : formatObserved(r.observed)}; ${r.detail})`).join("; ");

@@ -8,7 +8,7 @@
 import { task, type TaskDefinition } from "../dag/task";
 import type { TaskContext } from "../dag/task";
 import type { QualityCheck } from "./checks";
-import { assertQuality, formatObserved, runChecks, type QualityResult } from "./run";
+import { assertChecks, formatObserved, runChecks, type QualityResult } from "./run";
 import type { QualityTarget } from "./target";
 
 export interface QualitySummary {
@@ -22,7 +22,7 @@ export interface QualitySummary {
 export async function checkInTask(ctx: TaskContext, target: QualityTarget, checks: readonly QualityCheck[], options: { record?: boolean } = {}): Promise<QualitySummary & { results: QualityResult[] }> {
   const results = await runChecks(target, checks, { interval: ctx.dataInterval, logicalDate: ctx.logicalDate, runId: ctx.runId, record: options.record });
   for (const r of results) ctx.log(`${r.status.toUpperCase().padEnd(4)} ${r.table}: ${r.check} = ${r.observed === null ? "-" : formatObserved(r.observed)} (${r.detail})`);
-  assertQuality(results, `the load of ${ctx.dataInterval.start.toISOString()}..${ctx.dataInterval.end.toISOString()}`);
+  assertChecks(results, `the load of ${ctx.dataInterval.start.toISOString()}..${ctx.dataInterval.end.toISOString()}`);
   const count = (s: string) => results.filter((r) => r.status === s).length;
   return { checks: results.length, passed: count("pass"), warned: count("warn"), failed: count("fail"), results };
 }

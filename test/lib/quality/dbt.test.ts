@@ -1,43 +1,14 @@
 /**
  * The dbt export: the schema.yml parsed back matches the declared checks one for one, and each
  * singular test, rendered as dbt would (ref() and var() filled in) and run on DuckDB, returns rows
- * exactly when lib/quality fails the same check. `workbook quality export-dbt sparkify` writes them.
+ * exactly when lib/quality fails the same check. (test/scenarios/sparkify/dbt.test.ts: Sparkify's export and the CLI.)
  */
 import assert from "node:assert/strict";
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { test } from "node:test";
-import { parse } from "yaml";
 import { acceptedValues, drift, freshness, notNull, range, references, runChecks, sqlCheck, unique, volume, warehouseTarget, type QualityCheck } from "../../../lib/quality";
 import { exportDbt } from "../../../lib/quality/dbt";
 import { openWarehouse } from "../../../lib/warehouse";
-import { qualityChecks } from "../../../scenarios/sparkify/quality";
-import { runCli, tempDir } from "../../helpers";
-
-type Model = { name: string; columns?: { name: string; data_tests?: unknown[]; meta?: Record<string, unknown> }[] };
-
-/** [model, column, test, args] for each generic test in a parsed schema.yml. */
-function genericTests(yml: string): [string, string, string, unknown][] {
-  const doc = parse(yml) as { version: number; models: Model[] };
-  assert.equal(doc.version, 2);
-  return doc.models.flatMap((m) => (m.columns ?? []).flatMap((c) => (c.data_tests ?? []).map((t): [string, string, string, unknown] => {
-    if (typeof t === "string") return [m.name, c.name, t, {}];
-    const [name, args] = Object.entries(t as Record<string, unknown>)[0];
-    return [m.name, c.name, name, args];
-  })));
-}
-
-test("Sparkify's checks as dbt: not_null, unique and relationships in schema.yml one for one, the rest as singular tests", () => {
-  const checks = qualityChecks();
-  const out = exportDbt(checks);
-  const expected = checks.flatMap((c): [string, string, string][] =>
-    c.type === "not_null" ? [[c.table, c.column, "not_null"]] : c.type === "unique" ? [[c.table, c.columns[0], "unique"]] : c.type === "relationship" ? [[c.table, c.column, "relationships"]] : []);
-  const got = genericTests(out.schemaYml);
-  assert.deepEqual(got.map(([m, c, t]) => [m, c, t]).sort(), expected.sort());
-  const rel = got.find(([, c, t]) => c === "artist_id" && t === "relationships");
-  assert.deepEqual(rel?.[3], { to: "ref('sparkify_artists')", field: "artist_id", config: { where: `start_time >= '{{ var("data_interval_start") }}' and start_time < '{{ var("data_interval_end") }}'` } });
-  assert.equal(out.singular.length, checks.length - expected.length, "6 volume and reconciliation checks as SQL files");
-});
+import { genericTests } from "./helpers";
 
 test("each singular test, rendered and run on DuckDB, returns rows exactly when lib/quality fails the check", async (t) => {
   const wh = await openWarehouse({ memory: true });
@@ -77,16 +48,4 @@ test("each singular test, rendered and run on DuckDB, returns rows exactly when 
   const generic = genericTests(out.schemaYml);
   assert.deepEqual(generic.map(([m, c, t, a]) => [m, c, t, a]), [["fact", "k2", "not_null", { config: { severity: "warn" } }], ["fact", "k2", "accepted_values", { values: ["a", "b"] }]]);
   assert.match(out.schemaYml, /drift:\n\s+categorical: false\n\s+threshold: 0.2/);
-});
-
-test("workbook quality export-dbt sparkify --output DIR writes schema.yml and the singular tests; an unknown scenario names the known ones", { timeout: 60_000 }, async (t) => {
-  const dir = tempDir(t);
-  const r = await runCli(["quality", "export-dbt", "sparkify", "--output", dir]);
-  assert.equal(r.code, 0, r.stderr);
-  const got = genericTests(fs.readFileSync(path.join(dir, "schema.yml"), "utf8"));
-  assert.equal(got.length, 14);
-  assert.equal(fs.readdirSync(path.join(dir, "tests")).length, 6);
-  const bad = await runCli(["quality", "export-dbt", "nope"]);
-  assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /No declared quality checks for scenario "nope"; scenarios with checks: .*sparkify/);
 });

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { test, type TestContext } from "node:test";
 import { isWorkbookError } from "../../../lib/errors";
 import {
-  acceptedValues, assertQuality, columnsAre, drift, freshness, notNull, psi, range, references, runChecks, unique, volume, warehouseTarget, categoryShift,
+  acceptedValues, assertChecks, columnsAre, drift, freshness, notNull, psi, range, references, runChecks, unique, volume, warehouseTarget, categoryShift,
 } from "../../../lib/quality";
 import { openWarehouse } from "../../../lib/warehouse";
 import type { Warehouse } from "../../../lib/warehouse/warehouse";
@@ -104,8 +104,8 @@ test("schema, uniqueness (compound key), referential integrity with an allowed m
     "row count in 1..3": [4, "fail"],
   });
   assert.match(results[2].detail, /"gold"/);
-  assert.throws(() => assertQuality(results), (err) => isWorkbookError(err, "DAG_QUALITY_FAILED") && /fact: ts at most 4 h old \(observed 6;/.test(err.message) && !/strict/.test(err.message));
-  assert.doesNotThrow(() => assertQuality(results.filter((r) => r.check === "strict" || r.check === "fresh within 8 h")));
+  assert.throws(() => assertChecks(results), (err) => isWorkbookError(err, "DAG_QUALITY_FAILED") && /fact: ts at most 4 h old \(observed 6;/.test(err.message) && !/strict/.test(err.message));
+  assert.doesNotThrow(() => assertChecks(results.filter((r) => r.check === "strict" || r.check === "fresh within 8 h")));
 });
 
 test("volume against history: within a tolerance of the mean of earlier runs; the first run is a warning", async (t) => {
