@@ -9,6 +9,8 @@ import type { QualityTarget } from "./target";
 
 const NUMERIC = /^(INT|INT64|INTEGER|BIGINT|SMALLINT|TINYINT|HUGEINT|UBIGINT|UINTEGER|USMALLINT|UTINYINT|FLOAT|FLOAT64|DOUBLE|REAL|NUMERIC|DECIMAL|BIGNUMERIC|DOUBLE PRECISION)\b/i;
 
+const TIMESTAMP = /^(TIMESTAMP|TIMESTAMPTZ|TIMESTAMP WITH(OUT)? TIME ZONE|TIMESTAMP_(S|MS|NS)|DATETIME)\b/i;
+
 export function isNumericType(type: string): boolean {
   return NUMERIC.test(type.trim());
 }
@@ -44,10 +46,15 @@ export async function validateChecks(target: QualityTarget, checks: readonly Qua
       if (typeof v !== "number" || !Number.isFinite(v) || !ok(v)) problems.push(`${where}: ${field} is ${JSON.stringify(v)}; it must be a number ${rule}, e.g. ${field}: ${field.includes("Share") || field === "tolerance" ? 0.05 : 1}.`);
     };
     if (c.severity !== undefined && c.severity !== "block" && c.severity !== "warn") problems.push(`${where}: severity ${JSON.stringify(c.severity)} must be "block" or "warn".`);
-    if (c.timeColumn !== undefined) has(c.table, cols, c.timeColumn, "timeColumn");
+    const timestamp = (col: unknown, field: string) => {
+      if (!has(c.table, cols, col, field)) return;
+      const t = cols.find((x) => x.name === col)?.type ?? "";
+      if (!TIMESTAMP.test(t)) problems.push(`${where}: ${field} ${JSON.stringify(col)} is ${t}, not a TIMESTAMP; the interval's bounds are TIMESTAMP literals (BigQuery compares no DATE with them), so use a TIMESTAMP column or a sql check.`);
+    };
+    if (c.timeColumn !== undefined) timestamp(c.timeColumn, "timeColumn");
     switch (c.type) {
       case "freshness":
-        has(c.table, cols, c.column, "column");
+        timestamp(c.column, "column");
         if (c.maxLagHours === undefined) problems.push(`${where}: maxLagHours is missing; give the largest allowed age in hours, e.g. maxLagHours: 24.`);
         num("maxLagHours", c.maxLagHours, (n) => n >= 0, ">= 0");
         break;

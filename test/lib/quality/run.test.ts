@@ -135,10 +135,12 @@ test("bad declarations are refused before anything runs, every problem with its 
       references({ table: "f", column: "a", to: "f", toColumn: "a", maxMissingShare: "5%" as unknown as number }),
       drift({ table: "f", column: "a" }),
       volume({ table: "f", min: 5, max: 1 }),
+      freshness({ table: "f", column: "n", maxLagHours: 1 }),
     ], { interval: day(1) }),
     (err) => {
       assert.ok(isWorkbookError(err, "QUALITY_INVALID"));
-      assert.match(err.message, /5 quality check declaration\(s\) refused/);
+      assert.match(err.message, /6 quality check declaration\(s\) refused/);
+      assert.match(err.message, /column "n" is INT64, not a TIMESTAMP/);
       assert.match(err.message, /table "nope" does not exist on duckdb/);
       assert.match(err.message, /column "b" is not a column of "f"; its columns are a, n/);
       assert.match(err.message, /maxMissingShare is "5%"; it must be a number between 0 and 1/);
