@@ -6,7 +6,7 @@
 // The TypeScript compiler (for the parameters cell) and other big modules from V8's code cache.
 require("../dist/lib/compile-cache.js").enableCompileCache();
 
-const SCENARIOS_WITH_REGISTER = ["image-kmeans", "sparkify", "lambda-urls", "web-logs", "artmosphere"];
+const SCENARIOS_WITH_REGISTER = ["image-kmeans", "sparkify", "lambda-urls", "web-logs", "artmosphere", "football", "penguins"];
 
 for (const name of SCENARIOS_WITH_REGISTER) require(`../dist/scenarios/${name}/register.js`);
 

@@ -46,6 +46,13 @@ export {
 } from "./dag";
 export type { Dag, DagOptions, DagRun, TaskInstance, TaskState, TaskContext, DataInterval } from "./dag";
 
+// Data quality: six kinds of check declared next to their table, run as SQL, recorded per run; a failed blocking check stops the load
+export {
+  freshness, volume, columnsAre, notNull, acceptedValues, range, unique, references, drift, sqlCheck, QUALITY_KINDS,
+  warehouseTarget, postgresTarget, runChecks, validateChecks, assertChecks, checkInTask, qualityTask, psi, categoryShift, showScorecard, showCheckHistory,
+} from "./quality";
+export type { QualityCheck, QualityKind, QualityTarget, QualityResult, QualityStatus, RunChecksOptions, QualityTaskOptions } from "./quality";
+
 // Exercises that check themselves
 export { exercise, PLACEHOLDER } from "./teach";
 export type { CheckResult, CheckStatus, Exercise, ExerciseSpec } from "./teach";

@@ -13,6 +13,7 @@ const COMMANDS: Record<string, { module: string; export: string; help: string }>
   dag: { module: "../dag/cli", export: "dagCommand", help: "dag list|run|backfill    Airflow-style DAGs: run, backfill, status, clear, export-airflow" },
   handout: { module: "./handout", export: "handoutCommand", help: "handout [NB...] --out D learner copies of notebooks and the manifest grading reads" },
   grade: { module: "./grade", export: "gradeCommand", help: "grade DIR --out D       run every learner's notebook: gradebook.csv and report.html" },
+  quality: { module: "../quality/cli", export: "qualityCommand", help: "quality export-dbt SCENARIO  a scenario's data-quality checks as dbt tests (schema.yml + singular SQL)" },
   data: { module: "./data", export: "dataCommand", help: "data KIND [options]     generate a scenario's sample data (data --help lists the kinds)" },
 };
 

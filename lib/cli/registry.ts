@@ -67,4 +67,21 @@ export function findDagEntry(id: string): DagEntry {
 export function clearRegistry(): void {
   dataEntries.clear();
   dagEntries.clear();
+  qualityEntries.clear();
+}
+
+/** A scenario's declared quality checks (`workbook quality export-dbt SCENARIO`). `load` returns QualityCheck[] (lib/quality). */
+export interface QualityEntry {
+  scenario: string;
+  load: () => unknown;
+}
+
+const qualityEntries = new Map<string, QualityEntry>();
+
+export function registerQuality(entry: QualityEntry): void {
+  add(qualityEntries, entry.scenario, entry, "quality checks of scenario");
+}
+
+export function registeredQuality(): QualityEntry[] {
+  return [...qualityEntries.values()].sort((a, b) => a.scenario.localeCompare(b.scenario));
 }

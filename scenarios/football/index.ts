@@ -10,3 +10,4 @@ export type { EloMatch, EloOptions, EloPoint, EloResult } from "./elo";
 export { standingsRaceChart, eloChart } from "./scenario";
 export { footballExercises, luckOverSeasons, POINTS_SQL, GOALLESS_SQL } from "./exercises";
 export type { FootballExercises } from "./exercises";
+export { footballChecks, DIVISIONS } from "./quality";

@@ -24,7 +24,8 @@ import type { Lake } from "../../lib/lake/lake";
 import { openWarehouse } from "../../lib/warehouse";
 import type { Warehouse } from "../../lib/warehouse/warehouse";
 import { writeStarToLake } from "./export";
-import { assertQuality, runQualityChecks } from "./quality";
+import { checkInTask, warehouseTarget } from "../../lib/quality";
+import { qualityChecks } from "./quality";
 import { buildStarSchema, createTables, type Interval } from "./star-schema";
 import { cleanEvents, loadEvents, loadSongs, logFilesOf, STAR_PREFIX, type CleanResult, type SparkifySources } from "./steps";
 
@@ -198,9 +199,8 @@ export function sparkifyDag(options: SparkifyDagOptions = {}): Dag {
         run: async (ctx) => {
           failIfAsked(ctx);
           const { wh } = await resources(ctx);
-          const results = await runQualityChecks(wh, interval(ctx));
-          assertQuality(results);
-          return { checks: results.length, failed: 0 };
+          const { results: _results, ...summary } = await checkInTask(ctx, warehouseTarget(wh), qualityChecks());
+          return summary;
         },
       }),
       task({

@@ -1,5 +1,5 @@
 /** What the Sparkify scenario adds to the `workbook` command (loaded by bin/workbook.js). */
-import { registerDag, registerData, type CommandFn } from "../../lib/cli/registry";
+import { registerDag, registerData, registerQuality, type CommandFn } from "../../lib/cli/registry";
 
 registerData({
   kind: "sparkify",
@@ -13,4 +13,9 @@ registerDag({
   scenario: "sparkify",
   description: "Sparkify: raw song and event logs in the lake -> star schema in the warehouse and the lake (monthly)",
   load: () => (require("./dags") as typeof import("./dags")).sparkifyDag(),
+});
+
+registerQuality({
+  scenario: "sparkify",
+  load: () => (require("./quality") as typeof import("./quality")).qualityChecks(),
 });

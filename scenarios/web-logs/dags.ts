@@ -3,7 +3,8 @@
  *   hour_complete (sensor: the stream writer's watermark has passed the hour's end, with a timeout)
  *   -> rollup_hour (DuckDB over that hour's lake files; for a gs:// lake, BigQuery through the external
  *      table `weblogs_lake` with Hive partitioning; staged in the lake as JSON)
- *   -> check_quality (reconciliation, null keys, future timestamps, known states; fails the run)
+ *   -> check_quality (staged in the warehouse; reconciliation, null keys, future timestamps, known states
+ *      as lib/quality checks, recorded in quality_results; a failure fails the run)
  *   -> load_hour (replaces exactly that hour in the warehouse; records the files' fingerprint).
  * Every task reads its data interval, never "everything so far", so a re-run of an hour recomputes
  * that hour only. Run parameters: none; the lake and warehouse come from the options (default: the
@@ -18,7 +19,8 @@ import { openWarehouse } from "../../lib/warehouse";
 import type { Warehouse } from "../../lib/warehouse/warehouse";
 import { hourComplete, hourPartition, readStreamMarker } from "./lake-writer";
 import { createWebLogTables, loadHour } from "./load";
-import { assertQuality, checkQuality } from "./quality";
+import { checkInTask, warehouseTarget } from "../../lib/quality";
+import { stageForChecks, webLogsChecks } from "./quality";
 import { rollupHour, type HourRollup } from "./rollup";
 
 export const WEBLOGS_DAG_ID = "weblogs_hourly";
@@ -93,10 +95,11 @@ export function webLogsDag(options: WebLogsDagOptions = {}): Dag {
         upstream: ["rollup_hour"],
         run: async (ctx) => {
           const r = await staged(ctx);
-          const results = checkQuality(r, (options.now ?? Date.now)());
-          for (const c of results) ctx.log(`${c.ok ? "ok  " : "FAIL"} ${c.check}: ${c.detail}`);
-          assertQuality(r, results);
-          return { checks: results.length, failed: 0 };
+          return withWarehouse(async (wh) => {
+            await stageForChecks(wh, r);
+            const { results: _results, ...summary } = await checkInTask(ctx, warehouseTarget(wh), webLogsChecks((options.now ?? Date.now)()));
+            return summary;
+          });
         },
       }),
       task({

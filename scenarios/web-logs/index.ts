@@ -10,7 +10,7 @@ export { startLakeWriter, lakeSink, readStreamMarker, markStreamEnded, hourCompl
 export type { LakeWriterOptions, StreamMarker } from "./lake-writer";
 export { rollupHour, recomputeAll, rollupSql, rollupLines, fingerprint, hourFiles, ROLLUP_KEY, LAKE_TABLE, externalTableSql, bigQueryRollupSql, createLakeTable } from "./rollup";
 export type { RollupRow, RejectedRow, HourRollup } from "./rollup";
-export { checkQuality, assertQuality } from "./quality";
+export { checkQuality, assertQuality, webLogsChecks, stageForChecks, CHECK_TABLES } from "./quality";
 export type { QualityResult } from "./quality";
 export { TABLES, SCHEMAS, createWebLogTables, loadHour, replaceHour, loadedFingerprints, warehouseRollup } from "./load";
 export { webLogsDag, WEBLOGS_DAG_ID, WEBLOGS_TASKS, STAGING_DATASET } from "./dags";

@@ -1,14 +1,46 @@
 /**
  * Quality checks on one hour's rollup, run before the load: any failure stops the load and fails
- * the DAG run (DAG_QUALITY_FAILED), so a bad hour never reaches the warehouse.
+ * the DAG run (DAG_QUALITY_FAILED), so a bad hour never reaches the warehouse. The DAG stages the
+ * rollup in two warehouse tables (`stageForChecks`) and runs the checks declared with lib/quality
+ * on them (`webLogsChecks`, recorded in quality_results); `checkQuality` is the same four rules
+ * over the rollup in memory, the second computation the SQL is tested against (one difference: a
+ * null state is only "no null keys" in SQL, as accepted values leave nulls to the not-null rule).
  * 1. reconciliation: lake rows of the hour = sum of visits and cart additions + rejected rows;
  * 2. no null keys: date, hour, type, state, category and sub_cat are set on every row;
  * 3. no timestamps in the future: the latest event is before `now` and inside the hour;
  * 4. states from the known list: every state in the rollup is one of the 50 states and DC.
  */
 import { WorkbookError } from "../../lib/errors";
+import { acceptedValues, sqlCheck, type QualityCheck } from "../../lib/quality";
+import type { Warehouse } from "../../lib/warehouse/warehouse";
 import { ROLLUP_KEY, type HourRollup } from "./rollup";
-import { stateByName } from "./states";
+import { STATE_NAMES, stateByName } from "./states";
+
+/** Where the hour waits for its checks: its rollup rows, and one row of its counts. */
+export const CHECK_TABLES = { rollup: "weblogs_staged_rollup", hour: "weblogs_staged_hour" } as const;
+
+/** Replaces the staged hour in the warehouse (both tables hold one hour at a time). */
+export async function stageForChecks(wh: Warehouse, r: HourRollup): Promise<void> {
+  const S = "STRING" as const;
+  const I = "INT64" as const;
+  await wh.createTable(CHECK_TABLES.rollup, { columns: [["date", S], ["hour", I], ["type", S], ["state", S], ["category", S], ["sub_cat", S], ["visits", I], ["cart_adds", I]].map(([name, type]) => ({ name, type: type as typeof S })) });
+  await wh.createTable(CHECK_TABLES.hour, { columns: [{ name: "date", type: S }, { name: "hour", type: I }, { name: "lake_rows", type: I }, { name: "rejected", type: I }, { name: "max_event_time", type: "TIMESTAMP" }] });
+  await wh.loadRows(CHECK_TABLES.rollup, r.rows.map((row) => ({ ...row })), { write: "TRUNCATE" });
+  await wh.loadRows(CHECK_TABLES.hour, [{ date: r.date, hour: r.hour, lake_rows: r.lakeRows, rejected: r.rejected.length, max_event_time: r.maxEventTime === null ? null : new Date(r.maxEventTime) }], { write: "TRUNCATE" });
+}
+
+/** The four checks on the staged hour, as SQL; `now` bounds the newest event. */
+export function webLogsChecks(now: number): QualityCheck[] {
+  const { rollup, hour } = CHECK_TABLES;
+  const blank = ROLLUP_KEY.map((k) => (k === "hour" ? `${k} IS NULL` : `${k} IS NULL OR ${k} = ''`)).join(" OR ");
+  const nowSql = `TIMESTAMP '${new Date(now).toISOString().replace("T", " ").replace("Z", "")}'`;
+  return [
+    sqlCheck({ table: hour, kind: "volume", name: "lake rows = counted + rejected", sql: `SELECT ABS(h.lake_rows - h.rejected - COALESCE((SELECT SUM(visits + cart_adds) FROM ${rollup}), 0)) AS n FROM ${hour} AS h` }),
+    sqlCheck({ table: rollup, kind: "schema", name: "no null keys", sql: `SELECT COUNT(*) AS n FROM ${rollup} WHERE ${blank}` }),
+    sqlCheck({ table: hour, kind: "freshness", name: "no timestamps in the future", sql: `SELECT COUNT(*) AS n FROM ${hour} WHERE max_event_time >= ${nowSql} OR max_event_time >= @end OR max_event_time < @start` }),
+    acceptedValues({ table: rollup, column: "state", values: [...STATE_NAMES], name: "states from the known list" }),
+  ];
+}
 
 export interface QualityResult {
   check: string;

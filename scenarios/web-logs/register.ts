@@ -1,5 +1,5 @@
 /** What the web-logs scenario adds to the `workbook` command (loaded by bin/workbook.js). */
-import { registerDag, registerData, type CommandFn } from "../../lib/cli/registry";
+import { registerDag, registerData, registerQuality, type CommandFn } from "../../lib/cli/registry";
 
 registerData({
   kind: "weblogs",
@@ -13,4 +13,9 @@ registerDag({
   scenario: "web-logs",
   description: "Web logs: each closed hour of the lake -> visits and cart additions -> quality checks -> the warehouse (hourly)",
   load: () => (require("./dags") as typeof import("./dags")).webLogsDag(),
+});
+
+registerQuality({
+  scenario: "web-logs",
+  load: () => (require("./quality") as typeof import("./quality")).webLogsChecks(Date.now()),
 });
