@@ -124,7 +124,7 @@ export async function checkBackends(): Promise<BackendCheck[]> {
     await attempt("PostgreSQL", cfg.sql.kind === "pglite" ? "PGlite" : "PostgreSQL server (DATABASE_URL)", cfg.sql.kind === "pglite" ? "embedded" : "configured", sqlCheck),
     {
       part: "Jobs", engine: cfg.jobRunner.runner === "local" ? `local worker pool (${cfg.jobRunner.workers} workers)` : `Dataproc ${cfg.jobRunner.project}/${cfg.jobRunner.region}`,
-      mode: cfg.jobRunner.runner === "local" ? "embedded" : "configured", version: `node ${process.version}`, check: "not run here (see 01-image-kmeans)", ok: true,
+      mode: cfg.jobRunner.runner === "local" ? "embedded" : "configured", version: `node ${process.version}`, check: "not run here (see 02-image-kmeans)", ok: true,
     },
   ];
 }

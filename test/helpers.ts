@@ -229,7 +229,7 @@ export async function executedCopy(notebook: string, waitMs: number): Promise<st
   const stem = path.basename(notebook).replace(/\.ipynb$/, "");
   const files = (process.env.TEST_FILES ?? "").split(path.delimiter);
   const testFile = files.find((f) => path.basename(f) === `${stem}.test.js`);
-  // only a test that leaves a copy is waited for (03's test runs on a temporary ratings file, so the browser runs 03 itself)
+  // only a test that leaves a copy is waited for (05's test runs on a temporary ratings file, so the browser runs 05 itself)
   if (!dir || !testFile || !callsKeepExecuted(fs.readFileSync(testFile, "utf8"))) return undefined;
   const file = path.join(dir, `${stem}.ipynb`);
   const deadline = Date.now() + waitMs;

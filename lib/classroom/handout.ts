@@ -26,7 +26,7 @@ export interface HandoutExercise {
 }
 
 export interface HandoutNotebook {
-  /** The notebook's file name, e.g. "08-football-sql.ipynb" (learners may rename their copy; the stamp keeps this). */
+  /** The notebook's file name, e.g. "01-football-sql.ipynb" (learners may rename their copy; the stamp keeps this). */
   notebook: string;
   exercises: HandoutExercise[];
 }
@@ -129,7 +129,7 @@ export function readManifest(dirOrFile: string): HandoutManifest {
 
 /** Writes the learner copies and handout.json; returns the manifest. */
 export async function handout(options: HandoutOptions): Promise<HandoutManifest> {
-  if (options.notebooks.length === 0) throw new WorkbookError("INPUT_MISSING", "No notebooks to hand out; name them, e.g. `workbook handout notebooks/08-football-sql.ipynb --out handout`.");
+  if (options.notebooks.length === 0) throw new WorkbookError("INPUT_MISSING", "No notebooks to hand out; name them, e.g. `workbook handout notebooks/01-football-sql.ipynb --out handout`.");
   const sources = options.notebooks.map((file) => {
     const nb = readNotebook(file);
     if (!inspectNotebookParameters(nb).some((p) => p.name === "solutions")) {

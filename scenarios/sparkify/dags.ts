@@ -50,7 +50,7 @@ interface Resources {
   close(): Promise<void>;
 }
 
-/** The DAG's documentation (Airflow's doc_md in the export): the cluster's lifecycle, as notebook 04 tells it. */
+/** The DAG's documentation (Airflow's doc_md in the export): the cluster's lifecycle, as notebook 03 tells it. */
 export const SPARKIFY_DOC = [
   "Sparkify's ETL for one month: the raw song and event logs in the lake become a star schema in the warehouse and the lake.",
   "",

@@ -36,7 +36,7 @@ const missing = !jupyterOk ? "Jupyter Notebook is not installed (apt-get install
  * set for every notebook that declares it, so the exercises run to "Correct" in the browser too.
  */
 const SMALL: Record<string, Record<string, string | number | boolean>> = {
-  "04-sparkify-star-schema.ipynb": { days: 5, events: 1000, songs: 60, users: 10 },
+  "03-sparkify-star-schema.ipynb": { days: 5, events: 1000, songs: 60, users: 10 },
   "09-sql-to-neural-net.ipynb": { epochs: 20 },
 };
 
@@ -134,8 +134,8 @@ async function closeAndHalt(page: Page): Promise<void> {
  * one of them (test/notebooks/variants.test.ts checks it), the two about equally long.
  */
 export const BROWSER_HALVES: readonly [string[], string[]] = [
-  ["00-welcome.ipynb", "02-web-logs.ipynb", "07-traffic-outliers.ipynb", "08-football-sql.ipynb", "09-sql-to-neural-net.ipynb"],
-  ["01-image-kmeans.ipynb", "03-netflix-ratings.ipynb", "04-sparkify-star-schema.ipynb", "05-artmosphere.ipynb", "06-lambda-url-counts.ipynb"],
+  ["00-welcome.ipynb", "04-web-logs.ipynb", "06-traffic-outliers.ipynb", "01-football-sql.ipynb", "09-sql-to-neural-net.ipynb"],
+  ["02-image-kmeans.ipynb", "05-netflix-ratings.ipynb", "03-sparkify-star-schema.ipynb", "08-artmosphere.ipynb", "07-lambda-url-counts.ipynb"],
 ];
 
 /** Runs the browser test over `notebooks` (file names in notebooks/); `messages`: also the 2,000-line cell. */

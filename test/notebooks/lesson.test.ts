@@ -45,7 +45,7 @@ test("lessonLint finds a wall of text, a long table cell, a machine path and std
 
 test("withProbe appends a cell recording each exercise and one cell per suggested call", (t) => {
   const dir = tempDir(t);
-  const nb = path.join(projectRoot, "notebooks", "08-football-sql.ipynb");
+  const nb = path.join(projectRoot, "notebooks", "01-football-sql.ipynb");
   const probe = JSON.parse(fs.readFileSync(withProbe(nb, dir), "utf8")) as { cells: { id: string; source: string }[] };
   const keys = exerciseKeys(JSON.parse(fs.readFileSync(nb, "utf8")));
   assert.deepEqual(keys, ["points", "goallessDraws", "championLuck"]);

@@ -58,7 +58,7 @@ export const VARIANTS: Record<string, Variant> = {
       assert.equal(s.backends_ok, s.backends_checked);
     },
   },
-  "01-image-kmeans.ipynb": {
+  "02-image-kmeans.ipynb": {
     title: "without solutions: a file that is not an image is rejected",
     async prepare(dir) {
       const notImage = path.join(dir, "notes.png");
@@ -70,7 +70,7 @@ export const VARIANTS: Record<string, Variant> = {
       notAttempted(s, text);
     },
   },
-  "02-web-logs.ipynb": {
+  "04-web-logs.ipynb": {
     title: "without solutions, on the user's own log file (hand-made, answers worked out by hand)",
     prepare: async () => ({ parameters: { logsPath: WEB_LOGS_FILE } }),
     check(s, text) {
@@ -80,7 +80,7 @@ export const VARIANTS: Record<string, Variant> = {
       notAttempted(s, text);
     },
   },
-  "03-netflix-ratings.ipynb": {
+  "05-netflix-ratings.ipynb": {
     title: "instances = 2: two processor processes in one consumer group write the same results as the batch",
     async prepare(dir) {
       const target = sqlTarget();
@@ -108,7 +108,7 @@ export const VARIANTS: Record<string, Variant> = {
       notAttempted(s, text);
     },
   },
-  "04-sparkify-star-schema.ipynb": {
+  "03-sparkify-star-schema.ipynb": {
     title: "a failing step: the run fails, teardown still deletes the cluster, Run All completes",
     prepare: async () => ({ parameters: { days: 5, events: 1000, songs: 60, users: 10, failAt: "build_star_schema" } }),
     check(s, text) {
@@ -118,7 +118,7 @@ export const VARIANTS: Record<string, Variant> = {
       notAttempted(s, text);
     },
   },
-  "05-artmosphere.ipynb": {
+  "08-artmosphere.ipynb": {
     title: "without solutions, on the user's own catalogue (hand-made, answers worked out by hand), another day",
     prepare: async () => ({ parameters: { cataloguePath: CATALOGUE_DIR, eventsPerSecond: 30, duration: 3, query: CATALOGUE_BY_HAND.query, day: "2016-02-05" } }),
     check(s, text) {
@@ -129,7 +129,7 @@ export const VARIANTS: Record<string, Variant> = {
       notAttempted(s, text);
     },
   },
-  "06-lambda-url-counts.ipynb": {
+  "07-lambda-url-counts.ipynb": {
     title: "without the bug and without solutions, on the user's own tweets (API shape, hand-made, answers worked out by hand): nothing to fix",
     prepare: async () => ({ parameters: { tweetsPath: TWEETS_FILE, bug: false, speed: 0, blockSize: 4 } }), // 12 tweets: blocks of 4, so the batch covers them all
     check(s, text) {
@@ -140,7 +140,7 @@ export const VARIANTS: Record<string, Variant> = {
       notAttempted(s, text);
     },
   },
-  "07-traffic-outliers.ipynb": {
+  "06-traffic-outliers.ipynb": {
     title: "without solutions, one airport, the naive detector",
     prepare: async () => ({ parameters: { airports: "LAX", chartAirport: "LAX", detector: "rolling-z", speed: 0 } }),
     check(s, text) {
@@ -149,7 +149,7 @@ export const VARIANTS: Record<string, Variant> = {
       notAttempted(s, text);
     },
   },
-  "08-football-sql.ipynb": {
+  "01-football-sql.ipynb": {
     title: "without solutions, another season and division",
     prepare: async () => ({ parameters: { season: "2013-14", division: "Serie A", top: 3 } }),
     check(s, text) {

@@ -23,9 +23,9 @@ test("submissions: notebook files, folders at any depth, other files as not note
   };
   put("alice.ipynb");
   put("alice (2).ipynb");
-  put("bob/attempt-1/08-football-sql.ipynb");
+  put("bob/attempt-1/01-football-sql.ipynb");
   put("bob/readme.txt");
-  put("bob/.ipynb_checkpoints/08-football-sql-checkpoint.ipynb");
+  put("bob/.ipynb_checkpoints/01-football-sql-checkpoint.ipynb");
   put("carol.pdf");
   put(".DS_Store");
   put("__MACOSX/alice.ipynb");
@@ -34,7 +34,7 @@ test("submissions: notebook files, folders at any depth, other files as not note
   assert.deepEqual(found, [
     ["alice", "alice (2).ipynb", ""],
     ["alice", "alice.ipynb", ""],
-    ["bob", "bob/attempt-1/08-football-sql.ipynb", ""],
+    ["bob", "bob/attempt-1/01-football-sql.ipynb", ""],
     ["carol", "carol.pdf", "not a notebook (not a .ipynb file)"],
     ["dan", "dan", "a folder without any .ipynb file"],
   ]);

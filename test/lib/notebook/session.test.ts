@@ -172,7 +172,7 @@ const work = await startOnce("endless stream", () => { const timer = setInterval
   assert.equal(after.status, "ok", after.stderr);
   assert.equal(after.stdout.trim(), "stops=2");
 
-  // a job (notebook 01's): the stop button ends its worker process, and the line says so. A server
+  // a job (notebook 02's): the stop button ends its worker process, and the line says so. A server
   // that never answers holds the worker inside its one image until then.
   const sockets = new Set<net.Socket>();
   const silent = net.createServer((s) => { sockets.add(s); s.on("close", () => sockets.delete(s)).resume(); }); // read, never answer

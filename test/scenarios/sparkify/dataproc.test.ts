@@ -201,14 +201,14 @@ test("an existing cluster (DATAPROC_CLUSTER) given to createCluster gets the job
   assert.equal(dataproc.clusters.get(OTHER)?.state, "RUNNING");
 });
 
-test("the Airflow export of sparkify_etl and notebook 04 tell the same cluster lifecycle", { timeout: 60_000 }, (t) => {
+test("the Airflow export of sparkify_etl and notebook 03 tell the same cluster lifecycle", { timeout: 60_000 }, (t) => {
   const phrases = ["creates one cluster for the run, named `sparkify-<run id>`", "one Dataproc cluster", "`clean_events` and `stage_songs` submit their jobs to that cluster",
     "deletes that cluster and only it, by name and UUID", "`all_done`", "failed or stopped run", "`DATAPROC_CLUSTER`", "the cluster's name travels in `create_cluster`'s XCom"];
-  const notebook = JSON.parse(fs.readFileSync(path.join(projectRoot, "notebooks", "04-sparkify-star-schema.ipynb"), "utf8")) as { cells: { cell_type: string; source: string[] }[] };
+  const notebook = JSON.parse(fs.readFileSync(path.join(projectRoot, "notebooks", "03-sparkify-star-schema.ipynb"), "utf8")) as { cells: { cell_type: string; source: string[] }[] };
   const text = notebook.cells.filter((c) => c.cell_type === "markdown").map((c) => c.source.join("")).join("\n");
   for (const p of phrases) {
     assert.ok(SPARKIFY_DOC.includes(p), `the DAG's doc says ${p}`);
-    assert.ok(text.includes(p), `notebook 04 says ${p}`);
+    assert.ok(text.includes(p), `notebook 03 says ${p}`);
   }
   if (!hasPython) return t.skip("python3 is not installed");
   const dir = tempDir(t);

@@ -8,15 +8,15 @@ import { readScraps } from "../../lib/scraps";
 import { checkLesson, withProbe } from "./lesson";
 import { checkCommittedNotebook, checkNbformat, keepExecuted, tempDir } from "../helpers";
 
-const notebook = path.join(projectRoot, "notebooks", "08-football-sql.ipynb");
+const notebook = path.join(projectRoot, "notebooks", "01-football-sql.ipynb");
 
-test("08-football-sql runs through workbook run: every record is a match or rejected with a reason, the exponent is football's, the exercises are solvable", { timeout: 300_000 }, async (t) => {
+test("01-football-sql runs through workbook run: every record is a match or rejected with a reason, the exponent is football's, the exercises are solvable", { timeout: 300_000 }, async (t) => {
   const dir = tempDir(t);
   const output = path.join(dir, "08.ipynb");
   const result = await runNotebook({ input: withProbe(notebook, dir), cwd: path.dirname(notebook), output, parameters: { solutions: true }, progressBar: false, env: { WORKBOOK_HOME: path.join(dir, "home"), DATABASE_URL: "" } }); // the warehouse in the temp home
   assert.equal(result.status, "completed", result.error);
   await checkLesson(t, output, [dir]); // the lesson checks; takes the probe cells out of the copy
-  keepExecuted(output, "08-football-sql.ipynb"); // the browser test of this run opens this copy instead of running the notebook again
+  keepExecuted(output, "01-football-sql.ipynb"); // the browser test of this run opens this copy instead of running the notebook again
   const s = readScraps(output);
   assert.equal((s.matches as number) + (s.rejected as number), s.input_records);
   assert.equal(s.input_records, 6508 + 5, "football.json and the five planted records");
@@ -36,7 +36,7 @@ test("08-football-sql runs through workbook run: every record is a match or reje
   await checkNbformat(t, output);
 });
 
-test("08-football-sql is committed without outputs, as nbformat 4.5 on the tslab kernel, with its parameters and exercises", () => {
+test("01-football-sql is committed without outputs, as nbformat 4.5 on the tslab kernel, with its parameters and exercises", () => {
   const { nb, parameters: params, source } = checkCommittedNotebook(notebook);
   assert.equal(nb.metadata.kernelspec.display_name, "TypeScript");
   const ids = nb.cells.map((c) => c.id);

@@ -9,7 +9,7 @@ import { checkLesson, withProbe } from "./lesson";
 import { checkCommittedNotebook, checkNbformat, keepExecuted, tempDir } from "../helpers";
 import { ratingsWithBadRecords } from "./variants";
 
-const notebook = path.join(projectRoot, "notebooks", "03-netflix-ratings.ipynb");
+const notebook = path.join(projectRoot, "notebooks", "05-netflix-ratings.ipynb");
 
 /** The late rating is late in the stream and in the batch, and read = counted + late + rejected. */
 function assertLateAndBalanced(scraps: Record<string, unknown>): void {
@@ -18,10 +18,10 @@ function assertLateAndBalanced(scraps: Record<string, unknown>): void {
   assert.equal(scraps.counts_balanced, true);
 }
 
-test("03-netflix-ratings runs through workbook run in mode C: windows, anomalies and rejected records are glued and the stream equals the batch", { timeout: 240_000 }, async (t) => {
+test("05-netflix-ratings runs through workbook run in mode C: windows, anomalies and rejected records are glued and the stream equals the batch", { timeout: 240_000 }, async (t) => {
   const dir = tempDir(t);
   const ratings = ratingsWithBadRecords(dir);
-  const output = path.join(dir, "03-netflix-ratings.ipynb");
+  const output = path.join(dir, "05-netflix-ratings.ipynb");
   const result = await runNotebook({
     input: withProbe(notebook, dir), // with the lesson probe (./lesson.ts)
     cwd: path.dirname(notebook),
@@ -32,7 +32,7 @@ test("03-netflix-ratings runs through workbook run in mode C: windows, anomalies
   });
   assert.equal(result.status, "completed", result.error);
   await checkLesson(t, output, [dir]); // the lesson checks; takes the probe cells out of the copy
-  keepExecuted(output, "03-netflix-ratings.ipynb"); // the browser test of this run opens this copy (its second run, instances = 2, is in test/notebooks/variants.ts)
+  keepExecuted(output, "05-netflix-ratings.ipynb"); // the browser test of this run opens this copy (its second run, instances = 2, is in test/notebooks/variants.ts)
   const scraps = readScraps(output);
   assert.equal(scraps.rejected, 2);
   assertLateAndBalanced(scraps);
@@ -48,7 +48,7 @@ test("03-netflix-ratings runs through workbook run in mode C: windows, anomalies
   await checkNbformat(t, output);
 });
 
-test("03-netflix-ratings is committed without outputs, as nbformat 4.5 on the tslab kernel, with its parameters", () => {
+test("05-netflix-ratings is committed without outputs, as nbformat 4.5 on the tslab kernel, with its parameters", () => {
   const { parameters: params } = checkCommittedNotebook(notebook);
   for (const name of ["ratings", "titles", "mode", "windowDays", "minRatings", "minMean", "speed", "instances"]) assert.match(params, new RegExp(`let ${name} = `));
 });

@@ -8,18 +8,18 @@ import { readScraps } from "../../lib/scraps";
 import { checkLesson, withProbe } from "./lesson";
 import { checkCommittedNotebook, checkNbformat, keepExecuted, stderrOutputs, tempDir } from "../helpers";
 
-const notebook = path.join(projectRoot, "notebooks", "05-artmosphere.ipynb");
+const notebook = path.join(projectRoot, "notebooks", "08-artmosphere.ipynb");
 
 /** The stderr stream outputs of an executed notebook (the browser test fails on any). */
 const small = { artworks: 1000, artists: 400, eventsPerSecond: 30, duration: 6 };
 
-test("05-artmosphere runs through workbook run: search hits, similar pairs, stream windows equal to the batch, a map, every rejected line counted, the exercises solvable", { timeout: 300_000 }, async (t) => {
+test("08-artmosphere runs through workbook run: search hits, similar pairs, stream windows equal to the batch, a map, every rejected line counted, the exercises solvable", { timeout: 300_000 }, async (t) => {
   const dir = tempDir(t);
   const output = path.join(dir, "05.ipynb");
   const result = await runNotebook({ input: withProbe(notebook, dir), cwd: path.dirname(notebook), output, parameters: { ...small, solutions: true }, progressBar: false, env: { WORKBOOK_HOME: path.join(dir, "home"), DATABASE_URL: "" } });
   assert.equal(result.status, "completed", result.error);
   await checkLesson(t, output, [dir]); // the lesson checks; takes the probe cells out of the copy
-  keepExecuted(output, "05-artmosphere.ipynb"); // the browser test of this run opens this copy instead of running the notebook again
+  keepExecuted(output, "08-artmosphere.ipynb"); // the browser test of this run opens this copy instead of running the notebook again
   const s = readScraps(output);
   assert.equal(s.artworks_indexed, 1000);
   assert.equal(s.search_mode, "full-text");
@@ -42,7 +42,7 @@ test("05-artmosphere runs through workbook run: search hits, similar pairs, stre
   await checkNbformat(t, output);
 });
 
-test("05-artmosphere is committed without outputs, as nbformat 4.5 on the tslab kernel, with its parameters and exercises", () => {
+test("08-artmosphere is committed without outputs, as nbformat 4.5 on the tslab kernel, with its parameters and exercises", () => {
   const { nb, parameters: params, source } = checkCommittedNotebook(notebook);
   // classroom rules (issue 16): resources opened once and left open, long work started once and interruptible
   assert.match(source, /openOnce\("lake"/);

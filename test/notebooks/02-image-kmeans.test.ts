@@ -10,11 +10,11 @@ import { makeSampleImages, sampleImages } from "../../scenarios/image-kmeans/sam
 import { checkLesson, withProbe } from "./lesson";
 import { checkCommittedNotebook, checkNbformat, keepExecuted, tempDir } from "../helpers";
 
-test("01-image-kmeans runs through workbook run on its default samples: the corrupt and the missing image are rejected with reasons, the warehouse is queried, the exercises are solvable", { timeout: 240_000 }, async (t) => {
+test("02-image-kmeans runs through workbook run on its default samples: the corrupt and the missing image are rejected with reasons, the warehouse is queried, the exercises are solvable", { timeout: 240_000 }, async (t) => {
   const dir = tempDir(t);
-  const output = path.join(dir, "01-image-kmeans.ipynb");
+  const output = path.join(dir, "02-image-kmeans.ipynb");
   const result = await runNotebook({
-    input: withProbe(path.join(projectRoot, "notebooks", "01-image-kmeans.ipynb"), dir), // with the lesson probe (./lesson.ts)
+    input: withProbe(path.join(projectRoot, "notebooks", "02-image-kmeans.ipynb"), dir), // with the lesson probe (./lesson.ts)
     cwd: path.join(projectRoot, "notebooks"),
     output,
     parameters: { k: 3, resize: 40, runner: "local", solutions: true },
@@ -24,7 +24,7 @@ test("01-image-kmeans runs through workbook run on its default samples: the corr
   });
   assert.equal(result.status, "completed", result.error);
   await checkLesson(t, output, [dir]); // the lesson checks; takes the probe cells out of the copy
-  keepExecuted(output, "01-image-kmeans.ipynb"); // the browser test of this run opens this copy instead of running the notebook again
+  keepExecuted(output, "02-image-kmeans.ipynb"); // the browser test of this run opens this copy instead of running the notebook again
   const scraps = readScraps(output);
   assert.equal(scraps.images_processed, 12);
   assert.equal(scraps.images_rejected, 2, "the samples include a corrupt and a missing image");
@@ -40,7 +40,7 @@ test("01-image-kmeans runs through workbook run on its default samples: the corr
   await checkNbformat(t, output);
 });
 
-test("01-image-kmeans on set A, then set B the same day, then A again leaves |A| + |B| rows, each once", { timeout: 600_000 }, async (t) => {
+test("02-image-kmeans on set A, then set B the same day, then A again leaves |A| + |B| rows, each once", { timeout: 600_000 }, async (t) => {
   const dir = tempDir(t);
   const home = path.join(dir, "home");
   // A: three samples and late.png, missing the first time; B: three other images and notes.png, not an image.
@@ -52,7 +52,7 @@ test("01-image-kmeans on set A, then set B the same day, then A again leaves |A|
   const run = async (images: string[], name: string) => {
     const output = path.join(dir, `${name}.ipynb`);
     const result = await runNotebook({
-      input: path.join(projectRoot, "notebooks", "01-image-kmeans.ipynb"),
+      input: path.join(projectRoot, "notebooks", "02-image-kmeans.ipynb"),
       output,
       parameters: { images, k: 3, resize: 40, runner: "local" },
       progressBar: false,
@@ -75,8 +75,8 @@ test("01-image-kmeans on set A, then set B the same day, then A again leaves |A|
   assert.deepEqual(rejected.rows, [{ uri: notImage }]);
 });
 
-test("01-image-kmeans is committed without outputs, as nbformat 4.5 on the tslab kernel", () => {
-  const { nb, parameters } = checkCommittedNotebook(path.join(projectRoot, "notebooks", "01-image-kmeans.ipynb"));
+test("02-image-kmeans is committed without outputs, as nbformat 4.5 on the tslab kernel", () => {
+  const { nb, parameters } = checkCommittedNotebook(path.join(projectRoot, "notebooks", "02-image-kmeans.ipynb"));
   assert.equal(nb.metadata.kernelspec.language, "typescript");
   for (const name of ["images", "k", "resize", "runner", "solutions"]) assert.match(parameters, new RegExp(`let ${name}\\b`));
 });

@@ -9,11 +9,11 @@ import { generateWebLogs } from "../../scenarios/web-logs/generate";
 import { checkLesson, withProbe } from "./lesson";
 import { checkCommittedNotebook, checkNbformat, keepExecuted, stderrOutputs, tempDir } from "../helpers";
 
-const notebook = path.join(projectRoot, "notebooks", "02-web-logs.ipynb");
+const notebook = path.join(projectRoot, "notebooks", "04-web-logs.ipynb");
 
 /** The stderr stream outputs of an executed notebook (the browser test fails on any). */
 
-test("02-web-logs runs through workbook run: every line accounted for, hours loaded and re-run for late data, warehouse = recomputation over the lake, exercises solvable", { timeout: 300_000 }, async (t) => {
+test("04-web-logs runs through workbook run: every line accounted for, hours loaded and re-run for late data, warehouse = recomputation over the lake, exercises solvable", { timeout: 300_000 }, async (t) => {
   const dir = tempDir(t);
   const output = path.join(dir, "02.ipynb");
   const params = { hours: 3, eventsPerHour: 800, seed: 5, solutions: true };
@@ -22,7 +22,7 @@ test("02-web-logs runs through workbook run: every line accounted for, hours loa
   t.diagnostic(`notebook ran in ${Date.now() - began} ms`);
   assert.equal(result.status, "completed", result.error);
   await checkLesson(t, output, [dir]); // the lesson checks; takes the probe cells out of the copy
-  keepExecuted(output, "02-web-logs.ipynb"); // the browser test of this run opens this copy instead of running the notebook again
+  keepExecuted(output, "04-web-logs.ipynb"); // the browser test of this run opens this copy instead of running the notebook again
   const s = readScraps(output);
   const truth = generateWebLogs({ hours: 3, eventsPerHour: 800, seed: 5 }).truth;
   assert.equal(s.events, truth.lines);
@@ -43,7 +43,7 @@ test("02-web-logs runs through workbook run: every line accounted for, hours loa
   await checkNbformat(t, output);
 });
 
-test("02-web-logs is committed without outputs, as nbformat 4.5 on the tslab kernel, with its parameters and exercises", () => {
+test("04-web-logs is committed without outputs, as nbformat 4.5 on the tslab kernel, with its parameters and exercises", () => {
   const { nb, parameters: params, source } = checkCommittedNotebook(notebook);
   // classroom rules (issue 16): resources opened once and left open, long work started once and interruptible
   assert.match(source, /openOnce\("lake"/);

@@ -9,7 +9,7 @@ import { readScraps } from "../../lib/scraps";
 import { checkLesson, withProbe } from "./lesson";
 import { checkCommittedNotebook, checkNbformat, keepExecuted, stderrOutputs, tempDir } from "../helpers";
 
-const notebook = path.join(projectRoot, "notebooks", "06-lambda-url-counts.ipynb");
+const notebook = path.join(projectRoot, "notebooks", "07-lambda-url-counts.ipynb");
 
 /** The stderr stream outputs of an executed notebook (the browser test fails on any). */
 // One work folder for both runs (one after the other): the second opens the PGlite folder the first
@@ -18,14 +18,14 @@ const notebook = path.join(projectRoot, "notebooks", "06-lambda-url-counts.ipynb
 const home = fs.mkdtempSync(path.join(os.tmpdir(), "nb06-home-"));
 after(() => fs.rmSync(home, { recursive: true, force: true }));
 
-test("06-lambda-url-counts runs through workbook run with the bug: merged = recompute, the recompute merges the split URLs, kappa agrees, the exercises are solvable", { timeout: 300_000 }, async (t) => {
+test("07-lambda-url-counts runs through workbook run with the bug: merged = recompute, the recompute merges the split URLs, kappa agrees, the exercises are solvable", { timeout: 300_000 }, async (t) => {
   const dir = tempDir(t);
   const output = path.join(dir, "06.ipynb");
   const started = Date.now();
   const result = await runNotebook({ input: withProbe(notebook, dir), cwd: path.dirname(notebook), output, parameters: { solutions: true }, progressBar: false, env: { WORKBOOK_HOME: home, DATABASE_URL: "" } });
   assert.equal(result.status, "completed", result.error);
   await checkLesson(t, output, [dir]); // the lesson checks; takes the probe cells out of the copy
-  keepExecuted(output, "06-lambda-url-counts.ipynb"); // the browser test of this run opens this copy instead of running the notebook again
+  keepExecuted(output, "07-lambda-url-counts.ipynb"); // the browser test of this run opens this copy instead of running the notebook again
   t.diagnostic(`notebook ran in ${Math.round((Date.now() - started) / 1000)} s`);
   const s = readScraps(output);
   assert.equal(s.tweets, 600, "100 tweets an hour for 6 hours");
@@ -49,7 +49,7 @@ test("06-lambda-url-counts runs through workbook run with the bug: merged = reco
   await checkNbformat(t, output);
 });
 
-test("06-lambda-url-counts is committed without outputs, as nbformat 4.5 on the tslab kernel, with its parameters, exercises and scraps", () => {
+test("07-lambda-url-counts is committed without outputs, as nbformat 4.5 on the tslab kernel, with its parameters, exercises and scraps", () => {
   const { nb, parameters: params, source } = checkCommittedNotebook(notebook);
   // classroom rules (issue 16): resources opened once and left open, long work started once and interruptible
   assert.match(source, /openOnce\("lake"/);

@@ -8,7 +8,7 @@ import { readScraps } from "../../lib/scraps";
 import { checkLesson, withProbe } from "./lesson";
 import { checkCommittedNotebook, checkNbformat, keepExecuted, stderrOutputs, tempDir } from "../helpers";
 
-const notebook = path.join(projectRoot, "notebooks", "07-traffic-outliers.ipynb");
+const notebook = path.join(projectRoot, "notebooks", "06-traffic-outliers.ipynb");
 
 /** The stderr stream outputs of an executed notebook (the browser test fails on any). */
 
@@ -18,14 +18,14 @@ const notebook = path.join(projectRoot, "notebooks", "07-traffic-outliers.ipynb"
 // are real events of the real series, which are not labelled), median delay 1 hour, rolling z-score
 // recall 0.08. The floors leave room for one more missed anomaly (recall >= 0.75) and a fifth fewer
 // true alerts (precision >= 0.25) before a change to the detector is called a regression.
-test("07-traffic-outliers runs through workbook run: the stream finds the injected anomalies above the floors, the naive score does not, bad records are dead letters, the exercises are solvable", { timeout: 300_000 }, async (t) => {
+test("06-traffic-outliers runs through workbook run: the stream finds the injected anomalies above the floors, the naive score does not, bad records are dead letters, the exercises are solvable", { timeout: 300_000 }, async (t) => {
   const dir = tempDir(t);
   const output = path.join(dir, "07.ipynb");
   const began = Date.now();
   const result = await runNotebook({ input: withProbe(notebook, dir), cwd: path.dirname(notebook), output, parameters: { solutions: true }, progressBar: false, env: { WORKBOOK_HOME: path.join(dir, "home"), DATABASE_URL: "" } });
   assert.equal(result.status, "completed", result.error);
   await checkLesson(t, output, [dir]); // the lesson checks; takes the probe cells out of the copy
-  keepExecuted(output, "07-traffic-outliers.ipynb"); // the browser test of this run opens this copy instead of running the notebook again
+  keepExecuted(output, "06-traffic-outliers.ipynb"); // the browser test of this run opens this copy instead of running the notebook again
   t.diagnostic(`notebook ran in ${((Date.now() - began) / 1000).toFixed(1)} s`);
   const s = readScraps(output);
   assert.equal(s.points, 3 * 4345, "3 airports x 4345 hours (2001-01-01 00:00 to 2001-07-01 00:00, both included)");
@@ -51,7 +51,7 @@ test("07-traffic-outliers runs through workbook run: the stream finds the inject
   await checkNbformat(t, output);
 });
 
-test("07-traffic-outliers is committed without outputs, as nbformat 4.5 on the tslab kernel, with its parameters and exercises", () => {
+test("06-traffic-outliers is committed without outputs, as nbformat 4.5 on the tslab kernel, with its parameters and exercises", () => {
   const { nb, parameters: params, source } = checkCommittedNotebook(notebook);
   // classroom rules (issue 16): resources opened once and left open, long work started once and interruptible
   assert.match(source, /openOnce\("warehouse"/);

@@ -8,15 +8,15 @@ import { readScraps } from "../../lib/scraps";
 import { checkLesson, withProbe } from "./lesson";
 import { checkCommittedNotebook, checkNbformat, keepExecuted, tempDir } from "../helpers";
 
-const notebook = path.join(projectRoot, "notebooks", "04-sparkify-star-schema.ipynb");
+const notebook = path.join(projectRoot, "notebooks", "03-sparkify-star-schema.ipynb");
 
-test("04-sparkify-star-schema runs its DAG through workbook run: the star schema matches the generator's ledger, checks pass, the cluster is deleted, the exercises are solvable", { timeout: 300_000 }, async (t) => {
+test("03-sparkify-star-schema runs its DAG through workbook run: the star schema matches the generator's ledger, checks pass, the cluster is deleted, the exercises are solvable", { timeout: 300_000 }, async (t) => {
   const dir = tempDir(t);
   const output = path.join(dir, "04.ipynb");
   const result = await runNotebook({ input: withProbe(notebook, dir), cwd: path.dirname(notebook), output, parameters: { days: 10, events: 3000, songs: 120, users: 25, seed: 3, solutions: true }, progressBar: false, env: { WORKBOOK_HOME: path.join(dir, "home"), DATABASE_URL: "" } }); // PGlite in the temp home: DAG runs of other tests do not mix in
   assert.equal(result.status, "completed", result.error);
   await checkLesson(t, output, [dir]); // the lesson checks; takes the probe cells out of the copy
-  keepExecuted(output, "04-sparkify-star-schema.ipynb"); // the browser test of this run opens this copy instead of running the notebook again
+  keepExecuted(output, "03-sparkify-star-schema.ipynb"); // the browser test of this run opens this copy instead of running the notebook again
   const s = readScraps(output);
   assert.equal(s.dag_state, "success");
   assert.equal(s.songplays, s.expected_songplays);
@@ -34,7 +34,7 @@ test("04-sparkify-star-schema runs its DAG through workbook run: the star schema
   await checkNbformat(t, output);
 });
 
-test("04-sparkify-star-schema is committed without outputs, as nbformat 4.5 on the tslab kernel, with its parameters and exercises", () => {
+test("03-sparkify-star-schema is committed without outputs, as nbformat 4.5 on the tslab kernel, with its parameters and exercises", () => {
   const { parameters: params, source } = checkCommittedNotebook(notebook);
   for (const name of ["songData", "logData", "days", "events", "songs", "users", "runner", "failAt", "solutions"]) assert.match(params, new RegExp(`let ${name}\\b`));
   assert.equal((source.match(/PLACEHOLDER;/g) ?? []).length, 3, "three exercises with placeholders");
