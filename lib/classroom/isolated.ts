@@ -77,6 +77,9 @@ export async function runIsolated(options: IsolatedRunOptions): Promise<Isolated
       cwd: options.workDir, env: { WORKBOOK_HOME: options.workDir, WORKBOOK_GRADE_KEY: gradeKey },
       signal: controller.signal, progressBar: false, stderr: sink, stdout: sink,
       executionTimeout: options.timeoutSeconds, startTimeout: 60, onKernelStarted: startClock,
+      // a grading machine runs many kernels at once: a late "idle" must not fail a learner (a lost one
+      // still ends at the time limit)
+      iopubTimeout: 30,
     });
     const seconds = (Date.now() - started) / 1000;
     if (timedOut) return { status: "timeout", seconds, gradeKey, notebook: result.notebook, error: `did not finish within ${options.timeoutSeconds} s` };

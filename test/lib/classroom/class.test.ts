@@ -68,7 +68,9 @@ test("a class of 33 submissions is graded as planted: every status, bad files, t
   const rows = parseCsv(fs.readFileSync(path.join(out, "gradebook.csv"), "utf8"));
   const got = new Map(rows.map((r) => [JSON.stringify([r.learner, r.notebook, r.exercise]), { status: r.status, ...(r.category ? { category: r.category } : {}) }]));
   const lines = (m: Map<string, Planted>) => [...m.entries()].map(([k, p]) => `${(JSON.parse(k) as string[]).join(" | ")} -> ${p.status}${p.category ? ` (${p.category})` : ""}`).sort();
-  assert.deepEqual(lines(got), lines(planted));
+  // on a difference, say why each unexpected row came out as it did (its note)
+  const unexpected = rows.filter((r) => JSON.stringify(planted.get(JSON.stringify([r.learner, r.notebook, r.exercise]))?.status) !== JSON.stringify(r.status));
+  assert.deepEqual(lines(got), lines(planted), unexpected.map((r) => `${r.learner} ${r.exercise}: ${r.status} (${r.run_status}): ${r.note}`).join("\n"));
 
   const row = (learner: string, exercise = "sum-evens") => rows.find((r) => r.learner === learner && (r.exercise === exercise || r.exercise === ""))!;
   assert.equal(row("mia").run_status, "failed");
