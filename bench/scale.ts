@@ -24,7 +24,6 @@
  *
  * The stream part needs DATABASE_URL (instances in separate processes share one PostgreSQL server).
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -45,6 +44,7 @@ import type { ImageColoursRow } from "../scenarios/image-kmeans/job";
 import { makeSampleImages } from "../scenarios/image-kmeans/samples";
 import { IMAGE_JOB } from "../scenarios/image-kmeans/scenario";
 import { cpuGroups, processCpuMs, type CpuGroups, type CpuStat } from "./cgroups";
+import { startChild as startChildOf } from "./child";
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -58,20 +58,8 @@ const SIZES = arg("sizes", "1,2,4").split(",").map(Number);
 const PARTITIONS = 8;
 const GOALS: Record<number, number> = { 2: 1.8, 4: 3.2 };
 
-/** Runs this script as a child in a role; resolves with its first stdout line. */
-function startChild(args: string[]): { child: ChildProcess; ready: Promise<string>; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [__filename, "--child", ...args], { stdio: ["pipe", "pipe", "inherit"] });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  const ready = new Promise<string>((resolve, reject) => {
-    let text = "";
-    child.stdout!.on("data", (d: Buffer) => {
-      text += d.toString();
-      if (text.includes("\n")) resolve(text.slice(0, text.indexOf("\n")));
-    });
-    void exited.then((code) => reject(new Error(`child ${args[0]} exited with code ${code} before answering`)));
-  });
-  return { child, ready, exited };
-}
+/** Runs this script as a child process in a role; resolves with its first stdout line. */
+const startChild = (args: string[]) => startChildOf(__filename, args);
 
 async function child(role: string, args: string[]): Promise<void> {
   if (role === "broker") {

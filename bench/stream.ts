@@ -21,7 +21,7 @@
  * 6. The processor alone (engine, no Kafka) on 1 and 10 million generated ratings, each in a fresh
  *    process: events/s and peak RSS, and how both grow from 1 to 10 million.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -38,26 +38,15 @@ import { replayRatings } from "../scenarios/netflix/producer";
 import { readTitles } from "../scenarios/netflix/titles";
 import { batchRecompute } from "../scenarios/netflix/oracle";
 import { ratingLine } from "../scenarios/netflix/ratings";
+import { startChild as startChildOf } from "./child";
 
 const EVENTS = Number(process.argv[2] ?? 600_000);
 /** Messages per producer send. kafkajs groups a send's messages with a copy per message (quadratic), so
  * sends of about 1000 short messages (~25 KB, near Kafka's default batch.size of 16 KB) are fastest. */
 const SEND_BATCH = 1000;
 
-/** Runs this script as a child process in a role; resolves with its first stdout line (JSON). */
-function startChild(args: string[]): { child: ChildProcess; ready: Promise<string>; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [__filename, "--child", ...args], { stdio: ["pipe", "pipe", "inherit"] });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  const ready = new Promise<string>((resolve, reject) => {
-    let text = "";
-    child.stdout!.on("data", (d: Buffer) => {
-      text += d.toString();
-      if (text.includes("\n")) resolve(text.slice(0, text.indexOf("\n")));
-    });
-    void exited.then((code) => reject(new Error(`child ${args[0]} exited with code ${code} before answering`)));
-  });
-  return { child, ready, exited };
-}
+/** Runs this script as a child process in a role; resolves with its first stdout line. */
+const startChild = (args: string[]) => startChildOf(__filename, args);
 
 /** Child roles: the broker (until stdin closes) or the replay producer (prints its result). */
 async function child(role: string, args: string[]): Promise<void> {
