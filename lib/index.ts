@@ -49,9 +49,9 @@ export type { Dag, DagOptions, DagRun, TaskInstance, TaskState, TaskContext, Dat
 // Data quality: six kinds of check declared next to their table, run as SQL, recorded per run; a failed blocking check stops the load
 export {
   freshness, volume, columnsAre, notNull, acceptedValues, range, unique, references, drift, sqlCheck, QUALITY_KINDS,
-  warehouseTarget, postgresTarget, runChecks, validateChecks, assertChecks, checkInTask, qualityTask, psi, categoryShift, showScorecard, showCheckHistory,
+  warehouseTarget, postgresTarget, runChecks, validateChecks, assertChecks, checkInTask, qualityTask, psi, categoryShift, showScorecard, showCheckHistory, qualitySummary, glueQuality,
 } from "./quality";
-export type { QualityCheck, QualityKind, QualityTarget, QualityResult, QualityStatus, RunChecksOptions, QualityTaskOptions } from "./quality";
+export type { QualityCheck, QualityKind, QualityTarget, QualityResult, QualityStatus, RunChecksOptions, QualityTaskOptions, PlantedFault, QualitySummary } from "./quality";
 
 // Exercises that check themselves
 export { exercise, PLACEHOLDER } from "./teach";

@@ -28,3 +28,7 @@ export { psi, categoryShift, equalWidthEdges, shares } from "./drift";
 // The scorecard (SVG with a PNG beside it) and one check's history
 export { scorecardCells, scorecardSvg, scorecardText, showScorecard, checkHistorySpec, showCheckHistory, STATUS_COLORS } from "./scorecard";
 export type { ScorecardCell } from "./scorecard";
+
+// What a notebook glues of its checks (quality_checks, quality_kinds, quality_caught)
+export { qualitySummary, glueQuality } from "./summary";
+export type { PlantedFault, QualitySummary } from "./summary";

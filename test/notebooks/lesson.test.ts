@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { test } from "node:test";
 import { projectRoot } from "../../lib/paths";
 import { tempDir } from "../helpers";
-import { answerShown, exerciseKeys, lessonLint, typedAnswerShown, withProbe } from "./lesson";
+import { answerShown, exerciseKeys, lessonLint, typedAnswerShown, unshownNumbers, withProbe } from "./lesson";
 
 test("answerShown finds a value as a learner would type it, and nothing that merely contains it", () => {
   assert.equal(answerShown(333, "Month partitions would hold 333 years"), true);
@@ -52,4 +52,18 @@ test("withProbe appends a cell recording each exercise and one cell per suggeste
   const added = probe.cells.filter((c) => c.id.startsWith("lesson-probe"));
   assert.equal(added.length, 1 + 2 * keys.length);
   assert.deepEqual(added.slice(1).map((c) => c.source), keys.flatMap((k) => [`ex.${k}.hint();`, `await ex.${k}.solution();`]));
+});
+
+test("unshownNumbers: a number the text states must show in an output or a code cell, or be declared as given", () => {
+  const md = (source: string) => ({ cell_type: "markdown", source });
+  const cell = (source: string, shown: string) => ({ cell_type: "code", source, outputs: [{ output_type: "stream", name: "stdout", text: shown }] });
+  const nb = (cells: object[]) => ({ cells }) as Parameters<typeof unshownNumbers>[0];
+  assert.deepEqual(unshownNumbers(nb([md("The flights have 229 origins and 1,234 rows; 29% lack a song; precision 0.31."), cell("show(x)", "origins 229\nrows 1234\nshare 0.2912\nprecision 0.3125")])), []);
+  const wrong = unshownNumbers(nb([md("Look at 3376 airports, not 229; see 2001-06-09."), cell("show(x)", "origins 229\n2001-06-10")]));
+  assert.equal(wrong.length, 2);
+  assert.match(wrong[0], /the date 2001-06-09/);
+  assert.match(wrong[1], /"3376" shows in no output/);
+  assert.deepEqual(unshownNumbers(nb([md("Set `k = 12` with k = 12 clusters, in 2015-16, 3 batches, in 2019."), cell("const k = 12;", "")])), [], "a parameter in code, a code span, a season, a small count, a year");
+  assert.deepEqual(unshownNumbers(nb([md("The limit was 4,000 then and is 10,000 now. <!-- given: 4,000 (the original's README, 2019); 10,000 (BigQuery quotas page, checked 2026-12-07) -->")])), []);
+  assert.equal(unshownNumbers(nb([md("The limit is 10,000.")])).length, 1);
 });

@@ -109,6 +109,59 @@ export function lessonLint(file: string, extraPaths: string[] = []): string[] {
   return problems;
 }
 
+/**
+ * Numbers the text states as results that nothing on screen shows (issue 25): every number in a
+ * markdown cell must appear in an output (a table, a chart's labels, printed text), or in a code
+ * cell (then it is a parameter or a definition the learner can see and change), or be declared in the
+ * cell as a given fact with its source: `<!-- given: 10,000 (BigQuery's limit, checked 2026-12-07) -->`.
+ * Not counted: code spans, links, whole numbers below 10 (ordinals, "two batches") and lone years
+ * 1900-2099. A number matches one shown with more decimals when it rounds to it (0.31 from 0.3125), a
+ * percentage also matches a share (29% from 0.29). Full dates (2001-06-09) must show as written.
+ */
+export function unshownNumbers(nb: Nb): string[] {
+  const svgText = (svg: string) => [...svg.matchAll(/<text[^>]*>([\s\S]*?)<\/text>/g)].map((m) => unescapeHtml(m[1].replace(/<[^>]+>/g, ""))).join("\n");
+  const shownParts: string[] = [];
+  for (const c of nb.cells) {
+    if (c.id?.startsWith(PROBE)) continue;
+    if (c.cell_type === "code") shownParts.push(text(c.source));
+    for (const o of c.outputs ?? []) {
+      shownParts.push(outputText(o));
+      const data = o.data ?? {};
+      if (data["text/markdown"]) shownParts.push(text(data["text/markdown"]));
+      if (data["image/svg+xml"]) shownParts.push(svgText(text(data["image/svg+xml"])));
+      if (data["text/html"]) shownParts.push(svgText(text(data["text/html"])));
+    }
+  }
+  const shown = shownParts.join("\n");
+  const shownValues = [...shown.matchAll(/\d[\d,]*(?:\.\d+)?/g)].map((m) => Number(m[0].replace(/,(?=\d{3}\b)/g, ""))).filter((n) => Number.isFinite(n));
+  const roundTo = (n: number, d: number) => Number(n.toFixed(d));
+  const problems: string[] = [];
+  nb.cells.forEach((c, i) => {
+    if (c.cell_type !== "markdown") return;
+    const source = text(c.source);
+    const given = [...source.matchAll(/<!--\s*given:([\s\S]*?)-->/g)].map((m) => m[1]).join(" ");
+    const prose = source.replace(/<!--[\s\S]*?-->/g, " ").replace(/```[\s\S]*?```/g, " ").replace(/`[^`]*`/g, " ")
+      .replace(/\]\([^)]*\)/g, "] ").replace(/https?:\/\/\S+/g, " ").replace(/<[^>]+>/g, " ");
+    const where = `cell ${i} (${source.split("\n")[0].slice(0, 60)})`;
+    for (const m of prose.matchAll(/(?<![\w.\-/:])\d{4}-\d{2}-\d{2}(?![\d])/g)) {
+      if (!shown.includes(m[0]) && !given.includes(m[0])) problems.push(`${where}: the date ${m[0]} shows in no output`);
+    }
+    const withoutDates = prose.replace(/\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+Z?)?/g, " ");
+    for (const m of withoutDates.matchAll(/(?<![\w.\-/:#^])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?![\w])(%?)/g)) {
+      const token = m[0];
+      const decimals = m[2]?.length ?? 0;
+      const value = Number(`${m[1].replace(/,/g, "")}${m[2] ? `.${m[2]}` : ""}`);
+      if (decimals === 0 && value < 10) continue;
+      if (decimals === 0 && !m[1].includes(",") && value >= 1900 && value < 2100) continue;
+      if (given.includes(token) || given.includes(m[1])) continue;
+      const pct = m[3] === "%";
+      const hit = shownValues.some((n) => roundTo(n, decimals) === value || (pct && (roundTo(n * 100, decimals) === value)));
+      if (!hit) problems.push(`${where}: "${token}" shows in no output or code (show it, compute the sentence, or declare it: <!-- given: ${token} (source) -->)`);
+    }
+  });
+  return problems;
+}
+
 /** The forms in which a learner would type `value`, as patterns that find it in a text. */
 export function answerPatterns(value: unknown): RegExp[] {
   const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -195,6 +248,10 @@ export async function checkLesson(t: TestContext, output: string, extraPaths: st
       });
     }
     assert.deepEqual(problems, []);
+  });
+
+  await t.test("every number the text states shows in an output or a code cell, or is declared as given", () => {
+    assert.deepEqual(unshownNumbers(nb), []);
   });
 
   await t.test("the outputs read as a lesson: no wall of text, no long cell, no machine path, no stderr", () => {
