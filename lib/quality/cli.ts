@@ -8,11 +8,13 @@ import { helpText, parseArgs, usageError, type OptionSpec } from "../cli/args";
 import { registeredQuality } from "../cli/registry";
 import { WorkbookError } from "../errors";
 import type { QualityCheck } from "./checks";
+import { coverageTable } from "./coverage";
 import { exportDbt } from "./dbt";
 
 export const QUALITY_USAGE = `usage: workbook quality COMMAND
   export-dbt SCENARIO [--output DIR]   the scenario's checks as dbt tests: DIR/schema.yml and DIR/tests/*.sql (default: print them)
-  list                                 the scenarios with declared checks`;
+  list                                 the scenarios with declared checks
+  coverage                             the scenarios by the six kinds: how many checks of each kind`;
 
 const OPTIONS: OptionSpec[] = [
   { names: ["--output", "-o"], key: "output", arity: 1, help: "export-dbt: the folder to write schema.yml and tests/ into" },
@@ -41,7 +43,11 @@ export async function qualityCommand(argv: string[], io: { stdout?: NodeJS.Writa
     for (const q of registeredQuality()) stdout.write(`${q.scenario}: ${scenarioChecks(q.scenario).length} checks\n`);
     return 0;
   }
-  if (sub !== "export-dbt") throw usageError(`Unknown quality command ${JSON.stringify(sub)}; use export-dbt or list.`);
+  if (sub === "coverage") {
+    stdout.write(coverageTable(registeredQuality().map((q) => ({ scenario: q.scenario, checks: scenarioChecks(q.scenario) }))));
+    return 0;
+  }
+  if (sub !== "export-dbt") throw usageError(`Unknown quality command ${JSON.stringify(sub)}; use export-dbt, list or coverage.`);
   const out = exportDbt(scenarioChecks(positionals[0]));
   const dir = options.output as string | undefined;
   if (!dir) {

@@ -32,3 +32,4 @@ export type { ScorecardCell } from "./scorecard";
 // What a notebook glues of its checks (quality_checks, quality_kinds, quality_caught)
 export { qualitySummary, glueQuality } from "./summary";
 export type { PlantedFault, QualitySummary } from "./summary";
+export { kindCounts, coverageTable } from "./coverage";
