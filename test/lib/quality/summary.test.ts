@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { qualitySummary, type QualityResult } from "../../../lib/quality";
+import { coverageTable, notNull, qualitySummary, references, sqlCheck, unique, volume, type QualityResult } from "../../../lib/quality";
 
 const r = (table: string, check: string, kind: QualityResult["kind"], status: QualityResult["status"]): QualityResult =>
   ({ table, check, kind, status, observed: status === "pass" ? 0 : 3, threshold: {}, blocking: true, detail: "" });
@@ -21,4 +21,16 @@ test("qualitySummary counts distinct checks over runs, lists kinds in the six-ki
   assert.equal(s.missed.length, 2);
   assert.match(s.missed[0], /a drifted column: "rows" passed/);
   assert.match(s.missed[1], /no check named "nope"/);
+});
+
+test("coverageTable counts a scenario's checks by kind; a SQL check counts under the kind it names", () => {
+  const table = coverageTable([
+    { scenario: "a", checks: [volume({ table: "t", min: 1 }), notNull({ table: "t", column: "x" }), sqlCheck({ table: "t", kind: "schema", name: "s", sql: "SELECT 0 AS n" })] },
+    { scenario: "b", checks: [unique({ table: "t", columns: ["id"] }), references({ table: "t", column: "k", to: "d", toColumn: "k" })] },
+  ]);
+  const rows = table.split("\n");
+  assert.equal(rows[0], "| scenario | freshness | volume | schema | uniqueness | referential | drift | checks |");
+  assert.equal(rows[2], "| a | 0 | 1 | 2 | 0 | 0 | 0 | 3 |");
+  assert.equal(rows[3], "| b | 0 | 0 | 0 | 1 | 1 | 0 | 2 |");
+  assert.match(table, /4 of 12 cells covered/);
 });
