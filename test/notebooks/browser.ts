@@ -267,6 +267,9 @@ export function browserTest(title: string, notebooks: string[], options: { messa
         page = await browser.newPage();
         page.on("pageerror", (e) => errors.push(e.message));
         const ran = Date.now();
+        // The page's console (Jupyter logs its kernel's restarts, deaths and reconnections there): shown when the run fails.
+        const consoleLines: string[] = [];
+        page.on("console", (m) => { consoleLines.push(`${((Date.now() - ran) / 1000).toFixed(1)} s ${m.type()}: ${m.text().slice(0, 200)}`); if (consoleLines.length > 80) consoleLines.shift(); });
         try {
           await openNotebook(page, at(`${stem}/${name}`));
           await page.click("#kernellink");
@@ -304,6 +307,7 @@ export function browserTest(title: string, notebooks: string[], options: { messa
           assert.deepEqual(errors, [], "no JavaScript error in the page");
         } catch (err) {
           await page.screenshot({ path: path.join(shots, `${name}.failed.png`), fullPage: true }).catch(() => undefined);
+          st.diagnostic(`${name}: the page's console during Restart & Run All:\n${consoleLines.join("\n")}`);
           throw err;
         } finally {
           await closeAndHalt(page);
