@@ -18,5 +18,5 @@ export { imageExercises, mostEvenImage, mostEvenShare, REJECTED_SQL, HALF_DOMINA
 export type { ImageExercises } from "./exercises";
 export { showThumbnails, thumbnails, thumbnailsSvg, rejectedForDisplay, fewerThanK, distinctColours, compareDayLoads, DAY_LOAD_TABLES } from "./lessons";
 export type { Thumbnail, FewerColours, DayLoadComparison } from "./lessons";
-export { imageChecks, runImageChecks, plantImageFault, plantImageFaults, plantedTable, resultsTable, daySoFar, IMAGE_FAULT_CHECKS } from "./quality";
+export { imageChecks, runImageChecks, plantImageFault, plantImageFaults, plantedTable, showImageScorecard, resultsTable, daySoFar, IMAGE_FAULT_CHECKS } from "./quality";
 export type { ImageChecksOptions, ImageFault } from "./quality";

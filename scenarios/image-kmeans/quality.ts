@@ -11,7 +11,7 @@
  * - drift: the shares of the dominant hues against the previous day's load (a warning: another
  *   day's images may well have other colours; it does not stop the load).
  */
-import { columnsAre, drift, freshness, notNull, range, references, runChecks, sqlCheck, unique, volume, warehouseTarget, type PlantedFault, type QualityCheck, type QualityResult } from "../../lib/quality";
+import { columnsAre, drift, freshness, notNull, range, references, runChecks, showScorecard, sqlCheck, unique, volume, warehouseTarget, type PlantedFault, type QualityCheck, type QualityResult } from "../../lib/quality";
 import { openWarehouse } from "../../lib/warehouse";
 import type { Warehouse } from "../../lib/warehouse/warehouse";
 import { loadImageColours, toTableRow, IMAGE_COLORS_TABLE, IMAGE_REJECTED_TABLE, IMAGES_TABLE } from "./warehouse";
@@ -111,4 +111,11 @@ export function plantedTable(planted: readonly PlantedFault[]): { fault: string;
 /** The results as a compact table: table, kind, check, status, observed. */
 export function resultsTable(results: readonly QualityResult[]): { table: string; kind: string; check: string; status: string; observed: number | null }[] {
   return results.map((r) => ({ table: r.table, kind: r.kind, check: r.check, status: r.status, observed: r.observed === null ? null : Math.round(r.observed * 1000) / 1000 }));
+}
+
+/** The scorecard of the image tables' latest results (the warehouse's quality_results may hold other scenarios' too). */
+export async function showImageScorecard(wh: Warehouse): Promise<void> {
+  const tables: string[] = [IMAGE_COLORS_TABLE, IMAGE_REJECTED_TABLE];
+  const rows = (await warehouseTarget(wh).allResults()).filter((r) => tables.includes(r.table_name));
+  await showScorecard(rows, { title: "Image tables: data quality" });
 }
