@@ -10,7 +10,7 @@ import { IMAGE_COLORS_TABLE, IMAGE_REJECTED_TABLE } from "./warehouse";
 export interface ImageExercises {
   rejectedReasons: Exercise<string>;
   halfDominant: Exercise<string>;
-  mostColourful: Exercise<string>;
+  mostColourful: Exercise<number>;
 }
 
 /** Reference: the rejected images with their reasons, as (uri, reason) rows. */
@@ -29,6 +29,15 @@ export function mostEvenImage(rows: readonly Pick<ImageColoursRow, "uri" | "colo
   scored.sort((a, b) => a.top - b.top || a.name.localeCompare(b.name));
   if (scored.length === 0) throw new Error("no processed images");
   return scored[0].name;
+}
+
+const round2 = (x: number): number => Math.round(x * 100) / 100;
+
+/** The largest share of the image whose colours are most evenly spread (the smallest largest share), to two decimals. */
+export function mostEvenShare(rows: readonly Pick<ImageColoursRow, "uri" | "colours">[]): number {
+  const tops = rows.filter((r) => r.colours.length > 0).map((r) => Math.max(...r.colours.map((c) => c.share)));
+  if (tops.length === 0) throw new Error("no processed images");
+  return round2(Math.min(...tops));
 }
 
 export function imageExercises(wh: Warehouse, rows: readonly Pick<ImageColoursRow, "uri" | "colours">[], settings: { k: number; resize: number }): ImageExercises {
@@ -75,18 +84,23 @@ export function imageExercises(wh: Warehouse, rows: readonly Pick<ImageColoursRo
         return "Count the images of this run's k and resize whose dominant_share is above 0.5 (a share, not a percentage).";
       },
     }),
-    mostColourful: exercise<string>({
+    mostColourful: exercise<number>({
       id: "most-even",
-      title: "The image with the most evenly spread colours",
+      title: "The largest share of the most evenly spread image",
       hints: [
         "An image whose largest colour covers only a small share has its pixels spread over several colours.",
         "result.rows holds, per image, its colours with their shares; Math.max of the shares is the largest one.",
-        "For each row take Math.max(...row.colours.map((c) => c.share)); the answer is the file name (e.g. \"sample-001.png\") of the row where it is smallest.",
+        "For each row take Math.max(...row.colours.map((c) => c.share)); the answer is the smallest of those, e.g. Math.min(...), rounded to two decimals.",
       ],
-      solution: () => mostEvenImage(rows),
-      expected: () => mostEvenImage(rows),
-      evaluate: (a) => fileName(a),
-      nudge: () => "Look for the smallest largest share, not the largest: the colours of that image are spread most evenly.",
+      solution: () => mostEvenShare(rows),
+      expected: () => mostEvenShare(rows),
+      evaluate: (a) => round2(Number(a)),
+      nudge: (v) => {
+        if (v > 1) return "Give a share in 0..1, not a percentage.";
+        const tops = rows.filter((r) => r.colours.length > 0).map((r) => Math.max(...r.colours.map((c) => c.share)));
+        if (tops.length > 0 && v === round2(Math.max(...tops))) return "That is the largest largest share: look for the smallest largest share, the image whose colours are spread most evenly.";
+        return "Take each image's largest share, then the smallest of those (the smallest largest share), to two decimals.";
+      },
     }),
   });
 }

@@ -29,6 +29,8 @@ export interface SampleImageOptions {
   /** Size in pixels. Default 160 x 120. */
   width?: number;
   height?: number;
+  /** File names are `<prefix>-001.png`, ... Default "sample". */
+  prefix?: string;
 }
 
 /** The raw RGB pixels of sample number `index` (0-based) for a seed. */
@@ -68,19 +70,35 @@ export function samplePixels(index: number, seed: number, width: number, height:
 
 /** Writes `count` sample PNGs (`sample-001.png`, ...) into `dir` and returns their paths. */
 export async function makeSampleImages(options: SampleImageOptions): Promise<string[]> {
-  const { dir, count = 12, seed = 7, width = 160, height = 120 } = options;
+  const { dir, count = 12, seed = 7, width = 160, height = 120, prefix = "sample" } = options;
   const sharp = loadSharp();
   fs.mkdirSync(dir, { recursive: true });
   const digits = Math.max(3, String(count).length);
   const files: string[] = [];
   for (let i = 0; i < count; i++) {
-    const file = path.join(dir, `sample-${String(i + 1).padStart(digits, "0")}.png`);
+    const file = path.join(dir, `${prefix}-${String(i + 1).padStart(digits, "0")}.png`);
     await sharp(samplePixels(i, seed, width, height), { raw: { width, height, channels: 3 } })
       .png({ compressionLevel: 9, adaptiveFiltering: true })
       .toFile(file);
     files.push(file);
   }
   return files;
+}
+
+/** Writes a PNG of one colour only (`rgb`), e.g. a blank scan; returns its path. */
+export async function makeFlatImage(file: string, rgb: readonly [number, number, number], width = 160, height = 120): Promise<string> {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  await loadSharp()({ create: { width, height, channels: 3, background: { r: rgb[0], g: rgb[1], b: rgb[2] } } }).png().toFile(file);
+  return file;
+}
+
+/**
+ * A second set of images for the same day (written to `dir`): three new samples (`day2-001.png`...,
+ * seed 11) and `day2-flat.png`, one flat grey, which has a single colour whatever k is asked for.
+ */
+export async function makeSecondImageSet(dir: string): Promise<string[]> {
+  const samples = await makeSampleImages({ dir, count: 3, seed: 11, prefix: "day2" });
+  return [...samples, await makeFlatImage(path.join(dir, "day2-flat.png"), [128, 128, 128])];
 }
 
 /** Where the faulty samples are: a PNG cut short after 300 bytes (corrupt). */

@@ -11,6 +11,8 @@ import type { RejectedImage } from "./scenario";
 
 export const IMAGE_COLORS_TABLE = "image_colors";
 export const IMAGE_REJECTED_TABLE = "image_colors_rejected";
+/** The images dimension: one row per image ever listed for a run (the rows of both tables refer to it). */
+export const IMAGES_TABLE = "images";
 
 /** What identifies a row of `image_colors`: the image and the settings its colours depend on. */
 export const IMAGE_COLORS_KEY = ["uri", "k", "resize"];
@@ -47,6 +49,20 @@ export const IMAGE_REJECTED_SCHEMA: TableSchema = {
   partitionBy: "processed_at",
 };
 
+/** One row per image listed: its uri, its file name, and when it was last listed. */
+export const IMAGES_SCHEMA: TableSchema = {
+  columns: [
+    { name: "uri", type: "STRING", mode: "REQUIRED" },
+    { name: "file_name", type: "STRING", mode: "REQUIRED" },
+    { name: "listed_at", type: "TIMESTAMP", mode: "REQUIRED" },
+  ],
+};
+
+/** The file name of a path or URI ("sample-001.png"). */
+export function fileName(uri: string): string {
+  return uri.split(/[\\/]/).pop() || uri;
+}
+
 /** A job row as a table row. */
 export function toTableRow(row: ImageColoursRow): Record<string, unknown> {
   const top = row.colours[0];
@@ -70,9 +86,12 @@ export interface LoadImageColoursResult {
  * processed again with the same k and resize replaces its row, and every other row stays, whichever
  * run or day wrote it. A rejected image replaces its earlier rejection; an image processed now
  * leaves the rejected table. (Replacing the processing day's partition instead would erase the
- * rows of every other run of that day.) An image listed twice counts once, its last result.
+ * rows of every other run of that day.) An image listed twice counts once, its last result. Every
+ * image listed (`listed`, default: those of the rows and rejected rows) is merged into the `images`
+ * dimension first, which the rows of both tables refer to.
  */
-export async function loadImageColours(warehouse: Warehouse, rows: readonly ImageColoursRow[], rejected: readonly RejectedImage[] = []): Promise<LoadImageColoursResult> {
+export async function loadImageColours(warehouse: Warehouse, rows: readonly ImageColoursRow[], rejected: readonly RejectedImage[] = [], options: { listed?: readonly string[] } = {}): Promise<LoadImageColoursResult> {
+  await warehouse.createTable(IMAGES_TABLE, IMAGES_SCHEMA);
   await warehouse.createTable(IMAGE_COLORS_TABLE, IMAGE_COLORS_SCHEMA);
   await warehouse.createTable(IMAGE_REJECTED_TABLE, IMAGE_REJECTED_SCHEMA);
   const columns = (await warehouse.describeTable(IMAGE_COLORS_TABLE)).schema.columns.map((c) => c.name);
@@ -81,8 +100,11 @@ export async function loadImageColours(warehouse: Warehouse, rows: readonly Imag
   }
   const colours = lastPerKey(rows.map(toTableRow), IMAGE_COLORS_KEY);
   const failed = lastPerKey(rejected.map((r) => ({ ...r })), IMAGE_REJECTED_KEY);
+  const listedAt = [...rows.map((r) => r.processed_at), ...rejected.map((r) => r.processed_at)].sort().pop() ?? new Date().toISOString();
+  const listed = [...new Set([...(options.listed ?? []), ...colours.map((r) => String(r.uri)), ...failed.map((r) => String(r.uri))])];
   const stillRejected = new Set(failed.map((r) => r.uri));
   const nowProcessed = [...new Set(colours.map((r) => String(r.uri)))].filter((uri) => !stillRejected.has(uri));
+  if (listed.length > 0) await warehouse.mergeRows(IMAGES_TABLE, listed.map((uri) => ({ uri, file_name: fileName(uri), listed_at: listedAt })), { key: ["uri"] });
   await warehouse.mergeRows(IMAGE_COLORS_TABLE, colours, { key: IMAGE_COLORS_KEY });
   await warehouse.mergeRows(IMAGE_REJECTED_TABLE, failed, { key: IMAGE_REJECTED_KEY, delete: nowProcessed.map((uri) => ({ uri })) });
   return { rows: colours.length, rejected: failed.length };

@@ -14,4 +14,5 @@ export { penguinData, trainPenguins, trainingChart, liveTrainingChart, compareWi
 export type { PenguinData, TrainPenguinsOptions, TrainedPenguins } from "./scenario";
 export { penguinsExercises, TRAIN_BY_SPECIES_SQL, ISLAND_BASELINE_SQL } from "./exercises";
 export type { PenguinsExercises } from "./exercises";
-export { penguinChecks } from "./quality";
+export { penguinChecks, runPenguinChecks, plantUnknownIsland, showPenguinScorecard, resultsTable, daySoFar, PLANTED_ISLAND } from "./quality";
+export type { PenguinChecksOptions } from "./quality";

@@ -6,11 +6,14 @@
 import type { SqlDatabase } from "../../lib/sql/sql";
 import { ISLANDS, SPECIES, validatePenguin, type PenguinRecord } from "./data";
 
-export const TABLES = { penguins: "penguins", rejected: "penguins_rejected" } as const;
+export const TABLES = { penguins: "penguins", rejected: "penguins_rejected", islands: "penguin_islands" } as const;
 
 const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(", ");
 
-/** The schema: the key is the record's position in the source file. */
+/**
+ * The schema: the key is the record's position in the source file; `loaded_at` says when the row was
+ * last written; `penguin_islands` is the dimension of the study's islands.
+ */
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS ${TABLES.penguins} (
   penguin_id        integer PRIMARY KEY,
@@ -20,16 +23,22 @@ CREATE TABLE IF NOT EXISTS ${TABLES.penguins} (
   bill_depth_mm     numeric(5, 1) NOT NULL CHECK (bill_depth_mm > 0),
   flipper_length_mm numeric(5, 1) NOT NULL CHECK (flipper_length_mm > 0),
   body_mass_g       numeric(6, 1) NOT NULL CHECK (body_mass_g > 0),
-  sex               text CHECK (sex IN ('female', 'male'))
+  sex               text CHECK (sex IN ('female', 'male')),
+  loaded_at         timestamptz
 );
 CREATE TABLE IF NOT EXISTS ${TABLES.rejected} (
   penguin_id integer PRIMARY KEY,
   reason     text NOT NULL,
   record     jsonb NOT NULL
-);`;
+);
+CREATE TABLE IF NOT EXISTS ${TABLES.islands} (
+  island text PRIMARY KEY
+);
+INSERT INTO ${TABLES.islands} (island) VALUES ${ISLANDS.map((i) => `('${i}')`).join(", ")} ON CONFLICT (island) DO NOTHING;`;
 
 export async function createPenguinTables(db: SqlDatabase): Promise<void> {
   await db.exec(SCHEMA_SQL);
+  await db.exec(`ALTER TABLE ${TABLES.penguins} ADD COLUMN IF NOT EXISTS loaded_at timestamptz`); // a table made by an earlier workbook
 }
 
 export interface LoadResult {
@@ -46,13 +55,14 @@ export interface LoadResult {
  * into `penguins_rejected`, both by key (the 1-based position), and a key that changed sides is
  * removed from the other table. Counts reconcile: read = loaded + rejected.
  */
-export async function loadPenguins(db: SqlDatabase, records: PenguinRecord[]): Promise<LoadResult> {
+export async function loadPenguins(db: SqlDatabase, records: PenguinRecord[], options: { now?: Date } = {}): Promise<LoadResult> {
   await createPenguinTables(db);
+  const loadedAt = options.now ?? new Date();
   const good: Record<string, unknown>[] = [];
   const bad: Record<string, unknown>[] = [];
   records.forEach((record, i) => {
     const v = validatePenguin(record, i + 1);
-    if (v.ok) good.push({ ...v.penguin });
+    if (v.ok) good.push({ ...v.penguin, loaded_at: loadedAt });
     else bad.push({ penguin_id: i + 1, reason: v.reason, record: JSON.stringify(record) });
   });
   await db.transaction(async (tx) => {

@@ -31,12 +31,26 @@ test("02-image-kmeans runs through workbook run on its default samples: the corr
   assert.equal(scraps.table_rejected, 2);
   assert.equal(typeof scraps.top_hue, "string");
   assert.equal(scraps.exercises_correct, 3);
+  // the naive day load: the 12 readable samples are in the day's partition, then the second set (three
+  // samples and a flat grey image, 4 files) replaces it; the keyed merge keeps 12 + 4
+  assert.equal(scraps.naive_rows_before, sampleImages().length);
+  assert.equal(scraps.naive_rows_left, 4);
+  assert.ok((scraps.naive_rows_left as number) < (scraps.naive_rows_before as number), "the naive load lost rows");
+  assert.equal(scraps.merged_rows_left, sampleImages().length + 4);
+  assert.deepEqual(scraps.fewer_than_k, ["day2-flat.png"], "one colour, whatever k");
+  // data quality: 14 checks declared in scenarios/image-kmeans/quality.ts (freshness 1, volume 1, schema 7,
+  // uniqueness 2, referential 2, drift 1), all six kinds; both planted faults caught
+  assert.equal(scraps.quality_checks, 14);
+  assert.deepEqual(scraps.quality_kinds, ["freshness", "volume", "schema", "uniqueness", "referential", "drift"]);
+  assert.equal(scraps.quality_planted, 2);
+  assert.equal(scraps.quality_caught, 2);
   assert.ok(fs.existsSync(path.join(dir, "home", "warehouse.duckdb")), "the rows went to the configured warehouse");
   const text = fs.readFileSync(output, "utf8");
   assert.match(text, /image\/svg\+xml/, "swatches were shown");
   assert.match(text, /image\/png/, "with their PNG");
   assert.match(text, /missing file: /);
   assert.match(text, /sample-013-truncated\.png/);
+  assert.match(text, /corrupt image: sample-013-truncated\.png looks like PNG/, "the reason names the file, not its path");
   await checkNbformat(t, output);
 });
 

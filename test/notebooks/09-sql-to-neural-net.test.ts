@@ -34,10 +34,17 @@ test("09-sql-to-neural-net loads the penguins, trains above the floor, beats the
   assert.equal(s.reloaded_same, true);
   assert.equal(s.predicted_species, "Gentoo");
   assert.equal(s.exercises_correct, 3);
+  // data quality: 14 checks declared in scenarios/penguins/quality.ts (freshness 1, volume 2, schema 6,
+  // uniqueness 2, referential 1, drift 2), all six kinds; the planted penguin on an unknown island caught
+  assert.equal(s.quality_checks, 14);
+  assert.deepEqual(s.quality_kinds, ["freshness", "volume", "schema", "uniqueness", "referential", "drift"]);
+  assert.equal(s.quality_planted, 1);
+  assert.equal(s.quality_caught, 1);
   assert.ok(fs.existsSync(path.join(home, "penguins", "model", "model.json")), "the model is saved in the work folder");
   const text = fs.readFileSync(output, "utf8");
   assert.match(text, /image\/png/, "pictures have their PNG");
   assert.match(text, /missing bill_length_mm/, "rejected records are shown with their reasons");
+  assert.match(text, /every island exists in penguin_islands/, "the planted fault's check is shown");
   await checkNbformat(t, output);
 });
 

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { openWarehouse } from "../../../lib/warehouse";
 import type { ColourShare, ImageColoursRow } from "../../../scenarios/image-kmeans/job";
-import { HALF_DOMINANT_SQL, imageExercises, mostEvenImage, REJECTED_SQL } from "../../../scenarios/image-kmeans/exercises";
+import { HALF_DOMINANT_SQL, imageExercises, mostEvenImage, mostEvenShare, REJECTED_SQL } from "../../../scenarios/image-kmeans/exercises";
 import { IMAGE_COLORS_TABLE, loadImageColours } from "../../../scenarios/image-kmeans/warehouse";
 
 function colour(hex: string, share: number, hue: string): ColourShare {
@@ -51,18 +51,21 @@ test("typical wrong answers fail without showing the expected value", async (t) 
   assert.match((await ex.halfDominant.verdict(`SELECT COUNT(*) FROM ${IMAGE_COLORS_TABLE} WHERE k = @k AND resize = @resize`)).message, /every image of the run/);
   assert.match((await ex.halfDominant.verdict(`SELECT COUNT(*) FROM ${IMAGE_COLORS_TABLE} WHERE k = @k AND resize = @resize AND dominant_share > 50`)).message, /not a percentage/);
   // the largest dominant share instead of the smallest
-  const wrongWay = await ex.mostColourful.verdict("c.png");
+  const wrongWay = await ex.mostColourful.verdict(0.7);
   assert.match(wrongWay.message, /smallest largest share/);
-  assert.doesNotMatch(wrongWay.message, /b\.png/);
+  assert.doesNotMatch(wrongWay.message, /0\.4\b/);
+  assert.match((await ex.mostColourful.verdict(40)).message, /not a percentage/);
 });
 
-test("the expected values, worked out by hand from the rows above: the two rejected rows, 2 images above half (a 0.6, c 0.7), most even b.png; a full path counts as its file name", async (t) => {
+test("the expected values, worked out by hand from the rows above: the two rejected rows, 2 images above half (a 0.6, c 0.7), most even b.png, its largest share 0.4", async (t) => {
   const { ex } = await setUp(t);
   assert.deepEqual(await ex.rejectedReasons.expected(), REJECTED.map((r) => ({ uri: r.uri, reason: r.reason })));
   assert.equal(await ex.halfDominant.expected(), 2);
-  assert.equal(await ex.mostColourful.expected(), "b.png");
+  assert.equal(await ex.mostColourful.expected(), 0.4);
   assert.equal((await ex.halfDominant.verdict(`SELECT COUNT(*) FROM ${IMAGE_COLORS_TABLE} WHERE k = 3 AND resize = 100 AND dominant_share > 0.5`)).status, "correct", "the settings written in");
   assert.equal(mostEvenImage(ROWS), "b.png");
-  assert.equal((await ex.mostColourful.verdict("/data/b.png")).status, "correct");
+  assert.equal(mostEvenShare(ROWS), 0.4);
+  assert.equal((await ex.mostColourful.verdict(0.4)).status, "correct");
+  assert.equal((await ex.mostColourful.verdict(0.401)).status, "correct", "to two decimals");
   assert.throws(() => mostEvenImage([]), /no processed images/);
 });
