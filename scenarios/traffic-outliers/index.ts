@@ -20,7 +20,7 @@ export type { AlertSummaryRow } from "./consumer";
 export { batchScoresSql, batchAlertsSql, batchAlerts } from "./batch";
 export type { BatchAlert } from "./batch";
 export { seriesChart, precisionRecall, precisionRecallChart, precisionRecallSetAside, alertTimelineChart, strongestOutliers } from "./charts";
-export { KNOWN_EVENTS_2001, knownEvent, explainAlerts, honestEvaluation, causeSummary, realOutliersSentence } from "./real-events";
+export { KNOWN_EVENTS_2001, knownEvent, explainAlerts, honestEvaluation, causeSummary, realOutliersSentence, showSentence } from "./real-events";
 export type { AlertCause, ExplainedAlert, EvaluationRow, HonestEvaluation } from "./real-events";
 export { trafficChecks, checkTraffic, plantLateFile, qualityRows, resultRows, week, MIN_FLIGHTS_PER_DAY } from "./quality";
 export type { TrafficTables } from "./quality";

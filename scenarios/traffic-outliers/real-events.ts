@@ -10,7 +10,7 @@
  * - a synthetic series of the same daily and weekly shape without any real event: the same
  *   injection, detector and rule, so precision there needs no set-aside at all.
  */
-import { HOUR_MS, type Scored } from "./detectors";
+import { HOUR_MS, type DetectorKind, type Scored } from "./detectors";
 import type { AlertMessage, AlertRule } from "./alerts";
 import { alertRule } from "./alerts";
 import { alertsFromScores, scoreSeries } from "./detect";
@@ -19,6 +19,7 @@ import type { Anomaly } from "./inject";
 import { injectAnomalies } from "./inject";
 import { syntheticSeries } from "./synthetic";
 import type { RealOutlier } from "./charts";
+import { escapeHtml, publish } from "../../lib/display/output";
 
 /**
  * Known events of January-June 2001: the US federal holidays and Easter (every airport), and Tropical
@@ -100,8 +101,9 @@ export interface HonestEvaluation {
  * The evaluation four ways: planted labels only; known events counted as true too; alerts at hours
  * outlying in the unaltered series set aside; and a synthetic series without real events (same
  * airports, 26 weeks, `level` 3: busiest hours near the hubs' 60-80 departures), injected the same way.
+ * `realScores` and `options.detector` must be those of the detector that raised `messages`.
  */
-export function honestEvaluation(messages: readonly AlertMessage[], anomalies: readonly Anomaly[], realScores: ReadonlyMap<string, readonly Scored[]>, rule: AlertRule = {}, options: { seed?: number; level?: number } = {}): HonestEvaluation {
+export function honestEvaluation(messages: readonly AlertMessage[], anomalies: readonly Anomaly[], realScores: ReadonlyMap<string, readonly Scored[]>, rule: AlertRule = {}, options: { seed?: number; level?: number; detector?: DetectorKind } = {}): HonestEvaluation {
   const e = evaluate(messages, anomalies);
   const explained = explainAlerts(messages, anomalies, realScores, rule);
   const unmatched = explained.filter((x) => x.cause !== "injected anomaly");
@@ -110,7 +112,8 @@ export function honestEvaluation(messages: readonly AlertMessage[], anomalies: r
   const airports = [...realScores.keys()];
   const synthetic = syntheticSeries({ airports, weeks: 26, seed: options.seed ?? 7, level: options.level ?? 3 });
   const injected = injectAnomalies(synthetic, { seed: 14 });
-  const synth = evaluate(alertsFromScores(scoreSeries(injected.points), rule, "seasonal-mad"), injected.anomalies);
+  const kind = options.detector ?? "seasonal-mad";
+  const synth = evaluate(alertsFromScores(scoreSeries(injected.points, { kind }), rule, kind), injected.anomalies);
   return {
     explained,
     synthetic: synth,
@@ -146,4 +149,14 @@ export function realOutliersSentence(real: readonly RealOutlier[]): string {
     : `${near.length} of these ${real.length} outliers fall within a day of a known event: ${list(near)}.`;
   const rest = other.length === 0 ? "" : near.length === 0 ? `All ${other.length} fall on days the calendar does not list: ${list(other)}.` : `The other ${other.length} fall on days the calendar does not list: ${list(other)}.`;
   return `${first} ${rest}`.trim();
+}
+
+/** Shows a sentence as markdown (HTML beside it; the plain text wrapped at 100 characters for terminals). */
+export function showSentence(text: string): void {
+  const lines: string[] = [];
+  for (const word of text.split(" ")) {
+    if (lines.length > 0 && lines[lines.length - 1].length + word.length < 100) lines[lines.length - 1] += ` ${word}`;
+    else lines.push(word);
+  }
+  publish({ "text/plain": lines.join("\n"), "text/markdown": text, "text/html": `<p>${escapeHtml(text)}</p>` });
 }
