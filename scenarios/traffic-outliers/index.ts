@@ -22,7 +22,7 @@ export type { BatchAlert } from "./batch";
 export { seriesChart, precisionRecall, precisionRecallChart, precisionRecallSetAside, alertTimelineChart, strongestOutliers } from "./charts";
 export { KNOWN_EVENTS_2001, knownEvent, explainAlerts, honestEvaluation, causeSummary, realOutliersSentence, showSentence } from "./real-events";
 export type { AlertCause, ExplainedAlert, EvaluationRow, HonestEvaluation } from "./real-events";
-export { trafficChecks, checkTraffic, plantLateFile, qualityRows, resultRows, week, MIN_FLIGHTS_PER_DAY } from "./quality";
+export { trafficChecks, checkTraffic, plantLateFile, qualityRows, resultRows, alertChecks, checkAlerts, ALERTS_TABLE, ALERTS_SCHEMA, week, MIN_FLIGHTS_PER_DAY } from "./quality";
 export type { TrafficTables } from "./quality";
 export type { PrPoint, RealOutlier, SeriesChartOptions } from "./charts";
 export { runTrafficStream, startTrafficStream, badRecords, latePoint } from "./scenario";

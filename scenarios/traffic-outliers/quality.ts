@@ -7,11 +7,14 @@
  * counts (uniqueness); every origin is in the airports dimension from airports.csv, the missing
  * share reported (referential); and the hourly counts' distribution does not drift from the
  * previous run's, the week before (drift, PSI over 10 bins). `checkTraffic` runs them on the
- * warehouse; `assertChecks` stops the pipeline on a failed blocking check.
+ * warehouse; `assertChecks` stops the pipeline on a failed blocking check. The alerts read back from
+ * their topic are loaded too (`traffic_alerts`) and checked: one message per key, known types, every
+ * airport in the dimension, no resolution without its alert.
  */
-import { columnsAre, drift, freshness, notNull, range, references, runChecks, sqlCheck, unique, volume, warehouseTarget, type QualityCheck, type QualityResult, type QualityResultRow } from "../../lib/quality";
+import { acceptedValues, columnsAre, drift, freshness, notNull, range, references, runChecks, sqlCheck, unique, volume, warehouseTarget, type QualityCheck, type QualityResult, type QualityResultRow } from "../../lib/quality";
 import { WorkbookError } from "../../lib/errors";
-import type { Warehouse } from "../../lib/warehouse/warehouse";
+import type { TableSchema, Warehouse } from "../../lib/warehouse/warehouse";
+import type { AlertMessage } from "./alerts";
 import { TABLES } from "./series";
 
 /** The tables checked (default: the scenario's own; a copy with a planted fault has other names). */
@@ -95,4 +98,40 @@ export function resultRows(results: readonly QualityResult[], options: { notPass
     table: r.table, kind: r.kind, check: r.check, status: r.status, observed: r.observed === null ? null : Number(r.observed.toFixed(4)),
     detail: r.detail.replace(/(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}):\d{2}\.\d{3}Z/g, "$1 $2"),
   }));
+}
+
+export const ALERTS_TABLE = "traffic_alerts";
+
+export const ALERTS_SCHEMA: TableSchema = {
+  columns: [
+    { name: "type", type: "STRING", mode: "REQUIRED" },
+    { name: "airport", type: "STRING", mode: "REQUIRED" },
+    { name: "detector", type: "STRING", mode: "REQUIRED" },
+    { name: "incident", type: "STRING", mode: "REQUIRED" },
+    { name: "started_at", type: "TIMESTAMP", mode: "REQUIRED" },
+    { name: "at", type: "TIMESTAMP", mode: "REQUIRED" },
+    { name: "score", type: "FLOAT64" },
+  ],
+};
+
+export function alertChecks(table = ALERTS_TABLE): QualityCheck[] {
+  return [
+    unique({ table, columns: ["type", "incident", "detector"], name: "one message per key" }),
+    acceptedValues({ table, column: "type", values: ["alert", "resolved"] }),
+    references({ table, column: "airport", to: TABLES.airports, toColumn: "iata" }),
+    sqlCheck({
+      table, kind: "referential", name: "no resolution without its alert (resolutions)",
+      sql: `SELECT COUNT(*) AS n FROM ${table} AS r WHERE r.type = 'resolved' AND NOT EXISTS (SELECT 1 FROM ${table} AS a WHERE a.type = 'alert' AND a.incident = r.incident AND a.detector = r.detector)`,
+    }),
+  ];
+}
+
+/** Loads the alerts read back from their topic into the warehouse (replacing the table's rows) and runs alertChecks on them. */
+export async function checkAlerts(wh: Warehouse, messages: readonly AlertMessage[], table = ALERTS_TABLE): Promise<QualityResult[]> {
+  await wh.createTable(table, ALERTS_SCHEMA);
+  const rows = messages.map((m) => ({ type: m.type, airport: m.airport, detector: m.detector, incident: m.incident, started_at: new Date(m.started_at), at: new Date(m.at), score: m.score }));
+  await wh.loadRows(table, rows, { write: "TRUNCATE" });
+  const times = messages.map((m) => Date.parse(m.at));
+  const start = new Date(times.length ? Math.min(...times) : 0);
+  return runChecks(warehouseTarget(wh), alertChecks(table), { interval: { start, end: new Date(start.getTime() + DAY_MS) }, runId: "alerts" });
 }

@@ -56,7 +56,7 @@ test("06-traffic-outliers runs through workbook run: the stream finds the inject
 
   // data quality (issue 27): six kinds, the late file caught
   assert.deepEqual(s.quality_kinds, ["freshness", "volume", "schema", "uniqueness", "referential", "drift"]);
-  assert.equal(s.quality_checks, 24, "12 checks on the scenario's tables + the same 12 on the late copies");
+  assert.equal(s.quality_checks, 28, "12 checks on the scenario's tables, the same 12 on the late copies, 4 on the alerts");
   assert.equal(s.quality_caught, 1);
   assert.equal(s.quality_planted, 1);
 

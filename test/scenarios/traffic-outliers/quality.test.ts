@@ -5,7 +5,7 @@ import { openWarehouse } from "../../../lib/warehouse";
 import { isWorkbookError } from "../../../lib/errors";
 import { QUALITY_KINDS } from "../../../lib/quality";
 import { loadTraffic, TABLES } from "../../../scenarios/traffic-outliers/series";
-import { checkTraffic, plantLateFile, resultRows, week } from "../../../scenarios/traffic-outliers/quality";
+import { checkAlerts, checkTraffic, plantLateFile, resultRows, week } from "../../../scenarios/traffic-outliers/quality";
 
 test("traffic checks: the week of 2001-06-24 passes all six kinds; a late file fails freshness (24 h) and the daily volume; a duplicated hour and a missing airport are caught", { timeout: 180_000 }, async (t) => {
   const wh = await openWarehouse({ memory: true });
@@ -36,6 +36,15 @@ test("traffic checks: the week of 2001-06-24 passes all six kinds; a late file f
   const ref = bad.find((r) => r.check === `every origin exists in no_ord`);
   assert.equal(ref?.status, "fail");
   assert.ok(Math.abs((ref?.observed ?? 0) - ord / all) < 1e-12, `missing share ${ref?.observed} vs ${ord / all}`);
+
+  // the alerts read back: clean messages pass; a message twice, a resolution without its alert and an unknown airport are caught
+  const msg = (type: "alert" | "resolved", airport: string, incident: string) => ({ type, airport, detector: "seasonal-mad", incident, started_at: "2001-03-01T08:00:00.000Z", at: "2001-03-01T09:00:00.000Z", value: 1, baseline: 1, score: 6 });
+  const good = [msg("alert", "ORD", "ORD@1"), msg("resolved", "ORD", "ORD@1"), msg("alert", "DFW", "DFW@1")];
+  assert.deepEqual((await checkAlerts(wh, good)).filter((r) => r.status !== "pass").map((r) => r.check), []);
+  const wrong = await checkAlerts(wh, [...good, msg("alert", "ORD", "ORD@1"), msg("resolved", "DFW", "DFW@2"), msg("alert", "XXX", "XXX@1")]);
+  assert.deepEqual(wrong.filter((r) => r.status !== "pass").map((r) => [r.check, r.observed]), [
+    ["one message per key", 1], ["every airport exists in traffic_airports", 1 / 6], ["no resolution without its alert (resolutions)", 1],
+  ]);
 
   assert.throws(() => week("June 24"), (e) => isWorkbookError(e, "OPTIONS_INVALID") && /"June 24"/.test(e.message) && /YYYY-MM-DD/.test(e.message));
 });
