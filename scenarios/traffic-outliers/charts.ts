@@ -9,6 +9,7 @@ import type { AlertMessage, AlertRule } from "./alerts";
 import type { Anomaly } from "./inject";
 import { alertsFromScores } from "./detect";
 import { evaluate } from "./evaluate";
+import { explainAlerts, knownEvent, type ExplainedAlert } from "./real-events";
 
 const iso = (t: number) => new Date(t).toISOString();
 const DAY_MS = 24 * HOUR_MS;
@@ -68,28 +69,113 @@ function round(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
 
-/** The precision-recall curve: one line per detector through its thresholds. */
-export function precisionRecallChart(points: readonly PrPoint[]): VegaLiteSpec {
+/**
+ * The precision-recall curve: one line per detector through its thresholds. Points of a line that
+ * coincide get one label ("7, 8"); a label close to the previous one of its line goes below its
+ * point instead of above; the target region (precision >= 0.6 at recall >= 0.8) is shaded.
+ */
+export function precisionRecallChart(points: readonly PrPoint[], target = { precision: 0.6, recall: 0.8 }): VegaLiteSpec {
+  const labelled: Array<PrPoint & { label: string; thresholds: number[]; below: boolean }> = [];
+  for (const detector of [...new Set(points.map((p) => p.detector))]) {
+    const line = points.filter((p) => p.detector === detector).sort((a, b) => a.threshold - b.threshold);
+    let last: (typeof labelled)[number] | undefined;
+    for (const p of line) {
+      const same = labelled.find((q) => q.detector === detector && q.precision === p.precision && q.recall === p.recall);
+      if (same) {
+        same.thresholds.push(p.threshold);
+        same.label = same.thresholds.length > 2 ? `${same.thresholds[0]}-${p.threshold}` : same.thresholds.join(", ");
+        continue;
+      }
+      const q = { ...p, label: String(p.threshold), thresholds: [p.threshold], below: false };
+      // two points of a line close together: the lower one's label goes below it, the upper one's above
+      if (last !== undefined && Math.abs(last.recall - p.recall) < 0.08 && Math.abs(last.precision - p.precision) < 0.06) {
+        if (p.precision < last.precision) q.below = true;
+        else last.below = true;
+      }
+      labelled.push(q);
+      last = q;
+    }
+  }
+  const text = (below: boolean) => ({
+    transform: [{ filter: below ? "datum.below" : "!datum.below" }],
+    mark: { type: "text", align: "left", dx: 7, dy: below ? 12 : -7, fontSize: 12 },
+    encoding: { x: { field: "recall", type: "quantitative" }, y: { field: "precision", type: "quantitative" }, text: { field: "label", type: "nominal" }, color: { field: "detector", type: "nominal" } },
+  });
   return {
-    title: "Precision and recall over the threshold (labels: threshold)",
-    width: 420,
-    height: 300,
-    data: { values: points.map((p) => ({ ...p })) },
-    encoding: {
-      x: { field: "recall", type: "quantitative", scale: { domain: [0, 1] } },
-      y: { field: "precision", type: "quantitative", scale: { domain: [0, 1] } },
-      color: { field: "detector", type: "nominal" },
-      order: { field: "threshold", type: "quantitative" },
-    },
-    layer: [{ mark: { type: "line", point: true } }, { mark: { type: "text", dx: 12, dy: -6, fontSize: 9 }, encoding: { text: { field: "threshold", type: "quantitative" } } }],
+    title: "Precision and recall over the threshold (labels: threshold; shaded: the target)",
+    width: 480,
+    height: 360,
+    layer: [
+      {
+        data: { values: [{ r0: target.recall, r1: 1, p0: target.precision, p1: 1 }] },
+        mark: { type: "rect", color: "#2ca02c", opacity: 0.12 },
+        encoding: { x: { field: "r0", type: "quantitative", title: "recall" }, x2: { field: "r1" }, y: { field: "p0", type: "quantitative", title: "precision" }, y2: { field: "p1" } },
+      },
+      {
+        data: { values: labelled },
+        layer: [
+          {
+            mark: { type: "line", point: { size: 50, filled: true } },
+            encoding: {
+              x: { field: "recall", type: "quantitative", scale: { domain: [0, 1.08] }, axis: { values: [0, 0.2, 0.4, 0.6, 0.8, 1] } },
+              y: { field: "precision", type: "quantitative", scale: { domain: [0, 1.08] }, axis: { values: [0, 0.2, 0.4, 0.6, 0.8, 1] } },
+              color: { field: "detector", type: "nominal", legend: { orient: "bottom", direction: "vertical", title: null, labelLimit: 400 } },
+              order: { field: "threshold", type: "quantitative" },
+            },
+          },
+          text(false),
+          text(true),
+        ],
+      },
+    ],
+  };
+}
+
+/** The same curve for the real series with the alerts at hours already outlying before the injection set aside. */
+export function precisionRecallSetAside(scored: Map<string, Scored[]>, realScores: ReadonlyMap<string, readonly Scored[]>, anomalies: readonly Anomaly[], thresholds: readonly number[], rule: AlertRule = {}, detector = "seasonal-mad, real-series alerts set aside"): PrPoint[] {
+  return thresholds.map((threshold) => {
+    const r = { ...rule, threshold };
+    const messages = alertsFromScores(scored, r, detector);
+    const e = evaluate(messages, anomalies, { detector });
+    const setAside = explainAlerts(messages, anomalies, realScores, r).filter((x) => x.cause === "outlying in the real series").length;
+    const counted = e.alerts - setAside;
+    return { detector, threshold, precision: round(counted === 0 ? 1 : e.truePositives / counted), recall: round(e.recall), alerts: e.alerts };
+  });
+}
+
+/**
+ * The alerts on a timeline: one row per airport, the injected anomalies as bars, each alert a mark
+ * at its first outlying hour, coloured by why it fired. A summary of the alerts topic, not a log.
+ */
+export function alertTimelineChart(explained: readonly ExplainedAlert[], anomalies: readonly Anomaly[] = []): VegaLiteSpec {
+  const bars = anomalies.map((a) => ({ airport: a.airport, start: iso(a.start), end: iso(Math.max(a.end, a.start + DAY_MS)), kind: a.kind }));
+  const marks = explained.map((x) => ({ airport: x.alert.airport, at: x.alert.started_at, cause: x.cause, event: x.event }));
+  return {
+    title: `${explained.length} alerts by airport and time (bars: the injected anomalies; times are local)`,
+    width: 640,
+    height: 150,
+    layer: [
+      { data: { values: bars }, mark: { type: "bar", color: "#f5c242", opacity: 0.5, height: 18 }, encoding: { y: { field: "airport", type: "nominal", title: null }, x: { field: "start", type: "temporal", title: null }, x2: { field: "end" } } },
+      {
+        data: { values: marks },
+        mark: { type: "tick", thickness: 2, size: 22 },
+        encoding: {
+          y: { field: "airport", type: "nominal" }, x: { field: "at", type: "temporal", axis: { format: "%b %d" } },
+          color: { field: "cause", type: "nominal", title: null, scale: { domain: ["injected anomaly", "outlying in the real series", "unexplained"], range: ["#2ca02c", "#1f77b4", "#d62728"] }, legend: { orient: "bottom", labelLimit: 300 } },
+        },
+      },
+    ],
   };
 }
 
 export interface RealOutlier extends Record<string, unknown> {
   airport: string;
   name: string;
+  /** Local time of the airport, as the data has it. */
   hour: string;
   weekday: string;
+  /** A known event within a day (see KNOWN_EVENTS_2001), or "". */
+  known_event: string;
   departures: number;
   expected: number;
   score: number;
@@ -116,6 +202,7 @@ export function strongestOutliers(scored: ReadonlyMap<string, Scored[]>, names: 
       name: names.get(airport) ?? "",
       hour: iso(s.hour).slice(0, 16).replace("T", " "),
       weekday: WEEKDAYS[new Date(s.hour).getUTCDay()],
+      known_event: knownEvent(s.hour, airport),
       departures: s.value,
       expected: s.baseline ?? NaN,
       score: Math.round(s.score! * 10) / 10,

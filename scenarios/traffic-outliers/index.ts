@@ -1,5 +1,5 @@
 /** de-workbook/traffic-outliers: hourly departures per airport, outliers detected on the stream, alerts on a topic, evaluation. */
-export { loadTraffic, readSeries, readAirports, airportNames, departuresFrom, hourlySql, vegaFile, TABLES, FLIGHTS_SCHEMA, AIRPORTS_SCHEMA, HOURLY_SCHEMA } from "./series";
+export { loadTraffic, readSeries, readAirports, airportNames, departuresFrom, firstBanks, localHour, UTC_OFFSETS, hourlySql, vegaFile, TABLES, FLIGHTS_SCHEMA, AIRPORTS_SCHEMA, HOURLY_SCHEMA } from "./series";
 export type { Airport, LoadTrafficResult } from "./series";
 export { createDetector, DETECTOR_DEFAULTS, DETECTOR_KINDS, HOUR_MS, WEEK_HOURS } from "./detectors";
 export type { Detector, DetectorKind, DetectorOptions, Scored, SeriesState } from "./detectors";
@@ -19,7 +19,11 @@ export { readAlerts, printAlerts, alertLine, followAlerts, liveAlerts, alertSumm
 export type { AlertSummaryRow } from "./consumer";
 export { batchScoresSql, batchAlertsSql, batchAlerts } from "./batch";
 export type { BatchAlert } from "./batch";
-export { seriesChart, precisionRecall, precisionRecallChart, strongestOutliers } from "./charts";
+export { seriesChart, precisionRecall, precisionRecallChart, precisionRecallSetAside, alertTimelineChart, strongestOutliers } from "./charts";
+export { KNOWN_EVENTS_2001, knownEvent, explainAlerts, honestEvaluation, causeSummary, realOutliersSentence, showSentence } from "./real-events";
+export type { AlertCause, ExplainedAlert, EvaluationRow, HonestEvaluation } from "./real-events";
+export { trafficChecks, checkTraffic, plantLateFile, qualityRows, resultRows, alertChecks, checkAlerts, ALERTS_TABLE, ALERTS_SCHEMA, week, MIN_FLIGHTS_PER_DAY } from "./quality";
+export type { TrafficTables } from "./quality";
 export type { PrPoint, RealOutlier, SeriesChartOptions } from "./charts";
 export { runTrafficStream, startTrafficStream, badRecords, latePoint } from "./scenario";
 export type { TrafficStream } from "./scenario";

@@ -133,6 +133,9 @@ LEFT JOIN counts c ON c.airport = a.airport AND c.hour = h.hour`,
 
 export interface LoadTrafficResult {
   flights: number;
+  /** Distinct origins among the flights. */
+  origins: number;
+  /** Rows of the airports dimension (airports.csv: every US airport, most without a flight here). */
   airports: number;
   /** Airports in the hourly table. */
   series: string[];
@@ -167,7 +170,7 @@ export async function loadTraffic(wh: Warehouse, options: { airports?: readonly 
   await wh.createTable(TABLES.hourly, HOURLY_SCHEMA);
   await wh.query(hourlySql(series));
   const points = Number((await wh.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${TABLES.hourly}`)).rows[0].n);
-  return { flights: flights.rows, airports: airports.length, series, points };
+  return { flights: flights.rows, origins: busiest.length, airports: airports.length, series, points };
 }
 
 /** The hourly series from the warehouse, by hour then airport. */
@@ -180,14 +183,46 @@ export async function readSeries(wh: Warehouse): Promise<Point[]> {
   return rows.map((r) => ({ airport: String(r.airport), hour: Number(r.hour), departures: Number(r.departures) }));
 }
 
-/** Departures per airport and hour from `from` on (ISO, UTC), the first `limit` rows by hour then airport: the notebook's look at the table. */
-export async function departuresFrom(wh: Warehouse, from: string, limit = 9): Promise<{ airport: string; hour: Date; departures: number }[]> {
+/**
+ * An hour as the data has it: the airport's local clock, written without a time zone
+ * ("2001-01-08 05:00"). The warehouse keeps it as a TIMESTAMP without zone; JavaScript's Date and
+ * JSON messages stamp it as UTC, which it is not.
+ */
+export function localHour(t: number | Date): string {
+  return new Date(t).toISOString().slice(0, 16).replace("T", " ");
+}
+
+/** Departures per airport and hour from `from` on (local time, "2001-01-08 05:00"), the first `limit` rows by hour then airport: the notebook's look at the table. */
+export async function departuresFrom(wh: Warehouse, from: string, limit = 9): Promise<{ airport: string; hour: string; departures: number }[]> {
   if (!Number.isInteger(limit) || limit < 1) throw new WorkbookError("OPTIONS_INVALID", `limit=${limit} must be a whole number of rows, 1 or more.`);
+  const at = new Date(`${from.replace(" ", "T")}${/Z$|[+-]\d\d:\d\d$/.test(from) ? "" : "Z"}`);
+  if (Number.isNaN(at.getTime())) throw new WorkbookError("OPTIONS_INVALID", `from=${JSON.stringify(from)} is not a date-time; write it as "2001-01-08 05:00".`);
   const { rows } = await wh.query<{ airport: string; hour: Date; departures: number }>(
     `SELECT airport, hour, departures FROM ${TABLES.hourly} WHERE hour >= @from ORDER BY hour, airport LIMIT ${limit}`,
-    { from: new Date(from) }, { types: { from: "TIMESTAMP" } },
+    { from: at }, { types: { from: "TIMESTAMP" } },
   );
-  return rows.map((r) => ({ airport: r.airport, hour: r.hour, departures: Number(r.departures) }));
+  return rows.map((r) => ({ airport: r.airport, hour: localHour(r.hour), departures: Number(r.departures) }));
+}
+
+/** Standard-time UTC offsets (hours) of a few airports in the four main US time zones. */
+export const UTC_OFFSETS: Readonly<Record<string, number>> = { JFK: -5, ATL: -5, ORD: -6, DFW: -6, DEN: -7, PHX: -7, LAX: -8, SFO: -8 };
+
+const hh = (h: number) => `${String(((h % 24) + 24) % 24).padStart(2, "0")}:00`;
+
+/**
+ * Whether the flights' times are local or UTC, from the data: per airport, the first hour of the day
+ * with 2% or more of its departures (the morning bank), and what that clock reading would be locally
+ * if it were UTC. Airports four time zones apart start at the same clock hour: the times are local.
+ */
+export async function firstBanks(wh: Warehouse, airports: readonly string[] = ["JFK", "ORD", "DEN", "LAX"]): Promise<Array<{ airport: string; first_bank: string; utc_offset_hours: number; if_it_were_utc_local_time: string }>> {
+  for (const a of airports) if (UTC_OFFSETS[a] === undefined) throw new WorkbookError("INPUT_INVALID", `no UTC offset known for ${JSON.stringify(a)}; pick from ${Object.keys(UTC_OFFSETS).join(", ")}.`);
+  const list = airports.map((a) => `'${a}'`).join(", ");
+  const { rows } = await wh.query<{ airport: string; first: number }>(
+    `WITH h AS (SELECT origin AS airport, hour(date) AS h, COUNT(*) AS n FROM ${TABLES.flights} WHERE origin IN (${list}) GROUP BY 1, 2),
+      t AS (SELECT airport, SUM(n) AS total FROM h GROUP BY 1)
+    SELECT h.airport, MIN(h.h) AS first FROM h JOIN t ON t.airport = h.airport WHERE h.h >= 3 AND h.n >= 0.02 * t.total GROUP BY 1`);
+  const first = new Map(rows.map((r) => [r.airport, Number(r.first)]));
+  return airports.map((a) => ({ airport: a, first_bank: hh(first.get(a) ?? NaN), utc_offset_hours: UTC_OFFSETS[a], if_it_were_utc_local_time: hh((first.get(a) ?? NaN) + UTC_OFFSETS[a]) }));
 }
 
 /** Names of airports by IATA code. */
