@@ -19,3 +19,6 @@ export { startNetflixInstances, sumStats } from "./instances";
 export type { InstanceArgs, InstanceEvent, NetflixInstance, NetflixInstances } from "./instances";
 export { netflixExercises, distinctRejectReasons, BUSIEST_WINDOW_SQL } from "./exercises";
 export type { NetflixExercises } from "./exercises";
+export { modelReplay, runMode, runModes, naiveVsEventTime, modesSummary, busiestUpdatedWindow, windowStory, timelineSpec, mostMisplacedBoundary, distinctValuesVsRaters, lastWindow, anomalySummary, deadLetterRows } from "./event-time";
+export type { Arrival, ReplayModel, ModeRun, WrittenRow, WrongWindow } from "./event-time";
+export { netflixChecks, loadQualityTables, splitIntervals, runNetflixQuality, plantAppendedUpdates, checkPlantedAppend, qualityResultRows, qualityTable, QUALITY_TABLES } from "./quality";

@@ -17,7 +17,7 @@ import { lineChart, type VegaLiteSpec } from "../../lib/display/chart";
 import type { ProcessorStats } from "../../lib/stream";
 import { readDeadLetters, type DeadLetter } from "../../lib/stream/dead-letters";
 import { latestWindows, pollLatestWindows, readAnomalies } from "./consumers";
-import { createMovieRatingsTable, startNetflixProcessor, type Anomaly, type NetflixMode, type NetflixProcessor } from "./pipeline";
+import { createMovieRatingsTable, startNetflixProcessor, type Anomaly, type MovieRatingRow, type NetflixMode, type NetflixProcessor } from "./pipeline";
 import { startNetflixInstances, type NetflixInstances } from "./instances";
 import { replayRatings, type ReplayResult } from "./producer";
 import { readTitles, type Title } from "./titles";
@@ -205,12 +205,17 @@ function stoppableReplay(kafka: Kafka, options: NetflixRunOptions, topic: string
 
 /**
  * Shows the latest windows as a table that refreshes in place every `intervalMs` until `until`
- * resolves; returns the last rows shown.
+ * resolves; returns the last rows shown and how many times the table changed while it ran.
  */
-export async function showLatestWindows(sql: SqlDatabase, until: Promise<unknown>, options: { intervalMs?: number; limit?: number; table?: string } = {}) {
+export async function showLatestWindows(sql: SqlDatabase, until: Promise<unknown>, options: { intervalMs?: number; limit?: number; table?: string } = {}): Promise<{ rows: MovieRatingRow[]; changes: number }> {
   const displayId = `netflix-latest-${randomUUID()}`;
   let first = true;
-  const render = (rows: Awaited<ReturnType<typeof latestWindows>>) => {
+  let last = "";
+  let changes = 0;
+  const render = (rows: MovieRatingRow[]) => {
+    const text = JSON.stringify(rows);
+    if (text !== last && rows.length > 0) changes++;
+    last = text;
     publish(tableBundle(rows, { title: `Latest windows (refreshed ${new Date().toISOString().slice(11, 19)} UTC)` }), { displayId, update: !first });
     first = false;
   };
@@ -222,7 +227,7 @@ export async function showLatestWindows(sql: SqlDatabase, until: Promise<unknown
   }
   const rows = await latestWindows(sql, options);
   render(rows);
-  return rows;
+  return { rows, changes };
 }
 
 /** A line chart of rating_count per window for the `top` most rated movies. */
@@ -233,5 +238,8 @@ export async function topMoviesChart(sql: SqlDatabase, options: { top?: number; 
      SELECT window_start, title, rating_count FROM ${table} WHERE movie_id IN (SELECT movie_id FROM top) ORDER BY window_start, title`,
     [options.top ?? 5],
   );
-  return lineChart(rows, { x: "window_start", y: "rating_count", color: "title", title: `Ratings per 30-day window, top ${options.top ?? 5} movies`, width: 600 });
+  const spec = lineChart(rows, { x: "window_start", y: "rating_count", color: "title", title: `Ratings per 30-day window, top ${options.top ?? 5} movies`, width: 600 });
+  const encoding = spec.encoding as Record<string, Record<string, unknown>>;
+  encoding.x = { ...encoding.x, title: "window_start", scale: { type: "utc" }, axis: { format: "%Y-%m-%d", labelAngle: -30 } }; // dates as in the tables, in UTC
+  return spec;
 }
