@@ -1,15 +1,19 @@
 /**
  * What the welcome notebook shows: which backend each part of the workbook uses (embedded or
  * configured), its version, and a tiny end-to-end check of each. Embedded engines are checked on
- * throw-away in-memory instances, so the check never touches the work folder's state; configured
- * services are checked for real.
+ * throw-away instances (in memory, or a temporary folder), so the check never touches the work
+ * folder's state; configured services are checked for real. A part that is not checked here (a
+ * Dataproc job would start a cluster) says "not run", never "ok".
  */
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { config } from "./config";
+import { createJobRunner } from "./jobs";
 import { startBroker } from "./kafka";
 import { kafka as configuredKafka } from "./kafka";
+import { openLake } from "./lake";
 import { openSql } from "./sql";
 import { openWarehouse } from "./warehouse";
 
@@ -18,8 +22,10 @@ export type BackendCheck = {
   engine: string;
   mode: "embedded" | "configured";
   version: string;
+  /** What the check did, or why it failed or did not run. */
   check: string;
-  ok: boolean;
+  /** "ok": the check ran and passed; "failed": it ran and failed; "not run": nothing was checked. */
+  status: "ok" | "failed" | "not run";
 };
 
 /** The installed version of a package (also for packages whose "exports" hide package.json). */
@@ -43,9 +49,9 @@ function versionOf(pkg: string): string {
 async function attempt(part: string, engine: string, mode: BackendCheck["mode"], fn: () => Promise<{ version: string; check: string }>): Promise<BackendCheck> {
   try {
     const r = await fn();
-    return { part, engine, mode, ...r, ok: true };
+    return { part, engine, mode, ...r, status: "ok" };
   } catch (err) {
-    return { part, engine, mode, version: "?", check: `failed: ${(err as Error).message.split("\n")[0]}`, ok: false };
+    return { part, engine, mode, version: "?", check: (err as Error).message.split("\n")[0], status: "failed" };
   }
 }
 
@@ -115,17 +121,51 @@ async function sqlCheck(): Promise<{ version: string; check: string }> {
   }
 }
 
-/** Checks every backend in turn; never throws (a failed check is a row with ok = false). */
+/** A file written, listed, read back and deleted in the lake (a temporary folder, or the configured LAKE under a prefix of its own). */
+async function lakeCheck(): Promise<{ version: string; check: string }> {
+  const cfg = config().lake;
+  const temp = cfg.kind === "local" ? fs.mkdtempSync(path.join(os.tmpdir(), "welcome-lake-")) : undefined;
+  const lake = await openLake(temp ? { root: temp } : {});
+  try {
+    const file = `welcome-${crypto.randomBytes(4).toString("hex")}/dt=2021-03-01/hello.txt`;
+    const sent = `hello at ${new Date().toISOString()}`;
+    await lake.writeFile(file, sent);
+    const listed = (await lake.list(file.split("/")[0])).map((f) => f.partition.dt);
+    const got = (await lake.readFile(file)).toString("utf8");
+    await lake.delete(file);
+    if (got !== sent || listed.join() !== "2021-03-01") throw new Error(`read back ${JSON.stringify(got)} listed in ${JSON.stringify(listed)}, wrote ${JSON.stringify(sent)} in dt=2021-03-01`);
+    return { version: cfg.kind === "gcs" ? `@google-cloud/storage ${versionOf("@google-cloud/storage")}` : `node:fs (node ${process.version})`, check: "wrote, listed, read back and deleted 1 file" };
+  } finally {
+    await lake.close();
+    if (temp) fs.rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+/** Four records squared by the local worker pool, in two partitions (two worker processes). */
+async function jobsCheck(): Promise<{ version: string; check: string }> {
+  const runner = await createJobRunner({ runner: "local", workers: 2 });
+  try {
+    const r = await runner.run<{ n: number }, { n: number; square: number; pid: number }, Record<string, never>>({ module: path.join(__dirname, "welcome-job.js"), input: [1, 2, 3, 4].map((n) => ({ n })), partitions: 2 });
+    const squares = r.outputs.map((o) => o.square);
+    if (squares.join() !== "1,4,9,16" || r.errors.length > 0) throw new Error(`squares ${JSON.stringify(squares)}, errors ${JSON.stringify(r.errors)}`);
+    return { version: `node ${process.version}`, check: `squared ${r.records} records in ${r.partitions} worker processes` };
+  } finally {
+    await runner.close();
+  }
+}
+
+/** Checks every backend in turn; never throws (a failed check is a row with status "failed"). */
 export async function checkBackends(): Promise<BackendCheck[]> {
   const cfg = config();
+  const dataproc = cfg.jobRunner.runner !== "local";
   return [
     await attempt("Kafka", cfg.kafka.mode === "embedded" ? "embedded broker" : `Kafka at ${cfg.kafka.brokers.join(",")}`, cfg.kafka.mode === "embedded" ? "embedded" : "configured", kafkaCheck),
     await attempt("Warehouse", cfg.warehouse.kind === "duckdb" ? "DuckDB" : `BigQuery ${cfg.warehouse.project}.${cfg.warehouse.dataset}`, cfg.warehouse.kind === "duckdb" ? "embedded" : "configured", warehouseCheck),
     await attempt("PostgreSQL", cfg.sql.kind === "pglite" ? "PGlite" : "PostgreSQL server (DATABASE_URL)", cfg.sql.kind === "pglite" ? "embedded" : "configured", sqlCheck),
-    {
-      part: "Jobs", engine: cfg.jobRunner.runner === "local" ? `local worker pool (${cfg.jobRunner.workers} workers)` : `Dataproc ${cfg.jobRunner.project}/${cfg.jobRunner.region}`,
-      mode: cfg.jobRunner.runner === "local" ? "embedded" : "configured", version: `node ${process.version}`, check: "not run here (see 02-image-kmeans)", ok: true,
-    },
+    await attempt("Lake", cfg.lake.kind === "local" ? "local folder" : `Cloud Storage ${cfg.lake.root}`, cfg.lake.kind === "local" ? "embedded" : "configured", lakeCheck),
+    dataproc
+      ? { part: "Jobs", engine: `Dataproc ${cfg.jobRunner.project}/${cfg.jobRunner.region}`, mode: "configured", version: "-", check: "a Dataproc job starts a cluster: run 02-image-kmeans to try it", status: "not run" }
+      : await attempt("Jobs", `local worker pool (${cfg.jobRunner.workers} workers)`, "embedded", jobsCheck),
   ];
 }
 

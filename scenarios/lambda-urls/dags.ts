@@ -1,6 +1,7 @@
 /**
  * The batch layer's DAG, `lambda_url_counts` (hourly): append the topic's new messages to the
- * master data set, recompute `url_hourly` from all of it, and check that the counts reconcile.
+ * master data set, recompute `url_hourly` from all of it, check that the counts reconcile, and run
+ * the batch tables' quality checks (./quality.ts; a failed blocking check fails the run).
  * Unlike a DAG that reads only its data interval, this one recomputes the whole view on every run:
  * in the lambda architecture the batch view is a function of all the data, which is what lets a
  * fixed bug repair the past. The run's data interval is recorded; the coverage says what it read.
@@ -16,15 +17,17 @@ import { WorkbookError } from "../../lib/errors";
 import { kafka as configuredKafka } from "../../lib/kafka";
 import { openLake } from "../../lib/lake";
 import type { Lake } from "../../lib/lake/lake";
+import { checkInTask, warehouseTarget } from "../../lib/quality";
 import { openWarehouse } from "../../lib/warehouse";
 import type { Warehouse } from "../../lib/warehouse/warehouse";
 import { BATCH_TABLES, DEFAULT_BLOCK_SIZE, recomputeBatchView, type Coverage } from "./batch";
 import { LAMBDA_SAMPLE } from "./generate";
 import { archiveTweets } from "./master";
 import { readRedirects } from "./normalize";
+import { batchChecks } from "./quality";
 
 export const LAMBDA_DAG_ID = "lambda_url_counts";
-export const LAMBDA_TASKS = ["archive_master", "recompute_url_hourly", "reconcile"] as const;
+export const LAMBDA_TASKS = ["archive_master", "recompute_url_hourly", "reconcile", "quality_checks"] as const;
 export const DEFAULT_TOPIC = "tweets";
 
 export interface LambdaDagOptions {
@@ -87,6 +90,11 @@ export function lambdaDag(options: LambdaDagOptions = {}): Dag {
             return { tweets: coverage.tweets, ok: coverage.tweets - rejected, rejected };
           });
         },
+      }),
+      task({
+        id: "quality_checks",
+        upstream: ["reconcile"],
+        run: (ctx) => withWarehouse((wh) => checkInTask(ctx, warehouseTarget(wh), batchChecks(), { record: true })), // recorded: drift compares with the previous run
       }),
     ],
   });

@@ -1,5 +1,5 @@
 /** de-workbook/lambda-urls: URL counts per hour from tweets, a batch layer and a speed layer merged (the lambda architecture). */
-export { normalizeUrl, parseRedirects, readRedirects, isShortLink, TRACKING_PARAMS, SHORTENER_HOSTS, MAX_REDIRECTS } from "./normalize";
+export { normalizeUrl, hasTracking, parseRedirects, readRedirects, isShortLink, TRACKING_PARAMS, SHORTENER_HOSTS, MAX_REDIRECTS } from "./normalize";
 export type { Normalized, NormalizeOptions, RedirectTable } from "./normalize";
 export { parseTweet, tweetUrls, parseCreatedAt, formatCreatedAt, countUrlHourly, hourOf, HOUR_MS } from "./tweets";
 export type { Tweet, ParsedTweet, RawTweet, UrlHourlyRow, UrlCounts, RejectedTweet } from "./tweets";
@@ -20,3 +20,8 @@ export { readTweetFiles, urlsAsWritten } from "./user-files";
 export type { LambdaRun, LambdaRunOptions, BatchResult, MergeCheck } from "./scenario";
 export { lambdaExercises, EXERCISE_URL, EXERCISE_HOST } from "./exercises";
 export type { LambdaExercises } from "./exercises";
+export { layerRows } from "./layers";
+export type { LayerRow } from "./layers";
+export { linksMergedByFix } from "./fix";
+export type { MergedLinks } from "./fix";
+export { batchChecks, batchViewChecks, speedChecks, checkDuplicatedKey, trackingCondition, PLANTED_VIEW } from "./quality";

@@ -43,6 +43,15 @@ function isTracking(name: string): boolean {
   return n.startsWith("utm_") || TRACKING_PARAMS.includes(n);
 }
 
+/** Whether a URL (already normalised, or any absolute URL) still carries a tracking parameter. */
+export function hasTracking(url: string): boolean {
+  try {
+    return [...new URL(url).searchParams.keys()].some(isTracking);
+  } catch {
+    return false;
+  }
+}
+
 /** One URL without the redirect step; the reason when it is not an http(s) URL. */
 function canonical(raw: string, keepTracking: boolean): Normalized {
   const text = raw.trim();

@@ -1,5 +1,5 @@
-/** What the lambda-urls scenario adds to the `workbook` command (loaded by bin/workbook.js). */
-import { registerDag, registerData, type CommandFn } from "../../lib/cli/registry";
+/** What the lambda-urls scenario adds to the `workbook` command (loaded by bin/workbook.js): its data, its DAG and its batch tables' quality checks. */
+import { registerDag, registerData, registerQuality, type CommandFn } from "../../lib/cli/registry";
 
 registerData({
   kind: "tweets",
@@ -13,4 +13,9 @@ registerDag({
   scenario: "lambda-urls",
   description: "Lambda URL counts: tweets topic -> master data set (lake, by hour) -> url_hourly recomputed in the warehouse",
   load: () => (require("./dags") as typeof import("./dags")).lambdaDag(),
+});
+
+registerQuality({
+  scenario: "lambda-urls",
+  load: () => (require("./quality") as typeof import("./quality")).batchChecks(),
 });

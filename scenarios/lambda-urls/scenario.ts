@@ -19,6 +19,7 @@ import { WorkbookError } from "../../lib/errors";
 import { kafka as configuredKafka, readTopic } from "../../lib/kafka";
 import { openLake } from "../../lib/lake";
 import type { Lake } from "../../lib/lake/lake";
+import { postgresTarget, runChecks, type QualityResult } from "../../lib/quality";
 import { openSql, plainName } from "../../lib/sql";
 import type { SqlDatabase } from "../../lib/sql/sql";
 import { readDeadLetters, type DeadLetter } from "../../lib/stream/dead-letters";
@@ -29,6 +30,7 @@ import { lambdaDag, LAMBDA_TASKS } from "./dags";
 import { generateTweets, LAMBDA_SAMPLE, type GeneratedTweets } from "./generate";
 import { readRedirects, type RedirectTable } from "./normalize";
 import { mergedView, rankUrls, type MergedView, type TimeRange, type TopUrlsOptions } from "./serving";
+import { speedChecks } from "./quality";
 import { startSpeedLayer, type SpeedLayer } from "./speed";
 import { countUrlHourly, HOUR_MS, hourOf, type RawTweet, type UrlCounts, type UrlHourlyRow } from "./tweets";
 
@@ -41,6 +43,11 @@ export interface LambdaRunOptions {
   hours?: number;
   /** Hours of tweets sent per second of wall time; 0 = as fast as possible. Default 1. */
   speed?: number;
+  /**
+   * Hold the producer before the first tweet of this hour (counted from the first hour: 3 = 03:00 on
+   * a run starting at 00:00) until `streamUntil` moves the hold on. Default: no hold.
+   */
+  holdAt?: number;
   /** The normalisation bug (keep tracking parameters) in both layers. Default false. */
   keepTracking?: boolean;
   /** Offsets per block of the speed layer (the batch layer covers whole blocks). Default 50. */
@@ -72,6 +79,8 @@ export interface LambdaRunOptions {
 export interface BatchResult {
   run: DagRun;
   coverage: Coverage;
+  /** The batch tables' quality checks of this run (the DAG's quality_checks task). */
+  quality: QualityResult[];
   /** Speed rows dropped because the batch view covers them now. */
   dropped: number;
 }
@@ -106,6 +115,14 @@ export interface LambdaRun {
   produced: Promise<number>;
   /** Waits until the tweets of the first `hours` hours are sent. */
   waitForHours(hours: number): Promise<void>;
+  /**
+   * Lets the stream run up to the first tweet of hour `hours` (from the first hour) and holds it
+   * there; resolves when those tweets are sent and the speed layer has counted them. No `hours`:
+   * to the end (as drain()). A hold never moves back.
+   */
+  streamUntil(hours?: number): Promise<void>;
+  /** Tweets the producer sends before it holds at `hours` (the first tweet stamped at or after that hour). */
+  sentBefore(hours: number): number;
   /** Archives new messages and recomputes the batch view (the DAG), then drops the speed rows it covers. */
   runBatch(options?: { keepTracking?: boolean }): Promise<BatchResult>;
   /** Waits for the producer and for the speed layer to process everything sent. */
@@ -121,6 +138,8 @@ export interface LambdaRun {
   /** The Kappa way: replays the topic from the start with the fixed code into `<prefix>_kappa`; returns its rows. */
   kappaReplay(): Promise<UrlHourlyRow[]>;
   deadLetters(): Promise<DeadLetter[]>;
+  /** Runs the speed view's quality checks (./quality.ts) on PostgreSQL for the hour of the newest tweet sent, recorded there. */
+  checkSpeedView(): Promise<QualityResult[]>;
   /** Waits for the producer to send everything, then stops the speed layers and closes what the run opened. */
   close(): Promise<void>;
   /**
@@ -185,20 +204,34 @@ export async function startLambdaRun(options: LambdaRunOptions = {}): Promise<La
   let speed = await startSpeedLayer({ kafka, sql, topic, redirects, checkpointDir: path.join(stateDir, `checkpoint-${id}-speed`), keepTracking, blockSize, triggerMs: trigger, table: tables.speed });
   layers.push(speed);
 
-  // the producer: tweets in order, stamped with their created_at, paced in event time
+  // the producer: tweets in order, stamped with their created_at, paced in event time; it holds
+  // before tweet `hold` until streamUntil moves the hold on (the pacing clock stops while it holds)
   let sentCount = 0;
   let stopped = false;
   const stoppedError = () => new WorkbookError("STREAM_CLOSED", `The lambda run on ${topic} was stopped before every tweet was sent; start a new run to see results.`);
   const start = data.truth.start;
+  const sentBefore = (hours: number): number => {
+    if (!(hours >= 0)) throw new WorkbookError("OPTIONS_INVALID", `hours=${hours} must be a number of hours from the first hour, 0 or more, e.g. 3.`);
+    const i = data.tweets.findIndex((t) => t.timestamp >= start + hours * HOUR_MS);
+    return i < 0 ? data.tweets.length : i;
+  };
+  let hold = options.holdAt === undefined ? data.tweets.length : sentBefore(options.holdAt);
   const producer = kafka.producer();
   await producer.connect();
-  const began = Date.now();
+  let began = Date.now();
   const produced = (async () => {
     try {
       const chunk = 25;
-      for (let i = 0; i < data.tweets.length; i += chunk) {
+      for (let i = 0; i < data.tweets.length; ) {
         if (stopped) break;
-        const part = data.tweets.slice(i, i + chunk);
+        if (i >= hold) {
+          const held = Date.now();
+          while (i >= hold && !stopped) await sleep(50);
+          began += Date.now() - held;
+          continue;
+        }
+        const part = data.tweets.slice(i, Math.min(i + chunk, hold));
+        i += part.length;
         if (speedPerSecond > 0) {
           const due = began + ((part[0].timestamp - start) / HOUR_MS / speedPerSecond) * 1000;
           if (due > Date.now()) await sleep(due - Date.now());
@@ -236,10 +269,25 @@ export async function startLambdaRun(options: LambdaRunOptions = {}): Promise<La
       const bar = showProgress({ total: needed, label: `tweets of the first ${hours} hours sent` });
       while (sentCount < needed) {
         if (stopped) throw stoppedError();
+        if (sentCount >= hold) throw new WorkbookError("OPTIONS_INVALID", `the stream holds after ${hold} tweets, before the ${needed} of the first ${hours} hours are sent; call streamUntil(${hours}) to move the hold on.`);
         await Promise.race([produced, sleep(50)]);
         bar.update(Math.min(sentCount, needed));
       }
       bar.done();
+    },
+    sentBefore,
+    async streamUntil(hours) {
+      const until = hours === undefined ? data.tweets.length : sentBefore(hours);
+      hold = Math.max(hold, until);
+      const bar = showProgress({ total: until, label: hours === undefined ? "tweets sent" : `tweets before hour ${hours} sent` });
+      while (sentCount < until) {
+        if (stopped) throw stoppedError();
+        await Promise.race([produced, sleep(50)]);
+        bar.update(Math.min(sentCount, until));
+      }
+      bar.done();
+      if (hours === undefined) await produced;
+      await speed.processor.drain();
     },
     async runBatch(o = {}) {
       // the run of the hour of the newest tweet sent; a second batch in the same hour clears and re-runs it
@@ -258,19 +306,10 @@ export async function startLambdaRun(options: LambdaRunOptions = {}): Promise<La
         throw new WorkbookError("DAG_TASK_FAILED", `the batch DAG ${dag.id} ended ${r.state}${failed ? `: ${failed.taskId} failed with ${failed.error ?? "an error"}` : ""}; see \`workbook dag status ${dag.id}\`.`);
       }
       const dropped = await speed.dropCovered(coverage);
-      return { run: r, coverage, dropped };
+      const quality = (r.tasks.find((t) => t.taskId === "quality_checks")?.xcom as { results?: QualityResult[] } | undefined)?.results ?? [];
+      return { run: r, coverage, quality, dropped };
     },
-    async drain() {
-      const bar = showProgress({ total: data.tweets.length, label: "tweets sent" });
-      while (sentCount < data.tweets.length) {
-        if (stopped) throw stoppedError();
-        await Promise.race([produced, sleep(50)]);
-        bar.update(sentCount);
-      }
-      bar.done();
-      await produced;
-      await speed.processor.drain();
-    },
+    drain: () => run.streamUntil(),
     merged: (range = {}) => mergedView(warehouse, sql, { ...range, speedTable: speed.table }),
     async topUrls(o = {}) {
       const view = await mergedView(warehouse, sql, { ...o, speedTable: speed.table });
@@ -308,6 +347,11 @@ export async function startLambdaRun(options: LambdaRunOptions = {}): Promise<La
       return r.rows.map((x) => ({ hour: x.hour.toISOString(), url: x.url, count: Number(x.count) }));
     },
     deadLetters: () => readDeadLetters(kafka, `${topic}.dead-letter`),
+    async checkSpeedView() {
+      const newest = data.tweets.slice(0, sentCount).reduce((a, t) => Math.max(a, t.timestamp), start);
+      const interval = { start: new Date(hourOf(newest)), end: new Date(hourOf(newest) + HOUR_MS) };
+      return runChecks(postgresTarget(sql), speedChecks(speed.table), { interval });
+    },
     async close() {
       await produced.catch(() => undefined);
       for (const l of layers) await l.close().catch(() => undefined);

@@ -1,32 +1,18 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { openLake } from "../../../lib/lake";
-import { openWarehouse } from "../../../lib/warehouse";
 import { readBatchView } from "../../../scenarios/lambda-urls/batch";
 import { readMaster } from "../../../scenarios/lambda-urls/master";
-import { diffViews, startLambdaRun, viewStats, type LambdaRun } from "../../../scenarios/lambda-urls/scenario";
-import { assertSnapshotIsValue, defer, tempDir, testBroker, testSql, uniqueName } from "../../lib/stream/helpers";
+import { diffViews, viewStats } from "../../../scenarios/lambda-urls/scenario";
+import { assertSnapshotIsValue } from "../../lib/stream/helpers";
+import { expectedAtFix, startTestRun } from "./helpers";
+import { layerRows } from "../../../scenarios/lambda-urls/layers";
+import { linksMergedByFix } from "../../../scenarios/lambda-urls/fix";
 import { generateTweets, LAMBDA_SAMPLE } from "../../../scenarios/lambda-urls/generate";
 import { readRedirects } from "../../../scenarios/lambda-urls/normalize";
 import { speedEngineOptions } from "../../../scenarios/lambda-urls/speed";
-import type { TestContext } from "node:test";
-
-async function start(t: TestContext, options: { keepTracking?: boolean; speed?: number; tweetsPerHour?: number; hours?: number } = {}): Promise<LambdaRun> {
-  const { kafka } = await testBroker(t);
-  const prefix = uniqueName("lu"); // tables of their own on a shared PostgreSQL (DATABASE_URL)
-  const sql = await testSql(t, [`${prefix}_speed`, `${prefix}_speed_fixed`, `${prefix}_kappa`]);
-  const warehouse = await openWarehouse({ memory: true });
-  defer(t, () => warehouse.close());
-  const dir = tempDir(t);
-  const lake = await openLake({ root: `${dir}/lake` });
-  defer(t, () => lake.close());
-  const run = await startLambdaRun({ tablePrefix: prefix, kafka, sql, warehouse, lake, stateDir: `${dir}/state`, live: false, triggerMs: 100, blockSize: 40, tweetsPerHour: options.tweetsPerHour ?? 150, hours: options.hours ?? 8, speed: options.speed ?? 1, keepTracking: options.keepTracking });
-  defer(t, () => run.close());
-  return run;
-}
 
 test("merged view = a full recomputation over the raw tweets, checked at several points while the stream runs, with batch runs in between", { timeout: 180_000 }, async (t) => {
-  const run = await start(t);
+  const run = await startTestRun(t);
   const checks: { sent: number; through: number; rows: number; batchRows: number }[] = [];
   const check = async (label: string) => {
     const c = await run.checkMerge();
@@ -73,7 +59,7 @@ test("merged view = a full recomputation over the raw tweets, checked at several
 });
 
 test("the bug splits one page into several URLs; a batch recompute with the fix merges them, and the fixed speed layer makes the whole view equal the fixed recomputation and the kappa replay", { timeout: 180_000 }, async (t) => {
-  const run = await start(t, { keepTracking: true, speed: 0, tweetsPerHour: 100, hours: 5 });
+  const run = await startTestRun(t, { keepTracking: true, speed: 0, tweetsPerHour: 100, hours: 5 });
   await run.drain();
   await run.runBatch();
   const buggy = await run.merged();
@@ -98,8 +84,46 @@ test("the bug splits one page into several URLs; a batch recompute with the fix 
   assert.ok(top[0].count >= top[1].count && top[1].count >= top[2].count);
 });
 
+test("the fix while the stream runs: held at 04:00 the fixed batch covers part of the stream, the old speed layer serves the rest, the fixed one takes it over, and the next batch absorbs it", { timeout: 180_000 }, async (t) => {
+  const run = await startTestRun(t, { keepTracking: true, speed: 0, tweetsPerHour: 100, hours: 6, blockSize: 50, holdAt: 3 });
+  const want = expectedAtFix(run.data, { fix: 4, fixDeployed: 5, blockSize: 50 });
+  await run.streamUntil(3);
+  assert.equal(run.sent(), run.sentBefore(3), "the producer holds");
+  await assert.rejects(run.waitForHours(5), (err: Error & { code?: string }) => err.code === "OPTIONS_INVALID" && /streamUntil\(5\)/.test(err.message));
+  const first = await run.runBatch();
+  assert.equal(first.quality.find((r) => r.check === "no url keeps a tracking parameter")?.status, "warn", "the quality checks see the bug, without stopping the load");
+  assert.deepEqual(first.quality.filter((r) => r.status === "fail"), []);
+  await run.streamUntil(4);
+  assert.equal(run.sent(), want.sentAtFix);
+  const fixedBatch = await run.runBatch({ keepTracking: false });
+  assert.equal(fixedBatch.coverage.partitions[0], want.covered);
+  await run.streamUntil(5);
+  const stale = layerRows(await run.merged());
+  assert.equal(stale[0].rows_with_tracking, 0, "the recomputed batch view is clean");
+  assert.ok(stale[1].rows_with_tracking > 0, "the old speed layer still splits pages");
+  await run.deployFix();
+  const atFix = layerRows(await run.merged());
+  assert.deepEqual(atFix.map((r) => r.offsets), [`0..${want.covered - 1}`, `${want.covered}..${want.through - 1}`]);
+  assert.equal(atFix[1].rows, want.speedRows);
+  assert.equal(atFix[1].rows_with_tracking, 0);
+  assert.equal((await run.checkMerge({ keepTracking: false })).equal, true);
+  assert.deepEqual((await run.checkSpeedView()).filter((r) => r.status !== "pass"), []);
+  await run.drain();
+  const last = await run.runBatch();
+  assert.ok(last.dropped > 0);
+  const after = layerRows(await run.merged());
+  assert.deepEqual([after[0].offsets, after[1].rows], [`0..${run.data.tweets.length - 1}`, 0], "the batch serves everything after the hand-over");
+  assert.deepEqual(last.quality.filter((r) => r.status !== "pass").map((r) => r.check), [], "drift against the previous (fixed) run passes too");
+  // the links the fix takes away: one per tweet that linked a page in two forms
+  const buggy = viewStats((await run.recompute(undefined, { keepTracking: true })).rows);
+  const fixed = viewStats((await run.merged()).rows);
+  const merged = linksMergedByFix(run.data.tweets.map((tw, offset) => ({ partition: 0, offset, value: tw.value })), run.redirects);
+  assert.equal(merged.reduce((a, m) => a + m.links_merged, 0), buggy.links - fixed.links);
+  assert.ok(merged.length > 0);
+});
+
 test("stop() ends a run halfway: the producer stops sending, a pending wait fails with STREAM_CLOSED, and it is quick and safe twice", { timeout: 120_000 }, async (t) => {
-  const run = await start(t, { speed: 1, hours: 8, tweetsPerHour: 100 }); // 8 s of tweets
+  const run = await startTestRun(t, { speed: 1, hours: 8, tweetsPerHour: 100 }); // 8 s of tweets
   await run.waitForHours(1);
   const waiting = assert.rejects(run.waitForHours(8), (err: Error & { code?: string }) => err.code === "STREAM_CLOSED");
   const began = Date.now();

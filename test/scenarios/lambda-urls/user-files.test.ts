@@ -7,14 +7,13 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
 import { isWorkbookError } from "../../../lib/errors";
-import { openLake } from "../../../lib/lake";
-import { openWarehouse } from "../../../lib/warehouse";
 import { LAMBDA_SAMPLE } from "../../../scenarios/lambda-urls/generate";
 import { readRedirects } from "../../../scenarios/lambda-urls/normalize";
-import { distinctUrlsPerHour, startLambdaRun } from "../../../scenarios/lambda-urls/scenario";
+import { distinctUrlsPerHour } from "../../../scenarios/lambda-urls/scenario";
 import { countUrlHourly } from "../../../scenarios/lambda-urls/tweets";
 import { readTweetFiles, urlsAsWritten } from "../../../scenarios/lambda-urls/user-files";
-import { defer, tempDir, testBroker, testSql, uniqueName } from "../../lib/stream/helpers";
+import { tempDir } from "../../lib/stream/helpers";
+import { startTestRun } from "./helpers";
 import { TWEETS_BY_HAND, TWEETS_FILE } from "../user-files";
 
 const redirects = readRedirects(LAMBDA_SAMPLE.redirects);
@@ -40,17 +39,8 @@ test("readTweetFiles says which line is wrong when a file holds no tweet", async
 });
 
 test("the lambda run on the user's tweets: both layers, merged, give the distinct URLs per hour worked out by hand", { timeout: 120_000 }, async (t) => {
-  const { kafka } = await testBroker(t);
-  const prefix = uniqueName("lu");
-  const sql = await testSql(t, [`${prefix}_speed`, `${prefix}_speed_fixed`, `${prefix}_kappa`]);
-  const warehouse = await openWarehouse({ memory: true });
-  defer(t, () => warehouse.close());
-  const dir = tempDir(t);
-  const lake = await openLake({ root: `${dir}/lake` });
-  defer(t, () => lake.close());
   const tweets = await readTweetFiles(TWEETS_FILE, { redirects });
-  const run = await startLambdaRun({ tweets, tablePrefix: prefix, kafka, sql, warehouse, lake, stateDir: `${dir}/state`, live: false, triggerMs: 100, blockSize: 4, speed: 0 });
-  defer(t, () => run.close());
+  const run = await startTestRun(t, { tweets, blockSize: 4, speed: 0 });
   await run.drain();
   const batch = await run.runBatch();
   assert.equal(batch.coverage.rejected, TWEETS_BY_HAND.rejected);
