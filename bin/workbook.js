@@ -6,7 +6,10 @@
 // The TypeScript compiler (for the parameters cell) and other big modules from V8's code cache.
 require("../dist/lib/compile-cache.js").enableCompileCache();
 
-const SCENARIOS_WITH_REGISTER = ["image-kmeans", "sparkify", "lambda-urls", "web-logs", "artmosphere", "football", "penguins"];
+const SCENARIOS_WITH_REGISTER = ["image-kmeans", "sparkify", "lambda-urls", "web-logs", "artmosphere", "football", "penguins", "netflix", "traffic-outliers"];
+
+// A reader that stops early (`workbook quality export-dbt x | head`) ends the output, not the process with a stack.
+process.stdout.on("error", (err) => { if (err && err.code === "EPIPE") process.exit(0); throw err; });
 
 for (const name of SCENARIOS_WITH_REGISTER) require(`../dist/scenarios/${name}/register.js`);
 
