@@ -14,6 +14,8 @@ import { buildSearchIndex } from "../../../scenarios/artmosphere/search";
 import { computeSimilarity, loadArtworkGenes } from "../../../scenarios/artmosphere/similarity";
 import { loadUploads, UPLOAD_TABLES } from "../../../scenarios/artmosphere/uploads";
 import { tempDir } from "../../helpers";
+import { BigQueryWarehouse } from "../../../lib/warehouse/bigquery";
+import { fakeAuthClient, startStandIn } from "../../cloud/bigquery-stand-in";
 
 test("Artmosphere quality: 20 checks of six kinds pass on a clean load; the first day's volume and drift warn; a planted upload of a missing artwork fails its check and the day is put back", { timeout: 180_000 }, async (t) => {
   const dir = tempDir(t);
@@ -86,4 +88,23 @@ test("Artmosphere quality: bad input names the value and the fix", async () => {
   } finally {
     await wh.close();
   }
+});
+
+test("BigQuery contract: the catalogue table and the planted day's SELECT reach BigQuery with @day as a DATE and no DuckDB-only syntax", { timeout: 30_000 }, async (t) => {
+  const standIn = await startStandIn({ pollsUntilDone: 0, pageSize: 100 });
+  t.after(() => standIn.close());
+  const wh = await BigQueryWarehouse.create({ project: standIn.project, dataset: "art", location: "EU", apiEndpoint: standIn.url, authClient: fakeAuthClient(), pollMs: 5 });
+  t.after(() => wh.close());
+  const d = generateArtmosphere({ artworks: 50, artists: 20 });
+  assert.equal(await loadCatalogueTable(wh, d.artworks), 50);
+  const lake = await openLake({ root: path.join(tempDir(t), "lake") });
+  t.after(() => lake.close());
+  await loadUploads(lake, wh, d.uploadingLog.slice(0, 20));
+  // the stand-in answers no rows: the day has nothing to plant a fault in, and says so
+  await assert.rejects(plantUploadOfMissingArtwork(wh, "2016-02-01"), /no uploads on 2016-02-01 to plant a fault in/);
+  const queries = standIn.requests.filter((r) => r.method === "POST" && r.path.endsWith("/queries")).map((r) => r.json as Record<string, unknown>);
+  const select = queries.find((q) => /^SELECT uploaded_at, day, user_id, artwork_id, country FROM artmosphere_uploads WHERE day = @day$/.test(String(q.query)));
+  assert.ok(select, `the planted day's SELECT was sent: ${queries.map((q) => String(q.query).slice(0, 60)).join(" | ")}`);
+  assert.doesNotMatch(String(select.query), /\$\w|::|QUALIFY|GROUP BY ALL|\bILIKE\b/i);
+  assert.deepEqual((select.queryParameters as { name: string; parameterType: { type: string } }[]).map((p) => [p.name, p.parameterType.type]), [["day", "DATE"]]);
 });
