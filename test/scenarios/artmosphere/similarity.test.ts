@@ -93,6 +93,9 @@ test("compareOrders: by hand, a candidate sharing more genes but carrying many r
   // an artwork whose two orders agree: the first artwork where they differ is shown instead
   assert.equal(compareOrders(artworks, id("e")).artworkId, me.id);
   assert.throws(() => compareOrders(artworks, id("9")), /is not in the catalogue/);
+  // a catalogue where no artwork's orders differ: the one given, its orders agreeing
+  const agree = compareOrders([art("a", ["g1"]), art("b", ["g1"])], id("b"));
+  assert.deepEqual([agree.artworkId, agree.differ, agree.note, agree.rows.length], [id("b"), false, "the two orders agree", 1]);
 });
 
 test("the naive scan stops at its budget; the gene index answers every size with the same top 5", () => {
