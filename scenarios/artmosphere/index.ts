@@ -11,8 +11,8 @@ export { COUNTRIES, countryOf } from "./countries";
 export type { Country } from "./countries";
 export { ArtSearch, buildSearchIndex, searchArtworks, naiveSearch, searchWords, foldAccents, SEARCH_TABLE } from "./search";
 export type { SearchResult, SearchHit, SearchOptions, SearchCapabilities } from "./search";
-export { loadArtworkGenes, computeSimilarity, similarArtworks, similarByScan, similaritySelectSql, SIMILARITY_TABLES, TOP_SIMILAR } from "./similarity";
-export type { SimilarArtwork, SimilarityBatch } from "./similarity";
+export { loadArtworkGenes, computeSimilarity, similarArtworks, similarByScan, similaritySelectSql, compareOrders, scanSizes, naiveScanAll, similarByIndex, indexedScanAll, timingTable, SIMILARITY_TABLES, TOP_SIMILAR } from "./similarity";
+export type { SimilarArtwork, SimilarityBatch, OrderRow, OrderComparison, NaiveRun, IndexedRun } from "./similarity";
 export {
   replayCollects, startPopularity, popularityEngineOptions, startLivePopularity, showLivePopularity, popularityWindows, recountWindows, topCollected, popularitySpec, createPopularityTable,
   WINDOW_MS, WATERMARK_DELAY_MS, POPULARITY_TABLE,
@@ -24,3 +24,5 @@ export { showSearchResults, showArtworkCard, startArtmosphereStream, ARTMOSPHERE
 export type { ArtworkCard, ArtmosphereStream } from "./scenario";
 export { artmosphereExercises, missedByNaive, SHARED_GENES_SQL, MOST_COLLECTS_SQL } from "./exercises";
 export type { ArtmosphereExercises } from "./exercises";
+export { loadCatalogueTable, catalogueChecks, uploadChecks, popularityChecks, runArtmosphereQuality, plantUploadOfMissingArtwork, dayInterval, QUALITY_TABLES, MISSING_ARTWORK } from "./quality";
+export type { ArtmosphereQuality, PlantedUpload } from "./quality";

@@ -126,6 +126,7 @@ export const VARIANTS: Record<string, Variant> = {
       assert.equal(s.search_hits, CATALOGUE_BY_HAND.searchHits);
       assert.equal(s.similar_pairs, CATALOGUE_BY_HAND.similarPairs);
       assert.match(text, /Uploads on 2016-02-05/);
+      assert.deepEqual([s.quality_checks, s.quality_caught], [20, 1], "the checks run on the user's catalogue too, and catch the upload planted on 2016-02-05");
       notAttempted(s, text);
     },
   },
