@@ -30,6 +30,6 @@ export { scorecardCells, scorecardSvg, scorecardText, showScorecard, checkHistor
 export type { ScorecardCell } from "./scorecard";
 
 // What a notebook glues of its checks (quality_checks, quality_kinds, quality_caught)
-export { qualitySummary, glueQuality } from "./summary";
-export type { PlantedFault, QualitySummary } from "./summary";
+export { qualitySummary, glueQuality, resultsTable, plantedTable, shortDates } from "./summary";
+export type { PlantedFault, QualitySummary, ResultRow } from "./summary";
 export { kindCounts, coverageTable } from "./coverage";

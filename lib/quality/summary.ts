@@ -51,3 +51,34 @@ export function glueQuality(summary: QualitySummary): QualitySummary {
   glue("quality_planted", summary.planted);
   return summary;
 }
+
+/** One row of a check's result as a notebook's table shows it. */
+export interface ResultRow { table: string; kind: string; check: string; status: string; observed: number | null; detail?: string }
+
+/**
+ * Results as rows for a table: observed rounded (`decimals`, default 4), dates in the detail written
+ * as YYYY-MM-DD (and HH:MM where not midnight); `notPassed`: only warnings and failures; `detail: false`
+ * leaves the detail out.
+ */
+export function resultsTable(results: readonly QualityResult[], options: { notPassed?: boolean; detail?: boolean; decimals?: number } = {}): ResultRow[] {
+  const decimals = options.decimals ?? 4;
+  return results.filter((r) => !options.notPassed || r.status !== "pass").map((r) => {
+    const row: ResultRow = { table: r.table, kind: r.kind, check: r.check, status: r.status, observed: r.observed === null ? null : Number(r.observed.toFixed(decimals)) };
+    if (options.detail !== false) row.detail = shortDates(r.detail);
+    return row;
+  });
+}
+
+/** Each planted fault with what its check said: status ("did not run" when it did not), observed, detail. */
+export function plantedTable(planted: readonly PlantedFault[], options: { decimals?: number } = {}): { fault: string; check: string; status: string; observed: number | null; detail: string }[] {
+  const decimals = options.decimals ?? 3;
+  return planted.map((p) => {
+    const r = p.results.find((x) => x.check === p.check);
+    return { fault: p.fault, check: p.check, status: r?.status ?? "did not run", observed: r?.observed == null ? null : Number(r.observed.toFixed(decimals)), detail: shortDates(r?.detail ?? "") };
+  });
+}
+
+/** ISO timestamps in a text as YYYY-MM-DD, or YYYY-MM-DD HH:MM when not midnight. */
+export function shortDates(text: string): string {
+  return text.replace(/(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}):\d{2}(?:\.\d{3})?Z/g, (_, d: string, hm: string) => (hm === "00:00" ? d : `${d} ${hm}`));
+}

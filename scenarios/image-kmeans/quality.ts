@@ -11,7 +11,7 @@
  * - drift: the shares of the dominant hues against the previous day's load (a warning: another
  *   day's images may well have other colours; it does not stop the load).
  */
-import { columnsAre, drift, freshness, notNull, range, references, runChecks, showScorecard, sqlCheck, unique, volume, warehouseTarget, type PlantedFault, type QualityCheck, type QualityResult } from "../../lib/quality";
+import { columnsAre, drift, freshness, notNull, range, references, runChecks, showScorecard, sqlCheck, unique, volume, warehouseTarget, type PlantedFault, type QualityCheck, type QualityResult, type ResultRow, resultsTable as tableOf } from "../../lib/quality";
 import { openWarehouse } from "../../lib/warehouse";
 import type { Warehouse } from "../../lib/warehouse/warehouse";
 import { loadImageColours, toTableRow, IMAGE_COLORS_TABLE, IMAGE_REJECTED_TABLE, IMAGES_TABLE } from "./warehouse";
@@ -100,18 +100,10 @@ export async function plantImageFaults(rows: readonly ImageColoursRow[], rejecte
   return planted;
 }
 
-/** One line per planted fault: the check that should catch it, its status, what it observed and said. */
-export function plantedTable(planted: readonly PlantedFault[]): { fault: string; check: string; status: string; observed: number | null; detail: string }[] {
-  return planted.map((p) => {
-    const r = p.results.find((x) => x.check === p.check);
-    return { fault: p.fault, check: p.check, status: r?.status ?? "did not run", observed: r?.observed === null || r?.observed === undefined ? null : Math.round(r.observed * 1000) / 1000, detail: r?.detail ?? "" };
-  });
-}
+export { plantedTable } from "../../lib/quality";
 
-/** The results as a compact table: table, kind, check, status, observed. */
-export function resultsTable(results: readonly QualityResult[]): { table: string; kind: string; check: string; status: string; observed: number | null }[] {
-  return results.map((r) => ({ table: r.table, kind: r.kind, check: r.check, status: r.status, observed: r.observed === null ? null : Math.round(r.observed * 1000) / 1000 }));
-}
+/** The results as a table without their detail, observed to 3 decimals. */
+export const resultsTable = (results: readonly QualityResult[]): ResultRow[] => tableOf(results, { detail: false, decimals: 3 });
 
 /** The scorecard of the image tables' latest results (the warehouse's quality_results may hold other scenarios' too). */
 export async function showImageScorecard(wh: Warehouse): Promise<void> {

@@ -133,8 +133,5 @@ export async function qualityResultRows(sql: SqlDatabase, intervals: { start: Da
   return (await postgresTarget(sql).allResults()).filter((r) => dates.has(r.logical_date));
 }
 
-/** Results as table rows, dates as YYYY-MM-DD and the observed value rounded. */
-export function qualityTable(results: readonly QualityResult[]): Record<string, unknown>[] {
-  const short = (s: string) => s.replace(/(\d{4}-\d{2}-\d{2})T00:00:00\.000Z/g, "$1");
-  return results.map((r) => ({ table: r.table, check: r.check, kind: r.kind, status: r.status, observed: r.observed === null ? null : Number(r.observed.toFixed(4)), detail: short(r.detail) }));
-}
+/** The results as a table (lib/quality resultsTable: observed to 4 decimals, dates as YYYY-MM-DD). */
+export { resultsTable as qualityTable } from "../../lib/quality";

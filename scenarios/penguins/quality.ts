@@ -14,7 +14,7 @@
  * The table's own constraints already hold the key, not-null and the CHECKs; the checks say so on the
  * scorecard, and catch the same faults where the constraints are missing (a copy, another engine).
  */
-import { acceptedValues, columnsAre, drift, freshness, postgresTarget, range, references, runChecks, showScorecard, sqlCheck, unique, volume, type PlantedFault, type QualityCheck, type QualityResult } from "../../lib/quality";
+import { acceptedValues, columnsAre, drift, freshness, postgresTarget, range, references, runChecks, showScorecard, sqlCheck, unique, volume, type PlantedFault, type QualityCheck, type QualityResult, type ResultRow, resultsTable as tableOf } from "../../lib/quality";
 import { openSql } from "../../lib/sql";
 import type { SqlDatabase } from "../../lib/sql/sql";
 import { ISLANDS, SPECIES, type PenguinRecord } from "./data";
@@ -82,10 +82,8 @@ export async function plantUnknownIsland(records: PenguinRecord[]): Promise<Plan
   }
 }
 
-/** The results as a compact table: check, kind, status, observed. */
-export function resultsTable(results: readonly QualityResult[]): { kind: string; check: string; status: string; observed: number | null }[] {
-  return results.map((r) => ({ kind: r.kind, check: r.check, status: r.status, observed: r.observed === null ? null : Math.round(r.observed * 1000) / 1000 }));
-}
+/** The results as a table without their detail, observed to 3 decimals. */
+export const resultsTable = (results: readonly QualityResult[]): ResultRow[] => tableOf(results, { detail: false, decimals: 3 });
 
 /** The scorecard of the penguins table's latest results (the database's quality_results may hold other scenarios' too). */
 export async function showPenguinScorecard(db: SqlDatabase): Promise<void> {

@@ -92,13 +92,8 @@ export async function qualityRows(wh: Warehouse, tables: TrafficTables = TABLES)
   return (await warehouseTarget(wh).allResults()).filter((r) => names.has(r.table_name));
 }
 
-/** Results as table rows: observed rounded, times in the details without the "Z" the data's local times do not have. */
-export function resultRows(results: readonly QualityResult[], options: { notPassed?: boolean } = {}): Array<{ table: string; kind: string; check: string; status: string; observed: number | null; detail: string }> {
-  return results.filter((r) => !options.notPassed || r.status !== "pass").map((r) => ({
-    table: r.table, kind: r.kind, check: r.check, status: r.status, observed: r.observed === null ? null : Number(r.observed.toFixed(4)),
-    detail: r.detail.replace(/(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}):\d{2}\.\d{3}Z/g, "$1 $2"),
-  }));
-}
+/** The results as a table (lib/quality resultsTable; `notPassed`: only warnings and failures). */
+export { resultsTable as resultRows } from "../../lib/quality";
 
 export const ALERTS_TABLE = "traffic_alerts";
 
