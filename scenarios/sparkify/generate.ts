@@ -91,6 +91,10 @@ export type SparkifyTruth = {
   upgradedUsers: string[];
   /** Distinct start times of songplays. */
   startTimes: number;
+  /** Users with songplays at both levels (free before their upgrade, paid after). */
+  usersAtBothLevels: number;
+  /** Distinct (year, artist_id) of the catalogue: the songs' partitions in the lake. */
+  songPartitions: number;
 };
 
 export interface SparkifyData {
@@ -243,7 +247,8 @@ export function generateSparkify(options: GenerateSparkifyOptions = {}): Sparkif
   // Events: per day, sessions of consecutive events starting by the daily curve of their level; volume follows a weekly rhythm.
   const dayWeights = Array.from({ length: days }, (_, d) => (new Date(Date.UTC(2018, 10, 1 + d)).getUTCDay() % 6 === 0 ? 0.7 : 1.1));
   const weightSum = dayWeights.reduce((a, b) => a + b, 0);
-  const truth: SparkifyTruth = { songs: songs.length, artists: new Set(songs.map((s) => s.song.artist_id)).size, logLines: 0, malformedLines: 0, songplays: 0, matchedSongplays: 0, ambiguousTitlePlays: 0, titleJoinRows: 0, userLevels: {}, upgradedUsers: upgraders.map((u) => u.id), startTimes: 0 };
+  const truth: SparkifyTruth = { songs: songs.length, artists: new Set(songs.map((s) => s.song.artist_id)).size, logLines: 0, malformedLines: 0, songplays: 0, matchedSongplays: 0, ambiguousTitlePlays: 0, titleJoinRows: 0, userLevels: {}, upgradedUsers: upgraders.map((u) => u.id), startTimes: 0, usersAtBothLevels: 0, songPartitions: new Set(songs.map((s) => `${s.song.year}/${s.song.artist_id}`)).size };
+  const playedLevels = new Map<string, Set<string>>();
   const lastTs = new Map<string, number>();
   const lastLevel = new Map<string, "free" | "paid">();
   const startTimes = new Set<number>();
@@ -286,6 +291,7 @@ export function generateSparkify(options: GenerateSparkifyOptions = {}): Sparkif
           events.push(event(user, level, sid, item, ts, "NextSong", played, 200));
           seen(ts, level);
           truth.songplays++;
+          playedLevels.set(user.id, (playedLevels.get(user.id) ?? new Set()).add(level));
           const sameTitle = songsPerTitle.get(played.title) ?? 0;
           truth.titleJoinRows += Math.max(1, sameTitle);
           if (sameTitle > 1) truth.ambiguousTitlePlays++;
@@ -316,6 +322,7 @@ export function generateSparkify(options: GenerateSparkifyOptions = {}): Sparkif
   // Each user's level is the level of their latest logged-in event.
   for (const [user, level] of [...lastLevel].sort((x, y) => Number(x[0]) - Number(y[0]))) truth.userLevels[user] = level;
   truth.startTimes = startTimes.size;
+  truth.usersAtBothLevels = [...playedLevels.values()].filter((levels) => levels.size === 2).length;
   return { songs, logs, truth };
 }
 
