@@ -4,9 +4,9 @@
  *   song_data/A/B/C/TRABC....json              one song object per file (the Million Song Dataset subset)
  *   log_data/2018/11/2018-11-DD-events.json    one event per line, every field of the original
  *
- * Sessions start over all 24 hours by a daily curve (few at night, a rise in the morning, an evening
- * peak for free listening; paid subscribers, who listen ad-free at work, peak in the working morning):
- * `HOUR_CURVES`.
+ * Sessions start over all 24 hours by a daily curve, `HOUR_CURVES`: few at night, a rise in the
+ * morning, an evening peak for free listening; paid subscribers, who listen ad-free at work, listen
+ * most through the working day.
  *
  * Hard cases: the same title by two artists; two versions of a song whose durations differ slightly;
  * users who go from free to paid mid-month; logged-out events with an empty userId; pages other than
@@ -123,12 +123,12 @@ const ALNUM = [..."ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"];
 /**
  * Relative weights of a session's start hour (UTC, 0..23) by the level of the session: few sessions
  * at night, a rise from 6 in the morning; free listening peaks in the evening, paid listening (ad-free,
- * at work) in the working morning with a smaller evening. Sessions last up to about an hour, so
- * their plays spill into the next hour.
+ * at work) is a plateau through the working day with a smaller evening. Sessions last up to about
+ * an hour, so their plays spill into the next hour.
  */
 export const HOUR_CURVES: Readonly<Record<"free" | "paid", readonly number[]>> = {
   free: [2.0, 1.3, 0.9, 0.8, 0.8, 1.0, 1.4, 2.0, 2.6, 2.8, 3.0, 3.2, 3.6, 3.4, 3.4, 3.8, 4.6, 6.0, 8.0, 10.0, 11.0, 9.5, 6.0, 3.0],
-  paid: [0.8, 0.6, 0.5, 0.5, 0.6, 1.0, 2.5, 7.0, 11.0, 10.0, 8.0, 7.0, 6.0, 5.5, 5.5, 5.0, 4.5, 4.0, 3.5, 3.2, 3.0, 2.6, 1.6, 0.8],
+  paid: [0.8, 0.6, 0.5, 0.5, 0.6, 1.0, 2.0, 4.0, 6.5, 7.2, 7.4, 7.2, 6.8, 7.0, 7.2, 7.0, 6.4, 5.4, 4.2, 3.6, 3.4, 3.0, 2.0, 1.2],
 };
 
 /** The hour a uniform random number `u` in [0, 1) falls on, by the weights. */
