@@ -95,7 +95,8 @@ export async function qualityDrill(wh: Warehouse, interval: Interval, options: {
       if (!isWorkbookError(err)) throw err;
       stopped = { code: err.code, message: err.message };
     }
-    return { dag, runs, target, planted: { fault: `a play on ${day} by user ${userId}, who is not in ${TABLES.users}`, check: DRILL_CHECK, results, userId, day }, stopped, close };
+    const fault = last ? `a play on ${day} by user ${userId}, who is not in ${TABLES.users}` : `nothing: ${TABLES.songplays} has no play in ${interval.start.slice(0, 10)}..${interval.end.slice(0, 10)} to copy`;
+    return { dag, runs, target, planted: { fault, check: DRILL_CHECK, results, userId, day }, stopped, close };
   } catch (err) {
     await close();
     throw err;
