@@ -193,7 +193,8 @@ async function measureDrift(target: QualityTarget, c: QualityCheck & { type: "dr
  */
 export async function runChecks(target: QualityTarget, checks: readonly QualityCheck[], options: RunChecksOptions): Promise<QualityResult[]> {
   await validateChecks(target, checks);
-  const full: Required<RunChecksOptions> = { logicalDate: options.interval.start, runId: "manual", record: true, ...options };
+  // each default by itself: an option passed as undefined (checkInTask passes its own) keeps the default
+  const full: Required<RunChecksOptions> = { interval: options.interval, logicalDate: options.logicalDate ?? options.interval.start, runId: options.runId ?? "manual", record: options.record ?? true };
   const results: QualityResult[] = [];
   const rows: QualityResultRow[] = [];
   for (const c of checks) {

@@ -4,6 +4,10 @@
  *   song_data/A/B/C/TRABC....json              one song object per file (the Million Song Dataset subset)
  *   log_data/2018/11/2018-11-DD-events.json    one event per line, every field of the original
  *
+ * Sessions start over all 24 hours by a daily curve, `HOUR_CURVES`: few at night, a rise in the
+ * morning, an evening peak for free listening; paid subscribers, who listen ad-free at work, listen
+ * most through the working day.
+ *
  * Hard cases: the same title by two artists; two versions of a song whose durations differ slightly;
  * users who go from free to paid mid-month; logged-out events with an empty userId; pages other than
  * NextSong; plays of songs that are not in the catalogue; an artist whose location is empty in one
@@ -87,6 +91,10 @@ export type SparkifyTruth = {
   upgradedUsers: string[];
   /** Distinct start times of songplays. */
   startTimes: number;
+  /** Users with songplays at both levels (free before their upgrade, paid after). */
+  usersAtBothLevels: number;
+  /** Distinct (year, artist_id) of the catalogue: the songs' partitions in the lake. */
+  songPartitions: number;
 };
 
 export interface SparkifyData {
@@ -111,6 +119,28 @@ const ARTIST_WORDS = ["The", "Black", "Electric", "Silver", "Young", "Lost", "Ro
 const OTHER_PAGES = ["Home", "Home", "Thumbs Up", "Thumbs Up", "Add to Playlist", "Add Friend", "Thumbs Down", "Settings", "Help", "About", "Roll Advert", "Error"];
 const LOGGED_OUT_PAGES = ["Home", "Login", "About", "Help"];
 const ALNUM = [..."ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"];
+
+/**
+ * Relative weights of a session's start hour (UTC, 0..23) by the level of the session: few sessions
+ * at night, a rise from 6 in the morning; free listening peaks in the evening, paid listening (ad-free,
+ * at work) is a plateau through the working day with a smaller evening. Sessions last up to about
+ * an hour, so their plays spill into the next hour.
+ */
+export const HOUR_CURVES: Readonly<Record<"free" | "paid", readonly number[]>> = {
+  free: [2.0, 1.3, 0.9, 0.8, 0.8, 1.0, 1.4, 2.0, 2.6, 2.8, 3.0, 3.2, 3.6, 3.4, 3.4, 3.8, 4.6, 6.0, 8.0, 10.0, 11.0, 9.5, 6.0, 3.0],
+  paid: [0.8, 0.6, 0.5, 0.5, 0.6, 1.0, 2.0, 4.0, 6.5, 7.2, 7.4, 7.2, 6.8, 7.0, 7.2, 7.0, 6.4, 5.4, 4.2, 3.6, 3.4, 3.0, 2.0, 1.2],
+};
+
+/** The hour a uniform random number `u` in [0, 1) falls on, by the weights. */
+export function hourOf(u: number, weights: readonly number[]): number {
+  const total = weights.reduce((a, b) => a + b, 0);
+  let at = u * total;
+  for (let h = 0; h < weights.length; h++) {
+    at -= weights[h];
+    if (at < 0) return h;
+  }
+  return weights.length - 1;
+}
 
 interface User {
   id: string;
@@ -214,10 +244,11 @@ export function generateSparkify(options: GenerateSparkifyOptions = {}): Sparkif
   const upgraders = users.filter((u) => u.level === "free").slice(0, Math.max(2, Math.round(nUsers / 10)));
   for (const u of upgraders) u.upgradeDay = Math.max(1, Math.min(days - 1, Math.floor(days / 3 + rand() * (days / 3))));
 
-  // Events: per day, sessions of consecutive events; volume follows a weekly rhythm.
+  // Events: per day, sessions of consecutive events starting by the daily curve of their level; volume follows a weekly rhythm.
   const dayWeights = Array.from({ length: days }, (_, d) => (new Date(Date.UTC(2018, 10, 1 + d)).getUTCDay() % 6 === 0 ? 0.7 : 1.1));
   const weightSum = dayWeights.reduce((a, b) => a + b, 0);
-  const truth: SparkifyTruth = { songs: songs.length, artists: new Set(songs.map((s) => s.song.artist_id)).size, logLines: 0, malformedLines: 0, songplays: 0, matchedSongplays: 0, ambiguousTitlePlays: 0, titleJoinRows: 0, userLevels: {}, upgradedUsers: upgraders.map((u) => u.id), startTimes: 0 };
+  const truth: SparkifyTruth = { songs: songs.length, artists: new Set(songs.map((s) => s.song.artist_id)).size, logLines: 0, malformedLines: 0, songplays: 0, matchedSongplays: 0, ambiguousTitlePlays: 0, titleJoinRows: 0, userLevels: {}, upgradedUsers: upgraders.map((u) => u.id), startTimes: 0, usersAtBothLevels: 0, songPartitions: new Set(songs.map((s) => `${s.song.year}/${s.song.artist_id}`)).size };
+  const playedLevels = new Map<string, Set<string>>();
   const lastTs = new Map<string, number>();
   const lastLevel = new Map<string, "free" | "paid">();
   const startTimes = new Set<number>();
@@ -233,8 +264,8 @@ export function generateSparkify(options: GenerateSparkifyOptions = {}): Sparkif
       const loggedOut = rand() < 0.05;
       const user = pick(users);
       const level: "free" | "paid" = user.upgradeDay >= 0 && d >= user.upgradeDay ? "paid" : user.level;
-      let ts = dayStart + Math.floor(rand() * 80_000_000);
-      const length = Math.min(target - events.length, 1 + Math.floor(rand() * 20));
+      let ts = dayStart + hourOf(rand(), HOUR_CURVES[level]) * 3_600_000 + Math.floor(rand() * 3_600_000);
+      const length = Math.min(target - events.length, 1 + Math.floor(rand() * 12));
       const sid = sessionId++;
       for (let item = 0; item < length && ts < dayStart + 86_399_000; item++) {
         if (loggedOut) {
@@ -260,6 +291,7 @@ export function generateSparkify(options: GenerateSparkifyOptions = {}): Sparkif
           events.push(event(user, level, sid, item, ts, "NextSong", played, 200));
           seen(ts, level);
           truth.songplays++;
+          playedLevels.set(user.id, (playedLevels.get(user.id) ?? new Set()).add(level));
           const sameTitle = songsPerTitle.get(played.title) ?? 0;
           truth.titleJoinRows += Math.max(1, sameTitle);
           if (sameTitle > 1) truth.ambiguousTitlePlays++;
@@ -290,6 +322,7 @@ export function generateSparkify(options: GenerateSparkifyOptions = {}): Sparkif
   // Each user's level is the level of their latest logged-in event.
   for (const [user, level] of [...lastLevel].sort((x, y) => Number(x[0]) - Number(y[0]))) truth.userLevels[user] = level;
   truth.startTimes = startTimes.size;
+  truth.usersAtBothLevels = [...playedLevels.values()].filter((levels) => levels.size === 2).length;
   return { songs, logs, truth };
 }
 

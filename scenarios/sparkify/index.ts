@@ -7,7 +7,9 @@ export { cleanEvents, loadSongs, loadEvents, logFilesOf, rejectedLines, CLEAN_DA
 export type { SparkifySources, CleanResult, SongsResult } from "./steps";
 export { TABLES, SCHEMAS, createTables, buildStarSchema, starCounts, naiveSongplayRows, SONGPLAYS_SELECT } from "./star-schema";
 export type { Interval, StarCounts } from "./star-schema";
-export { qualityChecks, runQualityChecks, assertQuality } from "./quality";
+export { qualityChecks, runQualityChecks, assertQuality, recordedQuality, asResults, sparkifyQualityRows } from "./quality";
+export { qualityDrill, DRILL_DAG_ID, DRILL_CHECK } from "./drill";
+export type { QualityDrill } from "./drill";
 export type { QualityCheck, QualityResult } from "./quality";
 export { writeStarToLake } from "./export";
 export type { ExportedTable } from "./export";
@@ -16,5 +18,7 @@ export type { SparkifyDagOptions } from "./dags";
 export { sparkifySample, runSparkify, startSparkify, playsByHourChart, topSongsChart, freeVsPaid } from "./scenario";
 export type { SparkifySample, SparkifyRun, SparkifyRunning, SparkifyRunOptions } from "./scenario";
 export { starSchemaSvg, showStarSchema } from "./diagram";
+export { playsByHour, usersByLevel, unmatchedPlays, naiveDuplicates, songPartitions, starLakeLayout } from "./analysis";
+export type { UserAtBothLevels, UnmatchedPlays, DuplicatedRow } from "./analysis";
 export { sparkifyExercises, PLAYS_BY_LEVEL_SQL, JOIN_CONDITION } from "./exercises";
 export type { SparkifyExercises } from "./exercises";

@@ -13,6 +13,7 @@ import { openLake } from "../../lib/lake";
 import type { Warehouse } from "../../lib/warehouse/warehouse";
 import { RAW_PREFIX, sparkifyDag, SPARKIFY_TASKS } from "./dags";
 import { generateSparkify, writeSparkify, type GenerateSparkifyOptions, type SparkifyTruth } from "./generate";
+import { playsByHour } from "./analysis";
 import { TABLES } from "./star-schema";
 
 export interface SparkifySample {
@@ -148,21 +149,37 @@ export async function runSparkify(options: SparkifyRunOptions): Promise<Sparkify
   return (await startSparkify(options)).finish();
 }
 
-/** Plays by hour of day (UTC). */
-export async function playsByHourChart(wh: Warehouse): Promise<VegaLiteSpec> {
-  const r = await wh.query<{ hour: number; plays: number }>(`SELECT t.hour, COUNT(*) AS plays FROM ${TABLES.songplays} AS p JOIN ${TABLES.time} AS t ON t.start_time = p.start_time GROUP BY t.hour ORDER BY t.hour`);
-  return barChart(r.rows, { x: "hour", y: "plays", title: "Songplays by hour of day (UTC)" });
+/** A y (or x) scale from 0 with room above the longest bar, so no bar touches the frame. */
+function roomy(max: number): { domain: [number, number]; nice: boolean } {
+  return { domain: [0, Math.max(1, Math.ceil((max * 1.1) / 5) * 5)], nice: false };
 }
 
-/** The most played songs of the catalogue. */
+/** Plays by hour of day (UTC): a bar for each of the 24 hours. */
+export async function playsByHourChart(wh: Warehouse): Promise<VegaLiteSpec> {
+  const rows = await playsByHour(wh);
+  const spec = barChart(rows, { x: "hour", y: "plays", title: "Songplays by hour of day (UTC)", width: 480 });
+  const encoding = spec.encoding as Record<string, Record<string, unknown>>;
+  return { ...spec, encoding: { ...encoding, x: { ...encoding.x, axis: { labelAngle: 0 } }, y: { ...encoding.y, scale: roomy(Math.max(...rows.map((r) => r.plays))) } } };
+}
+
+/** The most played songs of the catalogue, as horizontal bars: each song's whole label on the left, its count at the bar's end. */
 export async function topSongsChart(wh: Warehouse, top = 10): Promise<VegaLiteSpec> {
+  const n = Math.max(1, Math.floor(top));
   const r = await wh.query<{ song: string; plays: number }>(
     `SELECT CONCAT(s.title, ' - ', a.name) AS song, COUNT(*) AS plays FROM ${TABLES.songplays} AS p
      JOIN ${TABLES.songs} AS s ON s.song_id = p.song_id JOIN ${TABLES.artists} AS a ON a.artist_id = p.artist_id
-     GROUP BY s.title, a.name ORDER BY plays DESC, song LIMIT ${Math.max(1, Math.floor(top))}`,
+     GROUP BY s.title, a.name ORDER BY plays DESC, song LIMIT ${n}`,
   );
-  const spec = barChart(r.rows, { x: "song", y: "plays", title: `Top ${top} songs` });
-  return { ...spec, encoding: { ...(spec.encoding as Record<string, unknown>), x: { field: "song", type: "nominal", sort: "-y", axis: { labelAngle: -40, labelLimit: 180 } } } };
+  const rows = r.rows.map((x) => ({ song: x.song, plays: Number(x.plays) }));
+  const y = { field: "song", type: "nominal", sort: null, title: null, axis: { labelLimit: 0 } };
+  const x = { field: "plays", type: "quantitative", scale: roomy(Math.max(0, ...rows.map((row) => row.plays))) };
+  return {
+    title: `Top ${n} songs`, width: 320, height: { step: 22 }, data: { values: rows },
+    layer: [
+      { mark: "bar", encoding: { y, x } },
+      { mark: { type: "text", align: "left", dx: 3 }, encoding: { y, x, text: { field: "plays", type: "quantitative" } } },
+    ],
+  };
 }
 
 /** Plays, users and plays per user by level. */

@@ -78,6 +78,9 @@ test("a DAG: a failed blocking check fails its task naming the check and the val
   const warned = await runDag(make("quality_warn", "warn"), { logicalDate: "2024-01-01", store });
   assert.deepEqual(statesOf(warned), { check: "success", load: "success" });
   assert.deepEqual(loaded, ["quality_warn"]);
+  // the task recorded its results under the run's logical date (the second run replaced the first's)
+  const stored = (await postgresTarget(db, { resultsTable: "dagq_results" }).allResults()).filter((r) => r.check_name === "id is unique" && r.run_id !== "x");
+  assert.deepEqual(stored.map((r) => [r.logical_date, r.status]), [["2024-01-01T00:00:00.000Z", "warn"]]);
   // checkInTask throws the coded error
   const ctx = { runId: "x", logicalDate: interval.start, dataInterval: interval, log: () => undefined } as unknown as Parameters<typeof checkInTask>[0];
   await assert.rejects(checkInTask(ctx, postgresTarget(db, { resultsTable: "dagq_results" }), [unique({ table: "dagq_fact", columns: ["id"], timeColumn: "ts" })]), (err) => isWorkbookError(err, "DAG_QUALITY_FAILED"));

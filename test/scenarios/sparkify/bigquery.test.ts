@@ -14,6 +14,7 @@ import { writeStarToLake } from "../../../scenarios/sparkify/export";
 import { sparkifyExercises } from "../../../scenarios/sparkify/exercises";
 import { generateSparkify, writeSparkify } from "../../../scenarios/sparkify/generate";
 import { runQualityChecks } from "../../../scenarios/sparkify/quality";
+import { naiveDuplicates, playsByHour, songPartitions, starLakeLayout, unmatchedPlays, usersByLevel } from "../../../scenarios/sparkify/analysis";
 import { buildStarSchema, createTables, naiveSongplayRows, TABLES } from "../../../scenarios/sparkify/star-schema";
 import { cleanEvents, loadEvents, loadSongs, rejectedLines } from "../../../scenarios/sparkify/steps";
 import { fakeAuthClient, startStandIn, zeroRowOfAliases } from "../../cloud/bigquery-stand-in";
@@ -58,6 +59,13 @@ test("BigQuery contract: the Sparkify interval reaches BigQuery as loads and nam
   await ex.joinCondition.verdict(await ex.joinCondition.solution());
   await writeStarToLake(wh, lake, "sparkify/star", NOVEMBER);
   await rejectedLines(wh, 10); // the notebook's look at the rejected lines
+  // the notebook's figures beside its charts
+  await playsByHour(wh);
+  await usersByLevel(wh);
+  await unmatchedPlays(wh, NOVEMBER);
+  await naiveDuplicates(wh, NOVEMBER);
+  await songPartitions(wh);
+  await starLakeLayout(lake, wh, "sparkify/star", NOVEMBER);
 
   // loads: the rejected lines appended, the songs and every clean Parquet file of the interval staged
   const loads = standIn.requests.filter((r) => r.path.startsWith("/upload/")).map((r) => (r.json?.configuration as { load: { destinationTable: { tableId: string }; writeDisposition: string; sourceFormat: string } }).load);

@@ -9,6 +9,9 @@ import { writeStarToLake } from "../../../scenarios/sparkify/export";
 import { generateSparkify, writeSparkify } from "../../../scenarios/sparkify/generate";
 import { sparkifyExercises } from "../../../scenarios/sparkify/exercises";
 import { runQualityChecks } from "../../../scenarios/sparkify/quality";
+import { naiveDuplicates, playsByHour, songPartitions, unmatchedPlays, usersByLevel } from "../../../scenarios/sparkify/analysis";
+import { DRILL_CHECK, qualityDrill } from "../../../scenarios/sparkify/drill";
+import { qualitySummary } from "../../../lib/quality";
 import { buildStarSchema, createTables, naiveSongplayRows, TABLES } from "../../../scenarios/sparkify/star-schema";
 import { cleanEvents, loadEvents, loadSongs, rejectedLines } from "../../../scenarios/sparkify/steps";
 import { tempDir } from "../../helpers";
@@ -111,4 +114,44 @@ test("the star schema equals what the generator knows it wrote, and a re-run cha
   assert.equal((await ex.joinCondition.verdict("s.title = e.song AND s.artist_name = e.artist")).status, "incorrect", "title and artist still match two versions");
   assert.equal((await ex.joinCondition.verdict(await ex.joinCondition.solution())).status, "correct");
   assert.match(ex.joinCondition.hint(), /^Hint 1\/3/);
+
+  // What the notebook shows beside its charts, against counts over the raw lines and the generator's ledger.
+  const hours = Array.from({ length: 24 }, (_, h) => plays.filter((e) => new Date(e.ts!).getUTCHours() === h).length);
+  assert.deepEqual((await playsByHour(wh)).map((r) => r.plays), hours);
+  assert.equal(hours.filter((n) => n > 0).length, 24, "the daily curve covers every hour");
+  const levels = await usersByLevel(wh);
+  const levelsOf = new Map<string, Set<string>>();
+  for (const e of plays) levelsOf.set(e.userId!, (levelsOf.get(e.userId!) ?? new Set()).add(e.level!));
+  assert.deepEqual([levels.users, levels.free, levels.paid], [levelsOf.size, [...levelsOf.values()].filter((l) => l.has("free")).length, [...levelsOf.values()].filter((l) => l.has("paid")).length]);
+  assert.equal(levels.both.length, data.truth.usersAtBothLevels);
+  assert.ok(levels.both.length > 0 && levels.both.every((u) => data.truth.upgradedUsers.includes(u.user_id) && u.last_free_play < u.first_paid_play), "only upgraders play at both levels, free before paid");
+  const unmatched = await unmatchedPlays(wh, NOVEMBER);
+  assert.deepEqual([unmatched.plays, unmatched.unmatched, unmatched.titleInCatalogue, unmatched.artistInCatalogue], [data.truth.songplays, data.truth.songplays - data.truth.matchedSongplays, 0, 0], "the generator's plays outside the catalogue have titles and artists of their own");
+  const titleCount = (title: string) => data.songs.filter((x) => x.song.title === title).length;
+  const dups = await naiveDuplicates(wh, NOVEMBER, 2);
+  const shownPlays = [...new Set(dups.map((d) => `${d.user_id} ${new Date(d.played_at).toISOString()}`))];
+  assert.equal(shownPlays.length, 2);
+  for (const play of shownPlays) {
+    const rows = dups.filter((d) => `${d.user_id} ${new Date(d.played_at).toISOString()}` === play);
+    assert.equal(rows.length, titleCount(rows[0].song), "one row per catalogue song of the title");
+    assert.deepEqual(rows.map((r) => r.fixed_join).filter((f) => f === "keeps"), ["keeps"], "the fixed join keeps one of them");
+  }
+  const catalogueParts = await songPartitions(wh);
+  assert.deepEqual(catalogueParts, { songs: data.truth.songs, partitions: data.truth.songPartitions, yearZero: data.songs.filter((x) => x.song.year === 0).length, years: new Set(data.songs.map((x) => x.song.year)).size });
+
+  // A fault planted on a copy: the days before it pass, its day stops at quality_checks; the warehouse is untouched.
+  const drill = await qualityDrill(wh, NOVEMBER, { days: 3 });
+  try {
+    assert.deepEqual(drill.runs.map((r) => r.state), ["success", "success", "failed"]);
+    assert.deepEqual(Object.fromEntries(drill.runs[2].tasks.map((ti) => [ti.taskId, ti.state])), { quality_checks: "failed", publish_star: "upstream_failed" });
+    assert.deepEqual(drill.planted.results.filter((r) => r.status === "fail").map((r) => [r.table, r.check]), [[TABLES.songplays, DRILL_CHECK]]);
+    assert.equal(drill.stopped?.code, "DAG_QUALITY_FAILED");
+    assert.ok(!(await wh.query<{ user_id: string }>(`SELECT user_id FROM ${TABLES.users}`)).rows.some((u) => u.user_id === drill.planted.userId), "the planted user is in no users row");
+    const history = (await drill.target.allResults()).filter((r) => r.check_name === DRILL_CHECK).map((r) => r.status);
+    assert.deepEqual(history, ["pass", "pass", "fail"]);
+    assert.deepEqual(qualitySummary([], [drill.planted]).caught, 1);
+  } finally {
+    await drill.close();
+  }
+  assert.equal(Number((await wh.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${TABLES.songplays}`)).rows[0].n), data.truth.songplays, "the drill left the warehouse as it was");
 });
