@@ -1,14 +1,15 @@
 /**
  * The Pythagorean expectation (Bill James, for baseball): a team that scores GF and concedes GA
  * should win about GF^k / (GF^k + GA^k) of what there is to win. In baseball k is about 2; in
- * football, with draws, it is smaller. Here "what there is to win" is 3 points a match, and k is
- * fitted to the data: the k that makes the expected points share closest (least squares) to the
- * actual one over every team-season.
+ * football, with draws, it is smaller.
  *
- * A model is checked before it is taught: a draw hands out 2 points, not 3, so "3 points a match"
- * over-promises, and the naive expected points (3 x played x share) leave most teams "below
- * expectation". `luckSummary` shows that bias (the mean of points - expected); the "handed-out"
- * expectation shares out the points a league-season really handed out, and its luck averages 0.
+ * A model is checked before it is taught: taking "what there is to win" as 3 points a match
+ * over-promises, as a draw hands out 2 points, not 3, and the naive expected points
+ * (3 x played x share) leave most teams "below expectation". `luckSummary` shows that bias (the
+ * mean of points - expected); the "handed-out" expectation shares out the points a league-season
+ * really handed out, and its luck averages 0. Then k is fitted to the data: the k whose unbiased
+ * expectation is closest (least squares, in points per match) to the actual points over every
+ * team-season.
  *
  * The fit is in TypeScript, not SQL: it is a search over one number, which SQL has no verb for (a
  * grid of k values joined to every team-season would work, but reads worse than the loop below).
@@ -33,14 +34,13 @@ export function pythagorean(goalsFor: number, goalsAgainst: number, k: number): 
   return f + a === 0 ? 0.5 : f / (f + a);
 }
 
-/** The sum of squared errors of the expectation with exponent `k` against the actual points share. */
-export function squaredError(teams: TeamSeason[], k: number): number {
-  let sse = 0;
-  for (const t of teams) {
-    const actual = t.points / (3 * t.played);
-    sse += (pythagorean(t.goals_for, t.goals_against, k) - actual) ** 2;
-  }
-  return sse;
+/**
+ * The sum over team-seasons of the squared error, in points per match, of the unbiased ("handed-out")
+ * expectation with exponent `k`: ((points - expected points) / played)^2. Give whole league-seasons.
+ */
+export function squaredError(teams: readonly TeamSeason[], k: number): number {
+  const expected = expectedPoints(teams, k, "handed-out");
+  return teams.reduce((sse, t, i) => sse + ((t.points - expected[i]) / t.played) ** 2, 0);
 }
 
 export interface FitOptions {
@@ -56,7 +56,7 @@ export interface FitOptions {
  * a golden-section search narrows it down to `tolerance`. The error is smooth with one minimum
  * in the range for real data, so this is enough; the grid guards against a start on a slope.
  */
-export function fitExponent(teams: TeamSeason[], options: FitOptions = {}): number {
+export function fitExponent(teams: readonly TeamSeason[], options: FitOptions = {}): number {
   const { min = 0.5, max = 4, tolerance = 0.0001 } = options;
   const step = 0.05;
   let best = min;

@@ -50,5 +50,7 @@ test("the handed-out expectation: shares by played x GF^k / (GF^k + GA^k) within
   assert.deepEqual(pointsHandedOut(league), { matches: 6, draws: 2, points_handed_out: 16, three_per_match: 18 });
   // naive: (10 - 9 + 5 - 6 + 1 - 3) / 3 = -2/3, i.e. minus the 2 points the draws did not hand out, over 3 teams
   assert.deepEqual(luckSummary(league, 1, "naive"), { expectation: "naive: 3 x played x share", teams: 3, mean_luck: -0.7, above_expectation: 1, below_expectation: 2 });
+  // the fit's error is the unbiased expectation's, in points per match: ((10 - 8) / 4)^2 + ((5 - 16/3) / 4)^2 + ((1 - 8/3) / 4)^2
+  assert.ok(Math.abs(squaredError(league, 1) - (0.25 + 1 / 144 + 25 / 144)) < 1e-12);
   assert.deepEqual(luckSummary(league, 1, "handed-out"), { expectation: "points handed out, shared by played x share", teams: 3, mean_luck: 0, above_expectation: 1, below_expectation: 2 });
 });
