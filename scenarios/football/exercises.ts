@@ -6,7 +6,7 @@ import { exercise, exerciseSet, type Exercise } from "../../lib/teach/exercise";
 import type { Warehouse } from "../../lib/warehouse/warehouse";
 import { TABLES } from "./matches";
 import { leagueTable } from "./standings";
-import { pythagorean, teamSeasons, withExpectation, type TeamSeason } from "./pythagorean";
+import { expectedPoints, teamSeasons, type Expectation, type TeamSeason } from "./pythagorean";
 
 export interface FootballExercises {
   points: Exercise<string>;
@@ -29,11 +29,17 @@ ORDER BY points DESC, team`;
 /** Reference: the share of a season's matches of a division that ended 0-0, to 3 decimals. */
 export const GOALLESS_SQL = `SELECT ROUND(AVG(CASE WHEN home_score = 0 AND away_score = 0 THEN 1 ELSE 0 END), 3) AS share FROM ${TABLES.matches} WHERE division = @division AND season = @season`;
 
-/** The points above (below: negative) its Pythagorean expectation that `team` finished with, summed over its seasons in `division`, to one decimal. */
-export function luckOverSeasons(teams: readonly TeamSeason[], division: string, team: string, k: number): number {
-  const rows = withExpectation(teams.filter((t) => t.division === division && t.team === team), k);
-  if (rows.length === 0) throw new Error(`no season of ${team} in ${division}`);
-  return Math.round(rows.reduce((s, r) => s + r.points - 3 * r.played * pythagorean(r.goals_for, r.goals_against, k), 0) * 10) / 10;
+/**
+ * The points above (below: negative) its expectation that `team` finished with, summed over its
+ * seasons in `division`, to one decimal. The expectation is the "handed-out" one unless told: each
+ * league-season's points shared by played x GF^k / (GF^k + GA^k), so `teams` must hold every team.
+ */
+export function luckOverSeasons(teams: readonly TeamSeason[], division: string, team: string, k: number, expectation: Expectation = "handed-out"): number {
+  const seasons = new Set(teams.filter((t) => t.division === division && t.team === team).map((t) => t.season));
+  if (seasons.size === 0) throw new Error(`no season of ${team} in ${division}`);
+  const league = teams.filter((t) => t.division === division && seasons.has(t.season));
+  const expected = expectedPoints(league, k, expectation);
+  return Math.round(league.reduce((s, t, i) => s + (t.team === team ? t.points - expected[i] : 0), 0) * 10) / 10;
 }
 
 type PointsRow = { team: string; points: number };
@@ -49,11 +55,8 @@ export function footballExercises(wh: Warehouse, season: string, division: strin
   const same = (a: PointsRow[], b: PointsRow[]) => JSON.stringify(a) === JSON.stringify(b);
   const share = async (sql: string) => Number((await wh.query<{ share: number }>(sql, params(sql))).rows[0].share);
   const champion = async () => (await leagueTable(wh, season, division))[0].team;
-  const luck = async (k: number) => luckOverSeasons(await teamSeasons(wh), division, await champion(), k);
-  const seasonLuck = async () => {
-    const team = await champion();
-    return withExpectation((await teamSeasons(wh)).filter((t) => t.season === season && t.division === division && t.team === team), exponent)[0]?.luck;
-  };
+  const luck = async (k: number, expectation: Expectation = "handed-out") => luckOverSeasons(await teamSeasons(wh), division, await champion(), k, expectation);
+  const seasonLuck = async () => luckOverSeasons((await teamSeasons(wh)).filter((t) => t.season === season), division, await champion(), exponent);
   return exerciseSet({
     points: exercise<string, PointsRow[]>({
       id: "points",
@@ -95,11 +98,11 @@ export function footballExercises(wh: Warehouse, season: string, division: strin
     }),
     championLuck: exercise<number>({
       id: "champion-luck",
-      title: `Points above the Pythagorean expectation of the ${season} champion, over all its ${division} seasons`,
+      title: `Points above the expectation of the ${season} champion, over all its ${division} seasons`,
       hints: [
-        "A team's expected points in a season are 3 x played x GF^k / (GF^k + GA^k), with the k fitted above; its luck = points - expected points. The champion is the first team of the league table above.",
-        "teamSeasons(wh) gives every team-season (played, goals for and against, points); pythagorean(gf, ga, k) gives the expected share of the points.",
-        "Keep the champion's seasons in the division, add up points - 3 x played x pythagorean(goals_for, goals_against, exponent) over them, and round to one decimal.",
+        "A team's expected points in a season are the points its league-season handed out, shared in proportion to played x GF^k / (GF^k + GA^k) (the unbiased expectation above, k fitted above); its luck = points - expected points. The champion is the first team of the league table above.",
+        "teamSeasons(wh) gives every team-season (played, goals for and against, points); withExpectation(teams of one league-season, k) gives each team's expected points and luck.",
+        "For each season the champion played in the division, take that league-season's teams, withExpectation(them, exponent), keep the champion's luck; add the seasons up and round to one decimal.",
       ],
       solution: () => luck(exponent),
       expected: () => luck(exponent),
@@ -107,7 +110,8 @@ export function footballExercises(wh: Warehouse, season: string, division: strin
       nudge: async (v) => {
         if (Math.abs(v - ((await seasonLuck()) ?? NaN)) < 0.051) return `That is the ${season} season only: add up every season the champion played in the division.`;
         if (Math.abs(v - (await luck(2))) < 0.051) return "That uses baseball's exponent 2: use the exponent fitted to football above.";
-        return "Luck is points minus expected points, per season, added up over the champion's seasons in the division (with the fitted exponent).";
+        if (Math.abs(v - (await luck(exponent, "naive"))) < 0.051) return "That uses the naive expectation, 3 points for every match: a draw hands out 2, so use the points the league-season handed out.";
+        return "Luck is points minus expected points (the unbiased expectation), per season, added up over the champion's seasons in the division (with the fitted exponent).";
       },
     }),
   });

@@ -34,7 +34,7 @@ export interface Match {
 
 export type ValidatedMatch = { ok: true; match: Match } | { ok: false; reason: string };
 
-export const TABLES = { matches: "football_matches", rejected: "football_rejected" } as const;
+export const TABLES = { matches: "football_matches", rejected: "football_rejected", teams: "football_teams" } as const;
 
 export const SCHEMAS: Record<keyof typeof TABLES, TableSchema> = {
   matches: {
@@ -42,12 +42,21 @@ export const SCHEMAS: Record<keyof typeof TABLES, TableSchema> = {
       { name: "season", type: "STRING", mode: "REQUIRED" },
       { name: "division", type: "STRING", mode: "REQUIRED" },
       { name: "match_date", type: "DATE", mode: "REQUIRED" },
+      // the day as a TIMESTAMP (midnight UTC): data-quality checks pick a data interval by it (BigQuery compares no DATE with a TIMESTAMP)
+      { name: "match_time", type: "TIMESTAMP", mode: "REQUIRED" },
       { name: "home_team", type: "STRING", mode: "REQUIRED" },
       { name: "away_team", type: "STRING", mode: "REQUIRED" },
       { name: "home_score", type: "INT64", mode: "REQUIRED" },
       { name: "away_score", type: "INT64", mode: "REQUIRED" },
     ],
     clusterBy: ["division", "season"],
+  },
+  teams: {
+    columns: [
+      { name: "season", type: "STRING", mode: "REQUIRED" },
+      { name: "division", type: "STRING", mode: "REQUIRED" },
+      { name: "team", type: "STRING", mode: "REQUIRED" },
+    ],
   },
   rejected: {
     columns: [
@@ -156,15 +165,28 @@ export function validateMatches(records: RawMatch[]): { matches: Match[]; reject
 }
 
 /**
- * Validates `records` and loads them: the matches into football_matches, the rejected records into
- * football_rejected. Each load replaces its whole table (TRUNCATE): the input is one file, so
- * re-running the load gives the same tables, never twice the rows.
+ * The clubs of each league-season, the dimension the matches refer to: in a league every club plays
+ * half its matches at home, so the clubs are the teams that hosted a match. (An away team that is
+ * not one of them is a misspelt name or a match filed under the wrong league.)
+ */
+export function clubsOf(matches: readonly Match[]): { season: string; division: string; team: string }[] {
+  const seen = new Map<string, { season: string; division: string; team: string }>();
+  for (const m of matches) seen.set(`${m.season}\u0000${m.division}\u0000${m.home_team}`, { season: m.season, division: m.division, team: m.home_team });
+  return [...seen.values()].sort((a, b) => a.season.localeCompare(b.season) || a.division.localeCompare(b.division) || a.team.localeCompare(b.team));
+}
+
+/**
+ * Validates `records` and loads them: the matches into football_matches, their clubs into
+ * football_teams, the rejected records into football_rejected. Each load replaces its whole table
+ * (TRUNCATE): the input is one file, so re-running the load gives the same tables, never twice the rows.
  */
 export async function loadMatches(wh: Warehouse, records: RawMatch[]): Promise<LoadMatchesResult> {
   const { matches, rejected } = validateMatches(records);
   await wh.createTable(TABLES.matches, SCHEMAS.matches);
+  await wh.createTable(TABLES.teams, SCHEMAS.teams);
   await wh.createTable(TABLES.rejected, SCHEMAS.rejected);
-  await wh.loadRows(TABLES.matches, matches as unknown as Record<string, unknown>[], { write: "TRUNCATE" });
+  await wh.loadRows(TABLES.matches, matches.map((m) => ({ ...m, match_time: new Date(`${m.match_date}T00:00:00Z`) })), { write: "TRUNCATE" });
+  await wh.loadRows(TABLES.teams, clubsOf(matches), { write: "TRUNCATE" });
   await wh.loadRows(TABLES.rejected, rejected as unknown as Record<string, unknown>[], { write: "TRUNCATE" });
   return { input: records.length, ok: matches.length, rejected };
 }

@@ -2,6 +2,7 @@
 import { lineChart, type VegaLiteSpec } from "../../lib/display/chart";
 import type { Warehouse } from "../../lib/warehouse/warehouse";
 import type { EloResult } from "./elo";
+import { seasonOf } from "./matches";
 import { leagueTable, positions } from "./standings";
 
 /** The position after every matchday of the `top` teams of the final table (1 at the top). */
@@ -14,11 +15,24 @@ export async function standingsRaceChart(wh: Warehouse, season: string, division
   return { ...spec, encoding: { ...encoding, y: { ...encoding.y, scale: { reverse: true, zero: false, nice: false, domainMin: 1 }, axis: { tickMinStep: 1 } } } };
 }
 
-/** Elo ratings over time of the `top` teams by final rating. */
+/**
+ * Elo ratings over time of the `top` teams by final rating: years on the time axis, one line per
+ * team and season (`detail`), so no line crosses a summer break, when no match is played.
+ */
 export function eloChart(elo: EloResult, division: string, top = 5): VegaLiteSpec {
   const teams = new Set(elo.final.slice(0, Math.max(1, Math.floor(top))).map((r) => r.team));
-  const rows = elo.history.filter((p) => teams.has(p.team)).map((p) => ({ date: p.match_date, team: p.team, rating: Math.round(p.rating) }));
-  const spec = lineChart(rows, { x: "date", y: "rating", color: "team", title: `${division}: Elo ratings of the top ${teams.size}`, width: 520 });
-  const encoding = spec.encoding as Record<string, Record<string, unknown>>;
-  return { ...spec, mark: { type: "line", strokeWidth: 1.5 }, encoding: { ...encoding, y: { ...encoding.y, scale: { zero: false } } } };
+  const rows = elo.history.filter((p) => teams.has(p.team)).map((p) => ({ date: p.match_date, season: p.season ?? seasonOf(p.match_date), team: p.team, rating: Math.round(p.rating) }));
+  return {
+    title: `${division}: Elo ratings of the top ${teams.size}, season by season`,
+    width: 520,
+    height: 240,
+    data: { values: rows },
+    mark: { type: "line", strokeWidth: 1.5 },
+    encoding: {
+      x: { field: "date", type: "temporal", title: "date (no matches in the summer break)", axis: { format: "%Y", tickCount: "year", grid: true } },
+      y: { field: "rating", type: "quantitative", title: "Elo rating", scale: { zero: false } },
+      color: { field: "team", type: "nominal", title: "team" },
+      detail: { field: "season", type: "nominal" },
+    },
+  };
 }

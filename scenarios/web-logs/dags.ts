@@ -3,8 +3,8 @@
  *   hour_complete (sensor: the stream writer's watermark has passed the hour's end, with a timeout)
  *   -> rollup_hour (DuckDB over that hour's lake files; for a gs:// lake, BigQuery through the external
  *      table `weblogs_lake` with Hive partitioning; staged in the lake as JSON)
- *   -> check_quality (staged in the warehouse; reconciliation, null keys, future timestamps, known states
- *      as lib/quality checks, recorded in quality_results; a failure fails the run)
+ *   -> check_quality (staged in the warehouse; seven lib/quality checks of the six kinds, see quality.ts,
+ *      recorded in quality_results; a blocking failure fails the run, a warning is logged)
  *   -> load_hour (replaces exactly that hour in the warehouse; records the files' fingerprint).
  * Every task reads its data interval, never "everything so far", so a re-run of an hour recomputes
  * that hour only. Run parameters: none; the lake and warehouse come from the options (default: the
@@ -97,7 +97,7 @@ export function webLogsDag(options: WebLogsDagOptions = {}): Dag {
           const r = await staged(ctx);
           return withWarehouse(async (wh) => {
             await stageForChecks(wh, r);
-            const { results: _results, ...summary } = await checkInTask(ctx, warehouseTarget(wh), webLogsChecks((options.now ?? Date.now)()));
+            const { results: _results, ...summary } = await checkInTask(ctx, warehouseTarget(wh), webLogsChecks((options.now ?? Date.now)()), { record: true });
             return summary;
           });
         },

@@ -10,14 +10,14 @@ export { startLakeWriter, lakeSink, readStreamMarker, markStreamEnded, hourCompl
 export type { LakeWriterOptions, StreamMarker } from "./lake-writer";
 export { rollupHour, recomputeAll, rollupSql, rollupLines, fingerprint, hourFiles, ROLLUP_KEY, LAKE_TABLE, externalTableSql, bigQueryRollupSql, createLakeTable } from "./rollup";
 export type { RollupRow, RejectedRow, HourRollup } from "./rollup";
-export { checkQuality, assertQuality, webLogsChecks, stageForChecks, CHECK_TABLES } from "./quality";
-export type { QualityResult } from "./quality";
+export { checkQuality, assertQuality, webLogsChecks, stageForChecks, CHECK_TABLES, HOUR_END_LAG_HOURS, webLogsCheckResults, checksByHour, plantWebLogsFaults } from "./quality";
+export type { QualityResult, PlantedWebLogsFault } from "./quality";
 export { TABLES, SCHEMAS, createWebLogTables, loadHour, replaceHour, loadedFingerprints, warehouseRollup } from "./load";
 export { webLogsDag, WEBLOGS_DAG_ID, WEBLOGS_TASKS, STAGING_DATASET } from "./dags";
 export type { WebLogsDagOptions } from "./dags";
 export { runWebLogs, startWebLogs, resetWebLogs } from "./pipeline";
 export type { RunWebLogsOptions, WebLogsRun, StepReport } from "./pipeline";
 export { readWebLogFiles } from "./files";
-export { liveLakeView, showRuns, hourlyCountsByState, trafficByHour, trafficChart, conversionByState, conversionMap, naiveAppendTwice } from "./scenario";
-export { webLogsExercises, TOP_CONVERSION_SQL, PARTITION_LIMIT, daysWithinHourPartitions } from "./exercises";
+export { liveLakeView, showRuns, hourlyCountsByState, trafficByHour, trafficChart, trafficChartSpec, conversionByState, conversionMap, conversionMapSpec, NO_DATA_COLOR, naiveAppendTwice } from "./scenario";
+export { webLogsExercises, TOP_CONVERSION_SQL, PARTITION_LIMIT, ORIGINAL_PARTITION_LIMIT, PARTITION_LIMIT_CHECKED, daysWithinHourPartitions } from "./exercises";
 export type { WebLogsExercises } from "./exercises";

@@ -24,6 +24,8 @@ import { hourComplete, LOGS_DATASET, markStreamEnded, readStreamMarker, startLak
 import { createWebLogTables, loadedFingerprints, TABLES, warehouseRollup } from "./load";
 import { fingerprint, hourFiles, recomputeAll, rollupLines, type RollupRow } from "./rollup";
 import { sendLogLines } from "./producer";
+import { CHECK_TABLES } from "./quality";
+import { RESULTS_TABLE } from "../../lib/quality";
 
 const HOUR_MS = 3_600_000;
 
@@ -83,6 +85,8 @@ export async function resetWebLogs(lake: Lake, wh: Warehouse, store: DagStore): 
     for (const f of await lake.list(dataset)) await lake.delete(f.path);
   }
   for (const t of Object.values(TABLES)) await wh.query(`DROP TABLE IF EXISTS ${t}`);
+  // the checks' results of an earlier run (its hours may differ): a new run starts a new history
+  if ((await wh.listTables()).includes(RESULTS_TABLE)) await wh.query(`DELETE FROM ${RESULTS_TABLE} WHERE table_name IN (${Object.values(CHECK_TABLES).map((t) => `'${t}'`).join(", ")})`);
   await store.db.exec(`DELETE FROM task_instance WHERE dag_id = '${WEBLOGS_DAG_ID}'`);
   await store.db.exec(`DELETE FROM dag_run WHERE dag_id = '${WEBLOGS_DAG_ID}'`);
 }

@@ -158,12 +158,13 @@ function onBigQuery(lake: Lake, wh: Warehouse | undefined): wh is Warehouse {
 /**
  * Rolls up the hour that starts at `start` (epoch ms): with DuckDB over the hour's files of a local
  * lake, or on BigQuery through the external table when the lake is gs:// (give the BigQuery `warehouse`).
+ * `only` keeps some of the hour's files (to plant a fault: the files of the hour's end not arrived yet).
  */
-export async function rollupHour(lake: Lake, start: number, options: { warehouse?: Warehouse } = {}): Promise<HourRollup> {
+export async function rollupHour(lake: Lake, start: number, options: { warehouse?: Warehouse; only?: (file: LakeFile) => boolean } = {}): Promise<HourRollup> {
   const cloud = onBigQuery(lake, options.warehouse);
   const { dt } = hourPartition(start);
   const hour = new Date(start).getUTCHours();
-  const files = await hourFiles(lake, start);
+  const files = (await hourFiles(lake, start)).filter(options.only ?? (() => true));
   const base = { date: dt, hour, files: files.map((f) => f.path), fingerprint: fingerprint(files) };
   if (files.length === 0) return { ...base, lakeRows: 0, rows: [], rejected: [], maxEventTime: null };
   if (cloud) return rollupHourBigQuery(lake, options.warehouse as Warehouse, start, base);

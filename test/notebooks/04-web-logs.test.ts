@@ -35,11 +35,19 @@ test("04-web-logs runs through workbook run: every line accounted for, hours loa
   assert.equal(s.naive_doubled, true);
   assert.equal(s.warehouse_matches_lake, true);
   assert.equal(s.exercises_correct, 3);
+  // data quality: the 7 checks of scenarios/web-logs/quality.ts cover the six kinds; a late lake file and an unknown state, both caught
+  assert.equal(s.quality_checks, 7);
+  assert.deepEqual(s.quality_kinds, ["freshness", "volume", "schema", "uniqueness", "referential", "drift"]);
+  assert.equal(s.quality_planted, 2);
+  assert.equal(s.quality_caught, 2);
   const text = fs.readFileSync(output, "utf8");
   assert.deepEqual(stderrOutputs(output), [], "nothing is printed to stderr in a normal run");
   assert.match(text, /image\/png/, "pictures have their PNG");
   assert.match(text, /not JSON|is missing or empty|is not \\"YYYY-MM-DD HH:MM:SS\\"|neither null nor/, "dead letters are shown with their reasons");
   assert.match(text, /dag-grid/, "the grid of runs is shown");
+  assert.match(text, /no events \(no data\)/, "the map has a legend entry for states without events");
+  assert.match(text, /daily curve of the generator/, "the traffic chart draws the daily curve");
+  assert.match(text, /10000/, "BigQuery's partition limit of today is shown");
   await checkNbformat(t, output);
 });
 

@@ -20,7 +20,7 @@ test("BigQuery contract: the football scenario's load and queries reach BigQuery
   const loaded = await football.loadMatches(wh, records);
   assert.equal(loaded.input, loaded.ok + loaded.rejected.length);
   const loads = standIn.requests.filter((r) => r.path.startsWith("/upload/")).map((r) => (r.json?.configuration as { load: { destinationTable: { tableId: string }; writeDisposition: string } }).load);
-  assert.deepEqual(loads.map((l) => [l.destinationTable.tableId, l.writeDisposition]), [["football_matches", "WRITE_TRUNCATE"], ["football_rejected", "WRITE_TRUNCATE"]]);
+  assert.deepEqual(loads.map((l) => [l.destinationTable.tableId, l.writeDisposition]), [["football_matches", "WRITE_TRUNCATE"], ["football_teams", "WRITE_TRUNCATE"], ["football_rejected", "WRITE_TRUNCATE"]]);
 
   // every query of the walkthrough, the Elo input and the exercises' references (the stand-in answers no rows)
   const season = "2015-16";

@@ -72,12 +72,25 @@ test("the football exercises: each expected value equals a plain TypeScript comp
 
   // 3. the champion's luck over its seasons: Leicester City won 2015-16 (81 points, the league table's first row)
   const champion = "Leicester City";
-  const luckOf = (exponent: number, seasons: string[]) => Math.round(seasons.reduce((sum, s) => {
-    const games = raw.filter((m) => m.season === s && (m.home === champion || m.away === champion));
-    const pts = games.reduce((p, m) => p + ((m.home === champion ? m.hs - m.as : m.as - m.hs) > 0 ? 3 : m.hs === m.as ? 1 : 0), 0);
-    const gf = games.reduce((g, m) => g + (m.home === champion ? m.hs : m.as), 0);
-    const ga = games.reduce((g, m) => g + (m.home === champion ? m.as : m.hs), 0);
-    return sum + pts - 3 * games.length * (gf ** exponent / (gf ** exponent + ga ** exponent));
+  // a club's points, goals for and against in a season
+  const record = (team: string, s: string) => {
+    const games = raw.filter((m) => m.season === s && (m.home === team || m.away === team));
+    return {
+      played: games.length,
+      pts: games.reduce((p, m) => p + ((m.home === team ? m.hs - m.as : m.as - m.hs) > 0 ? 3 : m.hs === m.as ? 1 : 0), 0),
+      gf: games.reduce((g, m) => g + (m.home === team ? m.hs : m.as), 0),
+      ga: games.reduce((g, m) => g + (m.home === team ? m.as : m.hs), 0),
+    };
+  };
+  // unbiased: the season's points handed out (3 a decided match, 2 a draw), shared by played x GF^k / (GF^k + GA^k); naive: 3 x played x share
+  const luckOf = (exponent: number, seasons: string[], naive = false) => Math.round(seasons.reduce((sum, s) => {
+    const weight = (r: ReturnType<typeof record>) => r.played * (r.gf ** exponent / (r.gf ** exponent + r.ga ** exponent));
+    const games = raw.filter((m) => m.season === s);
+    const handedOut = games.reduce((p, m) => p + (m.hs === m.as ? 2 : 3), 0);
+    const clubs = [...new Set(games.map((m) => m.home))].map((team) => record(team, s));
+    const total = clubs.reduce((w, r) => w + weight(r), 0);
+    const own = record(champion, s);
+    return sum + own.pts - (naive ? 3 * weight(own) : handedOut * weight(own) / total);
   }, 0) * 10) / 10;
   const seasonsIn = [...new Set(raw.filter((m) => m.home === champion).map((m) => m.season))];
   assert.deepEqual(seasonsIn.sort(), ["2014-15", "2015-16", "2016-17"], "Leicester came up in 2014");
@@ -85,5 +98,6 @@ test("the football exercises: each expected value equals a plain TypeScript comp
   assert.ok(Math.abs((await ex.championLuck.expected() as number) - expected) < 0.051, `${await ex.championLuck.expected()} = ${expected}`);
   assert.match((await ex.championLuck.verdict(luckOf(k, [SEASON]))).message, /2015-16 season only/);
   assert.match((await ex.championLuck.verdict(luckOf(2, seasonsIn))).message, /baseball's exponent 2/);
+  assert.match((await ex.championLuck.verdict(luckOf(k, seasonsIn, true))).message, /naive expectation/);
   assert.equal((await ex.championLuck.verdict(expected)).status, "correct");
 });

@@ -37,7 +37,7 @@ test("BigQuery contract: the hourly table is partitioned by day and clustered by
   await createWebLogTables(wh);
   const created = standIn.requests.filter((r) => r.method === "POST" && /\/tables$/.test(r.path)).map((r) => r.json as { tableReference: { tableId: string }; timePartitioning?: { type: string; field: string }; clustering?: { fields: string[] } });
   const hourly = created.find((c) => c.tableReference.tableId === TABLES.hourly);
-  assert.deepEqual(hourly?.timePartitioning, { type: "DAY", field: "date" }, "day partitions: about 11 years within the 4,000-partition limit");
+  assert.deepEqual(hourly?.timePartitioning, { type: "DAY", field: "date" }, "day partitions: about 27 years within the 10,000-partition limit");
   assert.deepEqual(hourly?.clustering, { fields: ["hour", "state"] });
 
   const result = await loadHour(wh, hour);

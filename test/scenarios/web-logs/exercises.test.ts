@@ -26,16 +26,17 @@ test("each exercise: the placeholder is not attempted, a typical wrong answer fa
 
   assert.equal((await ex.hourDays.verdict(undefined)).status, "not-attempted");
   assert.match((await ex.hourDays.verdict(10)).message, /day-partition figure/);
-  assert.match((await ex.hourDays.verdict(167)).message, /would not fit whole/);
-  assert.match((await ex.hourDays.verdict(4000)).message, /counts partitions/);
-  assert.equal((await ex.hourDays.verdict(166)).status, "correct");
+  assert.match((await ex.hourDays.verdict(417)).message, /would not fit whole/);
+  assert.match((await ex.hourDays.verdict(10000)).message, /counts partitions/);
+  assert.match((await ex.hourDays.verdict(166)).message, /original's limit of 4000/, "4,000 / 24: the limit when the original was written");
+  assert.equal((await ex.hourDays.verdict(416)).status, "correct");
   assert.equal((await ex.mergeKey.verdict(["date"])).status, "incorrect", "a day key is a day overwrite, not an hour merge");
   assert.match((await ex.mergeKey.verdict(["date", "hour", "type", "state", "category", "sub_cat", "visits"])).message, /counts change/);
   assert.equal((await ex.mergeKey.verdict(["sub_cat", "category", "state", "type", "hour", "date"])).status, "correct", "order does not matter");
   assert.equal((await ex.mergeKey.verdict(await ex.mergeKey.solution())).status, "correct");
 });
 
-test("each exercise's expected value, pinned by hand: the five best-converting states of a small table, 4,000 / 24 hours, the rollup's GROUP BY", async (t) => {
+test("each exercise's expected value, pinned by hand: the five best-converting states of a small table, 10,000 / 24 hours, the rollup's GROUP BY", async (t) => {
   const wh = await testWarehouse(t);
   await createWebLogTables(wh);
   // at 10:00, conversion = cart_adds / (visits + cart_adds): Vermont 10/30 = 0.333, Wyoming 10/40 = 0.25, Iowa 12/52 = Ohio 15/65
@@ -45,7 +46,7 @@ test("each exercise's expected value, pinned by hand: the five best-converting s
   await loadHour(wh, hour([["Texas", 100, 400]], 11));
   const ex = webLogsExercises(wh);
   assert.deepEqual(await ex.topConversion.expected(), ["Vermont", "Wyoming", "Iowa", "Ohio", "Utah"]);
-  assert.equal(await ex.hourDays.expected(), 166, "4000 / 24 = 166.7: 166 whole days");
+  assert.equal(await ex.hourDays.expected(), 416, "BigQuery's 10,000 partitions (quotas page, checked 2026-12-07) / 24 = 416.7: 416 whole days");
   assert.deepEqual(await ex.mergeKey.expected(), ["category", "date", "hour", "state", "sub_cat", "type"]);
   // two typical wrong answers of exercise 1, each with its nudge
   assert.match((await ex.topConversion.verdict("SELECT state, SUM(cart_adds) AS conversion FROM weblogs_hourly GROUP BY state ORDER BY conversion DESC LIMIT 5")).message, /California has many cart additions/);
