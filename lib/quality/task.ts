@@ -11,7 +11,8 @@ import type { QualityCheck } from "./checks";
 import { assertChecks, formatObserved, runChecks, type QualityResult } from "./run";
 import type { QualityTarget } from "./target";
 
-export interface QualitySummary {
+/** How a task's checks came out (its XCom). */
+export interface CheckCounts {
   checks: number;
   passed: number;
   warned: number;
@@ -19,7 +20,7 @@ export interface QualitySummary {
 }
 
 /** Runs the checks inside a task; returns a summary (the task's XCom) or throws DAG_QUALITY_FAILED. */
-export async function checkInTask(ctx: TaskContext, target: QualityTarget, checks: readonly QualityCheck[], options: { record?: boolean } = {}): Promise<QualitySummary & { results: QualityResult[] }> {
+export async function checkInTask(ctx: TaskContext, target: QualityTarget, checks: readonly QualityCheck[], options: { record?: boolean } = {}): Promise<CheckCounts & { results: QualityResult[] }> {
   const results = await runChecks(target, checks, { interval: ctx.dataInterval, logicalDate: ctx.logicalDate, runId: ctx.runId, record: options.record });
   for (const r of results) ctx.log(`${r.status.toUpperCase().padEnd(4)} ${r.table}: ${r.check} = ${r.observed === null ? "-" : formatObserved(r.observed)} (${r.detail})`);
   assertChecks(results, `the load of ${ctx.dataInterval.start.toISOString()}..${ctx.dataInterval.end.toISOString()}`);

@@ -11,6 +11,11 @@
  * - a shutdown_request ends the process once its reply is sent. tslab replies and goes on
  *   running, so every client waited for its time limit and then killed it (2.5 s at the end of
  *   each batch run here, more in Jupyter).
+ * - TypeScript's directory watchers are off (`quietDirectoryWatches`): tslab's compiler reacts to a
+ *   folder appearing or going where a module lookup once failed (a node_modules created beside or
+ *   above the notebook, by another notebook, a test or an npm install) by scheduling a rebuild on a
+ *   timer tslab fakes, and the next cell then failed with "Unexpected pending rebuildTimer". The cost:
+ *   a package installed while the kernel runs is found after a restart of the kernel.
  * And the big modules it loads (tslab's TypeScript) come from a V8 code cache (../compile-cache).
  * Everything else (arguments, behaviour, version) is tslab's.
  */
@@ -53,6 +58,14 @@ function watchParent(parent: string | undefined): void {
   timer.unref();
 }
 
+/**
+ * Turns off the directory watchers of tslab's TypeScript (every watch program tslab makes inherits
+ * `sys` from it): see the file's comment. File watchers stay (tslab feeds each cell through them).
+ */
+export function quietDirectoryWatches(ts: { sys: { watchDirectory?: unknown } }): void {
+  ts.sys.watchDirectory = () => ({ close: () => undefined });
+}
+
 function main(argv: string[]): void {
   const [command, ...rest] = argv;
   if (command !== "kernel") usage(`Unknown command ${JSON.stringify(command ?? "")}: this launcher only starts a kernel.`);
@@ -73,6 +86,7 @@ function main(argv: string[]): void {
   const tslabDir = path.dirname(require.resolve("tslab/package.json"));
   // The zeromq that tslab's own require("zeromq") resolves to, changed before tslab loads it.
   queueSends(require(require.resolve("zeromq", { paths: [tslabDir] })) as typeof import("zeromq"));
+  quietDirectoryWatches(require(require.resolve("@tslab/typescript-for-tslab", { paths: [tslabDir] })) as { sys: { watchDirectory?: unknown } });
   const tslab = require(path.join(tslabDir, "dist", "main.js")) as TslabMain;
   const jupyter = require(path.join(tslabDir, "dist", "jupyter.js")) as { ZmqServer: { prototype: ZmqServer }; JupyterHandlerImpl: { prototype: JupyterHandler } };
   const handler = jupyter.JupyterHandlerImpl.prototype;
@@ -102,4 +116,4 @@ function main(argv: string[]): void {
   tslab.startKernel({ configPath, enableFindLocal: false, jsKernel, globalVersion: version });
 }
 
-main(process.argv.slice(2));
+if (require.main === module) main(process.argv.slice(2));

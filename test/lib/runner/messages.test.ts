@@ -104,6 +104,26 @@ const finished = new Promise<void>((resolve) => {
   });
 });
 
+describe("folders that change around a running notebook", { concurrency: 1 }, () => {
+  test("a node_modules folder created beside and above the notebook, then removed, while the kernel runs: every later cell still runs (tslab's \"Unexpected pending rebuildTimer\")", KERNEL, async (t) => {
+    const outer = projectTempDir(t);
+    const dir = path.join(outer, "notebook");
+    fs.mkdirSync(dir);
+    const input = notebook(dir, "folders", [
+      'import * as fs from "fs";\nimport * as path from "path";\nimport { glue } from "de-workbook";\nconst pause = () => new Promise((r) => setTimeout(r, 1500));\nglue("a", 1);',
+      'fs.mkdirSync(path.join(process.cwd(), "node_modules"));\nawait pause();',
+      'glue("b", 2);',
+      'fs.mkdirSync(path.join(process.cwd(), "..", "node_modules"));\nawait pause();',
+      'glue("c", 3);',
+      'fs.rmSync(path.join(process.cwd(), "node_modules"), { recursive: true });\nfs.rmSync(path.join(process.cwd(), "..", "node_modules"), { recursive: true });\nawait pause();',
+      'glue("d", 4);',
+    ]);
+    const r = await runNotebook({ input, output: path.join(dir, "out.ipynb"), cwd: dir, stderr: quiet });
+    assert.equal(r.status, "completed", r.error);
+    assert.deepEqual(readScraps(r.notebook), { a: 1, b: 2, c: 3, d: 4 });
+  });
+});
+
 describe("every wait is bounded and fails closed", { concurrency: 1 }, () => {
   test("a dropped status idle fails the cell within the iopub limit, saying outputs may be incomplete", KERNEL, async (t) => {
     const dir = projectTempDir(t);
