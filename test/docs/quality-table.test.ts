@@ -22,7 +22,10 @@ function guideTable(): Map<string, string[]> {
   const guide = fs.readFileSync(path.join(projectRoot, "docs", "teaching.md"), "utf8");
   const section = guide.split(/^## /m).find((s) => s.startsWith("Data quality by notebook"));
   assert.ok(section, "docs/teaching.md has a section \"## Data quality by notebook\"");
-  const rows = section.split("\n").filter((l) => l.startsWith("| "));
+  const lines = section.split("\n");
+  const first = lines.findIndex((l) => l.startsWith("| "));
+  const end = lines.findIndex((l, i) => i > first && !l.startsWith("|"));
+  const rows = lines.slice(first, end < 0 ? undefined : end).filter((l) => l.startsWith("| ")); // the first table of the section
   const header = rows[0].split("|").slice(1, -1).map((c) => c.trim());
   assert.deepEqual(header, ["notebook", ...QUALITY_KINDS], "the table's columns are the six kinds, in order");
   return new Map(rows.slice(1).filter((l) => !/^\|\s*-/.test(l)).map((l) => {
