@@ -53,7 +53,7 @@ export function glueQuality(summary: QualitySummary): QualitySummary {
 }
 
 /** One row of a check's result as a notebook's table shows it. */
-export interface ResultRow { table: string; kind: string; check: string; status: string; observed: number | null; detail?: string }
+export type ResultRow = { table: string; kind: string; check: string; status: string; observed: number | null; detail?: string };
 
 /**
  * Results as rows for a table: observed rounded (`decimals`, default 4), dates in the detail written

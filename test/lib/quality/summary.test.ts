@@ -38,6 +38,8 @@ test("coverageTable counts a scenario's checks by kind; a SQL check counts under
 test("resultsTable and plantedTable: observed rounded, dates short, only what did not pass when asked, a planted fault whose check did not run says so", () => {
   assert.equal(shortDates("newest 2005-01-26T00:00:00.000Z, run 2001-06-30T23:05:00Z"), "newest 2005-01-26, run 2001-06-30 23:05");
   const results = [{ ...r("t", "fresh", "freshness", "warn"), observed: 24.016666, detail: "newest 2001-06-29T23:59:00.000Z" }, r("t", "rows", "volume", "pass")];
+  const shown: Record<string, unknown>[] = resultsTable(results); // what show() takes (a notebook's table): this line does not compile otherwise
+  assert.equal(shown.length, 2);
   assert.deepEqual(resultsTable(results, { notPassed: true }), [{ table: "t", kind: "freshness", check: "fresh", status: "warn", observed: 24.0167, detail: "newest 2001-06-29 23:59" }]);
   assert.deepEqual(resultsTable(results, { detail: false, decimals: 1 }).map((x) => [x.observed, "detail" in x]), [[24, false], [0, false]]);
   assert.deepEqual(plantedTable([{ fault: "late", check: "fresh", results }, { fault: "dup", check: "unique id", results }]).map((p) => [p.fault, p.status, p.observed]), [["late", "warn", 24.017], ["dup", "did not run", null]]);
