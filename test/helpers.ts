@@ -187,6 +187,12 @@ export function checkCommittedNotebook(file: string): CommittedNotebook {
   return { nb, parameters: text(parameters.source), source: nb.cells.map((c: { source: string | string[] }) => text(c.source)).join("\n") };
 }
 
+/** Classroom rule (issue 16): a notebook's last code cell closes nothing (no `.close()`, no closeEmbeddedBroker), so any cell can be re-run. */
+export function assertLastCellClosesNothing(nb: { cells: { cell_type: string; source: string | string[] }[] }): void {
+  const code = nb.cells.filter((c) => c.cell_type === "code");
+  assert.doesNotMatch([code[code.length - 1].source].flat().join(""), /\.close\(\)|closeEmbeddedBroker/, "the last cell closes nothing, so any cell can be re-run");
+}
+
 /** Streams that keep what is written to them. */
 export function captured(): { stdout: PassThrough; stderr: PassThrough; out: () => string; err: () => string } {
   const stdout = new PassThrough();

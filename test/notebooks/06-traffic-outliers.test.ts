@@ -6,7 +6,7 @@ import { projectRoot } from "../../lib/paths";
 import { runNotebook } from "../../lib/runner";
 import { readScraps } from "../../lib/scraps";
 import { checkLesson, withProbe } from "./lesson";
-import { checkCommittedNotebook, checkNbformat, keepExecuted, stderrOutputs, tempDir } from "../helpers";
+import { checkCommittedNotebook, checkNbformat, keepExecuted, stderrOutputs, tempDir, assertLastCellClosesNothing } from "../helpers";
 
 const notebook = path.join(projectRoot, "notebooks", "06-traffic-outliers.ipynb");
 
@@ -95,8 +95,7 @@ test("06-traffic-outliers is committed without outputs, as nbformat 4.5 on the t
   assert.match(source, /startOnce\("rolling z-score stream"/);
   assert.match(source, /startOnce\("traffic stream"/);
   assert.match(source, /interruptible\(stream\.finish\(\)\)/);
-  const code = nb.cells.filter((c: { cell_type: string }) => c.cell_type === "code");
-  assert.doesNotMatch([code[code.length - 1].source].flat().join(""), /\.close\(\)|closeEmbeddedBroker/, "the last cell closes nothing, so any cell can be re-run");
+  assertLastCellClosesNothing(nb);
   assert.equal(nb.metadata.kernelspec.display_name, "TypeScript");
   for (const name of ["airports", "threshold", "k", "detector", "speed", "solutions"]) assert.match(params, new RegExp(`let ${name}\\b`));
   assert.match(params, /let solutions = false;/);

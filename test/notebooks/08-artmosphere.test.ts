@@ -6,7 +6,7 @@ import { projectRoot } from "../../lib/paths";
 import { runNotebook } from "../../lib/runner";
 import { readScraps } from "../../lib/scraps";
 import { checkLesson, withProbe } from "./lesson";
-import { checkCommittedNotebook, checkNbformat, keepExecuted, stderrOutputs, tempDir } from "../helpers";
+import { checkCommittedNotebook, checkNbformat, keepExecuted, stderrOutputs, tempDir, assertLastCellClosesNothing } from "../helpers";
 
 const notebook = path.join(projectRoot, "notebooks", "08-artmosphere.ipynb");
 
@@ -61,8 +61,7 @@ test("08-artmosphere is committed without outputs, as nbformat 4.5 on the tslab 
   assert.match(source, /startOnce\("Artmosphere stream"/);
   assert.match(source, /interruptible\(showLivePopularity\(/);
   assert.match(source, /glueQuality\(qualitySummary\(/, "the quality scraps are glued");
-  const code = nb.cells.filter((c: { cell_type: string }) => c.cell_type === "code");
-  assert.doesNotMatch([code[code.length - 1].source].flat().join(""), /\.close\(\)|closeEmbeddedBroker/, "the last cell closes nothing, so any cell can be re-run");
+  assertLastCellClosesNothing(nb);
   assert.equal(nb.metadata.kernelspec.display_name, "TypeScript");
   const ids = nb.cells.map((c) => c.id);
   assert.equal(new Set(ids).size, ids.length, "cell ids are unique");
