@@ -14,7 +14,7 @@ import { BrokerState } from "./apis/context";
 import { Connection } from "./connection";
 import { ErrorCode } from "./protocol/error-codes";
 import { GroupCoordinator } from "./groups/group-coordinator";
-import { LogStore, validTopicName, KNOWN_TOPIC_CONFIGS } from "./storage/log-store";
+import { invalidTopicConfig, LogStore, TopicCompaction, validTopicName } from "./storage/log-store";
 import { OffsetStore } from "./storage/offset-store";
 import { DEFAULT_LOG_OPTIONS } from "./storage/partition-log";
 
@@ -44,6 +44,17 @@ export interface BrokerOptions {
   retentionMs?: number;
   /** How often retention runs. Default 60000. */
   retentionCheckIntervalMs?: number;
+  /** Roll the active segment at the next append once it is this old (segment.ms). Default 7 days. */
+  segmentMs?: number;
+  /**
+   * How often the log cleaner looks for compacted topics (cleanup.policy=compact) to clean, as
+   * Kafka's log.cleaner.backoff.ms. Default 15000; 0 turns the background cleaner off.
+   */
+  logCleanerBackoffMs?: number;
+  /** A compacted partition is cleaned once this share of its sealed bytes is dirty. Default 0.5. */
+  minCleanableDirtyRatio?: number;
+  /** How long tombstones stay after the cleaning that first kept them. Default 86400000 (24 h). */
+  deleteRetentionMs?: number;
   /** Largest record batch accepted (MESSAGE_TOO_LARGE past it). Default 1048588, as Kafka. */
   maxMessageBytes?: number;
   /** Largest request frame; a larger declared size closes the connection. Default 100 MiB. */
@@ -138,12 +149,15 @@ export class Broker {
       const maxMessageBytes = options.maxMessageBytes ?? 1048588;
       store = LogStore.open(dataDir, {
         maxMessageBytes,
+        deleteRetentionMs: options.deleteRetentionMs,
+        minCleanableDirtyRatio: options.minCleanableDirtyRatio,
         log: {
           ...DEFAULT_LOG_OPTIONS,
           flush,
           segmentBytes: options.segmentBytes ?? DEFAULT_LOG_OPTIONS.segmentBytes,
           retentionBytes: options.retentionBytes ?? DEFAULT_LOG_OPTIONS.retentionBytes,
           retentionMs: options.retentionMs ?? DEFAULT_LOG_OPTIONS.retentionMs,
+          segmentMs: options.segmentMs ?? DEFAULT_LOG_OPTIONS.segmentMs,
         },
       });
       offsets = new OffsetStore(dataDir, flush === "batch");
@@ -189,8 +203,7 @@ export class Broker {
           if (s.topic(name)) return ErrorCode.TOPIC_ALREADY_EXISTS;
           if (!Number.isInteger(partitions) || partitions < 1 || partitions > 10000) return ErrorCode.INVALID_PARTITIONS;
           for (const [key, value] of Object.entries(configs)) {
-            if (!KNOWN_TOPIC_CONFIGS.includes(key)) continue; // accepted and ignored, as unknown configs on a dev broker
-            if (key !== "message.timestamp.type" && key !== "cleanup.policy" && !Number.isFinite(Number(value))) return ErrorCode.INVALID_CONFIG;
+            if (invalidTopicConfig(key, value) !== null) return ErrorCode.INVALID_CONFIG;
           }
           s.createTopic(name, partitions, configs);
           return ErrorCode.NONE;
@@ -222,6 +235,16 @@ export class Broker {
       }
       broker.every(options.retentionCheckIntervalMs ?? 60000, () => s.applyRetention());
       s.applyRetention();
+      const backoff = options.logCleanerBackoffMs ?? 15000;
+      if (backoff > 0) {
+        broker.every(backoff, () => {
+          try {
+            s.cleanDirty();
+          } catch (err) {
+            process.stderr.write(`[broker] log cleaner: ${(err as Error)?.stack ?? String(err)}\n`);
+          }
+        });
+      }
       return broker;
     } catch (err) {
       store?.close();
@@ -236,6 +259,16 @@ export class Broker {
     const t = setInterval(fn, ms);
     t.unref();
     this.timers.push(t);
+  }
+
+  /**
+   * Compacts every partition of `topic` (which must have cleanup.policy=compact or compact,delete)
+   * now, whatever its dirty ratio, and resolves with the sizes before and after. Only sealed segments
+   * are cleaned: records still in a partition's active segment stay as they are.
+   */
+  compact(topic: string): Promise<TopicCompaction> {
+    if (this.closing) return Promise.reject(new WorkbookError("INPUT_INVALID", `The broker at ${this.brokers} is closed; compact before closing it.`));
+    return this.state.store.compactTopic(topic);
   }
 
   /** Number of open client connections. */

@@ -147,7 +147,8 @@ function zigzag(w: Writer, n: number): void {
 
 export interface RawRecord {
   key?: string | null;
-  value: string | Buffer;
+  /** null: a tombstone. */
+  value: string | Buffer | null;
   timestampDelta?: number;
 }
 
@@ -164,9 +165,12 @@ export function buildBatch(records: RawRecord[], opts: { producerId?: number; ep
       zigzag(r, Buffer.byteLength(rec.key));
       r.raw(Buffer.from(rec.key));
     }
-    const value = Buffer.isBuffer(rec.value) ? rec.value : Buffer.from(rec.value);
-    zigzag(r, value.length);
-    r.raw(value);
+    if (rec.value === null) zigzag(r, -1);
+    else {
+      const value = Buffer.isBuffer(rec.value) ? rec.value : Buffer.from(rec.value);
+      zigzag(r, value.length);
+      r.raw(value);
+    }
     zigzag(r, 0); // headers
     const bytes = r.toBuffer();
     zigzag(body, bytes.length);

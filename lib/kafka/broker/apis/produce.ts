@@ -22,8 +22,8 @@ export const handleProduce: Handler = (ctx, req) => {
         baseOffset: result.baseOffset,
         logAppendTimeMs: result.logAppendTime,
         logStartOffset: partition?.log.logStartOffset ?? -1,
-        recordErrors: [],
-        errorMessage: null,
+        recordErrors: result.recordErrors ?? [],
+        errorMessage: result.errorMessage ?? null,
       };
     }),
   }));

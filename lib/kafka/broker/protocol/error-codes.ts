@@ -26,5 +26,6 @@ export const ErrorCode = {
   NON_EMPTY_GROUP: 68,
   GROUP_ID_NOT_FOUND: 69,
   MEMBER_ID_REQUIRED: 79,
+  INVALID_RECORD: 87,
   UNKNOWN_TOPIC_ID: 100,
 } as const;

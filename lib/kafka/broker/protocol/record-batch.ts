@@ -108,3 +108,114 @@ export function recordTimes(batch: Buffer): { offset: number; timestamp: number 
   }
   return out;
 }
+
+/** Attributes bit 5: a control batch (transaction marker). */
+export const CONTROL_FLAG = 0x20;
+/**
+ * Attributes bit 6 (KIP-534): the batch's base timestamp holds its delete horizon, the time after
+ * which the log cleaner may remove its tombstones. Set by the cleaner the first time it keeps a
+ * batch with tombstones; record timestamp deltas are then relative to that horizon.
+ */
+export const DELETE_HORIZON_FLAG = 0x40;
+
+/** One record of a batch as the log cleaner sees it. */
+export interface RecordEntry {
+  offsetDelta: number;
+  /** Absolute record timestamp (create time; base timestamp + delta). */
+  timestamp: number;
+  attributes: number;
+  /** Null for a record without a key. */
+  key: Buffer | null;
+  /** A tombstone: the value is null. */
+  tombstone: boolean;
+  /** The bytes after the offset delta (key, value, headers), exactly as stored. */
+  tail: Buffer;
+}
+
+/**
+ * The records of a batch (no compression or gzip), or null for a codec the broker cannot read
+ * (snappy, lz4, zstd: node:zlib has none of them in Node 20) or a malformed body.
+ */
+export function batchRecords(batch: Buffer, at = 0): RecordEntry[] | null {
+  const h = readBatchHeader(batch, at);
+  let body = batch.subarray(at + BATCH_HEADER_BYTES, at + h.size);
+  const codec = h.attributes & 0x07;
+  try {
+    if (codec === 1) body = zlib.gunzipSync(body);
+    else if (codec !== 0) return null;
+    const r = new Reader(body);
+    const out: RecordEntry[] = [];
+    for (let i = 0; i < h.recordCount; i++) {
+      const len = r.varint();
+      const end = r.offset + len;
+      const attributes = r.int8();
+      const timestampDelta = r.varlong();
+      const offsetDelta = r.varint();
+      const tailStart = r.offset;
+      const keyLen = r.varint();
+      const key = keyLen < 0 ? null : r.raw(keyLen);
+      const valueLen = r.varint();
+      if (end > body.length || r.offset > end) return null;
+      out.push({ offsetDelta, timestamp: h.baseTimestamp + timestampDelta, attributes, key, tombstone: valueLen < 0, tail: body.subarray(tailStart, end) });
+      r.offset = end;
+    }
+    return out;
+  } catch {
+    return null;
+  }
+}
+
+/** Zig-zag varint (up to 64-bit magnitudes, as doubles) appended to `out`. */
+function pushVarlong(out: number[], v: number): void {
+  let u = v >= 0 ? v * 2 : -v * 2 - 1;
+  while (u >= 0x80) {
+    out.push((u % 128) | 0x80);
+    u = Math.floor(u / 128);
+  }
+  out.push(u);
+}
+
+function encodeRecord(rec: RecordEntry, baseTimestamp: number): Buffer {
+  const head: number[] = [];
+  head.push(rec.attributes & 0xff);
+  pushVarlong(head, rec.timestamp - baseTimestamp);
+  pushVarlong(head, rec.offsetDelta);
+  const bodyLen = head.length + rec.tail.length;
+  const len: number[] = [];
+  pushVarlong(len, bodyLen);
+  return Buffer.concat([Buffer.from(len), Buffer.from(head), rec.tail]);
+}
+
+/**
+ * Rewrites the batch at `at` of `batch` keeping only `kept` (a subset of its records, in order), the
+ * way Kafka's cleaner does: base offset, last offset delta, producer id/epoch/base sequence and
+ * partition leader epoch are those of the original batch; records keep their offset deltas. With
+ * `deleteHorizonMs`, the horizon is stored as the base timestamp (DELETE_HORIZON_FLAG set) and the
+ * timestamp deltas are recomputed. An empty `kept` gives a header-only batch (record count 0, no
+ * compression). The CRC-32C is recomputed.
+ */
+export function rebuildBatch(batch: Buffer, at: number, kept: RecordEntry[], deleteHorizonMs: number | null): Buffer {
+  const h = readBatchHeader(batch, at);
+  const logAppendTime = (h.attributes & 0x08) !== 0;
+  let attributes = h.attributes;
+  let baseTimestamp = h.baseTimestamp;
+  if (deleteHorizonMs !== null) {
+    attributes |= DELETE_HORIZON_FLAG;
+    baseTimestamp = deleteHorizonMs;
+  }
+  let maxTimestamp = h.maxTimestamp;
+  if (!logAppendTime && kept.length > 0) maxTimestamp = Math.max(...kept.map((r) => r.timestamp));
+  let body: Buffer = Buffer.concat(kept.map((r) => encodeRecord(r, baseTimestamp)));
+  if (kept.length === 0) attributes &= ~0x07;
+  else if ((attributes & 0x07) === 1) body = zlib.gzipSync(body);
+  const out = Buffer.allocUnsafe(BATCH_HEADER_BYTES + body.length);
+  batch.copy(out, 0, at, at + BATCH_HEADER_BYTES);
+  out.writeInt32BE(out.length - LOG_OVERHEAD, 8);
+  out.writeInt16BE(attributes, 21);
+  writeInt64(out, 27, baseTimestamp);
+  writeInt64(out, 35, maxTimestamp);
+  out.writeInt32BE(kept.length, 57);
+  body.copy(out, BATCH_HEADER_BYTES);
+  out.writeUInt32BE(crc32c(out, 21, out.length), 17);
+  return out;
+}

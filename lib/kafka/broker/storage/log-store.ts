@@ -1,14 +1,18 @@
 /**
  * All topics of the broker on disk: `<dataDir>/topics.json` lists topics with their partition
  * count and configs, `<dataDir>/topics/<topic>-<partition>/` holds each partition log.
- * Produce validation (CRC, size, idempotent sequences) happens here, per partition.
+ * Produce validation (CRC, size, idempotent sequences, keys in compacted topics) happens here, per
+ * partition. Topics with cleanup.policy=compact are cleaned (log compaction, see
+ * PartitionLog.clean) by the broker's cleaner timer and by `LogStore.compactTopic`; time and size
+ * retention apply only to topics whose policy includes "delete".
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { WorkbookError } from "../../../errors";
 import { ErrorCode } from "../protocol/error-codes";
-import { DEFAULT_LOG_OPTIONS, LogOptions, PartitionLog } from "./partition-log";
+import { CleanResult, DEFAULT_LOG_OPTIONS, LogOptions, PartitionLog } from "./partition-log";
 import { ProducerStates } from "./producer-state";
-import { BatchHeader, checkBatch, LOG_OVERHEAD, readBatchHeader, stampLogAppendTime } from "../protocol/record-batch";
+import { BatchHeader, batchRecords, checkBatch, CONTROL_FLAG, LOG_OVERHEAD, readBatchHeader, stampLogAppendTime } from "../protocol/record-batch";
 
 /** Topic configs this broker understands (names as in Kafka). */
 export interface TopicConfig {
@@ -17,14 +21,50 @@ export interface TopicConfig {
   "segment.bytes"?: string;
   "max.message.bytes"?: string;
   "message.timestamp.type"?: string;
+  "cleanup.policy"?: string;
+  "delete.retention.ms"?: string;
+  "min.cleanable.dirty.ratio"?: string;
+  "segment.ms"?: string;
 }
 
-export const KNOWN_TOPIC_CONFIGS = ["retention.ms", "retention.bytes", "segment.bytes", "max.message.bytes", "message.timestamp.type", "cleanup.policy"];
+export const KNOWN_TOPIC_CONFIGS = [
+  "retention.ms",
+  "retention.bytes",
+  "segment.bytes",
+  "segment.ms",
+  "max.message.bytes",
+  "message.timestamp.type",
+  "cleanup.policy",
+  "delete.retention.ms",
+  "min.cleanable.dirty.ratio",
+];
+
+/** Kafka's defaults: tombstones kept one day, a log cleaned once half of it is dirty. */
+export const DEFAULT_DELETE_RETENTION_MS = 24 * 3600 * 1000;
+export const DEFAULT_MIN_CLEANABLE_DIRTY_RATIO = 0.5;
+
+/** Why a topic config value is refused (INVALID_CONFIG), or null when it is acceptable. */
+export function invalidTopicConfig(key: string, value: string): string | null {
+  if (!KNOWN_TOPIC_CONFIGS.includes(key)) return null; // accepted and ignored, as unknown configs on a dev broker
+  if (key === "message.timestamp.type") return null;
+  if (key === "cleanup.policy") {
+    const parts = value.split(",").map((v) => v.trim());
+    return parts.length > 0 && parts.every((v) => v === "compact" || v === "delete") ? null : `cleanup.policy ${JSON.stringify(value)}: expected "delete", "compact" or "compact,delete"`;
+  }
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n)) return `${key} ${JSON.stringify(value)} is not a number`;
+  if (key === "min.cleanable.dirty.ratio" && (n < 0 || n > 1)) return `min.cleanable.dirty.ratio ${value} is not between 0 and 1`;
+  if ((key === "delete.retention.ms" || key === "segment.ms") && n < 0) return `${key} ${value} is negative`;
+  return null;
+}
 
 export interface ProduceResult {
   error: number;
   baseOffset: number;
   logAppendTime: number;
+  /** Produce v8+: the records at fault and why (INVALID_RECORD). */
+  recordErrors?: { batchIndex: number; batchIndexErrorMessage: string | null }[];
+  errorMessage?: string | null;
 }
 
 export class Partition {
@@ -38,7 +78,7 @@ export class Partition {
 
   /** Validates and appends the record batches of one produce request partition. */
   produce(records: Buffer, now: number): ProduceResult {
-    const fail = (error: number): ProduceResult => ({ error, baseOffset: -1, logAppendTime: -1 });
+    const fail = (error: number, errorMessage: string | null = null, recordErrors: ProduceResult["recordErrors"] = []): ProduceResult => ({ error, baseOffset: -1, logAppendTime: -1, errorMessage, recordErrors });
     const maxBytes = this.topic.maxMessageBytes;
     const headers: BatchHeader[] = [];
     for (let at = 0; at < records.length; ) {
@@ -47,6 +87,17 @@ export class Partition {
       if (problem === "corrupt") return fail(ErrorCode.CORRUPT_MESSAGE);
       if (problem === "format") return fail(ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT);
       const h = readBatchHeader(records, at);
+      // A compacted topic keeps the latest record per key: a record without a key is refused, as
+      // Kafka does (INVALID_RECORD, with the record's index in its batch). Batches in a codec the
+      // broker cannot read (snappy, lz4, zstd) are not checked.
+      if (this.topic.compact && (h.attributes & CONTROL_FLAG) === 0) {
+        const recs = batchRecords(records, at);
+        const keyless = recs ? recs.findIndex((r) => r.key === null) : -1;
+        if (keyless >= 0) {
+          const message = `topic ${this.topic.name} has cleanup.policy=compact, so every record needs a key; record ${keyless} of the batch has none`;
+          return fail(ErrorCode.INVALID_RECORD, message, [{ batchIndex: keyless, batchIndexErrorMessage: message }]);
+        }
+      }
       headers.push(h);
       at += h.size;
     }
@@ -67,6 +118,15 @@ export class Partition {
     return { error: ErrorCode.NONE, baseOffset: bases[0], logAppendTime };
   }
 
+  /** Compacts this partition's log now (see PartitionLog.clean). */
+  clean(now = Date.now()): CleanResult {
+    return this.log.clean({
+      now,
+      deleteRetentionMs: this.topic.deleteRetentionMs,
+      isLastOfProducer: (producerId, lastOffset) => this.producers.lastOffset(producerId) === lastOffset,
+    });
+  }
+
   /** Calls `wake` after every append until the returned function is called. */
   onAppend(wake: () => void): () => void {
     this.listeners.add(wake);
@@ -84,12 +144,43 @@ export class Topic {
   get maxMessageBytes(): number {
     return Number(this.configs["max.message.bytes"] ?? this.defaultMaxMessageBytes);
   }
+  private get policies(): string[] {
+    return (this.configs["cleanup.policy"] ?? "delete").split(",").map((v) => v.trim());
+  }
+  /** cleanup.policy includes "compact": the log cleaner keeps the latest record per key. */
+  get compact(): boolean {
+    return this.policies.includes("compact");
+  }
+  /** cleanup.policy includes "delete": retention.ms and retention.bytes apply. */
+  get deleteRetention(): boolean {
+    return this.policies.includes("delete");
+  }
+  get deleteRetentionMs(): number {
+    return Number(this.configs["delete.retention.ms"] ?? this.defaultDeleteRetentionMs);
+  }
+  get minCleanableDirtyRatio(): number {
+    return Number(this.configs["min.cleanable.dirty.ratio"] ?? this.defaultMinCleanableDirtyRatio);
+  }
   defaultMaxMessageBytes = 1048588;
+  defaultDeleteRetentionMs = DEFAULT_DELETE_RETENTION_MS;
+  defaultMinCleanableDirtyRatio = DEFAULT_MIN_CLEANABLE_DIRTY_RATIO;
 }
 
 export interface StoreOptions {
   log: LogOptions;
   maxMessageBytes: number;
+  /** Topic defaults for delete.retention.ms and min.cleanable.dirty.ratio (Kafka's when absent). */
+  deleteRetentionMs?: number;
+  minCleanableDirtyRatio?: number;
+}
+
+/** What compacting a topic did, partition by partition (PartitionLog.clean's results). */
+export interface TopicCompaction {
+  topic: string;
+  partitions: (CleanResult & { partition: number })[];
+  bytesBefore: number;
+  bytesAfter: number;
+  durationMs: number;
 }
 
 interface TopicsFile {
@@ -124,6 +215,7 @@ export class LogStore {
       segmentBytes: num("segment.bytes", base.segmentBytes),
       retentionMs: num("retention.ms", base.retentionMs),
       retentionBytes: num("retention.bytes", base.retentionBytes),
+      segmentMs: num("segment.ms", base.segmentMs ?? DEFAULT_LOG_OPTIONS.segmentMs),
     };
   }
 
@@ -134,15 +226,20 @@ export class LogStore {
       "retention.ms": String(log.retentionMs),
       "retention.bytes": String(log.retentionBytes),
       "segment.bytes": String(log.segmentBytes),
+      "segment.ms": String(log.segmentMs ?? DEFAULT_LOG_OPTIONS.segmentMs),
       "max.message.bytes": String(this.options.maxMessageBytes),
       "message.timestamp.type": "CreateTime",
       "cleanup.policy": "delete",
+      "delete.retention.ms": String(this.options.deleteRetentionMs ?? DEFAULT_DELETE_RETENTION_MS),
+      "min.cleanable.dirty.ratio": String(this.options.minCleanableDirtyRatio ?? DEFAULT_MIN_CLEANABLE_DIRTY_RATIO),
     };
   }
 
   private openTopic(name: string, partitions: number, configs: Record<string, string>): Topic {
     const topic = new Topic(name, configs);
     topic.defaultMaxMessageBytes = this.options.maxMessageBytes;
+    topic.defaultDeleteRetentionMs = this.options.deleteRetentionMs ?? DEFAULT_DELETE_RETENTION_MS;
+    topic.defaultMinCleanableDirtyRatio = this.options.minCleanableDirtyRatio ?? DEFAULT_MIN_CLEANABLE_DIRTY_RATIO;
     const logOptions = this.logOptions(configs);
     for (let p = 0; p < partitions; p++) {
       topic.partitions.push(new Partition(topic, p, PartitionLog.open(path.join(this.dataDir, "topics", `${name}-${p}`), logOptions)));
@@ -189,11 +286,51 @@ export class LogStore {
     }
   }
 
-  /** Applies retention to every partition; returns the number of segments deleted. */
+  /** Applies retention to every partition of topics with the "delete" policy; returns the number of segments deleted. */
   applyRetention(now = Date.now()): number {
     let n = 0;
-    for (const t of this.topics.values()) for (const p of t.partitions) n += p.log.applyRetention(now);
+    for (const t of this.topics.values()) {
+      if (!t.deleteRetention) continue;
+      for (const p of t.partitions) n += p.log.applyRetention(now);
+    }
     return n;
+  }
+
+  /**
+   * Compacts every partition of a compacted topic now, whatever its dirty ratio. Partitions are
+   * cleaned one at a time, letting other work run in between; a partition whose log was closed
+   * meanwhile (topic deleted, store closed) is skipped.
+   */
+  async compactTopic(name: string, now = () => Date.now()): Promise<TopicCompaction> {
+    const topic = this.topics.get(name);
+    if (!topic) throw new WorkbookError("INPUT_INVALID", `There is no topic ${JSON.stringify(name)} to compact; create it first (with cleanup.policy=compact).`);
+    if (!topic.compact) throw new WorkbookError("INPUT_INVALID", `Topic ${name} has cleanup.policy=${topic.configs["cleanup.policy"] ?? "delete"}; only topics created with cleanup.policy=compact (or compact,delete) are compacted.`);
+    const out: TopicCompaction = { topic: name, partitions: [], bytesBefore: 0, bytesAfter: 0, durationMs: 0 };
+    for (const p of topic.partitions) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (p.log.isClosed) continue;
+      const r = p.clean(now());
+      out.partitions.push({ ...r, partition: p.index });
+      out.bytesBefore += r.bytesBefore;
+      out.bytesAfter += r.bytesAfter;
+      out.durationMs += r.durationMs;
+    }
+    return out;
+  }
+
+  /**
+   * The cleaner's round: compacts each partition of the compacted topics whose dirty ratio reached
+   * min.cleanable.dirty.ratio or whose tombstones' delete horizon passed. Returns what it did.
+   */
+  cleanDirty(now = Date.now()): CleanResult[] {
+    const done: CleanResult[] = [];
+    for (const t of this.topics.values()) {
+      if (!t.compact) continue;
+      for (const p of t.partitions) {
+        if (!p.log.isClosed && p.log.needsCleaning(now, t.minCleanableDirtyRatio)) done.push(p.clean(now));
+      }
+    }
+    return done;
   }
 
   flush(): void {

@@ -9,6 +9,16 @@
  * the file is truncated at the first torn or corrupt batch, so a crash mid-write loses only the
  * batch that was not acknowledged.
  *
+ * Compaction (topics with cleanup.policy=compact, see `clean()`): only sealed segments are
+ * rewritten, never the active one. A cleaned group of segments is written to `<base>.log.cleaned` and
+ * `<base>.index.cleaned`, fsynced, then marked done by renaming the log to
+ * `<base>.log.<end>.swap` (`end` = base offset of the first segment after the group); then the old
+ * segment files go and the new ones are renamed into place. On open a leftover `.swap` is completed
+ * (the marked range's old segments removed, the swap renamed) and leftover `.cleaned` files (a
+ * cleaning that crashed before its swap mark) are deleted: the old segments are still intact.
+ * `cleaner-checkpoint.json` keeps the first dirty offset (where the next cleaning's new data
+ * starts) and the earliest tombstone delete horizon.
+ *
  * Durability: every append is written to the file (write(2)) before the producer is acknowledged,
  * so an acknowledged message survives the broker process being killed. fsync(2), which also
  * protects against an operating-system crash or power loss, runs either after every append
@@ -19,11 +29,16 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import {
   BATCH_HEADER_BYTES,
+  CONTROL_FLAG,
+  DELETE_HORIZON_FLAG,
   LOG_OVERHEAD,
   BatchHeader,
+  RecordEntry,
+  batchRecords,
   checkBatch,
   readBatchHeader,
   readInt64,
+  rebuildBatch,
   recordTimes,
   writeInt64,
 } from "../protocol/record-batch";
@@ -39,6 +54,8 @@ export interface LogOptions {
   indexIntervalBytes: number;
   /** fsync after every append ("batch") or on a timer ("interval"). */
   flush: "batch" | "interval";
+  /** Roll the active segment at the next append once it is this old (segment.ms). Default 7 days. */
+  segmentMs: number;
 }
 
 export const DEFAULT_LOG_OPTIONS: LogOptions = {
@@ -47,7 +64,46 @@ export const DEFAULT_LOG_OPTIONS: LogOptions = {
   retentionMs: 7 * 24 * 3600 * 1000,
   indexIntervalBytes: 4096,
   flush: "interval",
+  segmentMs: 7 * 24 * 3600 * 1000,
 };
+
+/** What one cleaning of a partition did. */
+export interface CleanResult {
+  /** Segments and bytes of the whole partition before and after (active segment included). */
+  segmentsBefore: number;
+  segmentsAfter: number;
+  bytesBefore: number;
+  bytesAfter: number;
+  /** Records read in the cleaned (sealed) segments, and how many were kept. */
+  recordsRead: number;
+  recordsKept: number;
+  /** Offsets [firstDirtyOffset, cleanedTo) were the new data of this cleaning. */
+  firstDirtyOffset: number;
+  cleanedTo: number;
+  /** Distinct keys in the offset map. */
+  keys: number;
+  durationMs: number;
+}
+
+export interface CleanOptions {
+  now: number;
+  /** How long a tombstone stays after the cleaning that first kept it (delete.retention.ms). */
+  deleteRetentionMs: number;
+  /**
+   * True when the batch of this producer ending at `lastOffset` holds the producer's last sequence
+   * number: it is kept (maybe empty) so that the producer's state survives, as Kafka's cleaner does.
+   */
+  isLastOfProducer?: (producerId: number, lastOffset: number) => boolean;
+}
+
+interface CleanerCheckpoint {
+  firstDirtyOffset: number;
+  /** Earliest delete horizon of a kept tombstone, or null when there is none. */
+  deleteHorizonMs: number | null;
+}
+
+const CHECKPOINT_FILE = "cleaner-checkpoint.json";
+const SWAP_RE = /^(\d{20})\.log\.(\d{20})\.swap$/;
 
 interface Segment {
   baseOffset: number;
@@ -63,6 +119,8 @@ interface Segment {
   logPath: string;
   indexPath: string;
   dirty: boolean;
+  /** When this segment was opened or created (segment.ms counts from here). */
+  createdMs: number;
 }
 
 const SCAN_CHUNK = 1024 * 1024;
@@ -120,9 +178,65 @@ function scanSegment(fd: number, fileSize: number, from: number, verify: boolean
   return pos;
 }
 
+function fsyncDir(dir: string): void {
+  const fd = fs.openSync(dir, "r");
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function writeIndexFile(file: string, baseOffset: number, entries: number[]): void {
+  const buf = Buffer.allocUnsafe(entries.length * 4);
+  for (let i = 0; i < entries.length; i += 2) {
+    buf.writeUInt32BE(entries[i] - baseOffset, i * 4);
+    buf.writeUInt32BE(entries[i + 1], i * 4 + 4);
+  }
+  const fd = fs.openSync(file, "w", 0o644);
+  try {
+    writeAll(fd, buf, 0);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Completes what a cleaning left behind when the process died: a `.swap` log (fsynced and marked
+ * complete) replaces the old segments of its range; `.cleaned` files (never marked) are deleted.
+ */
+function recoverCleaning(dir: string): void {
+  let changed = false;
+  const files = fs.readdirSync(dir);
+  for (const f of files) {
+    const m = SWAP_RE.exec(f);
+    if (!m) continue;
+    const base = Number(m[1]);
+    const end = Number(m[2]);
+    for (const g of files) {
+      const seg = /^(\d{20})\.(log|index)$/.exec(g);
+      if (seg && Number(seg[1]) >= base && Number(seg[1]) < end) fs.rmSync(path.join(dir, g), { force: true });
+    }
+    const name = segmentName(base);
+    const cleanedIndex = path.join(dir, `${name}.index.cleaned`);
+    if (fs.existsSync(cleanedIndex)) fs.renameSync(cleanedIndex, path.join(dir, `${name}.index`));
+    fs.renameSync(path.join(dir, f), path.join(dir, `${name}.log`));
+    changed = true;
+  }
+  for (const f of fs.readdirSync(dir)) {
+    if (f.endsWith(".cleaned")) {
+      fs.rmSync(path.join(dir, f), { force: true });
+      changed = true;
+    }
+  }
+  if (changed) fsyncDir(dir);
+}
+
 export class PartitionLog {
   private segments: Segment[] = [];
   private closed = false;
+  private checkpoint: CleanerCheckpoint = { firstDirtyOffset: 0, deleteHorizonMs: null };
   logStartOffset = 0;
   /** Headers of idempotent batches found while recovering the last segment (for producer state). */
   recoveredProducerBatches: BatchHeader[] = [];
@@ -132,6 +246,7 @@ export class PartitionLog {
   /** Opens (creating if needed) the partition folder and recovers its segments. */
   static open(dir: string, options: LogOptions): PartitionLog {
     fs.mkdirSync(dir, { recursive: true });
+    recoverCleaning(dir);
     const log = new PartitionLog(dir, options);
     const bases = fs
       .readdirSync(dir)
@@ -147,7 +262,30 @@ export class PartitionLog {
       if (seg.size === 0) seg.nextOffset = Math.max(seg.nextOffset, prev.nextOffset);
     }
     log.logStartOffset = log.segments[0].baseOffset;
+    log.checkpoint = log.readCheckpoint();
     return log;
+  }
+
+  private readCheckpoint(): CleanerCheckpoint {
+    try {
+      const c = JSON.parse(fs.readFileSync(path.join(this.dir, CHECKPOINT_FILE), "utf8")) as CleanerCheckpoint;
+      if (typeof c.firstDirtyOffset === "number") return { firstDirtyOffset: c.firstDirtyOffset, deleteHorizonMs: typeof c.deleteHorizonMs === "number" ? c.deleteHorizonMs : null };
+    } catch {
+      // none yet (or unreadable): the whole log counts as dirty
+    }
+    return { firstDirtyOffset: this.logStartOffset, deleteHorizonMs: null };
+  }
+
+  private writeCheckpoint(): void {
+    const file = path.join(this.dir, CHECKPOINT_FILE);
+    const fd = fs.openSync(`${file}.tmp`, "w", 0o644);
+    try {
+      writeAll(fd, Buffer.from(JSON.stringify(this.checkpoint)), 0);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(`${file}.tmp`, file);
   }
 
   private openSegment(baseOffset: number, active: boolean): Segment {
@@ -157,7 +295,7 @@ export class PartitionLog {
     const fd = fs.openSync(logPath, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o644);
     const indexFd = fs.openSync(indexPath, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o644);
     const fileSize = fs.fstatSync(fd).size;
-    const seg: Segment = { baseOffset, nextOffset: baseOffset, size: 0, maxTimestamp: -1, fd, indexFd, index: [], lastIndexedPos: 0, logPath, indexPath, dirty: false };
+    const seg: Segment = { baseOffset, nextOffset: baseOffset, size: 0, maxTimestamp: -1, fd, indexFd, index: [], lastIndexedPos: 0, logPath, indexPath, dirty: false, createdMs: Date.now() };
 
     let from = 0;
     if (!active) {
@@ -238,7 +376,7 @@ export class PartitionLog {
   append(buf: Buffer): number[] {
     if (this.closed) throw new Error(`partition log ${this.dir} is closed`);
     let seg = this.active;
-    if (seg.size > 0 && seg.size + buf.length > this.options.segmentBytes) seg = this.roll();
+    if (seg.size > 0 && (seg.size + buf.length > this.options.segmentBytes || Date.now() - seg.createdMs >= this.options.segmentMs)) seg = this.roll();
     const bases: number[] = [];
     const indexEntries: number[] = [];
     let next = seg.nextOffset;
@@ -384,6 +522,217 @@ export class PartitionLog {
     }
     this.logStartOffset = Math.max(this.logStartOffset, this.segments[0].baseOffset);
     return deleted;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Where the next cleaning's new data starts (offsets below were cleaned before). */
+  get firstDirtyOffset(): number {
+    return Math.max(this.checkpoint.firstDirtyOffset, this.logStartOffset);
+  }
+
+  /**
+   * Bytes of sealed segments not cleaned yet over all sealed bytes (Kafka's dirty ratio; 0 when
+   * there is no sealed segment). The active segment is not cleanable, so it counts in neither.
+   */
+  dirtyRatio(): number {
+    let dirty = 0;
+    let total = 0;
+    for (const seg of this.segments.slice(0, -1)) {
+      total += seg.size;
+      if (seg.baseOffset >= this.firstDirtyOffset) dirty += seg.size;
+    }
+    return total === 0 ? 0 : dirty / total;
+  }
+
+  /** Whether the cleaner should clean this log now: enough dirty bytes, or a tombstone horizon passed. */
+  needsCleaning(now: number, minCleanableDirtyRatio: number): boolean {
+    if (this.segments.length < 2) return false;
+    const hasDirty = this.segments.some((s, i) => i < this.segments.length - 1 && s.size > 0 && s.baseOffset >= this.firstDirtyOffset);
+    if (hasDirty && this.dirtyRatio() >= minCleanableDirtyRatio) return true;
+    const horizon = this.checkpoint.deleteHorizonMs;
+    return horizon !== null && now >= horizon;
+  }
+
+  /** Calls `each` with every batch (buffer, position in it, header) of a segment, in order. */
+  private eachBatch(seg: Segment, each: (buf: Buffer, at: number, h: BatchHeader) => void): void {
+    let pos = 0;
+    while (pos < seg.size) {
+      const chunk = readAt(seg.fd, pos, Math.min(SCAN_CHUNK, seg.size - pos));
+      let p = 0;
+      while (p + LOG_OVERHEAD <= chunk.length) {
+        const size = LOG_OVERHEAD + chunk.readInt32BE(p + 8);
+        if (p + size > chunk.length) break;
+        each(chunk, p, readBatchHeader(chunk, p));
+        p += size;
+      }
+      if (p === 0) {
+        const size = LOG_OVERHEAD + chunk.readInt32BE(8); // one batch larger than the chunk
+        const whole = readAt(seg.fd, pos, size);
+        each(whole, 0, readBatchHeader(whole, 0));
+        p = size;
+      }
+      pos += p;
+    }
+  }
+
+  /**
+   * Log compaction, as Kafka's log cleaner does it. The offset map (key -> latest offset) is built
+   * from the dirty section [firstDirtyOffset, base offset of the active segment); then every sealed
+   * segment is rewritten keeping, for each key, only the record at its latest offset. Records keep
+   * their offsets (gaps are normal), batches keep their base offset and last offset delta, records
+   * without a key are dropped, and a batch left empty is dropped unless it holds an active
+   * producer's last sequence or ends the cleaned range (then its header is kept, with no records).
+   * A batch kept with tombstones gets a delete horizon (now + deleteRetentionMs) the first time;
+   * once a later cleaning runs past it, its tombstones go. Segments are cleaned in groups whose
+   * total size fits in segment.bytes, each group replacing its segments crash-safely (see the top
+   * of this file). Batches in a codec the broker cannot read are kept whole and add no keys.
+   */
+  clean(options: CleanOptions): CleanResult {
+    if (this.closed) throw new Error(`partition log ${this.dir} is closed`);
+    const started = process.hrtime.bigint();
+    const segmentsBefore = this.segments.length;
+    const bytesBefore = this.size;
+    const firstUncleanable = this.active.baseOffset;
+    const firstDirty = this.firstDirtyOffset;
+    const sealed = this.segments.slice(0, -1);
+    const result: CleanResult = { segmentsBefore, segmentsAfter: segmentsBefore, bytesBefore, bytesAfter: bytesBefore, recordsRead: 0, recordsKept: 0, firstDirtyOffset: firstDirty, cleanedTo: firstUncleanable, keys: 0, durationMs: 0 };
+    if (sealed.length === 0) return result;
+
+    // 1. The offset map, from the dirty section.
+    const latest = new Map<string, number>();
+    for (const seg of sealed) {
+      if (seg.size === 0 || seg.nextOffset <= firstDirty) continue;
+      this.eachBatch(seg, (buf, at, h) => {
+        if (h.baseOffset + h.lastOffsetDelta < firstDirty || (h.attributes & CONTROL_FLAG) !== 0) return;
+        const records = batchRecords(buf, at);
+        if (!records) return;
+        for (const r of records) {
+          const offset = h.baseOffset + r.offsetDelta;
+          if (r.key !== null && offset >= firstDirty) latest.set(r.key.toString("latin1"), offset);
+        }
+      });
+    }
+    result.keys = latest.size;
+
+    // 2. Groups of consecutive sealed segments whose sizes add up to at most segment.bytes (and
+    //    whose offsets fit the index's 32-bit relative offsets).
+    const groups: Segment[][] = [];
+    for (let i = 0; i < sealed.length; ) {
+      const group = [sealed[i]];
+      let bytes = sealed[i].size;
+      i++;
+      while (i < sealed.length) {
+        const next = sealed[i];
+        const end = i + 1 < this.segments.length ? this.segments[i + 1].baseOffset : firstUncleanable;
+        if (bytes + next.size > this.options.segmentBytes || end - group[0].baseOffset > 0x7fffffff) break;
+        group.push(next);
+        bytes += next.size;
+        i++;
+      }
+      groups.push(group);
+    }
+
+    // 3. Rewrite each group and swap it in.
+    let pendingHorizon: number | null = null;
+    const noteHorizon = (ms: number) => {
+      pendingHorizon = pendingHorizon === null ? ms : Math.min(pendingHorizon, ms);
+    };
+    for (const group of groups) {
+      const base = group[0].baseOffset;
+      const gi = this.segments.indexOf(group[0]);
+      const end = this.segments[gi + group.length].baseOffset;
+      const name = segmentName(base);
+      const cleanedLog = path.join(this.dir, `${name}.log.cleaned`);
+      const cleanedIndex = path.join(this.dir, `${name}.index.cleaned`);
+      const out = fs.openSync(cleanedLog, "w", 0o644);
+      const index: number[] = [];
+      let size = 0;
+      let lastIndexedPos = 0;
+      const write = (b: Buffer, batchBase: number) => {
+        if (size === 0 || size - lastIndexedPos >= this.options.indexIntervalBytes) {
+          index.push(batchBase, size);
+          lastIndexedPos = size;
+        }
+        writeAll(out, b, size);
+        size += b.length;
+      };
+      try {
+        for (const seg of group) {
+          if (seg.size === 0) continue;
+          this.eachBatch(seg, (buf, at, h) => {
+            const lastOffset = h.baseOffset + h.lastOffsetDelta;
+            const records = (h.attributes & CONTROL_FLAG) === 0 ? batchRecords(buf, at) : null;
+            if (!records) {
+              result.recordsRead += h.recordCount;
+              result.recordsKept += h.recordCount;
+              write(buf.subarray(at, at + h.size), h.baseOffset);
+              return;
+            }
+            const flagged = (h.attributes & DELETE_HORIZON_FLAG) !== 0;
+            const horizonPassed = flagged && options.now >= h.baseTimestamp;
+            const kept: RecordEntry[] = [];
+            let tombstones = false;
+            for (const r of records) {
+              if (r.key === null) continue; // Kafka's cleaner drops records without a key
+              const offset = h.baseOffset + r.offsetDelta;
+              const newest = latest.get(r.key.toString("latin1"));
+              if (newest !== undefined && offset < newest) continue;
+              if (r.tombstone && horizonPassed) continue;
+              kept.push(r);
+              if (r.tombstone) tombstones = true;
+            }
+            result.recordsRead += records.length;
+            result.recordsKept += kept.length;
+            const setHorizon = tombstones && !flagged;
+            if (tombstones) noteHorizon(flagged ? h.baseTimestamp : options.now + options.deleteRetentionMs);
+            if (kept.length === records.length && !setHorizon) {
+              write(buf.subarray(at, at + h.size), h.baseOffset);
+              return;
+            }
+            if (kept.length === 0) {
+              const lastOfProducer = h.producerId >= 0 && (options.isLastOfProducer?.(h.producerId, lastOffset) ?? false);
+              if (!lastOfProducer && lastOffset + 1 !== firstUncleanable) return; // dropped
+            }
+            write(rebuildBatch(buf, at, kept, setHorizon ? options.now + options.deleteRetentionMs : null), h.baseOffset);
+          });
+        }
+        fs.fsyncSync(out);
+      } finally {
+        fs.closeSync(out);
+      }
+      writeIndexFile(cleanedIndex, base, index);
+      this.swapIn(group, gi, base, end, cleanedLog, cleanedIndex);
+    }
+
+    this.checkpoint = { firstDirtyOffset: firstUncleanable, deleteHorizonMs: pendingHorizon };
+    this.writeCheckpoint();
+    result.segmentsAfter = this.segments.length;
+    result.bytesAfter = this.size;
+    result.durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+    return result;
+  }
+
+  /** Replaces the segments of `group` (at `gi`) by the cleaned files, crash-safely. */
+  private swapIn(group: Segment[], gi: number, base: number, end: number, cleanedLog: string, cleanedIndex: string): void {
+    const name = segmentName(base);
+    const swap = path.join(this.dir, `${name}.log.${segmentName(end)}.swap`);
+    fs.renameSync(cleanedLog, swap); // from here on the new segment is the one recovery keeps
+    fsyncDir(this.dir);
+    for (const seg of group) {
+      fs.closeSync(seg.fd);
+      fs.closeSync(seg.indexFd);
+      fs.rmSync(seg.logPath, { force: true });
+      fs.rmSync(seg.indexPath, { force: true });
+    }
+    fs.renameSync(cleanedIndex, path.join(this.dir, `${name}.index`));
+    fs.renameSync(swap, path.join(this.dir, `${name}.log`));
+    fsyncDir(this.dir);
+    const seg = this.openSegment(base, false);
+    if (seg.size === 0) seg.nextOffset = gi > 0 ? this.segments[gi - 1].nextOffset : base;
+    this.segments.splice(gi, group.length, seg);
   }
 
   /** fsync every segment written since the last flush. */

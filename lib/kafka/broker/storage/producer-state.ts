@@ -19,6 +19,8 @@ interface ProducerEntry {
   epoch: number;
   lastSeq: number;
   recent: RetainedBatch[];
+  /** Last offset of the producer's last batch. */
+  lastOffset: number;
 }
 
 export type SequenceCheck = { kind: "append" } | { kind: "duplicate"; baseOffset: number } | { kind: "error"; code: number };
@@ -48,11 +50,17 @@ export class ProducerStates {
     if (h.producerId < 0) return;
     let p = this.producers.get(h.producerId);
     if (!p || h.producerEpoch > p.epoch) {
-      p = { epoch: h.producerEpoch, lastSeq: -1, recent: [] };
+      p = { epoch: h.producerEpoch, lastSeq: -1, recent: [], lastOffset: -1 };
       this.producers.set(h.producerId, p);
     }
     p.lastSeq = lastSequence(h);
+    p.lastOffset = baseOffset + h.lastOffsetDelta;
     p.recent.push({ firstSeq: h.baseSequence, lastSeq: p.lastSeq, baseOffset });
     if (p.recent.length > RETAINED) p.recent.shift();
+  }
+
+  /** Last offset of the last batch appended by `producerId` (the log cleaner keeps that batch), or -1. */
+  lastOffset(producerId: number): number {
+    return this.producers.get(producerId)?.lastOffset ?? -1;
   }
 }
