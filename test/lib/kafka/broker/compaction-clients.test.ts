@@ -8,7 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Kafka } from "kafkajs";
+import { CompressionTypes, Kafka } from "kafkajs";
 import { Broker, startBroker } from "../../../../lib/kafka/broker/broker";
 import { readBatchHeader } from "../../../../lib/kafka/broker/protocol/record-batch";
 import { buildBatch, client, defer, hasCommand, produceBody, pythonWith, RawClient, readProduceResponse, run, tempDir, testBroker, uniqueName, waitFor } from "../helpers";
@@ -147,6 +147,30 @@ test("kcat and python3-confluent-kafka read the compacted topic the same way", {
   } else t.diagnostic(CONFLUENT);
 });
 
+test("gzip batches are cleaned too: a batch losing some records is rewritten gzip-compressed with a good CRC", { timeout: 60_000 }, async (t) => {
+  const broker = await testBroker(t, { logCleanerBackoffMs: 0 });
+  const kafka = client(broker);
+  const topic = uniqueName("compacted-gzip");
+  await createCompacted(kafka, topic, { "segment.ms": "0" });
+  const producer = kafka.producer();
+  await producer.connect();
+  defer(t, () => producer.disconnect());
+  const send = (messages: { key: string; value: string }[]) => producer.send({ topic, compression: CompressionTypes.GZIP, messages });
+  await send([{ key: "x", value: "x1" }, { key: "y", value: "y1" }, { key: "z", value: "z1" }]); // 0-2
+  await send([{ key: "y", value: "y2" }]); // 3
+  await send([{ key: "w", value: "w1" }]); // 4, active
+  await broker.compact(topic);
+  const batch = broker.state.store.partition(topic, 0)?.log.read(0, 1) as Buffer;
+  const h = readBatchHeader(batch);
+  assert.deepEqual([h.baseOffset, h.lastOffsetDelta, h.recordCount, h.attributes & 0x07], [0, 2, 2, 1], "base 0, last offset 2, two records, still gzip");
+  assert.deepEqual(await readAll(t, kafka, topic, 4), [
+    [0, "x", "x1"],
+    [2, "z", "z1"],
+    [3, "y", "y2"],
+    [4, "w", "w1"],
+  ]);
+});
+
 test("a record without a key is refused by a compacted topic with INVALID_RECORD (87)", { timeout: 60_000 }, async (t) => {
   const broker = await testBroker(t, { logCleanerBackoffMs: 0 });
   const kafka = client(broker);
@@ -234,4 +258,28 @@ test("100,000 records over 1,000 keys: sizes before and after compaction, and it
   assert.equal(latest.size, keys);
   for (let k = 0; k < keys; k++) assert.equal(latest.get(`key-${k}`), value(99_000 + k), `key-${k}`);
   t.diagnostic(`a consumer from the beginning reads ${rows.length} records instead of 100000`);
+});
+
+test("cleanup.policy and the cleaner's topic configs are checked at creation; compact() refuses a topic that is not compacted", { timeout: 60_000 }, async (t) => {
+  const broker = await testBroker(t, { logCleanerBackoffMs: 0 });
+  const admin = client(broker).admin();
+  await admin.connect();
+  defer(t, () => admin.disconnect());
+  for (const [name, value] of [["cleanup.policy", "compacted"], ["min.cleanable.dirty.ratio", "1.5"], ["delete.retention.ms", "soon"]]) {
+    await assert.rejects(admin.createTopics({ topics: [{ topic: uniqueName("bad"), configEntries: [{ name, value }] }] }), (err: Error & { errors?: { type?: string }[] }) => {
+      assert.deepEqual(err.errors?.map((e) => e.type), ["INVALID_CONFIG"], `${name}=${value}`);
+      return true;
+    });
+  }
+  const both = uniqueName("compact-delete");
+  assert.equal(await admin.createTopics({ topics: [{ topic: both, configEntries: [{ name: "cleanup.policy", value: "compact,delete" }, { name: "delete.retention.ms", value: "1000" }] }] }), true);
+  const [described] = (await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name: both }] })).resources;
+  const configs = new Map(described.configEntries.map((c) => [c.configName, c.configValue]));
+  assert.deepEqual([configs.get("cleanup.policy"), configs.get("delete.retention.ms"), configs.get("min.cleanable.dirty.ratio")], ["compact,delete", "1000", "0.5"]);
+  assert.equal((await broker.compact(both)).partitions.length, 1);
+
+  const plain = uniqueName("plain");
+  assert.equal(await admin.createTopics({ topics: [{ topic: plain }] }), true);
+  await assert.rejects(broker.compact(plain), /cleanup.policy=delete/);
+  await assert.rejects(broker.compact(uniqueName("missing")), /no topic/);
 });

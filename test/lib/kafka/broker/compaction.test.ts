@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { DEFAULT_LOG_OPTIONS, LogOptions, PartitionLog } from "../../../../lib/kafka/broker/storage/partition-log";
+import { LogStore } from "../../../../lib/kafka/broker/storage/log-store";
 import { batchRecords, checkBatch, DELETE_HORIZON_FLAG, readBatchHeader } from "../../../../lib/kafka/broker/protocol/record-batch";
 import { buildBatch, defer, RawRecord, tempDir } from "../helpers";
 
@@ -219,4 +220,31 @@ test("a crash leftover is handled on open: .cleaned files are ignored and delete
   assert.deepEqual(contents(b), AFTER_FIRST_CLEAN);
   assert.deepEqual(fs.readdirSync(dirB).filter((f) => f.endsWith(".log")).sort(), ["00000000000000000000.log", "00000000000000000011.log"]);
   assert.equal(fs.readdirSync(dirB).some((f) => f.endsWith(".swap")), false);
+});
+
+test("topic configs: delete.retention.ms=0 drops a tombstone at the next cleaning; retention deletes segments only with the delete policy", async (t) => {
+  const store = LogStore.open(tempDir(t), { log: { ...DEFAULT_LOG_OPTIONS, segmentMs: 0 }, maxMessageBytes: 1 << 20 });
+  defer(t, () => store.close());
+  const hourAgo = Date.now() - 3_600_000;
+  const compactOnly = store.createTopic("c", 1, { "cleanup.policy": "compact", "delete.retention.ms": "0", "retention.ms": "60000" });
+  const both = store.createTopic("cd", 1, { "cleanup.policy": "compact,delete", "retention.ms": "60000" });
+  for (const topic of [compactOnly, both]) {
+    const p = topic.partitions[0];
+    assert.equal(p.produce(buildBatch([rec("k", "v1")], { timestamp: hourAgo }), hourAgo).error, 0);
+    assert.equal(p.produce(buildBatch([rec("k", null)], { timestamp: hourAgo }), hourAgo).error, 0);
+    assert.equal(p.produce(buildBatch([rec("j", "now")]), Date.now()).error, 0);
+    assert.equal(p.log.segmentCount, 3, "segment.ms=0: each produce after the first rolled");
+  }
+
+  const c = compactOnly.partitions[0].log;
+  await store.compactTopic("c");
+  assert.deepEqual(contents(c), [[1, "k", null], [2, "j", "now"]], "the first cleaning keeps the tombstone and sets its horizon");
+  await store.compactTopic("c");
+  assert.deepEqual(contents(c), [[2, "j", "now"]], "delete.retention.ms=0: the next cleaning drops it");
+  assert.equal(c.logStartOffset, 0);
+
+  // The segments are an hour old and retention.ms is one minute: only the compact,delete topic loses them.
+  assert.equal(store.applyRetention(), 2);
+  assert.equal(both.partitions[0].log.logStartOffset, 2);
+  assert.equal(c.logStartOffset, 0, "cleanup.policy=compact alone: no time retention");
 });
