@@ -1,5 +1,10 @@
 // Runs the compiled tests (dist/test/**/*.test.js) with node's test runner, TZ pinned to UTC.
-// Usage: node scripts/run-tests.js [substring ...]   (only test files whose path contains one of them)
+// Usage: node scripts/run-tests.js [--full] [substring ...]   (only test files whose path contains one of them)
+//
+// Two tiers. `npm test` (no --full) is what a contributor runs before every change, kept under 10
+// minutes on a 2-core machine: every test but the files named `*.full.test.js`. Those are the long
+// end-to-end runs (every notebook's second run in Jupyter + Chromium, a class of 33 submissions
+// graded), which `npm run test:full` adds and CI (.ci/run) runs. A substring names files of either tier.
 //
 // Everything has a time limit, so a hang fails instead of hanging CI: `--test-timeout` (TEST_TIMEOUT
 // ms, default 600000). Node 20's runner applies it to each test FILE as a whole (and as the default
@@ -18,19 +23,37 @@ const { spawn } = require("node:child_process");
 const root = path.resolve(__dirname, "..");
 // TEST_ROOT: another folder of compiled tests (the runner's own test points it at fixtures).
 const dir = process.env.TEST_ROOT ? path.resolve(process.env.TEST_ROOT) : path.join(root, "dist", "test");
-const filters = process.argv.slice(2);
+const args = process.argv.slice(2);
+const full = args.includes("--full") || process.env.TEST_TIER === "full";
+const filters = args.filter((a) => a !== "--full");
+const isFullTier = (name) => name.endsWith(".full.test.js");
 const files = [];
+const later = [];
+// tsc never deletes: a compiled test whose source was renamed or removed stays in dist/ and would run.
+const stale = [];
+const hasSource = (p) => process.env.TEST_ROOT || fs.existsSync(path.join(root, "test", path.relative(dir, p)).replace(/\.js$/, ".ts"));
 (function walk(d) {
   for (const e of fs.readdirSync(d, { withFileTypes: true })) {
     const p = path.join(d, e.name);
     if (e.isDirectory()) walk(p);
-    else if (e.name.endsWith(".test.js") && (filters.length === 0 || filters.some((f) => p.includes(f)))) files.push(p);
+    else if (e.name.endsWith(".test.js") && (filters.length === 0 || filters.some((f) => p.includes(f)))) {
+      if (!hasSource(p)) stale.push(p);
+      else if (filters.length === 0 && !full && isFullTier(e.name)) later.push(p);
+      else files.push(p);
+    }
   }
 })(dir);
 files.sort();
+later.sort();
 if (files.length === 0) {
   console.error(`no test files under ${dir}${filters.length ? ` matching ${filters.join(", ")}` : ""}; run npm run build first`);
   process.exit(1);
+}
+if (stale.length > 0) console.log(`run-tests: not running ${stale.length} compiled test file(s) whose source is gone: ${stale.map((f) => path.relative(root, f)).join(", ")}`);
+if (later.length > 0) {
+  console.log(`run-tests: ${files.length} test files (npm test). Left to the full run (npm run test:full, what CI runs): ${later.map((f) => path.relative(dir, f)).join(", ")}`);
+} else if (full) {
+  console.log(`run-tests: ${files.length} test files (the full run)`);
 }
 const concurrency = process.env.TEST_CONCURRENCY || "2";
 const timeout = process.env.TEST_TIMEOUT || "600000";

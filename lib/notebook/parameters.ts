@@ -4,7 +4,7 @@
  */
 import * as fs from "node:fs";
 import type * as TS from "typescript";
-import * as YAML from "yaml";
+import type * as YAMLTypes from "yaml";
 import { WorkbookError } from "../errors";
 import { type Cell, type CodeCell, type Notebook, cellTags, joinSource, newCellId } from "./nbformat";
 
@@ -62,10 +62,18 @@ export interface ParameterSources {
   raws?: [string, string][];
 }
 
+/**
+ * The YAML parser, loaded when a parameters file or -y is given: loading it costs a few hundred ms,
+ * which every `workbook run` paid before its kernel could start.
+ */
+function yaml(): typeof YAMLTypes {
+  return require("yaml") as typeof YAMLTypes;
+}
+
 function yamlObject(text: string, where: string): Parameters {
   let value: unknown;
   try {
-    value = YAML.parse(text);
+    value = yaml().parse(text);
   } catch (err) {
     throw new WorkbookError("PARAMETERS_INVALID", `${where} is not valid YAML or JSON: ${(err as Error).message}`, { cause: err });
   }

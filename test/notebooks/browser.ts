@@ -12,7 +12,8 @@
  *    pictures and tables of the notebook as Jupyter saves it, every exercise shows its verdict, and
  *    the saved notebook's scraps pass the variant's checks.
  * Screenshots go to <work folder>/browser-test/ so a failure can be looked at. The notebooks are
- * split over two test files (browser-1, browser-2) that run side by side.
+ * split over three test files: browser.test.ts (npm test: one notebook and the 2,000-line cell),
+ * browser-1.full.test.ts and browser-2.full.test.ts (the full run, side by side: the others).
  */
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -130,13 +131,16 @@ async function closeAndHalt(page: Page): Promise<void> {
 }
 
 /**
- * The notebooks of browser-1.test.ts and browser-2.test.ts, which run side by side: every notebook in
- * one of them (test/notebooks/variants.test.ts checks it), the two about equally long.
+ * The notebooks of the browser test, in three parts: `quick` runs in npm test (browser.test.ts, with
+ * the 2,000-line cell), `full1` and `full2` in the full run (browser-1.full.test.ts and
+ * browser-2.full.test.ts, side by side, about equally long). Every notebook is in exactly one part
+ * (test/notebooks/variants.test.ts checks it).
  */
-export const BROWSER_HALVES: readonly [string[], string[]] = [
-  ["00-welcome.ipynb", "04-web-logs.ipynb", "06-traffic-outliers.ipynb", "01-football-sql.ipynb", "09-sql-to-neural-net.ipynb"],
-  ["02-image-kmeans.ipynb", "05-netflix-ratings.ipynb", "03-sparkify-star-schema.ipynb", "08-artmosphere.ipynb", "07-lambda-url-counts.ipynb"],
-];
+export const BROWSER_PARTS: { readonly quick: string[]; readonly full1: string[]; readonly full2: string[] } = {
+  quick: ["00-welcome.ipynb"],
+  full1: ["04-web-logs.ipynb", "06-traffic-outliers.ipynb", "01-football-sql.ipynb", "09-sql-to-neural-net.ipynb"],
+  full2: ["02-image-kmeans.ipynb", "05-netflix-ratings.ipynb", "03-sparkify-star-schema.ipynb", "08-artmosphere.ipynb", "07-lambda-url-counts.ipynb"],
+};
 
 /** Runs the browser test over `notebooks` (file names in notebooks/); `messages`: also the 2,000-line cell. */
 export function browserTest(title: string, notebooks: string[], options: { messages?: boolean } = {}): void {

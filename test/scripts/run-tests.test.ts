@@ -1,4 +1,4 @@
-/** scripts/run-tests.js: skips are listed with their reasons, fail the run only with CI=true, and node's closing summary stays last. */
+/** scripts/run-tests.js: skips are listed with their reasons, fail the run only with CI=true, node's closing summary stays last, and `*.full.test.js` files run only in the full run. */
 import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -16,13 +16,13 @@ function fixtureTests(t: TestContext, files: Record<string, string>): string {
   return dir;
 }
 
-function runTests(root: string, env: Record<string, string | undefined>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runTests(root: string, env: Record<string, string | undefined>, args: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     // NODE_TEST_CONTEXT is how node's runner marks its own test processes: a nested runner would refuse to run files.
     const childEnv: NodeJS.ProcessEnv = { ...process.env, NODE_TEST_CONTEXT: undefined, TEST_ROOT: root, TEST_CONCURRENCY: "1", CI: undefined, FORCE_COLOR: undefined, NO_COLOR: "1" };
     for (const [k, v] of Object.entries(env)) childEnv[k] = v;
     for (const k of Object.keys(childEnv)) if (childEnv[k] === undefined) delete childEnv[k];
-    const child = spawn(process.execPath, [RUN_TESTS], { env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [RUN_TESTS, ...args], { env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
@@ -73,4 +73,27 @@ test("every test has a time limit: a hanging test fails the run instead of hangi
   const r = await runTests(fixtureTests(t, { "hang.test.js": `test("hangs", () => new Promise(() => setInterval(() => {}, 1000)));` }), { TEST_TIMEOUT: "1000" });
   assert.equal(r.code, 1, r.stdout + r.stderr);
   assert.match(r.stdout, /timed out after 1000ms/);
+});
+
+test("npm test leaves *.full.test.js files to the full run and names them; --full and a naming substring run them", { timeout: 60_000 }, async (t) => {
+  const root = fixtureTests(t, {
+    "quick.test.js": `test("quick one", () => {});`,
+    "long.full.test.js": `test("long one", () => {});`,
+  });
+  const quick = await runTests(root, {});
+  assert.equal(quick.code, 0, quick.stdout + quick.stderr);
+  assert.match(quick.stdout, /✔ quick one/);
+  assert.doesNotMatch(quick.stdout, /long one/);
+  assert.match(quick.stdout, /run-tests: 1 test files \(npm test\)\. Left to the full run \(npm run test:full, what CI runs\): long\.full\.test\.js/);
+  assert.ok(lastLines(quick.stdout, 8).includes("ℹ tests 1"), quick.stdout);
+
+  const all = await runTests(root, {}, ["--full"]);
+  assert.equal(all.code, 0, all.stdout + all.stderr);
+  assert.match(all.stdout, /✔ quick one/);
+  assert.match(all.stdout, /✔ long one/);
+  assert.ok(lastLines(all.stdout, 8).includes("ℹ tests 2"), all.stdout);
+
+  const named = await runTests(root, {}, ["long"]);
+  assert.match(named.stdout, /✔ long one/);
+  assert.doesNotMatch(named.stdout, /quick one/);
 });
