@@ -104,7 +104,7 @@ const finished = new Promise<void>((resolve) => {
   });
 });
 
-describe("folders that change around a running notebook", { concurrency: 1 }, () => {
+describe("files and folders that change around a running notebook", { concurrency: 1 }, () => {
   test("a node_modules folder created beside and above the notebook, then removed, while the kernel runs: every later cell still runs (tslab's \"Unexpected pending rebuildTimer\")", KERNEL, async (t) => {
     const outer = projectTempDir(t);
     const dir = path.join(outer, "notebook");
@@ -121,6 +121,23 @@ describe("folders that change around a running notebook", { concurrency: 1 }, ()
     const r = await runNotebook({ input, output: path.join(dir, "out.ipynb"), cwd: dir, stderr: quiet });
     assert.equal(r.status, "completed", r.error);
     assert.deepEqual(readScraps(r.notebook), { a: 1, b: 2, c: 3, d: 4 });
+  });
+  test("a package.json of an imported package rewritten while the kernel runs (an npm install beside it): every later cell still runs", KERNEL, async (t) => {
+    const dir = projectTempDir(t);
+    const pkg = path.join(dir, "node_modules", "localpkg");
+    fs.mkdirSync(pkg, { recursive: true });
+    fs.writeFileSync(path.join(pkg, "package.json"), JSON.stringify({ name: "localpkg", version: "1.0.0", main: "index.js", types: "index.d.ts" }));
+    fs.writeFileSync(path.join(pkg, "index.js"), "exports.answer = 42;\n");
+    fs.writeFileSync(path.join(pkg, "index.d.ts"), "export declare const answer: number;\n");
+    const input = notebook(dir, "package", [
+      'import * as fs from "fs";\nimport * as path from "path";\nimport { glue } from "de-workbook";\nimport { answer } from "localpkg";\nconst pause = () => new Promise((r) => setTimeout(r, 1500));\nglue("a", answer);',
+      'const file = path.join(process.cwd(), "node_modules", "localpkg", "package.json");\nfs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, "utf8")), version: "1.0.1" }));\nawait pause();',
+      'glue("b", answer + 1);',
+      'glue("c", 3);',
+    ]);
+    const r = await runNotebook({ input, output: path.join(dir, "out.ipynb"), cwd: dir, stderr: quiet });
+    assert.equal(r.status, "completed", r.error);
+    assert.deepEqual(readScraps(r.notebook), { a: 42, b: 43, c: 3 });
   });
 });
 
