@@ -34,30 +34,151 @@
  *   that never receives data holds the watermark back, and append windows are then emitted at flush.
  */
 import { randomUUID } from "node:crypto";
-import type { Admin, Consumer, EachBatchPayload, IHeaders, KafkaMessage, Message, Producer } from "kafkajs";
-import { StreamEngine, type BatchResult, type DeadRecord, type EngineSnapshot, type EngineStats, type InputRecord } from "./engine";
+import { ConfigResourceTypes, type Admin, type Consumer, type EachBatchPayload, type IHeaders, type Kafka, type KafkaMessage, type Message, type Producer } from "kafkajs";
+import { StreamEngine, type BatchResult, type DeadRecord, type EngineMeta, type EngineStats, type InputRecord } from "./engine";
 import type { ProcessorOptions, ProcessorStats } from "./processor";
 import { batchReport } from "./report";
 import { sendDeadLetters, sendInChunks, writeSinks } from "./outputs";
-import { jsonWithState, type Offsets } from "./checkpoint";
+import type { Offsets } from "./checkpoint";
 import { WorkbookError } from "../errors";
 
-/** Largest changelog record; a larger snapshot is split over several records (Kafka's default limit is 1 MB). */
-const CHUNK_BYTES = 900_000;
+/**
+ * max.message.bytes of the changelog topic this processor creates: one commit (all its change
+ * records and its meta record) is ONE record batch, so the topic must accept a batch that large.
+ * 64 MiB, below the embedded broker's 100 MiB request limit (Kafka's socket.request.max.bytes).
+ */
+export const CHANGELOG_MAX_MESSAGE_BYTES = 64 << 20;
 
-/** What one task writes to its changelog partition. */
-export interface TaskSnapshot {
-  version: 1;
+/** The key of a task's metadata record in its changelog partition (change keys are JSON arrays: "[...]"). */
+export const META_KEY = "meta";
+
+/** The metadata record that closes every commit of a task to its changelog partition. */
+export interface TaskMeta {
+  version: 2;
   applicationId: string;
   task: number;
+  /** 1 for the task's first commit, then one more per commit. */
+  seq: number;
   /** Next offset of the task's partition to read. */
   offset: string;
   /** Next offset not yet aggregated, per input partition (repartition mode). */
   sources: Record<number, string>;
   deadLetters: number;
   flushed: boolean;
-  state: EngineSnapshot;
+  /** The engine's state apart from its entries: batch number, statistics (watermark, event times). */
+  engine: EngineMeta;
+  /** Change records written before it in the same record batch. */
+  changes: number;
   committedAt: string;
+}
+
+/** A task's state read back from its changelog partition. */
+export interface RestoredTask {
+  meta: TaskMeta;
+  /** The last value of every entry key still in state (tombstoned keys left out). */
+  entries: Map<string, string>;
+  /** Records and bytes read. */
+  records: number;
+  bytes: number;
+}
+
+/** Bytes a record adds to a record batch, at most (varint lengths, attributes, deltas, no headers). */
+function recordBytes(key: string, value: string | null): number {
+  return 32 + Buffer.byteLength(key) + (value === null ? 0 : Buffer.byteLength(value));
+}
+
+/** Size of a record batch's header (v2, "magic" 2). */
+const BATCH_OVERHEAD = 61;
+
+/**
+ * Reads partitions of a changelog topic written by commitTask() from their low to their high offset
+ * (a consumer of its own, for this read only) and folds them: the last value per key, a tombstone
+ * deletes, the last meta record gives the task's offsets and engine metadata. Refused with
+ * STREAM_CHECKPOINT_INVALID: a partition that does not end with a meta record (change records with no
+ * commit after them: not written by this processor, which sends each commit as one record batch), a
+ * meta sequence that does not grow (two writers), a snapshot written by the format before (version 1).
+ * Partitions that are empty are left out of the result.
+ */
+export async function readChangelog(kafka: Kafka, admin: Admin, topic: string, partitions: number[], options: { applicationId: string; idleTimeoutMs?: number }): Promise<Map<number, RestoredTask>> {
+  const found = new Map<number, RestoredTask>();
+  const ends = await admin.fetchTopicOffsets(topic);
+  const want = new Map<number, { low: bigint; high: bigint; meta?: TaskMeta; entries: Map<string, string>; tail: number; records: number; bytes: number }>();
+  for (const e of ends) {
+    if (partitions.includes(e.partition) && BigInt(e.high) > BigInt(e.low)) want.set(e.partition, { low: BigInt(e.low), high: BigInt(e.high), entries: new Map(), tail: 0, records: 0, bytes: 0 });
+  }
+  if (want.size === 0) return found;
+  const fix = `use a new applicationId (or delete the topics ${topic} and its repartition topic and the consumer group ${JSON.stringify(options.applicationId)})`;
+  const consumer = kafka.consumer({ groupId: `${options.applicationId}-restore-${randomUUID()}`, maxWaitTimeInMs: 100, maxBytesPerPartition: 8 << 20, maxBytes: 64 << 20 });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const idle = options.idleTimeoutMs ?? 60_000;
+      const fail = () => reject(new WorkbookError("STREAM_TIMEOUT", `restoring tasks ${[...want.keys()].join(", ")} from ${topic}: nothing read for ${idle / 1000} s; is the broker reachable?`));
+      let timer = setTimeout(fail, idle);
+      const finish = (p: number) => {
+        const w = want.get(p)!;
+        want.delete(p);
+        if (!w.meta) return reject(new WorkbookError("STREAM_CHECKPOINT_INVALID", `${topic} partition ${p} holds ${w.records} record(s) but no commit (meta record); it was not written by this processor: ${fix}.`));
+        if (w.tail > 0) {
+          return reject(new WorkbookError("STREAM_CHECKPOINT_INVALID", `${topic} partition ${p} ends with ${w.tail} change record(s) after its last commit (seq ${w.meta.seq}): a half-written commit, which this processor never writes (a commit is one record batch); another program wrote to the changelog: ${fix}.`));
+        }
+        found.set(p, { meta: w.meta, entries: w.entries, records: w.records, bytes: w.bytes });
+        if (want.size === 0) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      consumer
+        .run({
+          autoCommit: false,
+          eachBatch: async ({ batch }) => {
+            clearTimeout(timer);
+            timer = setTimeout(fail, idle);
+            const p = batch.partition;
+            const w = want.get(p);
+            if (!w) return;
+            for (const m of batch.messages) {
+              const offset = BigInt(m.offset);
+              if (offset < w.low || offset >= w.high) continue;
+              const key = m.key?.toString() ?? "";
+              w.records++;
+              w.bytes += key.length + (m.value?.length ?? 0);
+              if (key === META_KEY) {
+                let meta: TaskMeta;
+                try {
+                  meta = JSON.parse(m.value?.toString() ?? "") as TaskMeta;
+                } catch {
+                  return reject(new WorkbookError("STREAM_CHECKPOINT_INVALID", `the meta record at offset ${m.offset} of ${topic} partition ${p} is not JSON: ${fix}.`));
+                }
+                if (meta.version !== 2 || meta.task !== p || meta.applicationId !== options.applicationId) {
+                  return reject(new WorkbookError("STREAM_CHECKPOINT_INVALID", `the meta record at offset ${m.offset} of ${topic} partition ${p} is not a commit of task ${p} of ${JSON.stringify(options.applicationId)} (version ${String(meta.version)}, task ${String(meta.task)}): ${fix}.`));
+                }
+                if (w.meta && meta.seq <= w.meta.seq) {
+                  return reject(new WorkbookError("STREAM_CHECKPOINT_INVALID", `${topic} partition ${p}: commit seq ${meta.seq} at offset ${m.offset} follows commit seq ${w.meta.seq}; two instances wrote task ${p} at once (one had lost the partition, e.g. after missing the session timeout): its state cannot be trusted: ${fix}.`));
+                }
+                w.meta = meta;
+                w.tail = 0;
+              } else if (key.startsWith("[")) {
+                if (m.value === null) w.entries.delete(key);
+                else w.entries.set(key, m.value.toString());
+                w.tail++;
+              } else if (header(m.headers, "snapshot") !== undefined || key.startsWith("task-")) {
+                return reject(new WorkbookError("STREAM_CHECKPOINT_INVALID", `${topic} partition ${p} holds whole-state snapshots (changelog format version 1, written by an earlier version of this processor); this version writes and reads per-key changes only: ${fix}.`));
+              } else {
+                return reject(new WorkbookError("STREAM_CHECKPOINT_INVALID", `${topic} partition ${p} holds a record keyed ${JSON.stringify(key.slice(0, 80))} at offset ${m.offset}, which this processor never writes: ${fix}.`));
+              }
+            }
+            if (BigInt(batch.lastOffset()) >= w.high - 1n) finish(p);
+          },
+        })
+        .catch(reject);
+      for (const [p, w] of want) consumer.seek({ topic, partition: p, offset: w.low.toString() });
+    });
+  } finally {
+    await consumer.disconnect().catch(() => undefined);
+  }
+  return found;
 }
 
 /** What group mode adds to the statistics: the tasks held by this instance and the changelog cost. */
@@ -73,8 +194,12 @@ export interface GroupStats {
    * in/ok/rejected are the committed counts instead.
    */
   repartitioned: { in: number; ok: number; rejected: number };
-  /** Changelog records and bytes written by this instance. */
-  changelog: { snapshots: number; bytes: number; ms: number };
+  /**
+   * What this instance wrote to the changelog: commits (one record batch each: the changed entries,
+   * tombstones and a meta record), change records (entries and tombstones), bytes (keys and values)
+   * and the time spent sending them.
+   */
+  changelog: { commits: number; records: number; bytes: number; ms: number };
   /**
    * Where this instance's time went, in ms: the repartition step (validate, send on, commit), the
    * engine over the tasks' batches, and the tasks' dead letters and sinks (the changelog is above).
@@ -108,6 +233,8 @@ function parseCounts(metadata: string | null | undefined): Counts {
 interface Task<T> {
   partition: number;
   engine: StreamEngine<T>;
+  /** Sequence number of the task's last commit (0 before the first). */
+  seq: number;
   offset: bigint;
   sources: Record<number, string>;
   deadLetters: number;
@@ -152,6 +279,8 @@ export class GroupRunner<T> {
   private producer?: Producer;
   private consumer?: Consumer;
   private partitions = 0;
+  /** max.message.bytes of the changelog topic: the largest commit it accepts. */
+  private changelogMaxBytes = CHANGELOG_MAX_MESSAGE_BYTES;
   private inputPartitions: number[] = [];
   private assignment = new Map<string, Set<number>>();
   private tasks = new Map<number, Task<T>>();
@@ -160,7 +289,7 @@ export class GroupRunner<T> {
   private closed = false;
   private readonly gstats: Omit<GroupStats, "tasks" | "inputPartitions" | "applicationId"> = {
     repartitioned: { in: 0, ok: 0, rejected: 0 },
-    changelog: { snapshots: 0, bytes: 0, ms: 0 },
+    changelog: { commits: 0, records: 0, bytes: 0, ms: 0 },
     time: { repartitionMs: 0, engineMs: 0, sinkMs: 0 },
     restores: 0,
     rebalances: 0,
@@ -208,7 +337,11 @@ export class GroupRunner<T> {
     const wanted = this.options.partitions ?? input.length;
     const internal: typeof create = [];
     if (this.topics.repartition && !existing.has(this.topics.repartition)) internal.push({ topic: this.topics.repartition, numPartitions: wanted });
-    if (!existing.has(this.topics.changelog)) internal.push({ topic: this.topics.changelog, numPartitions: wanted, configEntries: [{ name: "cleanup.policy", value: "compact" }] });
+    if (!existing.has(this.topics.changelog)) internal.push({ topic: this.topics.changelog, numPartitions: wanted, configEntries: [
+          { name: "cleanup.policy", value: "compact" },
+          { name: "max.message.bytes", value: String(CHANGELOG_MAX_MESSAGE_BYTES) },
+        ],
+      });
     if (internal.length > 0) {
       // Another instance may create them at the same moment: that is fine.
       await this.admin.createTopics({ topics: internal, waitForLeaders: true }).catch(() => undefined);
@@ -219,6 +352,10 @@ export class GroupRunner<T> {
       throw new WorkbookError("STREAM_OPTIONS_INVALID", `the changelog topic ${this.topics.changelog} has ${changelog} partitions but ${this.taskTopic} has ${tasks}; they must match: delete the application's topics or use another applicationId.`);
     }
     this.partitions = tasks;
+    // A changelog created by someone else (or an earlier version) may take smaller commits.
+    const described = await this.admin.describeConfigs({ resources: [{ type: ConfigResourceTypes.TOPIC, name: this.topics.changelog, configNames: ["max.message.bytes"] }], includeSynonyms: false });
+    const max = Number(described.resources[0]?.configEntries.find((c) => c.configName === "max.message.bytes")?.configValue);
+    if (Number.isFinite(max) && max > 0) this.changelogMaxBytes = max;
 
     this.producer = kafka.producer();
     await this.producer.connect();
@@ -366,7 +503,8 @@ export class GroupRunner<T> {
   private newTask(partition: number): Task<T> {
     const engine = new StreamEngine(this.options);
     engine.expectPartitions(this.topics.repartition ? this.inputPartitions : [partition]);
-    return { partition, engine, offset: 0n, sources: {}, deadLetters: 0, flushed: false };
+    engine.trackChanges();
+    return { partition, engine, seq: 0, offset: 0n, sources: {}, deadLetters: 0, flushed: false };
   }
 
   /** The task of a partition this instance owns, restored from the changelog on first use. */
@@ -375,16 +513,17 @@ export class GroupRunner<T> {
     if (held) return held;
     const own = [...(this.assignment.get(this.taskTopic) ?? [])].filter((p) => !this.tasks.has(p));
     if (!own.includes(partition)) own.push(partition);
-    const snapshots = await this.readSnapshots(own);
+    const restored = await readChangelog(this.options.kafka, this.admin!, this.topics.changelog, own, { applicationId: this.applicationId });
     for (const p of own) {
       const task = this.newTask(p);
-      const snap = snapshots.get(p);
-      if (snap) {
-        task.engine.restore(snap.state);
-        task.offset = BigInt(snap.offset);
-        task.sources = { ...snap.sources };
-        task.deadLetters = snap.deadLetters;
-        task.flushed = snap.flushed;
+      const r = restored.get(p);
+      if (r) {
+        task.engine.restoreChanges(r.meta.engine, r.entries);
+        task.seq = r.meta.seq;
+        task.offset = BigInt(r.meta.offset);
+        task.sources = { ...r.meta.sources };
+        task.deadLetters = r.meta.deadLetters;
+        task.flushed = r.meta.flushed;
         this.gstats.restores++;
       }
       this.tasks.set(p, task);
@@ -392,95 +531,49 @@ export class GroupRunner<T> {
     return this.tasks.get(partition)!;
   }
 
-  /** Reads the last snapshot of each partition of the changelog (a consumer of its own, for this read only). */
-  private async readSnapshots(partitions: number[]): Promise<Map<number, TaskSnapshot>> {
-    const found = new Map<number, TaskSnapshot>();
-    const ends = await this.admin!.fetchTopicOffsets(this.topics.changelog);
-    const want = new Map<number, { low: bigint; high: bigint }>();
-    for (const e of ends) if (partitions.includes(e.partition) && BigInt(e.high) > BigInt(e.low)) want.set(e.partition, { low: BigInt(e.low), high: BigInt(e.high) });
-    if (want.size === 0) return found;
-    const consumer = this.options.kafka.consumer({ groupId: `${this.applicationId}-restore-${randomUUID()}`, maxWaitTimeInMs: 100, maxBytesPerPartition: 8 << 20 });
-    await consumer.connect();
-    try {
-      await consumer.subscribe({ topic: this.topics.changelog, fromBeginning: true });
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new WorkbookError("STREAM_TIMEOUT", `restoring tasks ${[...want.keys()].join(", ")} from ${this.topics.changelog} took over 60 s; is the broker reachable?`)), 60_000);
-        const chunks = new Map<number, { id: string; first: bigint; parts: Buffer[] }>();
-        const done = (p: number, text: string) => {
-          const snap = JSON.parse(text) as TaskSnapshot;
-          if (snap.version !== 1 || snap.task !== p) {
-            reject(new WorkbookError("STREAM_CHECKPOINT_INVALID", `the last record of ${this.topics.changelog} partition ${p} is not a snapshot of task ${p}; delete the application's topics or use another applicationId.`));
-            return;
-          }
-          found.set(p, snap);
-          want.delete(p);
-          if (want.size === 0) {
-            clearTimeout(timer);
-            resolve();
-          }
-        };
-        consumer
-          .run({
-            eachMessage: async ({ partition, message }) => {
-              const w = want.get(partition);
-              if (!w) return;
-              const offset = BigInt(message.offset);
-              const id = header(message.headers, "snapshot") ?? "";
-              const n = Number(header(message.headers, "chunks") ?? "1");
-              const i = Number(header(message.headers, "chunk") ?? "0");
-              if (offset === w.high - 1n && !chunks.has(partition)) {
-                if (n === 1) return done(partition, message.value?.toString() ?? "");
-                const first = w.high - BigInt(n);
-                if (first < w.low) return reject(new WorkbookError("STREAM_CHECKPOINT_INVALID", `the snapshot of task ${partition} in ${this.topics.changelog} starts before the partition's first record; use another applicationId.`));
-                chunks.set(partition, { id, first, parts: [] });
-                consumer.seek({ topic: this.topics.changelog, partition, offset: first.toString() });
-                return;
-              }
-              const c = chunks.get(partition);
-              if (!c || offset < c.first || offset >= w.high) return;
-              if (id !== c.id || BigInt(i) !== offset - c.first) return reject(new WorkbookError("STREAM_CHECKPOINT_INVALID", `the snapshot chunks of task ${partition} in ${this.topics.changelog} are interleaved with another snapshot (two writers?); restart the instances.`));
-              c.parts.push(message.value ?? Buffer.alloc(0));
-              if (offset === w.high - 1n) done(partition, Buffer.concat(c.parts).toString());
-            },
-          })
-          .catch(reject);
-        for (const e of ends) {
-          const w = want.get(e.partition);
-          consumer.seek({ topic: this.topics.changelog, partition: e.partition, offset: (w ? w.high - 1n : BigInt(e.high)).toString() });
-        }
-      });
-    } finally {
-      await consumer.disconnect().catch(() => undefined);
-    }
-    return found;
-  }
-
-  /** Writes the task's snapshot to its changelog partition, then commits the group offset. */
+  /**
+   * Writes what changed in the task's state since its last commit to its changelog partition, then
+   * commits the group offset. The changed entries, tombstones for entries that left state, and the
+   * meta record go in ONE send() to one partition: kafkajs puts a send's messages for one partition
+   * in one record batch of one produce request, which the broker appends whole or not at all.
+   */
   private async commitTask(task: Task<T>): Promise<void> {
     const began = performance.now();
-    const snap: Omit<TaskSnapshot, "state"> & { state: string } = {
-      version: 1,
+    const changes = task.engine.takeChanges();
+    const meta: TaskMeta = {
+      version: 2,
       applicationId: this.applicationId,
       task: task.partition,
+      seq: task.seq + 1,
       offset: task.offset.toString(),
       sources: task.sources,
       deadLetters: task.deadLetters,
       flushed: task.flushed,
-      state: task.engine.snapshotText(),
+      engine: task.engine.meta(),
+      changes: changes.length,
       committedAt: new Date().toISOString(),
     };
-    const bytes = Buffer.from(jsonWithState(snap));
-    const id = randomUUID();
-    const n = Math.max(1, Math.ceil(bytes.length / CHUNK_BYTES));
-    for (let i = 0; i < n; i++) {
-      await this.producer!.send({
-        topic: this.topics.changelog,
-        acks: -1,
-        messages: [{ partition: task.partition, key: `task-${task.partition}-${i}`, value: bytes.subarray(i * CHUNK_BYTES, (i + 1) * CHUNK_BYTES), headers: { snapshot: id, chunk: String(i), chunks: String(n) } }],
-      });
+    const metaText = JSON.stringify(meta);
+    const messages: Message[] = [];
+    let bytes = Buffer.byteLength(META_KEY) + Buffer.byteLength(metaText);
+    let batchBytes = BATCH_OVERHEAD + recordBytes(META_KEY, metaText);
+    for (const c of changes) {
+      messages.push({ partition: task.partition, key: c.key, value: c.value });
+      bytes += Buffer.byteLength(c.key) + (c.value === null ? 0 : Buffer.byteLength(c.value));
+      batchBytes += recordBytes(c.key, c.value);
     }
-    this.gstats.changelog.snapshots++;
-    this.gstats.changelog.bytes += bytes.length;
+    messages.push({ partition: task.partition, key: META_KEY, value: metaText });
+    if (batchBytes > this.changelogMaxBytes) {
+      throw new WorkbookError(
+        "STREAM_FAILED",
+        `the changes of one batch of task ${task.partition} (${changes.length} entries, about ${batchBytes} bytes) exceed max.message.bytes=${this.changelogMaxBytes} of ${this.topics.changelog}, and a commit must be one record batch: raise the topic's max.message.bytes (up to the broker's request limit; this processor creates it with ${CHANGELOG_MAX_MESSAGE_BYTES}), or use more partitions so each task holds less state.`,
+      );
+    }
+    await this.producer!.send({ topic: this.topics.changelog, acks: -1, messages });
+    task.seq = meta.seq;
+    this.gstats.changelog.commits++;
+    this.gstats.changelog.records += changes.length;
+    this.gstats.changelog.bytes += bytes;
     this.gstats.changelog.ms += performance.now() - began;
     await this.consumer!.commitOffsets([{ topic: this.taskTopic, partition: task.partition, offset: task.offset.toString(), metadata: task.flushed ? "flushed" : null }]);
   }
