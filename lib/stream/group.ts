@@ -8,11 +8,41 @@
  *                                                 └─ state + offsets ──> <applicationId>-changelog partition r
  *
  * - A task is one partition of the topic the aggregation reads (the repartition topic, or the input
- *   topic itself when no `repartitionBy` is given). Its state (engine snapshot, next offset, and for
- *   each input partition the next source offset already aggregated) is written as ONE record (split
- *   in chunks past ~900 KB) to the task's partition of the changelog topic after every batch, then
- *   the group offset is committed. Whoever owns the partition next restores the last snapshot from
- *   the changelog and carries on from its offset: nothing lost, nothing counted twice.
+ *   topic itself when no `repartitionBy` is given). Its changelog is partition r of the compacted
+ *   topic `<applicationId>-changelog`, written as per-key changes, as Kafka Streams does. After every
+ *   batch (and the flush) the task COMMITS: one send() of
+ *     - a record per state entry changed in the batch: key = JSON [query, window or bucket start,
+ *       group key], value = that entry's saved state ([start, end, key, states] for a window,
+ *       [start, key, states] for a sliding-window bucket);
+ *     - a tombstone (value null) per entry that left state (emitted and forgotten, evicted by the
+ *       watermark, cleared at flush) after it had been written;
+ *     - then the meta record, key `meta`: format version 2, seq (1, 2, ... per commit) and a random
+ *       id (a copy appended twice by a producer retry is recognised and accepted), the next
+ *       offset of the task's partition, the next source offset per input partition, dead letters,
+ *       flushed, the engine's state apart from its entries (batch number; statistics with the
+ *       watermark, the largest event times per input partition) and the number of changes before it;
+ *   and only then the group offset is committed. The engine reports what changed since the last
+ *   commit (StreamEngine.takeChanges): the cost follows the batch, not the whole state.
+ * - A commit is atomic: kafkajs puts all the messages of one send() for one partition into ONE record
+ *   batch of one produce request (sendMessages groups them per partition; the Produce encoder writes
+ *   one RecordBatch per partition), and the broker appends a batch whole or not at all. So the log
+ *   never holds half a commit, and compaction (which keeps the last value per key) never puts an
+ *   uncommitted value in place of a committed one. The topic is created with
+ *   max.message.bytes = 64 MiB (CHANGELOG_MAX_MESSAGE_BYTES); a commit larger than the topic's limit
+ *   fails with STREAM_FAILED naming its size and the fix. A task killed between commits loses only
+ *   its uncommitted batch, which the next owner reads again; killed after the changelog write but
+ *   before the offset commit, the next owner takes the offsets from the meta record (not the group
+ *   offset) and skips what the changelog already holds: nothing lost, nothing counted twice.
+ * - Restoring a task (readChangelog) reads its partition from the low to the high offset with a
+ *   consumer of its own (one group join: up to group.initial.rebalance.delay.ms, 3 s by default, on a
+ *   real cluster), keeps the last value per key (a tombstone deletes) and loads the state at the last
+ *   meta record. It refuses (STREAM_CHECKPOINT_INVALID, fix: a new applicationId) a partition that does
+ *   not end with a meta record (a half-written commit, which this processor cannot write), a meta
+ *   seq that does not grow (two writers: an instance that lost the partition by missing the session
+ *   timeout and wrote anyway; this is detected, not prevented: there is no producer fencing), and a
+ *   changelog of the earlier format (version 1: one whole snapshot per batch): it is not converted.
+ *   Without compaction a restore reads every commit since the start; compaction leaves about one
+ *   record per key.
  * - Records whose aggregation key is not the input key (Netflix: input keyed by date, windows keyed
  *   by movie) go through the repartition topic keyed by the aggregation key, so one task holds every
  *   record of a key and two instances never hold parts of one window. Each repartitioned record
@@ -22,12 +52,10 @@
  *   between batches, so a partition is handed over after its last batch was written and committed.
  * - Exactly-once effect: sinks must be idempotent by key (an upsert by window and key, a Kafka
  *   message keyed by window and key). After a crash the new owner replays from the last changelog
- *   snapshot and rewrites the same final rows. Sinks that number files by batch (parquet, warehouse)
+ *   commit and rewrites the same final rows. Sinks that number files by batch (parquet, warehouse)
  *   are not exactly-once here: a replay may cut batches differently. The dead-letter topic is
  *   at-least-once across a crash (a replayed step sends its rejected records again; the headers
  *   source-partition and source-offset identify them).
- * - Restoring a task reads the last snapshot of its changelog partition with a consumer of its own
- *   (one group join: up to group.initial.rebalance.delay.ms, 3 s by default, on a real cluster).
  * - The watermark is per task: the smallest, over the input partitions, of the largest event time
  *   that reached the task from that partition (less the delay). Unlike single-process mode, every
  *   input partition counts from the start (instances often start before the producer): a partition
@@ -59,6 +87,8 @@ export interface TaskMeta {
   task: number;
   /** 1 for the task's first commit, then one more per commit. */
   seq: number;
+  /** Random id of the commit: a copy appended again by a producer retry has the same seq and id. */
+  id: string;
   /** Next offset of the task's partition to read. */
   offset: string;
   /** Next offset not yet aggregated, per input partition (repartition mode). */
@@ -154,7 +184,10 @@ export async function readChangelog(kafka: Kafka, admin: Admin, topic: string, p
                 if (meta.version !== 2 || meta.task !== p || meta.applicationId !== options.applicationId) {
                   return reject(new WorkbookError("STREAM_CHECKPOINT_INVALID", `the meta record at offset ${m.offset} of ${topic} partition ${p} is not a commit of task ${p} of ${JSON.stringify(options.applicationId)} (version ${String(meta.version)}, task ${String(meta.task)}): ${fix}.`));
                 }
-                if (w.meta && meta.seq <= w.meta.seq) {
+                if (w.meta && meta.seq === w.meta.seq && meta.id === w.meta.id) {
+                  // The same commit appended twice (a produce request retried after the broker had
+                  // appended it): the same values again, harmless.
+                } else if (w.meta && meta.seq <= w.meta.seq) {
                   return reject(new WorkbookError("STREAM_CHECKPOINT_INVALID", `${topic} partition ${p}: commit seq ${meta.seq} at offset ${m.offset} follows commit seq ${w.meta.seq}; two instances wrote task ${p} at once (one had lost the partition, e.g. after missing the session timeout): its state cannot be trusted: ${fix}.`));
                 }
                 w.meta = meta;
@@ -545,6 +578,7 @@ export class GroupRunner<T> {
       applicationId: this.applicationId,
       task: task.partition,
       seq: task.seq + 1,
+      id: randomUUID(),
       offset: task.offset.toString(),
       sources: task.sources,
       deadLetters: task.deadLetters,

@@ -294,6 +294,20 @@ test("group mode writes per-key changes, one record batch per commit ending with
   await admin.createTopics({ topics: [{ topic: groupTopics(old).changelog, numPartitions: 1 }] });
   await producer.send({ topic: groupTopics(old).changelog, messages: [{ partition: 0, key: "task-0-0", value: '{"version":1}', headers: { snapshot: "x", chunk: "0", chunks: "1" } }] });
   await assert.rejects(readChangelog(kafka, admin, groupTopics(old).changelog, [0], { applicationId: old }), refused(/snapshots \(changelog format version 1.*new applicationId/));
+
+  // 5. A commit appended twice by a producer retry (same seq, same id) is read once; two commits
+  // with one seq (two writers of one task) are refused.
+  const two = uniqueName("app");
+  const cl = groupTopics(two).changelog;
+  await admin.createTopics({ topics: [{ topic: cl, numPartitions: 1 }] });
+  const metaOf = (seq: number, id: string) => JSON.stringify({ version: 2, applicationId: two, task: 0, seq, id, offset: "1", sources: {}, deadLetters: 0, flushed: false, engine: { batchId: seq, stats: {} }, changes: 1, committedAt: "" });
+  const commit = (seq: number, id: string, value: string) => producer.send({ topic: cl, messages: [{ partition: 0, key: '["q",0,"a"]', value }, { partition: 0, key: META_KEY, value: metaOf(seq, id) }] });
+  await commit(1, "x", "[1]");
+  await commit(1, "x", "[1]");
+  const once = (await readChangelog(kafka, admin, cl, [0], { applicationId: two })).get(0)!;
+  assert.deepEqual({ seq: once.meta.seq, records: once.records, entries: [...once.entries] }, { seq: 1, records: 4, entries: [['["q",0,"a"]', "[1]"]] });
+  await commit(1, "y", "[2]");
+  await assert.rejects(readChangelog(kafka, admin, cl, [0], { applicationId: two }), refused(/commit seq 1 at offset 5 follows commit seq 1; two instances wrote task 0/));
 });
 
 test("the changelog topic is created compacted, with a max.message.bytes that takes a large commit; a commit over a topic's limit fails naming its size and the fix", { timeout: 60_000 }, async (t) => {
