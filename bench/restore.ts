@@ -14,6 +14,10 @@
  *    both restored states must be equal. When the broker can compact a topic (Broker.compact, log
  *    compaction), both changelogs are compacted and restored again.
  * RESULT stream_changelog restore_ms=<per-key> ms baseline=<snapshot> ratio=<per-key / snapshot>.
+ * `--engine [ratings]`: no Kafka, the bytes each format would write (and the time to serialise them)
+ * for the same ratings cut into batches of 12,500 and of 1,000 records per task (tasks by the
+ * repartition hash of the movie): a snapshot costs the whole state per batch, per-key changes cost
+ * what changed, so smaller batches favour per-key changes.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -25,7 +29,8 @@ import { startBroker } from "../lib/kafka";
 import { openSql } from "../lib/sql";
 import { StreamEngine, type EngineSnapshot, type InputRecord } from "../lib/stream/engine";
 import { jsonWithState } from "../lib/stream/checkpoint";
-import { CHANGELOG_MAX_MESSAGE_BYTES, groupTopics, readChangelog } from "../lib/stream/group";
+import { CHANGELOG_MAX_MESSAGE_BYTES, groupTopics, partitionFor, readChangelog } from "../lib/stream/group";
+import { ratingLine } from "../scenarios/netflix/ratings";
 import type { BatchReport } from "../lib/stream/report";
 import { generateSample, writeSample } from "../scenarios/netflix/generate";
 import { netflixEngineOptions, startNetflixProcessor } from "../scenarios/netflix/pipeline";
@@ -34,7 +39,7 @@ import { replayRatings } from "../scenarios/netflix/producer";
 import { readTitles } from "../scenarios/netflix/titles";
 import { startChild as startChildOf } from "./child";
 
-const RATINGS = Number(process.argv[2] ?? 1_000_000);
+const RATINGS = Number(process.argv[2] ?? 1_000_000); // (main only)
 const PARTITIONS = 4;
 /** Sealed segments are what compaction cleans: 16 MiB segments on both changelogs. */
 const SEGMENT_BYTES = 16 << 20;
@@ -156,6 +161,35 @@ async function readTopic(kafka: Kafka, admin: Admin, topic: string): Promise<Map
   });
   await consumer.disconnect();
   return out;
+}
+
+/** `--engine`: bytes and serialisation time of both formats per batch size, no Kafka. */
+function engineOnly(n: number): void {
+  const sample = generateSample({ seed: 3, movies: 2000, users: 100_000, ratings: n, bursts: 0 });
+  const titles = new Map(sample.titles.map((t) => [t.movieId, t]));
+  const perTask: InputRecord[][] = Array.from({ length: PARTITIONS }, () => []);
+  sample.ratings.forEach((r, i) => perTask[partitionFor(String(r.movieId), PARTITIONS)].push({ partition: 0, offset: String(i), key: null, value: Buffer.from(ratingLine(r)) }));
+  for (const size of [12_500, 1000]) {
+    const sum = { batches: 0, changes: 0, changeBytes: 0, changeMs: 0, snapBytes: 0, snapMs: 0 };
+    for (const records of perTask) {
+      const engine = new StreamEngine(netflixEngineOptions({ titles, mode: "A" }));
+      engine.trackChanges();
+      for (let at = 0; at < records.length; at += size) {
+        engine.process(records.slice(at, at + size));
+        sum.batches++;
+        let t0 = performance.now();
+        const changes = engine.takeChanges();
+        const meta = JSON.stringify(engine.meta());
+        sum.changeMs += performance.now() - t0;
+        sum.changes += changes.length;
+        sum.changeBytes += meta.length + 4 + changes.reduce((a, c) => a + c.key.length + (c.value?.length ?? 0), 0);
+        t0 = performance.now();
+        sum.snapBytes += engine.snapshotText().length;
+        sum.snapMs += performance.now() - t0;
+      }
+    }
+    console.log(`batches of ${size} per task (${sum.batches} batches): per-key ${(sum.changeBytes / 2 ** 20).toFixed(1)} MiB in ${sum.changes} change records, ${sum.changeMs.toFixed(0)} ms to take them; snapshots ${(sum.snapBytes / 2 ** 20).toFixed(1)} MiB, ${sum.snapMs.toFixed(0)} ms to serialise; per-key / snapshot bytes ${(sum.changeBytes / sum.snapBytes).toFixed(2)}`);
+  }
 }
 
 /** An engine's state in a comparable form (entries sorted). */
@@ -309,7 +343,7 @@ async function main(): Promise<void> {
   }
 }
 
-(process.argv[2] === "--child" ? brokerChild() : main()).catch((err) => {
+(process.argv[2] === "--child" ? brokerChild() : process.argv[2] === "--engine" ? Promise.resolve(engineOnly(Number(process.argv[3] ?? 1_000_000))) : main()).catch((err) => {
   console.error(err);
   process.exit(1);
 });
