@@ -48,7 +48,10 @@ const CHUNK_BYTES = 900_000;
 
 /** The broker child: answers "compact <topic>" lines with one JSON line (Broker.compact, when it has one). */
 async function brokerChild(): Promise<void> {
-  const broker = await startBroker({});
+  // No background log cleaner (a broker with compaction: logCleanerBackoffMs 0): the changelogs are
+  // compacted when asked, after the uncompacted restores.
+  const options = { host: "127.0.0.1", logCleanerBackoffMs: 0 };
+  const broker = await startBroker(options);
   process.stdout.write(`${JSON.stringify({ brokers: broker.brokers })}\n`);
   const compact = (broker as unknown as { compact?: (topic: string) => Promise<unknown> }).compact;
   let buffered = "";
