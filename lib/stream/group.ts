@@ -13,7 +13,9 @@
  *   batch (and the flush) the task COMMITS: one send() of
  *     - a record per state entry changed in the batch: key = JSON [query, window or bucket start,
  *       group key], value = that entry's saved state ([start, end, key, states] for a window,
- *       [start, key, states] for a sliding-window bucket);
+ *       [start, key, states] for a sliding-window bucket), header `left` = the records after it in
+ *       the commit (after compaction, a reader skips the removed rest of a commit with it: kafkajs
+ *       alone would step through it one offset per fetch);
  *     - a tombstone (value null) per entry that left state (emitted and forgotten, evicted by the
  *       watermark, cleared at flush) after it had been written;
  *     - then the meta record, key `meta`: format version 2, seq (1, 2, ... per commit) and a random
@@ -202,7 +204,14 @@ export async function readChangelog(kafka: Kafka, admin: Admin, topic: string, p
                 return reject(new WorkbookError("STREAM_CHECKPOINT_INVALID", `${topic} partition ${p} holds a record keyed ${JSON.stringify(key.slice(0, 80))} at offset ${m.offset}, which this processor never writes: ${fix}.`));
               }
             }
-            if (BigInt(batch.lastOffset()) >= w.high - 1n) finish(p);
+            if (BigInt(batch.lastOffset()) >= w.high - 1n) return finish(p);
+            // After compaction a commit's record batch may have lost its last records (the meta record
+            // and superseded changes). kafkajs then goes on at the next offset after the last record
+            // it got and, as the broker answers with that same batch again, advances one offset per
+            // fetch through the rest of it. The last record tells where its commit ends: go past it.
+            const last = batch.messages.at(-1);
+            const left = last ? Number(header(last.headers, "left") ?? "0") : 0;
+            if (last && left > 0) consumer.seek({ topic, partition: p, offset: (BigInt(last.offset) + BigInt(left) + 1n).toString() });
           },
         })
         .catch(reject);
@@ -591,11 +600,13 @@ export class GroupRunner<T> {
     const messages: Message[] = [];
     let bytes = Buffer.byteLength(META_KEY) + Buffer.byteLength(metaText);
     let batchBytes = BATCH_OVERHEAD + recordBytes(META_KEY, metaText);
-    for (const c of changes) {
-      messages.push({ partition: task.partition, key: c.key, value: c.value });
+    changes.forEach((c, i) => {
+      // Header "left": records after this one in the commit, so a reader knows where the commit ends.
+      const left = String(changes.length - i);
+      messages.push({ partition: task.partition, key: c.key, value: c.value, headers: { left } });
       bytes += Buffer.byteLength(c.key) + (c.value === null ? 0 : Buffer.byteLength(c.value));
-      batchBytes += recordBytes(c.key, c.value);
-    }
+      batchBytes += recordBytes(c.key, c.value) + 6 + left.length;
+    });
     messages.push({ partition: task.partition, key: META_KEY, value: metaText });
     if (batchBytes > this.changelogMaxBytes) {
       throw new WorkbookError(
