@@ -162,13 +162,13 @@ async function instancesRun(name: string, count: number, group: boolean, ctx: { 
   await producer.exited;
   const stats = await inst.finish({ timeoutMs: 600_000 });
   const ms = performance.now() - began;
-  const changelog = { snapshots: 0, bytes: 0, ms: 0 };
+  const changelog = { commits: 0, bytes: 0, ms: 0 };
   const tasks: number[][] = [];
   for (const i of inst.instances) {
     const done = i.events.find((e) => e.event === "finished");
     const g = done && done.event === "finished" ? done.stats.group : undefined;
     if (g) {
-      changelog.snapshots += g.changelog.snapshots;
+      changelog.commits += g.changelog.commits;
       changelog.bytes += g.changelog.bytes;
       changelog.ms += g.changelog.ms;
       tasks.push(g.tasks);
@@ -197,9 +197,9 @@ async function groupSections(ctx: { kafka: Kafka; brokers: string; ratings: stri
     const single = await instancesRun("single", 1, false, withUrl);
     const one = await instancesRun("group1", 1, true, withUrl);
     const two = await instancesRun("group2", 2, true, withUrl);
-    console.log(`instances over a 4-partition topic (${EVENTS} events, PostgreSQL server): single process ${single.eventsPerS.toFixed(0)} events/s; group of 1 ${one.eventsPerS.toFixed(0)} events/s (${one.changelog.snapshots} changelog snapshots, ${(one.changelog.bytes / 2 ** 20).toFixed(1)} MiB, ${(one.changelog.ms / 1000).toFixed(2)} s writing them); group of 2 ${two.eventsPerS.toFixed(0)} events/s (tasks ${JSON.stringify(two.tasks)}, ${(two.changelog.bytes / 2 ** 20).toFixed(1)} MiB of changelog)`);
+    console.log(`instances over a 4-partition topic (${EVENTS} events, PostgreSQL server): single process ${single.eventsPerS.toFixed(0)} events/s; group of 1 ${one.eventsPerS.toFixed(0)} events/s (${one.changelog.commits} changelog commits, ${(one.changelog.bytes / 2 ** 20).toFixed(1)} MiB, ${(one.changelog.ms / 1000).toFixed(2)} s writing them); group of 2 ${two.eventsPerS.toFixed(0)} events/s (tasks ${JSON.stringify(two.tasks)}, ${(two.changelog.bytes / 2 ** 20).toFixed(1)} MiB of changelog)`);
     // group_overhead: the single process against the group of 1 (repartition step + changelog);
-    // changelog_share: the part of the group-of-1 run spent writing changelog snapshots.
+    // changelog_share: the part of the group-of-1 run spent writing changelog commits.
     instancesLine = `RESULT stream_instances events_per_s_2=${two.eventsPerS.toFixed(0)} events/s baseline=${one.eventsPerS.toFixed(0)} ratio=${(two.eventsPerS / one.eventsPerS).toFixed(2)} single_process=${single.eventsPerS.toFixed(0)} group_overhead=${((single.eventsPerS / one.eventsPerS - 1) * 100).toFixed(0)}% changelog_share=${((one.changelog.ms / one.ms) * 100).toFixed(1)}% changelog_mib=${(one.changelog.bytes / 2 ** 20).toFixed(1)}`;
   } else {
     console.log("instances: skipped; child-process instances share a PostgreSQL server: set DATABASE_URL");

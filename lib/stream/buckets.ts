@@ -23,6 +23,15 @@ interface Bucket {
   start: number;
   key: Key;
   states: unknown[];
+  /** Set once takeChanges() has reported the bucket (leaving state then needs a tombstone). */
+  logged?: boolean;
+}
+
+/** A bucket changed since the last takeChanges(): its saved form, or null when it left state. */
+export interface BucketChange {
+  start: number;
+  key: Key;
+  saved: SavedBucket | null;
 }
 
 /** The saved form of a bucket: [start, key, states]. */
@@ -50,6 +59,9 @@ export class BucketState<T> {
   /** Buckets that received events in the current batch. */
   private readonly changed = new Set<Bucket>();
   private count = 0;
+  /** With trackChanges(): buckets changed since the last takeChanges(), and logged buckets that left state. */
+  private dirty?: Set<Bucket>;
+  private removed?: Bucket[];
 
   constructor(window: WindowSpec, aggregates: Aggregates<T>) {
     this.size = window.sizeMs;
@@ -92,6 +104,40 @@ export class BucketState<T> {
     const states = bucket.states;
     for (let i = 0; i < this.aggs.length; i++) states[i] = this.aggs[i].add(states[i], value);
     this.changed.add(bucket);
+    this.dirty?.add(bucket);
+  }
+
+  /** Starts recording changes for takeChanges(); the buckets held now count as logged. */
+  trackChanges(): void {
+    this.dirty ??= new Set();
+    this.removed ??= [];
+    for (const buckets of this.byKey.values()) for (const b of buckets.values()) b.logged = true;
+  }
+
+  /**
+   * Buckets changed since the last call (saved now) and logged buckets that left state (saved: null).
+   * A bucket that left state and came back (same start and key) is reported once, as its new state.
+   */
+  takeChanges(): BucketChange[] {
+    if (!this.dirty) return [];
+    const out: BucketChange[] = [];
+    const live = new Set<string>();
+    for (const b of this.dirty) live.add(`${b.start}|${typeof b.key}|${b.key}`);
+    for (const b of this.removed!) if (!live.has(`${b.start}|${typeof b.key}|${b.key}`)) out.push({ start: b.start, key: b.key, saved: null });
+    for (const b of this.dirty) {
+      b.logged = true;
+      out.push({ start: b.start, key: b.key, saved: [b.start, b.key, b.states.map((s, i) => saveState(this.aggs[i], s))] });
+    }
+    this.dirty.clear();
+    this.removed = [];
+    return out;
+  }
+
+  /** Records that a bucket left state. */
+  private left(b: Bucket): void {
+    if (!this.dirty) return;
+    this.dirty.delete(b);
+    if (b.logged) this.removed!.push(b);
   }
 
   /**
@@ -133,6 +179,7 @@ export class BucketState<T> {
 
   /** Drops every bucket (update mode at the end of input). */
   clear(): void {
+    if (this.dirty) for (const buckets of this.byKey.values()) for (const b of buckets.values()) this.left(b);
     this.byKey.clear();
     this.changed.clear();
     this.count = 0;
@@ -148,6 +195,8 @@ export class BucketState<T> {
 
   load(saved: SavedBucket[]): void {
     this.clear();
+    this.dirty?.clear();
+    if (this.removed) this.removed = [];
     for (const [start, key, states] of saved) {
       let buckets = this.byKey.get(key);
       if (!buckets) this.byKey.set(key, (buckets = new Map()));
@@ -199,6 +248,7 @@ export class BucketState<T> {
       for (const [start, b] of buckets) {
         if (b.start + this.size <= watermark) {
           buckets.delete(start);
+          this.left(b);
           this.count--;
         }
       }

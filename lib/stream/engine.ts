@@ -148,6 +148,25 @@ interface Entry {
   end: number;
   key: string | number;
   states: unknown[];
+  /** Set once takeChanges() has reported the entry (it is then in the changelog: leaving state needs a tombstone). */
+  logged?: boolean;
+}
+
+/**
+ * One change of the state since the last takeChanges(): `key` names the entry (JSON text of
+ * [query, window or bucket start, group key]); `value` is its saved state as JSON text
+ * ([start, end, key, states] for a window, [start, key, states] for a bucket), or null when the
+ * entry left state (emitted and forgotten, evicted, cleared at flush).
+ */
+export interface StateChange {
+  key: string;
+  value: string | null;
+}
+
+/** The engine's state apart from its entries: what a changelog's metadata record carries. */
+export interface EngineMeta {
+  batchId: number;
+  stats: EngineStats;
 }
 
 interface QueryState<T> {
@@ -157,6 +176,9 @@ interface QueryState<T> {
   entries: Map<string, Entry>;
   /** Set when the query keeps its state in buckets instead of entries. */
   buckets?: BucketState<T>;
+  /** With trackChanges(): entries changed since the last takeChanges(), and ids of logged entries that left state. */
+  dirty?: Map<string, Entry>;
+  removed?: Set<string>;
 }
 
 /** The JSON form of the engine's state, stored in checkpoints. */
@@ -316,6 +338,7 @@ export class StreamEngine<T> {
         this.stats.emitted[q.options.name] += outputs[q.options.name].length;
       } else {
         outputs[q.options.name] = [];
+        for (const [id, e] of q.entries) this.forgotten(q, id, e);
         q.entries.clear();
       }
     }
@@ -340,6 +363,100 @@ export class StreamEngine<T> {
     return JSON.parse(this.snapshotText()) as EngineSnapshot;
   }
 
+  /**
+   * Starts recording what changes in state, for takeChanges() (group mode's per-key changelog).
+   * Off by default: single-process mode saves whole snapshots and pays nothing for it. Entries held
+   * when it is called count as already logged (restored from a changelog).
+   */
+  trackChanges(): void {
+    for (const q of this.queries) {
+      if (q.buckets) {
+        q.buckets.trackChanges();
+        continue;
+      }
+      q.dirty ??= new Map();
+      q.removed ??= new Set();
+      for (const e of q.entries.values()) e.logged = true;
+    }
+  }
+
+  /**
+   * What changed in state since the last call (or since trackChanges()): every entry updated, as
+   * its saved state (JSON text fixed now), and a tombstone (value null) for every entry that left
+   * state after it had been reported. Entries created and dropped between two calls are not
+   * mentioned. Costs the changed entries only, not the whole state.
+   */
+  takeChanges(): StateChange[] {
+    const out: StateChange[] = [];
+    for (const q of this.queries) {
+      const name = q.options.name;
+      if (q.buckets) {
+        for (const c of q.buckets.takeChanges()) {
+          out.push({ key: changeKey(name, c.start, c.key), value: c.saved === null ? null : JSON.stringify(c.saved) });
+        }
+        continue;
+      }
+      if (!q.dirty) throw new WorkbookError("STREAM_FAILED", "takeChanges() needs trackChanges() first (group mode calls it when it creates a task).");
+      for (const id of q.removed!) {
+        const [start, key] = splitEntryId(id);
+        out.push({ key: changeKey(name, start, key), value: null });
+      }
+      for (const e of q.dirty.values()) {
+        e.logged = true;
+        out.push({ key: changeKey(name, e.start, e.key), value: JSON.stringify([e.start, e.end, e.key, e.states.map((s, i) => save(q.aggs[i], s))]) });
+      }
+      q.dirty.clear();
+      q.removed!.clear();
+    }
+    return out;
+  }
+
+  /** The engine's state apart from its entries (batch number, statistics with the watermark): a copy. */
+  meta(): EngineMeta {
+    return { batchId: this.batchId, stats: structuredClone(this.stats) };
+  }
+
+  /**
+   * Loads state from a changelog: the metadata and the last value of every entry key (the values
+   * takeChanges() wrote; keys deleted by a tombstone are left out). The entries count as logged.
+   */
+  restoreChanges(meta: EngineMeta, entries: Iterable<[string, string]>): void {
+    const queries: EngineSnapshot["queries"] = {};
+    const buckets: Record<string, SavedBucket[]> = {};
+    const byName = new Map(this.queries.map((q) => [q.options.name, q]));
+    for (const [key, value] of entries) {
+      let parsed: unknown;
+      let saved: unknown;
+      try {
+        parsed = JSON.parse(key);
+        saved = JSON.parse(value);
+      } catch {
+        throw new WorkbookError("STREAM_CHECKPOINT_INVALID", `the changelog entry ${JSON.stringify(key)} is not JSON; it was not written by this processor: delete the application's topics or use another applicationId.`);
+      }
+      const name = Array.isArray(parsed) && typeof parsed[0] === "string" ? parsed[0] : undefined;
+      const q = name === undefined ? undefined : byName.get(name);
+      if (!q || !Array.isArray(saved) || (saved.length !== 3 && saved.length !== 4)) {
+        throw new WorkbookError("STREAM_CHECKPOINT_INVALID", `the changelog holds state for ${JSON.stringify(key)}, which is no entry of the queries ${JSON.stringify([...byName.keys()])} (the queries changed since it was written); delete the application's topics or use another applicationId.`);
+      }
+      if (saved.length === 3) (buckets[q.options.name] ??= []).push(saved as SavedBucket);
+      else (queries[q.options.name] ??= []).push(saved as [number, number, string | number, unknown[]]);
+    }
+    for (const q of this.queries) {
+      // A query with no entry in the changelog has empty state, kept as the query keeps it now.
+      if (q.buckets && !queries[q.options.name]) buckets[q.options.name] ??= [];
+      else if (!buckets[q.options.name]) queries[q.options.name] ??= [];
+    }
+    this.load({ version: 1, batchId: meta.batchId, stats: structuredClone(meta.stats), queries, buckets });
+    this.trackChanges();
+  }
+
+  /** Records that an entry left state (for takeChanges()). */
+  private forgotten(q: QueryState<T>, id: string, e: Entry): void {
+    if (!q.dirty) return;
+    q.dirty.delete(id);
+    if (e.logged) q.removed!.add(id);
+  }
+
   /** The state, still holding the aggregates' live state objects where they have no save(): turn it into text at once. */
   private liveState(): EngineSnapshot {
     const queries: EngineSnapshot["queries"] = {};
@@ -356,7 +473,11 @@ export class StreamEngine<T> {
 
   /** Loads a snapshot (its text, or a value that stays the caller's: the engine works on a copy). */
   restore(saved: EngineSnapshot | string): void {
-    const snapshot = typeof saved === "string" ? (JSON.parse(saved) as EngineSnapshot) : structuredClone(saved);
+    this.load(typeof saved === "string" ? (JSON.parse(saved) as EngineSnapshot) : structuredClone(saved));
+  }
+
+  /** Loads a snapshot the engine may keep (no copy). */
+  private load(snapshot: EngineSnapshot): void {
     if (snapshot.version !== 1) throw new WorkbookError("STREAM_CHECKPOINT_INVALID", `checkpoint version ${String(snapshot.version)} is not supported; delete the checkpoint folder to start over.`);
     this.batchId = snapshot.batchId;
     this.stats = structuredClone(snapshot.stats);
@@ -377,6 +498,8 @@ export class StreamEngine<T> {
       const saved = snapshot.queries[q.options.name];
       if (!saved) throw new WorkbookError("STREAM_CHECKPOINT_INVALID", `the checkpoint has no state for query ${JSON.stringify(q.options.name)}; the queries changed since it was written; delete the checkpoint folder to start over.`);
       q.entries.clear();
+      q.dirty?.clear();
+      q.removed?.clear();
       for (const [start, end, key, states] of saved) {
         q.entries.set(entryId(start, key), { start, end, key, states: states.map((s, i) => load(q.aggs[i], s)) });
       }
@@ -414,6 +537,11 @@ export class StreamEngine<T> {
     }
     const states = entry.states;
     for (let i = 0; i < q.aggs.length; i++) states[i] = q.aggs[i].add(states[i], value);
+    if (q.dirty) {
+      q.dirty.set(id, entry);
+      // Back after a tombstone was due: the changelog holds a value for it, so it counts as logged.
+      if (q.removed!.delete(id)) entry.logged = true;
+    }
     return entry;
   }
 
@@ -426,7 +554,12 @@ export class StreamEngine<T> {
     const rows = this.rows(q, out);
     this.stats.emitted[q.options.name] += rows.length;
     if (mode !== "complete") {
-      for (const [id, e] of q.entries) if (e.end <= watermark) q.entries.delete(id);
+      for (const [id, e] of q.entries) {
+        if (e.end <= watermark) {
+          q.entries.delete(id);
+          this.forgotten(q, id, e);
+        }
+      }
     }
     return rows;
   }
@@ -471,6 +604,18 @@ function load(agg: Aggregates<unknown>[string], saved: unknown): unknown {
 
 function entryId(start: number, key: string | number): string {
   return `${start}|${typeof key}|${key}`;
+}
+
+function splitEntryId(id: string): [number, string | number] {
+  const a = id.indexOf("|");
+  const b = id.indexOf("|", a + 1);
+  const text = id.slice(b + 1);
+  return [Number(id.slice(0, a)), id.slice(a + 1, b) === "number" ? Number(text) : text];
+}
+
+/** The changelog key of an entry or bucket: JSON text of [query, start, group key]. */
+export function changeKey(query: string, start: number, key: string | number): string {
+  return JSON.stringify([query, start, key]);
 }
 
 function compareKeys(a: string | number, b: string | number): number {

@@ -8,11 +8,43 @@
  *                                                 └─ state + offsets ──> <applicationId>-changelog partition r
  *
  * - A task is one partition of the topic the aggregation reads (the repartition topic, or the input
- *   topic itself when no `repartitionBy` is given). Its state (engine snapshot, next offset, and for
- *   each input partition the next source offset already aggregated) is written as ONE record (split
- *   in chunks past ~900 KB) to the task's partition of the changelog topic after every batch, then
- *   the group offset is committed. Whoever owns the partition next restores the last snapshot from
- *   the changelog and carries on from its offset: nothing lost, nothing counted twice.
+ *   topic itself when no `repartitionBy` is given). Its changelog is partition r of the compacted
+ *   topic `<applicationId>-changelog`, written as per-key changes, as Kafka Streams does. After every
+ *   batch (and the flush) the task COMMITS: one send() of
+ *     - a record per state entry changed in the batch: key = JSON [query, window or bucket start,
+ *       group key], value = that entry's saved state ([start, end, key, states] for a window,
+ *       [start, key, states] for a sliding-window bucket), header `left` = the records after it in
+ *       the commit (after compaction, a reader skips the removed rest of a commit with it: kafkajs
+ *       alone would step through it one offset per fetch);
+ *     - a tombstone (value null) per entry that left state (emitted and forgotten, evicted by the
+ *       watermark, cleared at flush) after it had been written;
+ *     - then the meta record, key `meta`: format version 2, seq (1, 2, ... per commit) and a random
+ *       id (a copy appended twice by a producer retry is recognised and accepted), the next
+ *       offset of the task's partition, the next source offset per input partition, dead letters,
+ *       flushed, the engine's state apart from its entries (batch number; statistics with the
+ *       watermark, the largest event times per input partition) and the number of changes before it;
+ *   and only then the group offset is committed. The engine reports what changed since the last
+ *   commit (StreamEngine.takeChanges): the cost follows the batch, not the whole state.
+ * - A commit is atomic: kafkajs puts all the messages of one send() for one partition into ONE record
+ *   batch of one produce request (sendMessages groups them per partition; the Produce encoder writes
+ *   one RecordBatch per partition), and the broker appends a batch whole or not at all. So the log
+ *   never holds half a commit, and compaction (which keeps the last value per key) never puts an
+ *   uncommitted value in place of a committed one. The topic is created with
+ *   max.message.bytes = 64 MiB (CHANGELOG_MAX_MESSAGE_BYTES); a commit larger than the topic's limit
+ *   fails with STREAM_FAILED naming its size and the fix. A task killed between commits loses only
+ *   its uncommitted batch, which the next owner reads again; killed after the changelog write but
+ *   before the offset commit, the next owner takes the offsets from the meta record (not the group
+ *   offset) and skips what the changelog already holds: nothing lost, nothing counted twice.
+ * - Restoring a task (readChangelog) reads its partition from the low to the high offset with a
+ *   consumer of its own (one group join: up to group.initial.rebalance.delay.ms, 3 s by default, on a
+ *   real cluster), keeps the last value per key (a tombstone deletes) and loads the state at the last
+ *   meta record. It refuses (STREAM_CHECKPOINT_INVALID, fix: a new applicationId) a partition that does
+ *   not end with a meta record (a half-written commit, which this processor cannot write), a meta
+ *   seq that does not grow (two writers: an instance that lost the partition by missing the session
+ *   timeout and wrote anyway; this is detected, not prevented: there is no producer fencing), and a
+ *   changelog of the earlier format (version 1: one whole snapshot per batch): it is not converted.
+ *   Without compaction a restore reads every commit since the start; compaction leaves about one
+ *   record per key.
  * - Records whose aggregation key is not the input key (Netflix: input keyed by date, windows keyed
  *   by movie) go through the repartition topic keyed by the aggregation key, so one task holds every
  *   record of a key and two instances never hold parts of one window. Each repartitioned record
@@ -22,42 +54,173 @@
  *   between batches, so a partition is handed over after its last batch was written and committed.
  * - Exactly-once effect: sinks must be idempotent by key (an upsert by window and key, a Kafka
  *   message keyed by window and key). After a crash the new owner replays from the last changelog
- *   snapshot and rewrites the same final rows. Sinks that number files by batch (parquet, warehouse)
+ *   commit and rewrites the same final rows. Sinks that number files by batch (parquet, warehouse)
  *   are not exactly-once here: a replay may cut batches differently. The dead-letter topic is
  *   at-least-once across a crash (a replayed step sends its rejected records again; the headers
  *   source-partition and source-offset identify them).
- * - Restoring a task reads the last snapshot of its changelog partition with a consumer of its own
- *   (one group join: up to group.initial.rebalance.delay.ms, 3 s by default, on a real cluster).
  * - The watermark is per task: the smallest, over the input partitions, of the largest event time
  *   that reached the task from that partition (less the delay). Unlike single-process mode, every
  *   input partition counts from the start (instances often start before the producer): a partition
  *   that never receives data holds the watermark back, and append windows are then emitted at flush.
  */
 import { randomUUID } from "node:crypto";
-import type { Admin, Consumer, EachBatchPayload, IHeaders, KafkaMessage, Message, Producer } from "kafkajs";
-import { StreamEngine, type BatchResult, type DeadRecord, type EngineSnapshot, type EngineStats, type InputRecord } from "./engine";
+import { ConfigResourceTypes, type Admin, type Consumer, type EachBatchPayload, type IHeaders, type Kafka, type KafkaMessage, type Message, type Producer } from "kafkajs";
+import { StreamEngine, type BatchResult, type DeadRecord, type EngineMeta, type EngineStats, type InputRecord } from "./engine";
 import type { ProcessorOptions, ProcessorStats } from "./processor";
 import { batchReport } from "./report";
 import { sendDeadLetters, sendInChunks, writeSinks } from "./outputs";
-import { jsonWithState, type Offsets } from "./checkpoint";
+import type { Offsets } from "./checkpoint";
 import { WorkbookError } from "../errors";
 
-/** Largest changelog record; a larger snapshot is split over several records (Kafka's default limit is 1 MB). */
-const CHUNK_BYTES = 900_000;
+/**
+ * max.message.bytes of the changelog topic this processor creates: one commit (all its change
+ * records and its meta record) is ONE record batch, so the topic must accept a batch that large.
+ * 64 MiB, below the embedded broker's 100 MiB request limit (Kafka's socket.request.max.bytes).
+ */
+export const CHANGELOG_MAX_MESSAGE_BYTES = 64 << 20;
 
-/** What one task writes to its changelog partition. */
-export interface TaskSnapshot {
-  version: 1;
+/** The key of a task's metadata record in its changelog partition (change keys are JSON arrays: "[...]"). */
+export const META_KEY = "meta";
+
+/** The metadata record that closes every commit of a task to its changelog partition. */
+export interface TaskMeta {
+  version: 2;
   applicationId: string;
   task: number;
+  /** 1 for the task's first commit, then one more per commit. */
+  seq: number;
+  /** Random id of the commit: a copy appended again by a producer retry has the same seq and id. */
+  id: string;
   /** Next offset of the task's partition to read. */
   offset: string;
   /** Next offset not yet aggregated, per input partition (repartition mode). */
   sources: Record<number, string>;
   deadLetters: number;
   flushed: boolean;
-  state: EngineSnapshot;
+  /** The engine's state apart from its entries: batch number, statistics (watermark, event times). */
+  engine: EngineMeta;
+  /** Change records written before it in the same record batch. */
+  changes: number;
   committedAt: string;
+}
+
+/** A task's state read back from its changelog partition. */
+export interface RestoredTask {
+  meta: TaskMeta;
+  /** The last value of every entry key still in state (tombstoned keys left out). */
+  entries: Map<string, string>;
+  /** Records and bytes read. */
+  records: number;
+  bytes: number;
+}
+
+/** Bytes a record adds to a record batch, at most (varint lengths, attributes, deltas, no headers). */
+function recordBytes(key: string, value: string | null): number {
+  return 32 + Buffer.byteLength(key) + (value === null ? 0 : Buffer.byteLength(value));
+}
+
+/** Size of a record batch's header (v2, "magic" 2). */
+const BATCH_OVERHEAD = 61;
+
+/**
+ * Reads partitions of a changelog topic written by commitTask() from their low to their high offset
+ * (a consumer of its own, for this read only) and folds them: the last value per key, a tombstone
+ * deletes, the last meta record gives the task's offsets and engine metadata. Refused with
+ * STREAM_CHECKPOINT_INVALID: a partition that does not end with a meta record (change records with no
+ * commit after them: not written by this processor, which sends each commit as one record batch), a
+ * meta sequence that does not grow (two writers), a snapshot written by the format before (version 1).
+ * Partitions that are empty are left out of the result.
+ */
+export async function readChangelog(kafka: Kafka, admin: Admin, topic: string, partitions: number[], options: { applicationId: string; idleTimeoutMs?: number }): Promise<Map<number, RestoredTask>> {
+  const found = new Map<number, RestoredTask>();
+  const ends = await admin.fetchTopicOffsets(topic);
+  const want = new Map<number, { low: bigint; high: bigint; meta?: TaskMeta; entries: Map<string, string>; tail: number; records: number; bytes: number }>();
+  for (const e of ends) {
+    if (partitions.includes(e.partition) && BigInt(e.high) > BigInt(e.low)) want.set(e.partition, { low: BigInt(e.low), high: BigInt(e.high), entries: new Map(), tail: 0, records: 0, bytes: 0 });
+  }
+  if (want.size === 0) return found;
+  const fix = `use a new applicationId (or delete the topics ${topic} and its repartition topic and the consumer group ${JSON.stringify(options.applicationId)})`;
+  const consumer = kafka.consumer({ groupId: `${options.applicationId}-restore-${randomUUID()}`, maxWaitTimeInMs: 100, maxBytesPerPartition: 8 << 20, maxBytes: 64 << 20 });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const idle = options.idleTimeoutMs ?? 60_000;
+      const fail = () => reject(new WorkbookError("STREAM_TIMEOUT", `restoring tasks ${[...want.keys()].join(", ")} from ${topic}: nothing read for ${idle / 1000} s; is the broker reachable?`));
+      let timer = setTimeout(fail, idle);
+      const finish = (p: number) => {
+        const w = want.get(p)!;
+        want.delete(p);
+        if (!w.meta) return reject(new WorkbookError("STREAM_CHECKPOINT_INVALID", `${topic} partition ${p} holds ${w.records} record(s) but no commit (meta record); it was not written by this processor: ${fix}.`));
+        if (w.tail > 0) {
+          return reject(new WorkbookError("STREAM_CHECKPOINT_INVALID", `${topic} partition ${p} ends with ${w.tail} change record(s) after its last commit (seq ${w.meta.seq}): a half-written commit, which this processor never writes (a commit is one record batch); another program wrote to the changelog: ${fix}.`));
+        }
+        found.set(p, { meta: w.meta, entries: w.entries, records: w.records, bytes: w.bytes });
+        if (want.size === 0) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      consumer
+        .run({
+          autoCommit: false,
+          eachBatch: async ({ batch }) => {
+            clearTimeout(timer);
+            timer = setTimeout(fail, idle);
+            const p = batch.partition;
+            const w = want.get(p);
+            if (!w) return;
+            for (const m of batch.messages) {
+              const offset = BigInt(m.offset);
+              if (offset < w.low || offset >= w.high) continue;
+              const key = m.key?.toString() ?? "";
+              w.records++;
+              w.bytes += key.length + (m.value?.length ?? 0);
+              if (key === META_KEY) {
+                let meta: TaskMeta;
+                try {
+                  meta = JSON.parse(m.value?.toString() ?? "") as TaskMeta;
+                } catch {
+                  return reject(new WorkbookError("STREAM_CHECKPOINT_INVALID", `the meta record at offset ${m.offset} of ${topic} partition ${p} is not JSON: ${fix}.`));
+                }
+                if (meta.version !== 2 || meta.task !== p || meta.applicationId !== options.applicationId) {
+                  return reject(new WorkbookError("STREAM_CHECKPOINT_INVALID", `the meta record at offset ${m.offset} of ${topic} partition ${p} is not a commit of task ${p} of ${JSON.stringify(options.applicationId)} (version ${String(meta.version)}, task ${String(meta.task)}): ${fix}.`));
+                }
+                if (w.meta && meta.seq === w.meta.seq && meta.id === w.meta.id) {
+                  // The same commit appended twice (a produce request retried after the broker had
+                  // appended it): the same values again, harmless.
+                } else if (w.meta && meta.seq <= w.meta.seq) {
+                  return reject(new WorkbookError("STREAM_CHECKPOINT_INVALID", `${topic} partition ${p}: commit seq ${meta.seq} at offset ${m.offset} follows commit seq ${w.meta.seq}; two instances wrote task ${p} at once (one had lost the partition, e.g. after missing the session timeout): its state cannot be trusted: ${fix}.`));
+                }
+                w.meta = meta;
+                w.tail = 0;
+              } else if (key.startsWith("[")) {
+                if (m.value === null) w.entries.delete(key);
+                else w.entries.set(key, m.value.toString());
+                w.tail++;
+              } else if (header(m.headers, "snapshot") !== undefined || key.startsWith("task-")) {
+                return reject(new WorkbookError("STREAM_CHECKPOINT_INVALID", `${topic} partition ${p} holds whole-state snapshots (changelog format version 1, written by an earlier version of this processor); this version writes and reads per-key changes only: ${fix}.`));
+              } else {
+                return reject(new WorkbookError("STREAM_CHECKPOINT_INVALID", `${topic} partition ${p} holds a record keyed ${JSON.stringify(key.slice(0, 80))} at offset ${m.offset}, which this processor never writes: ${fix}.`));
+              }
+            }
+            if (BigInt(batch.lastOffset()) >= w.high - 1n) return finish(p);
+            // After compaction a commit's record batch may have lost its last records (the meta record
+            // and superseded changes). kafkajs then goes on at the next offset after the last record
+            // it got and, as the broker answers with that same batch again, advances one offset per
+            // fetch through the rest of it. The last record tells where its commit ends: go past it.
+            const last = batch.messages.at(-1);
+            const left = last ? Number(header(last.headers, "left") ?? "0") : 0;
+            if (last && left > 0) consumer.seek({ topic, partition: p, offset: (BigInt(last.offset) + BigInt(left) + 1n).toString() });
+          },
+        })
+        .catch(reject);
+      for (const [p, w] of want) consumer.seek({ topic, partition: p, offset: w.low.toString() });
+    });
+  } finally {
+    await consumer.disconnect().catch(() => undefined);
+  }
+  return found;
 }
 
 /** What group mode adds to the statistics: the tasks held by this instance and the changelog cost. */
@@ -73,8 +236,12 @@ export interface GroupStats {
    * in/ok/rejected are the committed counts instead.
    */
   repartitioned: { in: number; ok: number; rejected: number };
-  /** Changelog records and bytes written by this instance. */
-  changelog: { snapshots: number; bytes: number; ms: number };
+  /**
+   * What this instance wrote to the changelog: commits (one record batch each: the changed entries,
+   * tombstones and a meta record), change records (entries and tombstones), bytes (keys and values)
+   * and the time spent sending them.
+   */
+  changelog: { commits: number; records: number; bytes: number; ms: number };
   /**
    * Where this instance's time went, in ms: the repartition step (validate, send on, commit), the
    * engine over the tasks' batches, and the tasks' dead letters and sinks (the changelog is above).
@@ -108,6 +275,8 @@ function parseCounts(metadata: string | null | undefined): Counts {
 interface Task<T> {
   partition: number;
   engine: StreamEngine<T>;
+  /** Sequence number of the task's last commit (0 before the first). */
+  seq: number;
   offset: bigint;
   sources: Record<number, string>;
   deadLetters: number;
@@ -152,6 +321,8 @@ export class GroupRunner<T> {
   private producer?: Producer;
   private consumer?: Consumer;
   private partitions = 0;
+  /** max.message.bytes of the changelog topic: the largest commit it accepts. */
+  private changelogMaxBytes = CHANGELOG_MAX_MESSAGE_BYTES;
   private inputPartitions: number[] = [];
   private assignment = new Map<string, Set<number>>();
   private tasks = new Map<number, Task<T>>();
@@ -160,7 +331,7 @@ export class GroupRunner<T> {
   private closed = false;
   private readonly gstats: Omit<GroupStats, "tasks" | "inputPartitions" | "applicationId"> = {
     repartitioned: { in: 0, ok: 0, rejected: 0 },
-    changelog: { snapshots: 0, bytes: 0, ms: 0 },
+    changelog: { commits: 0, records: 0, bytes: 0, ms: 0 },
     time: { repartitionMs: 0, engineMs: 0, sinkMs: 0 },
     restores: 0,
     rebalances: 0,
@@ -208,7 +379,11 @@ export class GroupRunner<T> {
     const wanted = this.options.partitions ?? input.length;
     const internal: typeof create = [];
     if (this.topics.repartition && !existing.has(this.topics.repartition)) internal.push({ topic: this.topics.repartition, numPartitions: wanted });
-    if (!existing.has(this.topics.changelog)) internal.push({ topic: this.topics.changelog, numPartitions: wanted, configEntries: [{ name: "cleanup.policy", value: "compact" }] });
+    if (!existing.has(this.topics.changelog)) internal.push({ topic: this.topics.changelog, numPartitions: wanted, configEntries: [
+          { name: "cleanup.policy", value: "compact" },
+          { name: "max.message.bytes", value: String(CHANGELOG_MAX_MESSAGE_BYTES) },
+        ],
+      });
     if (internal.length > 0) {
       // Another instance may create them at the same moment: that is fine.
       await this.admin.createTopics({ topics: internal, waitForLeaders: true }).catch(() => undefined);
@@ -219,6 +394,10 @@ export class GroupRunner<T> {
       throw new WorkbookError("STREAM_OPTIONS_INVALID", `the changelog topic ${this.topics.changelog} has ${changelog} partitions but ${this.taskTopic} has ${tasks}; they must match: delete the application's topics or use another applicationId.`);
     }
     this.partitions = tasks;
+    // A changelog created by someone else (or an earlier version) may take smaller commits.
+    const described = await this.admin.describeConfigs({ resources: [{ type: ConfigResourceTypes.TOPIC, name: this.topics.changelog, configNames: ["max.message.bytes"] }], includeSynonyms: false });
+    const max = Number(described.resources[0]?.configEntries.find((c) => c.configName === "max.message.bytes")?.configValue);
+    if (Number.isFinite(max) && max > 0) this.changelogMaxBytes = max;
 
     this.producer = kafka.producer();
     await this.producer.connect();
@@ -366,7 +545,8 @@ export class GroupRunner<T> {
   private newTask(partition: number): Task<T> {
     const engine = new StreamEngine(this.options);
     engine.expectPartitions(this.topics.repartition ? this.inputPartitions : [partition]);
-    return { partition, engine, offset: 0n, sources: {}, deadLetters: 0, flushed: false };
+    engine.trackChanges();
+    return { partition, engine, seq: 0, offset: 0n, sources: {}, deadLetters: 0, flushed: false };
   }
 
   /** The task of a partition this instance owns, restored from the changelog on first use. */
@@ -375,16 +555,17 @@ export class GroupRunner<T> {
     if (held) return held;
     const own = [...(this.assignment.get(this.taskTopic) ?? [])].filter((p) => !this.tasks.has(p));
     if (!own.includes(partition)) own.push(partition);
-    const snapshots = await this.readSnapshots(own);
+    const restored = await readChangelog(this.options.kafka, this.admin!, this.topics.changelog, own, { applicationId: this.applicationId });
     for (const p of own) {
       const task = this.newTask(p);
-      const snap = snapshots.get(p);
-      if (snap) {
-        task.engine.restore(snap.state);
-        task.offset = BigInt(snap.offset);
-        task.sources = { ...snap.sources };
-        task.deadLetters = snap.deadLetters;
-        task.flushed = snap.flushed;
+      const r = restored.get(p);
+      if (r) {
+        task.engine.restoreChanges(r.meta.engine, r.entries);
+        task.seq = r.meta.seq;
+        task.offset = BigInt(r.meta.offset);
+        task.sources = { ...r.meta.sources };
+        task.deadLetters = r.meta.deadLetters;
+        task.flushed = r.meta.flushed;
         this.gstats.restores++;
       }
       this.tasks.set(p, task);
@@ -392,95 +573,52 @@ export class GroupRunner<T> {
     return this.tasks.get(partition)!;
   }
 
-  /** Reads the last snapshot of each partition of the changelog (a consumer of its own, for this read only). */
-  private async readSnapshots(partitions: number[]): Promise<Map<number, TaskSnapshot>> {
-    const found = new Map<number, TaskSnapshot>();
-    const ends = await this.admin!.fetchTopicOffsets(this.topics.changelog);
-    const want = new Map<number, { low: bigint; high: bigint }>();
-    for (const e of ends) if (partitions.includes(e.partition) && BigInt(e.high) > BigInt(e.low)) want.set(e.partition, { low: BigInt(e.low), high: BigInt(e.high) });
-    if (want.size === 0) return found;
-    const consumer = this.options.kafka.consumer({ groupId: `${this.applicationId}-restore-${randomUUID()}`, maxWaitTimeInMs: 100, maxBytesPerPartition: 8 << 20 });
-    await consumer.connect();
-    try {
-      await consumer.subscribe({ topic: this.topics.changelog, fromBeginning: true });
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new WorkbookError("STREAM_TIMEOUT", `restoring tasks ${[...want.keys()].join(", ")} from ${this.topics.changelog} took over 60 s; is the broker reachable?`)), 60_000);
-        const chunks = new Map<number, { id: string; first: bigint; parts: Buffer[] }>();
-        const done = (p: number, text: string) => {
-          const snap = JSON.parse(text) as TaskSnapshot;
-          if (snap.version !== 1 || snap.task !== p) {
-            reject(new WorkbookError("STREAM_CHECKPOINT_INVALID", `the last record of ${this.topics.changelog} partition ${p} is not a snapshot of task ${p}; delete the application's topics or use another applicationId.`));
-            return;
-          }
-          found.set(p, snap);
-          want.delete(p);
-          if (want.size === 0) {
-            clearTimeout(timer);
-            resolve();
-          }
-        };
-        consumer
-          .run({
-            eachMessage: async ({ partition, message }) => {
-              const w = want.get(partition);
-              if (!w) return;
-              const offset = BigInt(message.offset);
-              const id = header(message.headers, "snapshot") ?? "";
-              const n = Number(header(message.headers, "chunks") ?? "1");
-              const i = Number(header(message.headers, "chunk") ?? "0");
-              if (offset === w.high - 1n && !chunks.has(partition)) {
-                if (n === 1) return done(partition, message.value?.toString() ?? "");
-                const first = w.high - BigInt(n);
-                if (first < w.low) return reject(new WorkbookError("STREAM_CHECKPOINT_INVALID", `the snapshot of task ${partition} in ${this.topics.changelog} starts before the partition's first record; use another applicationId.`));
-                chunks.set(partition, { id, first, parts: [] });
-                consumer.seek({ topic: this.topics.changelog, partition, offset: first.toString() });
-                return;
-              }
-              const c = chunks.get(partition);
-              if (!c || offset < c.first || offset >= w.high) return;
-              if (id !== c.id || BigInt(i) !== offset - c.first) return reject(new WorkbookError("STREAM_CHECKPOINT_INVALID", `the snapshot chunks of task ${partition} in ${this.topics.changelog} are interleaved with another snapshot (two writers?); restart the instances.`));
-              c.parts.push(message.value ?? Buffer.alloc(0));
-              if (offset === w.high - 1n) done(partition, Buffer.concat(c.parts).toString());
-            },
-          })
-          .catch(reject);
-        for (const e of ends) {
-          const w = want.get(e.partition);
-          consumer.seek({ topic: this.topics.changelog, partition: e.partition, offset: (w ? w.high - 1n : BigInt(e.high)).toString() });
-        }
-      });
-    } finally {
-      await consumer.disconnect().catch(() => undefined);
-    }
-    return found;
-  }
-
-  /** Writes the task's snapshot to its changelog partition, then commits the group offset. */
+  /**
+   * Writes what changed in the task's state since its last commit to its changelog partition, then
+   * commits the group offset. The changed entries, tombstones for entries that left state, and the
+   * meta record go in ONE send() to one partition: kafkajs puts a send's messages for one partition
+   * in one record batch of one produce request, which the broker appends whole or not at all.
+   */
   private async commitTask(task: Task<T>): Promise<void> {
     const began = performance.now();
-    const snap: Omit<TaskSnapshot, "state"> & { state: string } = {
-      version: 1,
+    const changes = task.engine.takeChanges();
+    const meta: TaskMeta = {
+      version: 2,
       applicationId: this.applicationId,
       task: task.partition,
+      seq: task.seq + 1,
+      id: randomUUID(),
       offset: task.offset.toString(),
       sources: task.sources,
       deadLetters: task.deadLetters,
       flushed: task.flushed,
-      state: task.engine.snapshotText(),
+      engine: task.engine.meta(),
+      changes: changes.length,
       committedAt: new Date().toISOString(),
     };
-    const bytes = Buffer.from(jsonWithState(snap));
-    const id = randomUUID();
-    const n = Math.max(1, Math.ceil(bytes.length / CHUNK_BYTES));
-    for (let i = 0; i < n; i++) {
-      await this.producer!.send({
-        topic: this.topics.changelog,
-        acks: -1,
-        messages: [{ partition: task.partition, key: `task-${task.partition}-${i}`, value: bytes.subarray(i * CHUNK_BYTES, (i + 1) * CHUNK_BYTES), headers: { snapshot: id, chunk: String(i), chunks: String(n) } }],
-      });
+    const metaText = JSON.stringify(meta);
+    const messages: Message[] = [];
+    let bytes = Buffer.byteLength(META_KEY) + Buffer.byteLength(metaText);
+    let batchBytes = BATCH_OVERHEAD + recordBytes(META_KEY, metaText);
+    changes.forEach((c, i) => {
+      // Header "left": records after this one in the commit, so a reader knows where the commit ends.
+      const left = String(changes.length - i);
+      messages.push({ partition: task.partition, key: c.key, value: c.value, headers: { left } });
+      bytes += Buffer.byteLength(c.key) + (c.value === null ? 0 : Buffer.byteLength(c.value));
+      batchBytes += recordBytes(c.key, c.value) + 6 + left.length;
+    });
+    messages.push({ partition: task.partition, key: META_KEY, value: metaText });
+    if (batchBytes > this.changelogMaxBytes) {
+      throw new WorkbookError(
+        "STREAM_FAILED",
+        `the changes of one batch of task ${task.partition} (${changes.length} entries, about ${batchBytes} bytes) exceed max.message.bytes=${this.changelogMaxBytes} of ${this.topics.changelog}, and a commit must be one record batch: raise the topic's max.message.bytes (up to the broker's request limit; this processor creates it with ${CHANGELOG_MAX_MESSAGE_BYTES}), or use more partitions so each task holds less state.`,
+      );
     }
-    this.gstats.changelog.snapshots++;
-    this.gstats.changelog.bytes += bytes.length;
+    await this.producer!.send({ topic: this.topics.changelog, acks: -1, messages });
+    task.seq = meta.seq;
+    this.gstats.changelog.commits++;
+    this.gstats.changelog.records += changes.length;
+    this.gstats.changelog.bytes += bytes;
     this.gstats.changelog.ms += performance.now() - began;
     await this.consumer!.commitOffsets([{ topic: this.taskTopic, partition: task.partition, offset: task.offset.toString(), metadata: task.flushed ? "flushed" : null }]);
   }

@@ -20,14 +20,14 @@ export type { Aggregate, Aggregates, Accessor, CustomAggregate } from "./aggrega
 export { StreamEngine, iso } from "./engine";
 export type { ValidRecord } from "./engine";
 export { parseJsonObject } from "./parse";
-export type { BatchResult, DeadRecord, EngineOptions, EngineSnapshot, EngineStats, InputRecord, OutputMode, Parsed, StreamQuery, WindowRow } from "./engine";
+export type { BatchResult, DeadRecord, EngineMeta, EngineOptions, EngineSnapshot, EngineStats, StateChange, InputRecord, OutputMode, Parsed, StreamQuery, WindowRow } from "./engine";
 
 // Processor over Kafka, checkpoints
 export { StreamProcessor, startProcessor } from "./processor";
 export type { BatchReport, ProcessorOptions, ProcessorStats } from "./processor";
 export { FileCheckpoint } from "./checkpoint";
-export { groupTopics, partitionFor } from "./group";
-export type { GroupStats, TaskSnapshot } from "./group";
+export { groupTopics, partitionFor, readChangelog } from "./group";
+export type { GroupStats, RestoredTask, TaskMeta } from "./group";
 export { readDeadLetters } from "./dead-letters";
 export type { DeadLetter } from "./dead-letters";
 export type { Committed, Offsets, Pending } from "./checkpoint";
