@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as path from "node:path";
-import { ConfigResourceTypes, type Kafka } from "kafkajs";
+import { ConfigResourceTypes, Kafka, logLevel } from "kafkajs";
 import { StreamEngine, type EngineOptions, type InputRecord, type StateChange } from "../../../lib/stream/engine";
 import { count, distinctCount, mean, sum } from "../../../lib/stream/aggregates";
 import { sliding, tumbling } from "../../../lib/stream/windows";
@@ -10,7 +10,7 @@ import { groupTopics, META_KEY, readChangelog, type TaskMeta } from "../../../li
 import type { Sink } from "../../../lib/stream/sinks/sink";
 import { isWorkbookError } from "../../../lib/errors";
 import { readBatchHeader } from "../../../lib/kafka/broker/protocol/record-batch";
-import type { Broker } from "../../../lib/kafka";
+import { startBroker, type Broker } from "../../../lib/kafka";
 import { defer, tempDir, testBroker, uniqueName } from "./helpers";
 
 interface Ev {
@@ -335,4 +335,61 @@ test("the changelog topic is created compacted, with a max.message.bytes that ta
   const q = await startProcessor(groupOptions(kafka, topic2, path.join(dir, "small"), small, new Map()));
   defer(t, () => q.close());
   await assert.rejects(q.drain({ timeoutMs: 30_000 }), (e: unknown) => isWorkbookError(e, "STREAM_FAILED") && /200 entries, about \d+ bytes\) exceed max.message.bytes=2000 of .*raise the topic's max.message.bytes/.test((e as Error).message));
+});
+
+test("after the broker compacts the changelog, a restore reads fewer records and gets the same state; the next owner carries on and the table equals the input summed by hand", { timeout: 120_000 }, async (t) => {
+  // Small segments and no background cleaner: compaction happens when the test asks (sealed segments only).
+  const broker = await startBroker({ partitions: 1, segmentBytes: 1500, logCleanerBackoffMs: 0 });
+  defer(t, () => broker.close());
+  const kafka = new Kafka({ brokers: [broker.brokers], clientId: "changelog-compaction", logLevel: logLevel.NOTHING });
+  const dir = tempDir(t);
+  const topic = uniqueName("events");
+  const app = uniqueName("app");
+  const changelog = groupTopics(app).changelog;
+  const table = new Map<string, string>();
+  const lines: string[] = [];
+  const a = await startProcessor(groupOptions(kafka, topic, path.join(dir, "a"), app, table));
+  defer(t, () => a.close());
+  // Eight commits: the windows of "final" (500 wide) and of k0..k2 are rewritten again and again.
+  for (let i = 0; i < 8; i++) {
+    const batch = Array.from({ length: 12 }, (_, j) => `${i * 60 + j * 5},k${j % 3},${j}`);
+    lines.push(...batch);
+    await produce(kafka, topic, batch);
+    await a.drain();
+  }
+  await a.close();
+  const admin = kafka.admin();
+  await admin.connect();
+  defer(t, () => admin.disconnect());
+  const before = (await readChangelog(kafka, admin, changelog, [0], { applicationId: app })).get(0)!;
+  const compaction = await broker.compact(changelog);
+  assert.ok(compaction.bytesAfter < compaction.bytesBefore, `compaction shrank the changelog (${compaction.bytesBefore} -> ${compaction.bytesAfter} bytes)`);
+  const after = (await readChangelog(kafka, admin, changelog, [0], { applicationId: app })).get(0)!;
+  assert.ok(after.records < before.records, `a restore reads fewer records after compaction (${before.records} -> ${after.records})`);
+  assert.deepEqual([...after.entries].sort(), [...before.entries].sort(), "the same state");
+  assert.equal(after.meta.seq, before.meta.seq);
+  assert.equal(after.meta.offset, before.meta.offset);
+
+  // The next owner restores from the compacted log, takes more input, and flushes.
+  const more = ["500,k0,7", "530,k1,8"];
+  lines.push(...more);
+  await produce(kafka, topic, more);
+  const b = await startProcessor(groupOptions(kafka, topic, path.join(dir, "b"), app, table));
+  defer(t, () => b.close());
+  await b.finish();
+  const stats = b.stats();
+  await b.close();
+  assert.equal(stats.group!.restores, 1);
+  assert.deepEqual({ in: stats.in, ok: stats.ok, rejected: stats.rejected }, { in: lines.length, ok: lines.length, rejected: 0 });
+  // The input summed by hand, per query window and key.
+  const expected = new Map<string, [number, number]>();
+  for (const line of lines) {
+    const [time, k, v] = line.split(",");
+    for (const [q, width] of [["per_key", 100], ["final", 500]] as const) {
+      const id = `${q}|${Math.floor(Number(time) / width) * width}|${k}`;
+      const [n, total] = expected.get(id) ?? [0, 0];
+      expected.set(id, [n + 1, total + Number(v)]);
+    }
+  }
+  assert.deepEqual([...table.entries()].sort(), [...expected.entries()].map(([id, [n, total]]) => [id, `${n}|${total}`]).sort());
 });
