@@ -11,12 +11,12 @@
  * - a shutdown_request ends the process once its reply is sent. tslab replies and goes on
  *   running, so every client waited for its time limit and then killed it (2.5 s at the end of
  *   each batch run here, more in Jupyter).
- * - TypeScript's directory watchers are off (`quietDirectoryWatches`): tslab's compiler reacts to a
+ * - TypeScript's directory watchers are off (`quietWatches`): tslab's compiler reacts to a
  *   folder appearing or going where a module lookup once failed (a node_modules created beside or
  *   above the notebook, by another notebook, a test or an npm install) by scheduling a rebuild on a
  *   timer tslab fakes, and the next cell then failed with "Unexpected pending rebuildTimer". The cost:
  *   a package installed while the kernel runs is found after a restart of the kernel. For the same
- *   reason no package.json is watched (`quietDirectoryWatches` too): TypeScript reacts to a change of
+ *   reason no package.json is watched (also `quietWatches`): TypeScript reacts to a change of
  *   the package.json of a package the notebook imports (an npm install, even a file's link count
  *   changing) with a second timer, which tslab's fake timers refuse at the next cell, and every cell
  *   after it failed. Changes of the notebook's own .ts modules are still seen.
@@ -67,7 +67,7 @@ function watchParent(parent: string | undefined): void {
  * `sys` from it), and its watchers of package.json files: see the file's comment. Other file watchers
  * stay (tslab feeds each cell through them, and sees the notebook's own .ts modules change).
  */
-export function quietDirectoryWatches(ts: { sys: { watchDirectory?: unknown; watchFile?: unknown } }): void {
+export function quietWatches(ts: { sys: { watchDirectory?: unknown; watchFile?: unknown } }): void {
   ts.sys.watchDirectory = () => ({ close: () => undefined });
   const watchFile = ts.sys.watchFile as ((file: string, ...rest: unknown[]) => { close(): void }) | undefined;
   if (!watchFile) return;
@@ -94,7 +94,7 @@ function main(argv: string[]): void {
   const tslabDir = path.dirname(require.resolve("tslab/package.json"));
   // The zeromq that tslab's own require("zeromq") resolves to, changed before tslab loads it.
   queueSends(require(require.resolve("zeromq", { paths: [tslabDir] })) as typeof import("zeromq"));
-  quietDirectoryWatches(require(require.resolve("@tslab/typescript-for-tslab", { paths: [tslabDir] })) as { sys: { watchDirectory?: unknown; watchFile?: unknown } });
+  quietWatches(require(require.resolve("@tslab/typescript-for-tslab", { paths: [tslabDir] })) as { sys: { watchDirectory?: unknown; watchFile?: unknown } });
   const tslab = require(path.join(tslabDir, "dist", "main.js")) as TslabMain;
   const jupyter = require(path.join(tslabDir, "dist", "jupyter.js")) as { ZmqServer: { prototype: ZmqServer }; JupyterHandlerImpl: { prototype: JupyterHandler } };
   const handler = jupyter.JupyterHandlerImpl.prototype;
