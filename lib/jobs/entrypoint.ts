@@ -2,16 +2,18 @@
  * The job entrypoint, the same file for every runner (the local worker pool and Spark's
  * `RDD.pipe` on Dataproc):
  *
- *     node dist/lib/jobs/entrypoint.js <job-module> [<params as base64 JSON>]
+ *     node dist/lib/jobs/entrypoint.js [--serve] <job-module> [<params as base64 JSON>]
  *
  * reads one partition as JSON lines on stdin and writes one envelope line per record on stdout.
+ * With --serve (the local pool's reused workers) it serves partitions one after another, each framed
+ * by a header line and a closing line (see pipe.ts), until stdin ends.
  * `<job-module>` is a compiled module exporting `job` (see job.ts), absolute or relative to the
  * project root. stdout is the data channel, so console.log is sent to stderr. Exit codes: 0 done,
  * 2 bad command line or module, 1 the job crashed.
  */
 import * as path from "node:path";
 import { decodeParams, isJob } from "./job";
-import { runPipe } from "./pipe";
+import { runPipe, servePartitions } from "./pipe";
 import { projectRoot } from "../paths";
 
 function fail(code: number, message: string): never {
@@ -31,8 +33,9 @@ export function loadJob(modulePath: string): import("./job").Job {
 }
 
 async function main(argv: string[]): Promise<void> {
-  const [modulePath, paramsText] = argv;
-  if (!modulePath) fail(2, "usage: node entrypoint.js <job-module> [<params base64>]");
+  const serve = argv[0] === "--serve";
+  const [modulePath, paramsText] = serve ? argv.slice(1) : argv;
+  if (!modulePath) fail(2, "usage: node entrypoint.js [--serve] <job-module> [<params base64>]");
   console.log = console.error;
   console.info = console.error;
   let job;
@@ -43,7 +46,8 @@ async function main(argv: string[]): Promise<void> {
   } catch (err) {
     fail(2, (err as Error).message);
   }
-  await runPipe(job, params, process.stdin, process.stdout);
+  if (serve) await servePartitions(job, params, process.stdin, process.stdout);
+  else await runPipe(job, params, process.stdin, process.stdout);
 }
 
 if (require.main === module) {

@@ -56,3 +56,24 @@ test("the entrypoint refuses a module that exports no job, with exit code 2", as
   assert.equal(stdout, "");
   assert.match(stderr, /does not export a job/);
 });
+
+test("with --serve the entrypoint serves partitions one after another in one process, each answered by its envelopes and a #done line", async () => {
+  const part = (ns: number[]) => [`#partition ${ns.length}`, ...ns.map((n) => JSON.stringify({ n }))];
+  const input = [...part([2, -1]), ...part([]), ...part([5])].join("\n") + "\n";
+  const { code, stdout, stderr } = await pipe(["--serve", SQUARE], input);
+  assert.equal(code, 0, stderr);
+  const lines = stdout.trim().split("\n");
+  assert.deepEqual(lines.map((l) => (l.startsWith("#") ? l : JSON.parse(l).ok)), [true, false, "#done 2", "#done 0", true, "#done 1"]);
+  const pids = lines.filter((l) => l.startsWith("{") && JSON.parse(l).ok).map((l) => JSON.parse(l).output.pid);
+  assert.equal(new Set(pids).size, 1, "one process served every partition");
+  assert.equal(JSON.parse(lines[4]).output.square, 25);
+});
+
+test("with --serve the entrypoint refuses a record where a partition header should be, and input that ends inside a partition", async () => {
+  const noHeader = await pipe(["--serve", SQUARE], '{"n":1}\n');
+  assert.equal(noHeader.code, 1);
+  assert.match(noHeader.stderr, /expected a line "#partition <records>", got "\{\\"n\\":1\}"/);
+  const cut = await pipe(["--serve", SQUARE], '#partition 3\n{"n":1}\n');
+  assert.equal(cut.code, 1);
+  assert.match(cut.stderr, /the input ended after 1 of the partition's 3 records/);
+});

@@ -22,7 +22,7 @@ function tempDir(t: { after(fn: () => void): void }): string {
   return dir;
 }
 
-test("the local runner splits the input into partitions, one worker process each, and keeps input order", async () => {
+test("the local runner splits the input into partitions, runs each slot's partitions in one reused worker process, and keeps input order", async () => {
   const runner = new LocalJobRunner({ workers: 2 });
   const input = Array.from({ length: 20 }, (_, n) => ({ n }));
   const seen: JobProgress[] = [];
@@ -30,30 +30,60 @@ test("the local runner splits the input into partitions, one worker process each
   await runner.close();
   assert.equal(result.partitions, 5);
   assert.deepEqual(result.outputs.map((o) => o.square), input.map(({ n }) => n * n));
-  // Partitions of 4 consecutive records each ran in their own process.
+  // Partitions of 4 consecutive records each ran in one process, and the 5 partitions in 2
+  // processes: one per slot, kept from one partition to the next.
   for (let p = 0; p < 5; p++) {
     const pids = new Set(result.outputs.slice(4 * p, 4 * p + 4).map((o) => o.pid));
     assert.equal(pids.size, 1, `partition ${p} ran in ${pids.size} processes`);
   }
-  assert.equal(new Set(result.outputs.map((o) => o.pid)).size, 5);
+  assert.equal(new Set(result.outputs.map((o) => o.pid)).size, 2);
   assert.equal(result.errors.length, 0);
+  assert.equal(runner.running, 0, "the slots' processes ended with the run");
   const last = seen[seen.length - 1];
   assert.equal(last.partitionsDone, 5);
   assert.equal(last.recordsDone, 20);
   assert.ok(seen.some((p) => p.partitionsDone < 5 && p.recordsDone > 0), "progress came before the end");
 });
 
-test("onWorkerProcess gets each partition's process id before its records, with the pool slot that runs it", async () => {
-  const started: { pid: number; slot: number }[] = [];
-  const runner = new LocalJobRunner({ workers: 2, onWorkerProcess: (pid, slot) => started.push({ pid, slot }) });
-  const input = Array.from({ length: 12 }, (_, n) => ({ n }));
-  const result = await runner.run<{ n: number }, Square, object>({ module: SQUARE, input, partitions: 6 });
+test("with reuseWorkers: false the local runner starts a fresh process per partition (RDD.pipe's model)", async () => {
+  const runner = new LocalJobRunner({ workers: 2, reuseWorkers: false });
+  const input = Array.from({ length: 20 }, (_, n) => ({ n }));
+  const result = await runner.run<{ n: number }, Square, object>({ module: SQUARE, input, partitions: 5 });
   await runner.close();
-  // The pids the records report (the processes themselves) are the pids the hook was given, one each.
-  assert.deepEqual([...new Set(result.outputs.map((o) => o.pid))].sort(), started.map((s) => s.pid).sort());
-  assert.equal(started.length, 6);
-  assert.deepEqual([...new Set(started.map((s) => s.slot))].sort(), [0, 1], "both slots ran partitions, numbered 0 and 1");
+  assert.deepEqual(result.outputs.map((o) => o.square), input.map(({ n }) => n * n));
+  for (let p = 0; p < 5; p++) assert.equal(new Set(result.outputs.slice(4 * p, 4 * p + 4).map((o) => o.pid)).size, 1);
+  assert.equal(new Set(result.outputs.map((o) => o.pid)).size, 5);
 });
+
+test("a reused worker that dies on a partition is replaced: the retry and the slot's later partitions run in a new process", async (t) => {
+  const markerDir = tempDir(t);
+  const runner = new LocalJobRunner({ workers: 1 });
+  // 4 partitions of 2 records on one slot; record 3 (partition 1) kills its process the first time.
+  const input = Array.from({ length: 8 }, (_, n) => ({ n, crash: n === 3 }));
+  const result = await runner.run<{ n: number; crash?: boolean }, { n: number; pid: number }, object>({ module: FLAKY, input, params: { markerDir }, partitions: 4 });
+  await runner.close();
+  assert.deepEqual(result.outputs.map((o) => o.n), input.map((r) => r.n));
+  assert.deepEqual(result.retried, [1]);
+  const pids = result.outputs.map((o) => o.pid);
+  assert.equal(pids[0], pids[1], "partition 0 ran in the first process");
+  assert.notEqual(pids[2], pids[0], "partition 1's retry ran in a new process (the first one died)");
+  assert.deepEqual(new Set(pids.slice(2)).size, 1, "the retry and partitions 2 and 3 shared the new process");
+  assert.equal(runner.running, 0);
+});
+
+for (const reuseWorkers of [true, false]) {
+  test(`onWorkerProcess gets each worker process's id before its records, with the pool slot it serves (reuseWorkers: ${reuseWorkers})`, async () => {
+    const started: { pid: number; slot: number }[] = [];
+    const runner = new LocalJobRunner({ workers: 2, reuseWorkers, onWorkerProcess: (pid, slot) => started.push({ pid, slot }) });
+    const input = Array.from({ length: 12 }, (_, n) => ({ n }));
+    const result = await runner.run<{ n: number }, Square, object>({ module: SQUARE, input, partitions: 6 });
+    await runner.close();
+    // The pids the records report (the processes themselves) are the pids the hook was given, one each.
+    assert.deepEqual([...new Set(result.outputs.map((o) => o.pid))].sort(), started.map((s) => s.pid).sort());
+    assert.equal(started.length, reuseWorkers ? 2 : 6, reuseWorkers ? "one process per slot" : "one process per partition");
+    assert.deepEqual([...new Set(started.map((s) => s.slot))].sort(), [0, 1], "both slots ran partitions, numbered 0 and 1");
+  });
+}
 
 test("the local runner runs `workers` partitions at once, never more", async (t) => {
   const dir = tempDir(t);
@@ -65,7 +95,7 @@ test("the local runner runs `workers` partitions at once, never more", async (t)
   await runner.close();
   assert.deepEqual(result.errors, []);
   assert.deepEqual(result.outputs.map((o) => o.n), [0, 1, 2, 3]);
-  assert.equal(new Set(result.outputs.map((o) => o.pid)).size, 4, "one process per partition");
+  assert.equal(new Set(result.outputs.map((o) => o.pid)).size, 2, "one process per slot, reused");
   const report = JSON.stringify(result.outputs);
   assert.ok(result.outputs.filter((o) => o.partnered).length >= 3, `every partition but the last ran beside another: ${report}`);
   assert.ok(result.outputs.every((o) => o.runningAtStart <= 2), `never more than 2 at once: ${report}`);
