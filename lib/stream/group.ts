@@ -9,8 +9,12 @@
  *
  * - A task is one partition of the topic the aggregation reads (the repartition topic, or the input
  *   topic itself when no `repartitionBy` is given). Its changelog is partition r of the compacted
- *   topic `<applicationId>-changelog`, written as per-key changes, as Kafka Streams does. After every
- *   batch (and the flush) the task COMMITS: one send() of
+ *   topic `<applicationId>-changelog`, written as per-key changes, as Kafka Streams does. A task
+ *   COMMITS every `commitIntervalMs` (Kafka Streams' commit.interval.ms; 1 s by default; 0: after
+ *   every batch), at the end of a batch or, with no batch coming, from a timer, and at the flush and a
+ *   graceful close. Between commits its batches only change its state. A commit writes the rows of
+ *   the batches since the last one to the sinks (each window's latest row once: mergeResults), then
+ *   one send() of
  *     - a record per state entry changed in the batch: key = JSON [query, window or bucket start,
  *       group key], value = that entry's saved state ([start, end, key, states] for a window,
  *       [start, key, states] for a sliding-window bucket), header `left` = the records after it in
@@ -24,7 +28,10 @@
  *       flushed, the engine's state apart from its entries (batch number; statistics with the
  *       watermark, the largest event times per input partition) and the number of changes before it;
  *   and only then the group offset is committed. The engine reports what changed since the last
- *   commit (StreamEngine.takeChanges): the cost follows the batch, not the whole state.
+ *   commit (StreamEngine.takeChanges): the cost follows the changes since the last commit, not the
+ *   whole state, and an entry changed by several batches in one interval is written once. So the
+ *   changelog and sink writes grow with time, not with the number of batches: more instances, each
+ *   with smaller batches, do not write more.
  * - A commit is atomic: kafkajs puts all the messages of one send() for one partition into ONE record
  *   batch of one produce request (sendMessages groups them per partition; the Produce encoder writes
  *   one RecordBatch per partition), and the broker appends a batch whole or not at all. So the log
@@ -65,7 +72,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { ConfigResourceTypes, type Admin, type Consumer, type EachBatchPayload, type IHeaders, type Kafka, type KafkaMessage, type Message, type Producer } from "kafkajs";
-import { StreamEngine, type BatchResult, type DeadRecord, type EngineMeta, type EngineStats, type InputRecord } from "./engine";
+import { StreamEngine, type BatchResult, type DeadRecord, type EngineMeta, type EngineStats, type InputRecord, type WindowRow } from "./engine";
 import type { ProcessorOptions, ProcessorStats } from "./processor";
 import { batchReport } from "./report";
 import { sendDeadLetters, sendInChunks, writeSinks } from "./outputs";
@@ -247,6 +254,8 @@ export interface GroupStats {
    * engine over the tasks' batches, and the tasks' dead letters and sinks (the changelog is above).
    */
   time: { repartitionMs: number; engineMs: number; sinkMs: number };
+  /** Batches this instance processed: input batches it repartitioned, and its tasks' batches (with their records). */
+  batches: { input: number; task: number; taskRecords: number };
   /** Tasks restored from the changelog by this instance (after a start or a rebalance). */
   restores: number;
   /** Rebalances (group joins) this instance went through. */
@@ -275,12 +284,53 @@ function parseCounts(metadata: string | null | undefined): Counts {
 interface Task<T> {
   partition: number;
   engine: StreamEngine<T>;
+  /** Results of the batches since the last commit: their rows go to the sinks at the next commit. */
+  pending: BatchResult[];
+  /** When the task last committed (performance.now()), or was created. */
+  committedAt: number;
   /** Sequence number of the task's last commit (0 before the first). */
   seq: number;
   offset: bigint;
   sources: Record<number, string>;
   deadLetters: number;
   flushed: boolean;
+}
+
+/**
+ * The rows of several batches of one task as one sink write: append-mode rows all, in order;
+ * update-mode rows the latest per window and key (where it last appeared); complete mode the last
+ * batch's rows (each batch emits the whole table). Undefined when there is nothing.
+ */
+export function mergeResults(results: BatchResult[], queries: { name: string; mode: string }[]): BatchResult | undefined {
+  if (results.length <= 1) return results[0];
+  const last = results[results.length - 1];
+  const outputs: Record<string, WindowRow[]> = {};
+  for (const q of queries) {
+    const all = results.map((r) => r.outputs[q.name] ?? []);
+    if (q.mode === "append") outputs[q.name] = all.flat();
+    else if (q.mode === "complete") outputs[q.name] = all[all.length - 1];
+    else {
+      const latest = new Map<string, WindowRow>();
+      for (const rows of all) {
+        for (const row of rows) {
+          const id = `${row.windowStart}|${row.windowEnd}|${typeof row.key}|${row.key}`;
+          latest.delete(id); // so it takes the place of its last appearance
+          latest.set(id, row);
+        }
+      }
+      outputs[q.name] = [...latest.values()];
+    }
+  }
+  const sum = (f: (c: BatchResult["counts"]) => number) => results.reduce((a, r) => a + f(r.counts), 0);
+  return {
+    batchId: last.batchId,
+    watermarkBefore: results[0].watermarkBefore,
+    watermarkAfter: last.watermarkAfter,
+    outputs,
+    dead: results.flatMap((r) => r.dead),
+    counts: { in: sum((c) => c.in), ok: sum((c) => c.ok), rejected: sum((c) => c.rejected), late: sum((c) => c.late) },
+    ...(results.some((r) => r.valid) ? { valid: results.flatMap((r) => r.valid ?? []) } : {}),
+  };
 }
 
 /** Kafka Streams' topic names: `<applicationId>-repartition`, `<applicationId>-changelog`. */
@@ -333,10 +383,14 @@ export class GroupRunner<T> {
     repartitioned: { in: 0, ok: 0, rejected: 0 },
     changelog: { commits: 0, records: 0, bytes: 0, ms: 0 },
     time: { repartitionMs: 0, engineMs: 0, sinkMs: 0 },
+    batches: { input: 0, task: 0, taskRecords: 0 },
     restores: 0,
     rebalances: 0,
   };
   private repartitionDeadLetters = 0;
+  private readonly commitIntervalMs: number;
+  /** Commits the tasks whose interval has passed while no batch came (see commitIntervalMs). */
+  private commitTimer?: NodeJS.Timeout;
   /**
    * Repartition mode: records read, valid and rejected from the start of each input partition this
    * instance owns, as committed with that partition's offset (in the commit's metadata), so an
@@ -362,6 +416,10 @@ export class GroupRunner<T> {
     };
     this.taskTopic = this.topics.repartition ?? options.topic;
     this.validator = new StreamEngine(options);
+    this.commitIntervalMs = options.commitIntervalMs ?? 1000;
+    if (!(Number.isFinite(this.commitIntervalMs) && this.commitIntervalMs >= 0)) {
+      throw new WorkbookError("STREAM_OPTIONS_INVALID", `commitIntervalMs=${options.commitIntervalMs} must be 0 (commit after every batch) or more ms, e.g. 1000.`);
+    }
   }
 
   async open(): Promise<void> {
@@ -443,6 +501,38 @@ export class GroupRunner<T> {
           throw err;
         }),
     });
+    if (this.commitIntervalMs > 0) {
+      this.commitTimer = setInterval(() => {
+        void this.exclusive(() => this.commitDue()).catch((err: unknown) => {
+          if (isMembershipError(err)) {
+            // as after a failed batch: what is not committed is read again by the next owner
+            this.tasks.clear();
+            this.inputCounts.clear();
+          } else if (!this.failure) this.failure = err;
+        });
+      }, Math.max(10, Math.floor(this.commitIntervalMs / 4)));
+      this.commitTimer.unref();
+    }
+  }
+
+  /** Commits every task with uncommitted batches whose commit interval has passed (all of them with `all`). */
+  private async commitDue(all = false): Promise<void> {
+    if (this.closed && !all) return;
+    for (const task of [...this.tasks.values()]) {
+      if (task.pending.length === 0 || !this.owns(this.taskTopic, task.partition)) continue;
+      if (all || performance.now() - task.committedAt >= this.commitIntervalMs) await this.commitPending(task);
+    }
+  }
+
+  /** Writes the rows of the task's uncommitted batches to the sinks, then commits it. Returns the rows written per query. */
+  private async commitPending(task: Task<T>): Promise<Record<string, number>> {
+    const began = performance.now();
+    const merged = mergeResults(task.pending, this.options.queries);
+    task.pending = [];
+    const rowsWritten = merged ? await this.writeSinks(task, merged) : {};
+    this.gstats.time.sinkMs += performance.now() - began;
+    await this.commitTask(task);
+    return rowsWritten;
   }
 
   private exclusive<V>(fn: () => Promise<V>): Promise<V> {
@@ -503,6 +593,7 @@ export class GroupRunner<T> {
     this.gstats.repartitioned.ok += out.length;
     this.gstats.repartitioned.rejected += dead.length;
     this.gstats.time.repartitionMs += performance.now() - began;
+    this.gstats.batches.input++;
   }
 
   private async taskBatch(partition: number, messages: KafkaMessage[], heartbeat: () => Promise<void> = async () => undefined): Promise<void> {
@@ -532,13 +623,18 @@ export class GroupRunner<T> {
     const result = task.engine.process(records);
     const sinkBegan = performance.now();
     this.gstats.time.engineMs += sinkBegan - engineBegan;
+    this.gstats.batches.task++;
+    this.gstats.batches.taskRecords += records.length;
     await heartbeat();
     await this.sendDeadLetters(result.dead);
     task.deadLetters += result.dead.length;
-    const rowsWritten = await this.writeSinks(task, result);
+    task.pending.push(result);
     this.gstats.time.sinkMs += performance.now() - sinkBegan;
-    await heartbeat();
-    await this.commitTask(task);
+    let rowsWritten: Record<string, number> = {};
+    if (performance.now() - task.committedAt >= this.commitIntervalMs) {
+      await heartbeat();
+      rowsWritten = await this.commitPending(task);
+    }
     this.options.onBatch?.(batchReport(result, { task: partition, records: records.length, rowsWritten, began, replayed: false }));
   }
 
@@ -546,7 +642,7 @@ export class GroupRunner<T> {
     const engine = new StreamEngine(this.options);
     engine.expectPartitions(this.topics.repartition ? this.inputPartitions : [partition]);
     engine.trackChanges();
-    return { partition, engine, seq: 0, offset: 0n, sources: {}, deadLetters: 0, flushed: false };
+    return { partition, engine, pending: [], committedAt: performance.now(), seq: 0, offset: 0n, sources: {}, deadLetters: 0, flushed: false };
   }
 
   /** The task of a partition this instance owns, restored from the changelog on first use. */
@@ -616,6 +712,7 @@ export class GroupRunner<T> {
     }
     await this.producer!.send({ topic: this.topics.changelog, acks: -1, messages });
     task.seq = meta.seq;
+    task.committedAt = performance.now();
     this.gstats.changelog.commits++;
     this.gstats.changelog.records += changes.length;
     this.gstats.changelog.bytes += bytes;
@@ -695,10 +792,9 @@ export class GroupRunner<T> {
     if (!this.owns(this.taskTopic, partition)) return;
     const task = await this.task(partition);
     if (task.flushed) return;
-    const result = task.engine.flush();
+    task.pending.push(task.engine.flush());
     task.flushed = true;
-    await this.writeSinks(task, result);
-    await this.commitTask(task);
+    await this.commitPending(task);
   }
 
   /**
@@ -768,6 +864,9 @@ export class GroupRunner<T> {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.commitTimer) clearInterval(this.commitTimer);
+    // A graceful close commits what is pending (as Kafka Streams does), so the next owner need not read it again.
+    if (!this.failure) await this.exclusive(() => this.commitDue(true)).catch(() => undefined);
     await this.chain;
     await this.consumer?.disconnect().catch(() => undefined);
     await this.producer?.disconnect().catch(() => undefined);

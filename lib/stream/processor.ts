@@ -70,6 +70,14 @@ export interface ProcessorOptions<T> extends EngineOptions<T> {
   partitions?: number;
   /** Group mode: how long the group waits for a silent instance before handing its partitions over. Default 30000. */
   sessionTimeoutMs?: number;
+  /**
+   * Group mode (Kafka Streams' commit.interval.ms): how often a task commits, in ms. Between commits
+   * its batches only change its state; at a commit their rows go to the sinks (each window's latest
+   * row once), the changes to the changelog (each entry's latest state once) and the offsets to the
+   * group. A crash loses at most this much work, which the next owner reads again. 0: commit after
+   * every batch. Default 1000.
+   */
+  commitIntervalMs?: number;
   /** Group mode: called after each rebalance with the tasks (and input partitions) this instance owns. */
   onAssign?: (assignment: { tasks: number[]; inputPartitions: number[] }) => void;
 }
