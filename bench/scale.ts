@@ -10,17 +10,24 @@
  *    first; then the producer (a child process) replays the generated ratings as fast as it can;
  *    events/s from its start to the last task flushed. Each size is checked against the DuckDB batch
  *    oracle (table and anomalies row for row, read = valid + rejected).
+ *    It runs twice: on ratings whose movie popularity is Zipf-distributed as in real ratings (the
+ *    RESULT's x2 and x4), and on ratings where every movie is equally popular (x2_even, x4_even).
+ *    A movie's ratings all go to one task (the repartition key), so a hot movie is work that no
+ *    number of instances can split; the second run shows what the design gives without hot keys.
  * 2. Jobs: the image k-means job on the local worker pool with 1, 2 and 4 workers, each worker slot
- *    capped the same way, 2 partitions per worker (so every slot starts the same number of
- *    processes); images/s for the whole run; each size's rows equal the 1-worker run's.
+ *    capped the same way, 2 partitions per worker, each slot keeping one process for the run;
+ *    images/s for the whole run; each size's rows equal the 1-worker run's. One worker also runs a
+ *    quarter of the images: from the two times, a worker's fixed cost (process start, warm-up) and
+ *    its cost per image, and the speed-up after each worker's fixed cost (x2_after_fixed, x4_after_fixed).
  *
  * Where a speed-up falls short of 1.8x at 2 or 3.2x at 4, the lines after it name what limits it,
  * from measurements: the broker's CPU, how often the caps held the slots back, and for the stream the
- * time per event in each step (repartition, engine, sinks, changelog) against one instance; for the
- * jobs the cost of starting a worker process under the cap. Without cgroups (not root, cgroup v2 only,
+ * time per event in each step (repartition, engine, sinks, changelog) against one instance, the batches
+ * and commits, and the key skew (each instance's share of the records, the busiest one's CPU); for the
+ * jobs every worker's fixed cost under the cap. Without cgroups (not root, cgroup v2 only,
  * a container) every run is uncapped and labelled so.
  *
- *   npm run bench:scale -- [--events 100000] [--images 160] [--cpu 0.25] [--sizes 1,2,4]
+ *   npm run bench:scale -- [--events 200000] [--images 320] [--cpu 0.25] [--sizes 1,2,4]
  *
  * The stream part needs DATABASE_URL (instances in separate processes share one PostgreSQL server).
  */
@@ -51,8 +58,8 @@ function arg(name: string, fallback: string): string {
   return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
 }
 
-const EVENTS = Number(arg("events", "100000"));
-const IMAGES = Number(arg("images", "160"));
+const EVENTS = Number(arg("events", "200000"));
+const IMAGES = Number(arg("images", "320"));
 const SHARE = Number(arg("cpu", "0.25"));
 const SIZES = arg("sizes", "1,2,4").split(",").map(Number);
 const PARTITIONS = 8;
@@ -96,6 +103,10 @@ interface StreamRun {
   /** ms per step summed over the instances. */
   steps: { repartition: number; engine: number; sinks: number; changelog: number };
   changelogMiB: number;
+  /** Batches summed over the instances: input batches repartitioned, task batches, changelog commits. */
+  batches: { input: number; task: number; taskRecords: number; commits: number };
+  /** Per instance: CPU ms during the run, and the records its tasks aggregated. */
+  perInstance: { cpuMs: number; taskRecords: number }[];
 }
 
 async function streamRun(n: number, ctx: { brokers: string; brokerPid: number; kafka: Kafka; url: string; ratings: string; titles: string; dir: string; oracle: OracleResult; groups: CpuGroups }): Promise<StreamRun> {
@@ -135,7 +146,8 @@ async function streamRun(n: number, ctx: { brokers: string; brokerPid: number; k
     await producer.exited;
     const stats = await inst.finish({ timeoutMs: 900_000 });
     const ms = performance.now() - began;
-    const instanceCpuMs = inst.instances.reduce((a, i, k) => a + processCpuMs(i.child.pid!) - cpu0[k], 0);
+    const cpuByInstance = inst.instances.map((i, k) => processCpuMs(i.child.pid!) - cpu0[k]);
+    const instanceCpuMs = cpuByInstance.reduce((a, b) => a + b, 0);
     const brokerCpuMs = processCpuMs(ctx.brokerPid) - broker0;
     const throttle = minus(sum(inst.instances.map((i) => ctx.groups.stat(i.index))), throttle0);
     const groups: GroupStats[] = inst.instances.map((i) => {
@@ -149,13 +161,23 @@ async function streamRun(n: number, ctx: { brokers: string; brokerPid: number; k
       changelog: groups.reduce((a, g) => a + g.changelog.ms, 0),
     };
     const changelogMiB = groups.reduce((a, g) => a + g.changelog.bytes, 0) / 2 ** 20;
+    const batches = {
+      input: groups.reduce((a, g) => a + g.batches.input, 0),
+      task: groups.reduce((a, g) => a + g.batches.task, 0),
+      taskRecords: groups.reduce((a, g) => a + g.batches.taskRecords, 0),
+      commits: groups.reduce((a, g) => a + g.changelog.commits, 0),
+    };
     // Checked against the DuckDB batch oracle.
     const cmp = compareWithOracle({ movieRatings: await allWindows(sql, table), anomalies: await readAnomalies(ctx.kafka, `${topic}-anomalies`) }, ctx.oracle);
     if (!cmp.match) throw new Error(`${n} instances: the stream differs from the DuckDB batch in ${cmp.differences.length} rows, e.g. ${cmp.differences.slice(0, 3).join("; ")}`);
     if (stats.in !== ctx.oracle.lines || stats.ok !== ctx.oracle.valid || stats.in !== stats.ok + stats.rejected) {
       throw new Error(`${n} instances: counts do not reconcile: read ${stats.in}, valid ${stats.ok}, rejected ${stats.rejected}; the batch read ${ctx.oracle.lines}, ${ctx.oracle.valid} valid`);
     }
-    return { n, ms, eventsPerS: ctx.oracle.lines / (ms / 1000), instanceCpuMs, brokerCpuMs, throttle, steps, changelogMiB };
+    const perInstance = inst.instances.map((i, k) => {
+      const done = i.events.find((e) => e.event === "finished");
+      return { cpuMs: cpuByInstance[k], taskRecords: done && done.event === "finished" ? done.stats.group!.batches.taskRecords : 0 };
+    });
+    return { n, ms, eventsPerS: ctx.oracle.lines / (ms / 1000), instanceCpuMs, brokerCpuMs, throttle, steps, changelogMiB, batches, perInstance };
   } finally {
     await inst.close();
     await sql.exec(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
@@ -178,6 +200,12 @@ function streamLimits(run: StreamRun, one: StreamRun, capped: boolean): string[]
   out.push(`time per step summed over the instances: ${keys.map((k) => `${k} ${(run.steps[k] / 1000).toFixed(1)} s (${pct(run.steps[k] / (run.n * wall))} of instance time)`).join(", ")}; one instance: ${keys.map((k) => `${k} ${(one.steps[k] / 1000).toFixed(1)} s`).join(", ")}`);
   const grew = [...keys].sort((a, b) => run.steps[b] - one.steps[b] - (run.steps[a] - one.steps[a]))[0];
   out.push(`the step whose summed time grew most against one instance: ${grew} (+${((run.steps[grew] - one.steps[grew]) / 1000).toFixed(1)} s)`);
+  out.push(`batches: ${run.batches.task} task batches of ${(run.batches.taskRecords / Math.max(1, run.batches.task)).toFixed(0)} records on average and ${run.batches.commits} commits, against ${one.batches.task} of ${(one.batches.taskRecords / Math.max(1, one.batches.task)).toFixed(0)} and ${one.batches.commits} for one instance (every batch and commit has a cost of its own)`);
+  const records = run.perInstance.reduce((a, p) => a + p.taskRecords, 0);
+  const busiest = run.perInstance.reduce((a, p) => (p.taskRecords > a.taskRecords ? p : a), run.perInstance[0]);
+  const meanCpu = run.instanceCpuMs / run.n;
+  const maxCpu = Math.max(...run.perInstance.map((p) => p.cpuMs));
+  out.push(`key skew: the busiest instance's tasks aggregated ${pct(busiest.taskRecords / Math.max(1, records))} of the records (an even share is ${pct(1 / run.n)}); the instance that used the most CPU used ${(maxCpu / meanCpu).toFixed(2)}x the mean${maxCpu / meanCpu > 1.1 ? ", and the others waited for it at the end" : ""}: with this split the CPU used allows at most ${((run.n * meanCpu) / maxCpu).toFixed(2)}x`);
   return out;
 }
 
@@ -205,6 +233,13 @@ async function jobRun(n: number, files: string[], groups: CpuGroups, partitions 
   }
 }
 
+/** The share of the most frequent value. */
+function topShare(values: number[]): number {
+  const counts = new Map<number, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return Math.max(...counts.values()) / values.length;
+}
+
 function verdict(x: number, n: number): string {
   const goal = GOALS[n];
   return goal === undefined ? "" : x >= goal ? ` (goal ${goal}x: met)` : ` (goal ${goal}x: short)`;
@@ -225,36 +260,44 @@ async function main(): Promise<void> {
     const url = config().sql.kind === "postgres" ? config().sql.url : undefined;
     const lines: string[] = [];
 
-    // 1. Stream.
+    // 1. Stream: ratings with real (Zipf) popularity, and the same with every movie equally popular.
     if (url) {
-      const sample = generateSample({ seed: 3, movies: 500, users: 20_000, ratings: EVENTS });
-      const files = writeSample(dir, sample);
-      const oracle = await batchRecompute(files.ratings, readTitles(files.titles));
-      console.log(`stream: ${oracle.lines} ratings over ${PARTITIONS} partitions, instances ${label}; broker and producer uncapped`);
-      const runs: StreamRun[] = [];
-      for (const n of SIZES) {
-        const r = await streamRun(n, { brokers, brokerPid: broker.child.pid!, kafka, url, ratings: files.ratings, titles: files.titles, dir, oracle, groups });
-        runs.push(r);
-        console.log(`  ${n} instance(s)${groups.capped ? "" : " UNCAPPED"}: ${r.eventsPerS.toFixed(0)} events/s (${(r.ms / 1000).toFixed(1)} s), equal to the DuckDB batch, read = valid + rejected; changelog ${r.changelogMiB.toFixed(1)} MiB; load average ${os.loadavg()[0].toFixed(1)}`);
-      }
-      const one = runs.find((r) => r.n === 1) ?? runs[0];
-      const x: Record<number, number> = {};
-      for (const r of runs) {
-        if (r.n === one.n) continue;
-        x[r.n] = r.eventsPerS / one.eventsPerS;
-        console.log(`  x${r.n} = ${x[r.n].toFixed(2)}${verdict(x[r.n], r.n)}`);
-        if (GOALS[r.n] !== undefined && x[r.n] < GOALS[r.n]) for (const l of streamLimits(r, one, groups.capped)) console.log(`    limit: ${l}`);
-      }
-      lines.push(`RESULT scale_stream x2=${x[2]?.toFixed(2) ?? "-"} x4=${x[4]?.toFixed(2) ?? "-"} events_per_s_1=${one.eventsPerS.toFixed(0)} cpu=${groups.capped ? SHARE : "uncapped"} events=${oracle.lines} load=${os.loadavg()[0].toFixed(1)}`);
+      const series = async (popularity: number, what: string): Promise<{ x: Record<number, number>; one: StreamRun; events: number }> => {
+        const sample = generateSample({ seed: 3, movies: 500, users: 20_000, ratings: EVENTS, popularity });
+        const files = writeSample(path.join(dir, `p${popularity}`), sample);
+        const oracle = await batchRecompute(files.ratings, readTitles(files.titles));
+        const top = topShare(sample.ratings.map((r) => r.movieId));
+        console.log(`stream, ${what}: ${oracle.lines} ratings over ${PARTITIONS} partitions (the most rated movie has ${pct(top)} of them), instances ${label}; broker and producer uncapped`);
+        const runs: StreamRun[] = [];
+        for (const n of SIZES) {
+          const r = await streamRun(n, { brokers, brokerPid: broker.child.pid!, kafka, url, ratings: files.ratings, titles: files.titles, dir, oracle, groups });
+          runs.push(r);
+          console.log(`  ${n} instance(s)${groups.capped ? "" : " UNCAPPED"}: ${r.eventsPerS.toFixed(0)} events/s (${(r.ms / 1000).toFixed(1)} s), equal to the DuckDB batch, read = valid + rejected; changelog ${r.changelogMiB.toFixed(1)} MiB in ${r.batches.commits} commits; ${r.batches.input} input batches, ${r.batches.task} task batches; instance CPU ${(r.instanceCpuMs / 1000).toFixed(1)} s; load average ${os.loadavg()[0].toFixed(1)}`);
+        }
+        const one = runs.find((r) => r.n === 1) ?? runs[0];
+        const x: Record<number, number> = {};
+        for (const r of runs) {
+          if (r.n === one.n) continue;
+          x[r.n] = r.eventsPerS / one.eventsPerS;
+          console.log(`  x${r.n} = ${x[r.n].toFixed(2)}${verdict(x[r.n], r.n)}`);
+          if (GOALS[r.n] !== undefined && x[r.n] < GOALS[r.n]) for (const l of streamLimits(r, one, groups.capped)) console.log(`    limit: ${l}`);
+        }
+        return { x, one, events: oracle.lines };
+      };
+      const real = await series(1, "movie popularity as in real ratings (Zipf, exponent 1)");
+      const even = await series(0, "every movie equally popular (no hot keys)");
+      lines.push(`RESULT scale_stream x2=${real.x[2]?.toFixed(2) ?? "-"} x4=${real.x[4]?.toFixed(2) ?? "-"} events_per_s_1=${real.one.eventsPerS.toFixed(0)} x2_even=${even.x[2]?.toFixed(2) ?? "-"} x4_even=${even.x[4]?.toFixed(2) ?? "-"} cpu=${groups.capped ? SHARE : "uncapped"} events=${real.events} load=${os.loadavg()[0].toFixed(1)}`);
     } else {
       console.log("stream: skipped; instances in child processes share one PostgreSQL server: set DATABASE_URL");
     }
 
     // 2. Jobs.
     const images = await makeSampleImages({ dir: path.join(dir, "images"), count: IMAGES, seed: 11, width: 320, height: 240 });
-    console.log(`jobs: image k-means on ${IMAGES} images of 320 x 240 (k=5, resize 100), 2 partitions per worker, workers ${label}`);
-    // Starting a worker process under the cap: 2 partitions of one image each on one worker.
-    const startup = await jobRun(1, images.slice(0, 2), groups, 2);
+    console.log(`jobs: image k-means on ${IMAGES} images of 320 x 240 (k=5, resize 100), 2 partitions per worker, each worker one process for the run (reused), workers ${label}`);
+    // A worker's fixed cost (starting its process, warming up, its first images) against its cost
+    // per image: one worker on a quarter of the images, then on all of them (time = fixed + images x per image).
+    const quarter = Math.max(1, Math.floor(IMAGES / 4));
+    const warm = await jobRun(1, images.slice(0, quarter), groups, 2);
     const jobs: JobRun[] = [];
     for (const n of SIZES) {
       const r = await jobRun(n, images, groups);
@@ -263,21 +306,25 @@ async function main(): Promise<void> {
       console.log(`  ${n} worker(s): ${r.imagesPerS.toFixed(1)} images/s (${r.seconds.toFixed(1)} s), rows equal to the first run's${groups.capped ? `; held back in ${pct(r.throttle.periods ? r.throttle.throttled / r.throttle.periods : 0)} of the periods` : " (UNCAPPED)"}; load average ${os.loadavg()[0].toFixed(1)}`);
     }
     const jone = jobs.find((r) => r.n === 1) ?? jobs[0];
+    const perImage = jone.n === 1 && IMAGES > quarter ? (jone.seconds - warm.seconds) / (IMAGES - quarter) : NaN;
+    const fixed = warm.seconds - quarter * perImage;
+    if (Number.isFinite(perImage)) console.log(`  one worker: ${quarter} images in ${warm.seconds.toFixed(1)} s and ${IMAGES} in ${jone.seconds.toFixed(1)} s, so ${(perImage * 1000).toFixed(1)} ms per image and ${fixed.toFixed(2)} s fixed per worker (its process start, warm-up and first images)`);
     const jx: Record<number, number> = {};
+    const steady: Record<number, number> = {};
     for (const r of jobs) {
       if (r.n === jone.n) continue;
       jx[r.n] = r.imagesPerS / jone.imagesPerS;
-      console.log(`  x${r.n} = ${jx[r.n].toFixed(2)}${verdict(jx[r.n], r.n)}`);
+      if (Number.isFinite(perImage) && r.seconds > fixed) steady[r.n] = (jone.seconds - fixed) / (r.seconds - fixed);
+      console.log(`  x${r.n} = ${jx[r.n].toFixed(2)}${verdict(jx[r.n], r.n)}${steady[r.n] !== undefined ? `; after each worker's fixed cost: ${steady[r.n].toFixed(2)}x` : ""}`);
       if (GOALS[r.n] !== undefined && jx[r.n] < GOALS[r.n]) {
-        const perProcess = startup.seconds / 2;
         if (Number.isFinite(r.throttle.usageMs)) {
-          console.log(`    limit: worker CPU per image ${(r.throttle.usageMs / IMAGES).toFixed(1)} ms against ${(jone.throttle.usageMs / IMAGES).toFixed(1)} ms with one worker (${(r.throttle.usageMs / jone.throttle.usageMs).toFixed(2)}x: more processes started, each warming up; ${((startup.throttle.usageMs / 2) / 1000).toFixed(2)} s of CPU to start one and run its first image)`);
+          console.log(`    limit: worker CPU per image ${(r.throttle.usageMs / IMAGES).toFixed(1)} ms against ${(jone.throttle.usageMs / IMAGES).toFixed(1)} ms with one worker (${(r.throttle.usageMs / jone.throttle.usageMs).toFixed(2)}x: every worker warms up on its own)`);
         }
-        console.log(`    limit: starting a worker process (one per partition) takes ${perProcess.toFixed(2)} s ${groups.capped ? "under the cap" : "(uncapped)"}, and every slot starts 2 whatever the size: ${pct((2 * perProcess) / r.seconds)} of this run's ${r.seconds.toFixed(1)} s (${pct((2 * perProcess) / jone.seconds)} of one worker's)`);
+        if (Number.isFinite(fixed)) console.log(`    limit: every worker pays ${fixed.toFixed(2)} s fixed ${groups.capped ? "under the cap" : "(uncapped)"} whatever the size: ${pct(fixed / r.seconds)} of this run's ${r.seconds.toFixed(1)} s (${pct(fixed / jone.seconds)} of one worker's); ${IMAGES} images are ${(IMAGES / r.n).toFixed(0)} per worker: more images per worker make it a smaller part`);
         if (r.throttle.periods > 0 && r.throttle.throttled / r.throttle.periods < 0.5) console.log(`    limit: the workers were held back by their caps in only ${pct(r.throttle.throttled / r.throttle.periods)} of the periods: the loaded machine (load average ${os.loadavg()[0].toFixed(1)} on ${os.availableParallelism()} cores) gave them less than their share`);
       }
     }
-    lines.push(`RESULT scale_jobs x2=${jx[2]?.toFixed(2) ?? "-"} x4=${jx[4]?.toFixed(2) ?? "-"} images_per_s_1=${jone.imagesPerS.toFixed(1)} cpu=${groups.capped ? SHARE : "uncapped"} images=${IMAGES} load=${os.loadavg()[0].toFixed(1)}`);
+    lines.push(`RESULT scale_jobs x2=${jx[2]?.toFixed(2) ?? "-"} x4=${jx[4]?.toFixed(2) ?? "-"} images_per_s_1=${jone.imagesPerS.toFixed(1)} x2_after_fixed=${steady[2]?.toFixed(2) ?? "-"} x4_after_fixed=${steady[4]?.toFixed(2) ?? "-"} cpu=${groups.capped ? SHARE : "uncapped"} images=${IMAGES} load=${os.loadavg()[0].toFixed(1)}`);
     for (const l of lines) console.log(l);
   } finally {
     broker.child.stdin!.end();

@@ -27,6 +27,11 @@ export interface GenerateOptions {
   /** First and last day. Defaults 1999-11-11 and 2005-12-31. */
   from?: string;
   to?: string;
+  /**
+   * Exponent of the movies' Zipf popularity (rank r gets weight 1 / r^s). Default 1, as real
+   * ratings are: a few movies get most of them. 0: every movie equally popular (no hot keys).
+   */
+  popularity?: number;
 }
 
 export interface Sample {
@@ -92,7 +97,9 @@ export function generateSample(options: GenerateOptions = {}): Sample {
     [order[i], order[j]] = [order[j], order[i]];
   }
   const popularity = new Array<number>(nMovies);
-  order.forEach((id, rank) => (popularity[id - 1] = 1 / Math.pow(rank + 1, 1.0)));
+  const exponent = options.popularity ?? 1;
+  if (!(Number.isFinite(exponent) && exponent >= 0)) throw new RangeError(`popularity=${options.popularity} must be a number 0 or more (the Zipf exponent; 1 by default, 0 for equally popular movies)`);
+  order.forEach((id, rank) => (popularity[id - 1] = 1 / Math.pow(rank + 1, exponent)));
   const movieCum = cumulative(popularity);
   const userCum = cumulative(Array.from({ length: nUsers }, (_, i) => 1 / Math.pow(i + 1, 0.8)));
   const quality = titles.map(() => (random() + random() + random() - 1.5) * 0.8);

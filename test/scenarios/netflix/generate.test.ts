@@ -33,6 +33,24 @@ test("a generated sample is realistic: skewed popularity, the Netflix rating mix
   assert.ok(late > ratings.length / 2, "volume grows over time");
 });
 
+test("popularity sets the Zipf exponent: 1 (the default) puts about 1/H(100) of the ratings on the top movie, 0 spreads them evenly", () => {
+  const topShare = (popularity?: number) => {
+    const { ratings } = generateSample({ seed: 1, ratings: 20_000, bursts: 0, ...(popularity !== undefined ? { popularity } : {}) });
+    const perMovie = new Map<number, number>();
+    for (const r of ratings) perMovie.set(r.movieId, (perMovie.get(r.movieId) ?? 0) + 1);
+    return { top: Math.max(...perMovie.values()) / ratings.length, movies: perMovie.size };
+  };
+  // By hand: H(100) = 1 + 1/2 + ... + 1/100 = 5.187, so the top movie's share is 1/5.187 = 0.193.
+  const zipf = topShare();
+  assert.ok(Math.abs(zipf.top - 0.193) < 0.02, `top share ${zipf.top}`);
+  assert.deepEqual(topShare(1), zipf, "1 is the default");
+  // Even: 200 ratings per movie expected; a binomial sd of about 14, so the top one stays under 1.5%.
+  const even = topShare(0);
+  assert.equal(even.movies, 100);
+  assert.ok(even.top < 0.015, `top share ${even.top}`);
+  assert.throws(() => generateSample({ popularity: -1 }), /popularity=-1 must be a number 0 or more/);
+});
+
 test("the committed sample is exactly what the seeded generator writes, in the original formats and under 1 MB", async (t) => {
   const dir = tempDir(t);
   writeSample(dir, generateSample({}), { combined: 2000, badRecords: SAMPLE_BAD_RECORDS });
