@@ -27,7 +27,9 @@
  * jobs every worker's fixed cost under the cap. Without cgroups (not root, cgroup v2 only,
  * a container) every run is uncapped and labelled so.
  *
- *   npm run bench:scale -- [--events 200000] [--images 320] [--cpu 0.25] [--sizes 1,2,4]
+ *   npm run bench:scale -- [--events 200000] [--images 320] [--cpu 0.25] [--sizes 1,2,4] [--repeat 1]
+ *
+ * --repeat N runs each size N times and reports the run with the median throughput.
  *
  * The stream part needs DATABASE_URL (instances in separate processes share one PostgreSQL server).
  */
@@ -62,6 +64,18 @@ const EVENTS = Number(arg("events", "200000"));
 const IMAGES = Number(arg("images", "320"));
 const SHARE = Number(arg("cpu", "0.25"));
 const SIZES = arg("sizes", "1,2,4").split(",").map(Number);
+/** Runs of each size; the one with the median throughput is reported (a run varies by 5-10% here). */
+const REPEAT = Number(arg("repeat", "1"));
+
+/** Runs `once` REPEAT times; returns the run whose `rate` is the median, and every rate. */
+async function median<R>(once: () => Promise<R>, rate: (r: R) => number): Promise<{ run: R; rates: number[] }> {
+  const runs: R[] = [];
+  for (let i = 0; i < REPEAT; i++) runs.push(await once());
+  const sorted = [...runs].sort((a, b) => rate(a) - rate(b));
+  return { run: sorted[Math.floor((sorted.length - 1) / 2)], rates: runs.map(rate) };
+}
+
+const spread = (rates: number[], digits: number) => (rates.length > 1 ? ` (median of ${rates.map((r) => r.toFixed(digits)).join(", ")})` : "");
 const PARTITIONS = 8;
 const GOALS: Record<number, number> = { 2: 1.8, 4: 3.2 };
 
@@ -270,9 +284,9 @@ async function main(): Promise<void> {
         console.log(`stream, ${what}: ${oracle.lines} ratings over ${PARTITIONS} partitions (the most rated movie has ${pct(top)} of them), instances ${label}; broker and producer uncapped`);
         const runs: StreamRun[] = [];
         for (const n of SIZES) {
-          const r = await streamRun(n, { brokers, brokerPid: broker.child.pid!, kafka, url, ratings: files.ratings, titles: files.titles, dir, oracle, groups });
+          const { run: r, rates } = await median(() => streamRun(n, { brokers, brokerPid: broker.child.pid!, kafka, url, ratings: files.ratings, titles: files.titles, dir, oracle, groups }), (x) => x.eventsPerS);
           runs.push(r);
-          console.log(`  ${n} instance(s)${groups.capped ? "" : " UNCAPPED"}: ${r.eventsPerS.toFixed(0)} events/s (${(r.ms / 1000).toFixed(1)} s), equal to the DuckDB batch, read = valid + rejected; changelog ${r.changelogMiB.toFixed(1)} MiB in ${r.batches.commits} commits; ${r.batches.input} input batches, ${r.batches.task} task batches; instance CPU ${(r.instanceCpuMs / 1000).toFixed(1)} s; load average ${os.loadavg()[0].toFixed(1)}`);
+          console.log(`  ${n} instance(s)${groups.capped ? "" : " UNCAPPED"}: ${r.eventsPerS.toFixed(0)} events/s${spread(rates, 0)} (${(r.ms / 1000).toFixed(1)} s), equal to the DuckDB batch, read = valid + rejected; changelog ${r.changelogMiB.toFixed(1)} MiB in ${r.batches.commits} commits; ${r.batches.input} input batches, ${r.batches.task} task batches; instance CPU ${(r.instanceCpuMs / 1000).toFixed(1)} s; load average ${os.loadavg()[0].toFixed(1)}`);
         }
         const one = runs.find((r) => r.n === 1) ?? runs[0];
         const x: Record<number, number> = {};
@@ -286,7 +300,7 @@ async function main(): Promise<void> {
       };
       const real = await series(1, "movie popularity as in real ratings (Zipf, exponent 1)");
       const even = await series(0, "every movie equally popular (no hot keys)");
-      lines.push(`RESULT scale_stream x2=${real.x[2]?.toFixed(2) ?? "-"} x4=${real.x[4]?.toFixed(2) ?? "-"} events_per_s_1=${real.one.eventsPerS.toFixed(0)} x2_even=${even.x[2]?.toFixed(2) ?? "-"} x4_even=${even.x[4]?.toFixed(2) ?? "-"} cpu=${groups.capped ? SHARE : "uncapped"} events=${real.events} load=${os.loadavg()[0].toFixed(1)}`);
+      lines.push(`RESULT scale_stream x2=${real.x[2]?.toFixed(2) ?? "-"} x4=${real.x[4]?.toFixed(2) ?? "-"} events_per_s_1=${real.one.eventsPerS.toFixed(0)} x2_even=${even.x[2]?.toFixed(2) ?? "-"} x4_even=${even.x[4]?.toFixed(2) ?? "-"} cpu=${groups.capped ? SHARE : "uncapped"} events=${real.events} repeat=${REPEAT} load=${os.loadavg()[0].toFixed(1)}`);
     } else {
       console.log("stream: skipped; instances in child processes share one PostgreSQL server: set DATABASE_URL");
     }
@@ -297,13 +311,13 @@ async function main(): Promise<void> {
     // A worker's fixed cost (starting its process, warming up, its first images) against its cost
     // per image: one worker on a quarter of the images, then on all of them (time = fixed + images x per image).
     const quarter = Math.max(1, Math.floor(IMAGES / 4));
-    const warm = await jobRun(1, images.slice(0, quarter), groups, 2);
+    const warm = (await median(() => jobRun(1, images.slice(0, quarter), groups, 2), (x) => x.imagesPerS)).run;
     const jobs: JobRun[] = [];
     for (const n of SIZES) {
-      const r = await jobRun(n, images, groups);
+      const { run: r, rates } = await median(() => jobRun(n, images, groups), (x) => x.imagesPerS);
       if (jobs.length > 0 && JSON.stringify(r.rows) !== JSON.stringify(jobs[0].rows)) throw new Error(`${n} workers: the rows differ from the ${jobs[0].n}-worker run's`);
       jobs.push(r);
-      console.log(`  ${n} worker(s): ${r.imagesPerS.toFixed(1)} images/s (${r.seconds.toFixed(1)} s), rows equal to the first run's${groups.capped ? `; held back in ${pct(r.throttle.periods ? r.throttle.throttled / r.throttle.periods : 0)} of the periods` : " (UNCAPPED)"}; load average ${os.loadavg()[0].toFixed(1)}`);
+      console.log(`  ${n} worker(s): ${r.imagesPerS.toFixed(1)} images/s${spread(rates, 1)} (${r.seconds.toFixed(1)} s), rows equal to the first run's${groups.capped ? `; held back in ${pct(r.throttle.periods ? r.throttle.throttled / r.throttle.periods : 0)} of the periods` : " (UNCAPPED)"}; load average ${os.loadavg()[0].toFixed(1)}`);
     }
     const jone = jobs.find((r) => r.n === 1) ?? jobs[0];
     const perImage = jone.n === 1 && IMAGES > quarter ? (jone.seconds - warm.seconds) / (IMAGES - quarter) : NaN;
@@ -324,7 +338,7 @@ async function main(): Promise<void> {
         if (r.throttle.periods > 0 && r.throttle.throttled / r.throttle.periods < 0.5) console.log(`    limit: the workers were held back by their caps in only ${pct(r.throttle.throttled / r.throttle.periods)} of the periods: the loaded machine (load average ${os.loadavg()[0].toFixed(1)} on ${os.availableParallelism()} cores) gave them less than their share`);
       }
     }
-    lines.push(`RESULT scale_jobs x2=${jx[2]?.toFixed(2) ?? "-"} x4=${jx[4]?.toFixed(2) ?? "-"} images_per_s_1=${jone.imagesPerS.toFixed(1)} x2_after_fixed=${steady[2]?.toFixed(2) ?? "-"} x4_after_fixed=${steady[4]?.toFixed(2) ?? "-"} cpu=${groups.capped ? SHARE : "uncapped"} images=${IMAGES} load=${os.loadavg()[0].toFixed(1)}`);
+    lines.push(`RESULT scale_jobs x2=${jx[2]?.toFixed(2) ?? "-"} x4=${jx[4]?.toFixed(2) ?? "-"} images_per_s_1=${jone.imagesPerS.toFixed(1)} x2_after_fixed=${steady[2]?.toFixed(2) ?? "-"} x4_after_fixed=${steady[4]?.toFixed(2) ?? "-"} cpu=${groups.capped ? SHARE : "uncapped"} images=${IMAGES} repeat=${REPEAT} load=${os.loadavg()[0].toFixed(1)}`);
     for (const l of lines) console.log(l);
   } finally {
     broker.child.stdin!.end();

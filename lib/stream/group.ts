@@ -524,6 +524,14 @@ export class GroupRunner<T> {
     }
   }
 
+  /** Commits every task this instance owns that has uncommitted batches and has read its partition up to `ends`. */
+  private async commitCaughtUp(ends: { partition: number; high: string }[]): Promise<void> {
+    for (const { partition, high } of ends) {
+      const task = this.tasks.get(partition);
+      if (task && task.pending.length > 0 && this.owns(this.taskTopic, partition) && task.offset >= BigInt(high)) await this.commitPending(task);
+    }
+  }
+
   /** Writes the rows of the task's uncommitted batches to the sinks, then commits it. Returns the rows written per query. */
   private async commitPending(task: Task<T>): Promise<Record<string, number>> {
     const began = performance.now();
@@ -772,7 +780,16 @@ export class GroupRunner<T> {
     const inputEnd = await this.admin!.fetchTopicOffsets(this.topics.input);
     if (this.topics.repartition) await this.waitFor(`every record of ${this.topics.input} is repartitioned`, deadline, () => this.reached(this.topics.input, inputEnd));
     const taskEnd = this.topics.repartition ? await this.admin!.fetchTopicOffsets(this.taskTopic) : inputEnd;
-    await this.waitFor(`every record of ${this.taskTopic} is aggregated`, deadline, () => this.reached(this.taskTopic, taskEnd));
+    await this.waitFor(`every record of ${this.taskTopic} is aggregated`, deadline, async () => {
+      // A task that has read up to the end commits now, not at the end of its commit interval: no
+      // more records are coming for it, and the caller is waiting.
+      await this.exclusive(() => this.commitCaughtUp(taskEnd)).catch((err: unknown) => {
+        if (!isMembershipError(err)) throw err;
+        this.tasks.clear(); // a rebalance: the next owners commit
+        this.inputCounts.clear();
+      });
+      return this.reached(this.taskTopic, taskEnd);
+    });
     if (this.topics.repartition) {
       // The counts of input partitions this instance owns but has not read since it took them over.
       await this.exclusive(() => this.committedCounts([...(this.assignment.get(this.topics.input) ?? [])]));

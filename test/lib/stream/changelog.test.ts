@@ -482,3 +482,18 @@ test("with a commit interval, batches between commits write nothing; the commit 
     ["per_key|100|a", "1|4"],
   ]);
 });
+
+test("drain() commits a task that has read its partition to the end at once, without waiting for its commit interval", { timeout: 120_000 }, async (t) => {
+  const { kafka } = await testBroker(t);
+  const dir = tempDir(t);
+  const topic = uniqueName("events");
+  const table = new Map<string, string>();
+  await produce(kafka, topic, ["10,a,1", "20,a,2", "30,b,1"]);
+  const p = await startProcessor({ ...groupOptions(kafka, topic, dir, uniqueName("app"), table), commitIntervalMs: 600_000 });
+  defer(t, () => p.close());
+  // With a 10-minute interval, only the caught-up commit lets drain() end within its 60 s.
+  await p.drain({ timeoutMs: 60_000 });
+  assert.equal(p.stats().group!.changelog.commits, 1);
+  // By hand: per_key [0,100) a = 2 ratings summing 3, b = 1 summing 1 (final windows are still open).
+  assert.deepEqual([...table.entries()].sort(), [["per_key|0|a", "2|3"], ["per_key|0|b", "1|1"]]);
+});
