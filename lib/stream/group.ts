@@ -29,9 +29,8 @@
  *       watermark, the largest event times per input partition) and the number of changes before it;
  *   and only then the group offset is committed. The engine reports what changed since the last
  *   commit (StreamEngine.takeChanges): the cost follows the changes since the last commit, not the
- *   whole state, and an entry changed by several batches in one interval is written once. So the
- *   changelog and sink writes grow with time, not with the number of batches: more instances, each
- *   with smaller batches, do not write more.
+ *   whole state, and an entry changed by several batches in one interval is written once (an
+ *   entry changed again after a commit is written again: more, smaller commits write more).
  * - A commit is atomic: kafkajs puts all the messages of one send() for one partition into ONE record
  *   batch of one produce request (sendMessages groups them per partition; the Produce encoder writes
  *   one RecordBatch per partition), and the broker appends a batch whole or not at all. So the log
@@ -492,11 +491,7 @@ export class GroupRunner<T> {
       eachBatch: (payload) =>
         this.exclusive(() => this.onBatch(payload)).catch((err: unknown) => {
           if (isMembershipError(err)) {
-            // The group moved on (a rebalance, or this member was dropped after a long batch): what
-            // this instance processed since the last commit is not committed. Forget every task; the
-            // next owner (perhaps this instance) restores them from the changelog. kafkajs rejoins.
-            this.tasks.clear();
-            this.inputCounts.clear();
+            this.forgetUncommitted();
           } else if (!this.failure) this.failure = err;
           throw err;
         }),
@@ -504,15 +499,22 @@ export class GroupRunner<T> {
     if (this.commitIntervalMs > 0) {
       this.commitTimer = setInterval(() => {
         void this.exclusive(() => this.commitDue()).catch((err: unknown) => {
-          if (isMembershipError(err)) {
-            // as after a failed batch: what is not committed is read again by the next owner
-            this.tasks.clear();
-            this.inputCounts.clear();
-          } else if (!this.failure) this.failure = err;
+          if (isMembershipError(err)) this.forgetUncommitted();
+          else if (!this.failure) this.failure = err;
         });
       }, Math.max(10, Math.floor(this.commitIntervalMs / 4)));
       this.commitTimer.unref();
     }
+  }
+
+  /**
+   * After a membership error (a rebalance, or this member was dropped after a long batch): what this
+   * instance processed since its last commit is not committed. Forget every task; the next owner
+   * (perhaps this instance) restores them from the changelog and reads the rest again. kafkajs rejoins.
+   */
+  private forgetUncommitted(): void {
+    this.tasks.clear();
+    this.inputCounts.clear();
   }
 
   /** Commits every task with uncommitted batches whose commit interval has passed (all of them with `all`). */
@@ -785,8 +787,7 @@ export class GroupRunner<T> {
       // more records are coming for it, and the caller is waiting.
       await this.exclusive(() => this.commitCaughtUp(taskEnd)).catch((err: unknown) => {
         if (!isMembershipError(err)) throw err;
-        this.tasks.clear(); // a rebalance: the next owners commit
-        this.inputCounts.clear();
+        this.forgetUncommitted();
       });
       return this.reached(this.taskTopic, taskEnd);
     });

@@ -1,4 +1,4 @@
-import { test } from "node:test";
+import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { ConfigResourceTypes, Kafka, logLevel } from "kafkajs";
@@ -155,6 +155,13 @@ function groupOptions(kafka: Kafka, topic: string, dir: string, applicationId: s
   };
 }
 
+/** A group-mode test's broker, folder, input topic, applicationId (and its changelog topic) and sink table. */
+async function groupTest(t: TestContext) {
+  const { broker, kafka } = await testBroker(t);
+  const app = uniqueName("app");
+  return { broker, kafka, dir: tempDir(t), topic: uniqueName("events"), app, changelog: groupTopics(app).changelog, table: new Map<string, string>() };
+}
+
 async function produce(kafka: Kafka, topic: string, values: string[]): Promise<void> {
   const producer = kafka.producer();
   await producer.connect();
@@ -207,12 +214,7 @@ function refused(pattern: RegExp) {
 }
 
 test("group mode writes per-key changes, one record batch per commit ending with its meta record; a restart restores them and counts nothing twice; a half-written commit and the old snapshot format are refused", { timeout: 120_000 }, async (t) => {
-  const { broker, kafka } = await testBroker(t);
-  const dir = tempDir(t);
-  const topic = uniqueName("events");
-  const app = uniqueName("app");
-  const changelog = groupTopics(app).changelog;
-  const table = new Map<string, string>();
+  const { broker, kafka, dir, topic, app, changelog, table } = await groupTest(t);
   await produce(kafka, topic, ["10,a,1", "20,b,2", "30,a,3", "bad line"]);
 
   // 1. One batch: per_key and final windows [0, ...) of a (n 2, total 4) and b (n 1, total 2).
@@ -425,12 +427,7 @@ test("mergeResults: append rows all in order, update rows the latest per window 
 });
 
 test("with a commit interval, batches between commits write nothing; the commit writes each changed entry and each window's latest row once; a restart carries on from it", { timeout: 120_000 }, async (t) => {
-  const { broker, kafka } = await testBroker(t);
-  const dir = tempDir(t);
-  const topic = uniqueName("events");
-  const app = uniqueName("app");
-  const changelog = groupTopics(app).changelog;
-  const table = new Map<string, string>();
+  const { broker, kafka, dir, topic, app, changelog, table } = await groupTest(t);
   const writes: string[] = [];
   const recording: Sink = { name: "recording", async write(batch) { for (const r of batch.rows) writes.push(`${batch.query}|${r.windowStart}|${r.key}|${r.n}`); } };
   const options = (commitIntervalMs: number, onBatch?: () => void): ProcessorOptions<Ev> => {
@@ -484,12 +481,9 @@ test("with a commit interval, batches between commits write nothing; the commit 
 });
 
 test("drain() commits a task that has read its partition to the end at once, without waiting for its commit interval", { timeout: 120_000 }, async (t) => {
-  const { kafka } = await testBroker(t);
-  const dir = tempDir(t);
-  const topic = uniqueName("events");
-  const table = new Map<string, string>();
+  const { kafka, dir, topic, app, table } = await groupTest(t);
   await produce(kafka, topic, ["10,a,1", "20,a,2", "30,b,1"]);
-  const p = await startProcessor({ ...groupOptions(kafka, topic, dir, uniqueName("app"), table), commitIntervalMs: 600_000 });
+  const p = await startProcessor({ ...groupOptions(kafka, topic, dir, app, table), commitIntervalMs: 600_000 });
   defer(t, () => p.close());
   // With a 10-minute interval, only the caught-up commit lets drain() end within its 60 s.
   await p.drain({ timeoutMs: 60_000 });
